@@ -1,0 +1,202 @@
+import { decodeMultikey } from '../crypto/index.ts';
+import { AppError } from '../errors.ts';
+import {
+  createAjv,
+  describeSchemaError,
+  publicKeyOfDidKey,
+  type BlockSigner,
+  type LedgerModule,
+  type ModuleState,
+  type StateReader,
+  type TxContext,
+  type TxKind,
+} from '../ledger/index.ts';
+import {
+  ApproveBody,
+  GovGenesis,
+  ProposeBody,
+  type Change,
+  type Org,
+  type Proposal,
+  type RoleGrant,
+  type RoleGrantInput,
+} from './schema.ts';
+import { DEFAULT_PARAMS, getOrg, getParam, getProposal, getQuorum, getRole, KEYS, orgIds, orgOfKey } from './state.ts';
+
+/**
+ * The member organization that signed a governance transaction: the signer must be the did:key
+ * of one of its registered keys.
+ * @throws ERR_GOV_NOT_MEMBER
+ */
+export function signingOrg(state: StateReader, ctx: TxContext): string {
+  const mk = ctx.signer.startsWith('did:key:') ? ctx.signer.slice('did:key:'.length) : undefined;
+  const org = mk === undefined ? undefined : orgOfKey(state, mk);
+  if (org === undefined) throw new AppError('ERR_GOV_NOT_MEMBER', `${ctx.signer} is not a key of a consortium organization`);
+  return org;
+}
+
+function invalid(message: string): never {
+  throw new AppError('ERR_GOV_INVALID_CHANGE', message);
+}
+
+function putOrg(state: ModuleState, org: Org): void {
+  for (const k of org.keys) {
+    const owner = orgOfKey(state.reader, k);
+    if (owner !== undefined && owner !== org.id) invalid(`key ${k} already belongs to organization "${owner}"`);
+    state.write(KEYS.memberKey(k), org.id);
+  }
+  state.write(KEYS.org(org.id), org);
+}
+
+function putGrant(state: ModuleState, grant: RoleGrantInput, since: number, grantedBy: string): void {
+  const stored: RoleGrant = { ...grant, since, grantedBy };
+  state.write(KEYS.role(grant.role, grant.subject), stored);
+}
+
+function checkParam(name: string, value: number | string | boolean): void {
+  const known = DEFAULT_PARAMS[name];
+  if (known !== undefined && typeof known !== typeof value) invalid(`parameter "${name}" must be a ${typeof known}`);
+  if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) invalid(`parameter "${name}" must be a non-negative integer`);
+}
+
+/**
+ * Applies a change to the state. Checks everything first, so a change that cannot apply
+ * writes nothing.
+ * @throws ERR_GOV_INVALID_CHANGE
+ */
+export function applyChange(state: ModuleState, change: Change, blockTime: number, proposalId: string): void {
+  const r = state.reader;
+  const ids = orgIds(r);
+  switch (change.type) {
+    case 'add-org':
+      if (ids.includes(change.org.id)) invalid(`organization "${change.org.id}" already exists`);
+      putOrg(state, change.org);
+      state.write(KEYS.orgs, [...ids, change.org.id].sort());
+      return;
+    case 'remove-org': {
+      const org = getOrg(r, change.org);
+      if (org === undefined) invalid(`no organization "${change.org}"`);
+      if (ids.length - 1 < getQuorum(r)) invalid(`removing "${change.org}" would leave ${ids.length - 1} organizations, fewer than the quorum ${getQuorum(r)}`);
+      for (const k of org.keys) state.remove(KEYS.memberKey(k));
+      state.remove(KEYS.org(org.id));
+      state.write(KEYS.orgs, ids.filter((id) => id !== org.id));
+      return;
+    }
+    case 'set-quorum':
+      if (change.quorum > ids.length) invalid(`quorum ${change.quorum} exceeds the ${ids.length} organizations`);
+      state.write(KEYS.quorum, change.quorum);
+      return;
+    case 'accredit':
+      putGrant(state, change.grant, blockTime, proposalId);
+      return;
+    case 'revoke':
+      if (getRole(r, change.role, change.subject) === undefined) invalid(`${change.subject} does not hold role ${change.role}`);
+      state.remove(KEYS.role(change.role, change.subject));
+      return;
+    case 'set-param':
+      checkParam(change.name, change.value);
+      state.write(KEYS.param(change.name), change.value);
+      return;
+  }
+}
+
+/** Executes the proposal if enough current members approved; records a failure instead of throwing. */
+function maybeExecute(state: ModuleState, p: Proposal, blockTime: number): void {
+  const members = new Set(orgIds(state.reader));
+  const votes = p.approvals.filter((o) => members.has(o)).length;
+  if (votes < getQuorum(state.reader)) return;
+  try {
+    applyChange(state, p.change, blockTime, p.id);
+    p.status = 'executed';
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    p.status = 'failed';
+    p.failure = { code: err.code, message: err.message };
+  }
+  p.executedAt = blockTime;
+}
+
+const authorizeMember = (state: StateReader, ctx: TxContext): void => {
+  signingOrg(state, ctx);
+};
+
+const propose: TxKind<ProposeBody> = {
+  kind: 'gov.propose',
+  schema: ProposeBody,
+  authorize: authorizeMember,
+  apply(state, ctx, body) {
+    const org = signingOrg(state.reader, ctx);
+    const ttl = getParam<number>(state.reader, 'proposalTtlMs') ?? 0;
+    const p: Proposal = {
+      id: ctx.tx.id,
+      change: body.change,
+      ...(body.note === undefined ? {} : { note: body.note }),
+      proposer: org,
+      approvals: [org],
+      created: ctx.blockTime,
+      expires: ctx.blockTime + ttl,
+      status: 'open',
+    };
+    maybeExecute(state, p, ctx.blockTime);
+    state.write(KEYS.proposal(p.id), p);
+  },
+};
+
+const approve: TxKind<ApproveBody> = {
+  kind: 'gov.approve',
+  schema: ApproveBody,
+  authorize: authorizeMember,
+  apply(state, ctx, body) {
+    const org = signingOrg(state.reader, ctx);
+    const p = getProposal(state.reader, body.proposal);
+    if (p === undefined) throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${body.proposal}`);
+    if (p.status !== 'open') throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} is ${p.status}`);
+    if (ctx.blockTime > p.expires) throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} expired at ${p.expires}`);
+    if (p.approvals.includes(org)) throw new AppError('ERR_GOV_ALREADY_APPROVED', `"${org}" already approved proposal ${p.id}`);
+    p.approvals.push(org);
+    maybeExecute(state, p, ctx.blockTime);
+    state.write(KEYS.proposal(p.id), p);
+  },
+};
+
+const validateGenesis = createAjv().compile(GovGenesis);
+
+function initGenesis(state: ModuleState, config: unknown, genesisTime: number): void {
+  if (!validateGenesis(config)) throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov" ${describeSchemaError(validateGenesis)}`);
+  const g = config as GovGenesis;
+  const ids = g.orgs.map((o) => o.id);
+  if (new Set(ids).size !== ids.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', 'genesis "gov": organization ids must be unique');
+  if (g.quorum > g.orgs.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": quorum ${g.quorum} exceeds ${g.orgs.length} organizations`);
+  try {
+    for (const org of g.orgs) putOrg(state, org);
+    for (const [name, value] of Object.entries(g.params ?? {})) {
+      checkParam(name, value);
+      state.write(KEYS.param(name), value);
+    }
+  } catch (err) {
+    throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": ${(err as Error).message}`, { cause: err });
+  }
+  state.write(KEYS.orgs, [...ids].sort());
+  state.write(KEYS.quorum, g.quorum);
+  for (const grant of g.roles ?? []) putGrant(state, grant, genesisTime, 'genesis');
+}
+
+/** Consortium members and their keys, for checkpoint signatures. */
+function signers(state: StateReader): BlockSigner[] {
+  return orgIds(state).flatMap((id) => (getOrg(state, id)?.keys ?? []).map((k) => ({ id, publicKey: decodeMultikey(k) })));
+}
+
+/** The governance module: orgs, quorum, accreditations, parameters, M-of-N proposals. */
+export const governanceModule: LedgerModule = {
+  name: 'governance',
+  namespace: 'gov',
+  kinds: [propose, approve],
+  initGenesis: (state, config, time) => initGenesis(state, config, time),
+  consortium: { signers, quorum: getQuorum },
+};
+
+/** The signer DID URL of an organization key, as governance transactions use it. */
+export function orgSignerUrl(multikey: string): string {
+  publicKeyOfDidKey(`did:key:${multikey}`); // asserts it is an Ed25519 Multikey
+  return `did:key:${multikey}#${multikey}`;
+}

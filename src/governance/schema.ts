@@ -1,0 +1,98 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The accredited roles a proposal can grant (DESIGN.md "Actors"). */
+export const ROLES = ['identity-authority', 'credit-issuer', 'querier', 'relying-party'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'organization id' });
+export const Multikey = Type.String({ pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$', description: 'Ed25519 Multikey' });
+export const Did = Type.String({ pattern: '^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200}$', maxLength: 220, description: 'a DID' });
+const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }), { maxItems: 64, uniqueItems: true });
+
+/** What a role may do: e.g. `{categories: [...]}` for credit issuers, `{purposes: [...]}` for queriers. */
+export const Scope = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,31}$' }), ScopeValue, {
+  description: 'per-role limits, e.g. {"categories": ["tax-arrears"]} or {"purposes": ["credit-application"]}',
+});
+
+export const OrgSchema = Type.Object(
+  {
+    id: OrgId,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    keys: Type.Array(Multikey, { minItems: 1, maxItems: 8, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export type Org = Static<typeof OrgSchema>;
+
+export const ParamName = Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,63}$' });
+const ParamValue = Type.Union([Type.Number(), Type.String({ maxLength: 1000 }), Type.Boolean()]);
+
+export const RoleGrantInput = Type.Object(
+  {
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+    subject: Did,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scope: Scope,
+  },
+  { additionalProperties: false },
+);
+export type RoleGrantInput = Static<typeof RoleGrantInput>;
+
+/** A governance change, discriminated by `type`. */
+export const ChangeSchema = Type.Union([
+  Type.Object({ type: Type.Literal('add-org'), org: OrgSchema }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('remove-org'), org: OrgId }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('set-quorum'), quorum: Type.Integer({ minimum: 1, maximum: 64 }) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('accredit'), grant: RoleGrantInput }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('revoke'), role: Type.Union(ROLES.map((r) => Type.Literal(r))), subject: Did, reason: Type.String({ minLength: 1, maxLength: 500 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('set-param'), name: ParamName, value: ParamValue }, { additionalProperties: false }),
+]);
+export type Change = Static<typeof ChangeSchema>;
+
+export const ProposeBody = Type.Object(
+  { change: ChangeSchema, note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+export type ProposeBody = Static<typeof ProposeBody>;
+
+export const ApproveBody = Type.Object(
+  { proposal: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'proposal id (the propose tx id)' }) },
+  { additionalProperties: false },
+);
+export type ApproveBody = Static<typeof ApproveBody>;
+
+export const GovGenesis = Type.Object(
+  {
+    orgs: Type.Array(OrgSchema, { minItems: 1, maxItems: 64 }),
+    quorum: Type.Integer({ minimum: 1, maximum: 64 }),
+    roles: Type.Optional(Type.Array(RoleGrantInput, { maxItems: 1000 })),
+    params: Type.Optional(Type.Record(ParamName, ParamValue)),
+  },
+  { additionalProperties: false },
+);
+export type GovGenesis = Static<typeof GovGenesis>;
+
+/** An accreditation as stored. */
+export interface RoleGrant extends RoleGrantInput {
+  readonly since: number;
+  /** The proposal that granted it, or "genesis". */
+  readonly grantedBy: string;
+}
+
+/** A proposal as stored. */
+export interface Proposal {
+  readonly id: string;
+  readonly change: Change;
+  readonly note?: string;
+  readonly proposer: string;
+  readonly approvals: string[];
+  readonly created: number;
+  readonly expires: number;
+  status: 'open' | 'executed' | 'failed';
+  executedAt?: number;
+  /** Why a proposal that reached quorum could not apply (a stable error code). */
+  failure?: { code: string; message: string };
+}

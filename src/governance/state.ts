@@ -1,0 +1,62 @@
+import { readJson, type StateReader } from '../ledger/index.ts';
+import type { Org, Proposal, Role, RoleGrant } from './schema.ts';
+
+/** State keys of the governance module (namespace `gov`). */
+export const KEYS = {
+  orgs: 'gov/orgs',
+  quorum: 'gov/quorum',
+  org: (id: string) => `gov/org/${id}`,
+  memberKey: (multikey: string) => `gov/key/${multikey}`,
+  role: (role: Role, subject: string) => `gov/role/${role}/${subject}`,
+  param: (name: string) => `gov/param/${name}`,
+  proposal: (id: string) => `gov/proposal/${id}`,
+} as const;
+
+/** Default parameters; governance may change them with `set-param`. */
+export const DEFAULT_PARAMS: Readonly<Record<string, number | string | boolean>> = {
+  /** How long a proposal stays open for approvals: 7 days of block time. */
+  proposalTtlMs: 7 * 24 * 60 * 60 * 1000,
+};
+
+/** Ids of the current member organizations, sorted. */
+export function orgIds(state: StateReader): string[] {
+  return readJson<string[]>(state, KEYS.orgs) ?? [];
+}
+
+export function getOrg(state: StateReader, id: string): Org | undefined {
+  return readJson<Org>(state, KEYS.org(id));
+}
+
+/** The member organization owning an Ed25519 Multikey, if any. */
+export function orgOfKey(state: StateReader, multikey: string): string | undefined {
+  return readJson<string>(state, KEYS.memberKey(multikey));
+}
+
+export function getQuorum(state: StateReader): number {
+  return readJson<number>(state, KEYS.quorum) ?? 1;
+}
+
+/** A governance parameter (or its default). */
+export function getParam<T extends number | string | boolean>(state: StateReader, name: string, fallback?: T): T | undefined {
+  return readJson<T>(state, KEYS.param(name)) ?? (DEFAULT_PARAMS[name] as T | undefined) ?? fallback;
+}
+
+/** The accreditation of `subject` for `role`, if it holds one. */
+export function getRole(state: StateReader, role: Role, subject: string): RoleGrant | undefined {
+  return readJson<RoleGrant>(state, KEYS.role(role, subject));
+}
+
+/**
+ * Does `subject` hold `role`, with `value` inside `scope[dimension]` when a scope check is
+ * asked (e.g. `hasRole(s, 'credit-issuer', did, 'categories', 'tax-arrears')`)?
+ */
+export function hasRole(state: StateReader, role: Role, subject: string, dimension?: string, value?: string): boolean {
+  const grant = getRole(state, role, subject);
+  if (grant === undefined) return false;
+  if (dimension === undefined) return true;
+  return grant.scope[dimension]?.includes(value ?? '') ?? false;
+}
+
+export function getProposal(state: StateReader, id: string): Proposal | undefined {
+  return readJson<Proposal>(state, KEYS.proposal(id));
+}

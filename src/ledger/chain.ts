@@ -1,0 +1,279 @@
+import { fromHex, toHex, type Ed25519KeyPair } from '../crypto/index.ts';
+import { AppError } from '../errors.ts';
+import {
+  checkpointOf,
+  hashHeader,
+  signCheckpoint,
+  verifyCheckpointSignature,
+  type BlockHeader,
+  type CheckpointSignature,
+  type SignedCheckpoint,
+} from './block.ts';
+import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
+import { hashLeaf, MerkleLog } from './merkle/index.ts';
+import type { StateReader } from './module.ts';
+import type { ModuleRegistry } from './registry.ts';
+import { StateTree, type StateProof } from './smt/index.ts';
+import { StateOverlay } from './state.ts';
+import type { SqliteStore, StoredTx } from './store/sqlite.ts';
+import { decodeTx, type Tx } from './tx.ts';
+
+/** The organization key a node signs its blocks' checkpoints with. */
+export interface NodeSigner {
+  readonly org: string;
+  readonly multikey: string;
+  readonly keyPair: Ed25519KeyPair;
+}
+
+/** A block ready to be committed: its time, its transactions and their combined state changes. */
+export interface PendingBlock {
+  readonly time: number;
+  readonly txs: readonly Tx[];
+  readonly state: StateOverlay;
+}
+
+/** The last committed block. */
+export interface Head {
+  readonly height: number;
+  readonly hash: string;
+  readonly header: BlockHeader;
+}
+
+/**
+ * Computes the next header from a parent and a block's content, appending the block's leaves
+ * to `log` and its state changes to `tree`. Shared by block production and `verify`, so both
+ * derive headers the same way.
+ */
+export function deriveHeader(
+  parent: { readonly height: number; readonly hash: string },
+  time: number,
+  txs: readonly { readonly bytes: Uint8Array }[],
+  changes: ReadonlyMap<string, string | null>,
+  log: MerkleLog,
+  tree: StateTree,
+): { header: BlockHeader; hash: string; leaves: Uint8Array[] } {
+  const leaves = txs.map((t) => hashLeaf(t.bytes));
+  const txRoot = toHex(MerkleLog.fromLeafHashes(leaves).root());
+  log.appendMany(leaves);
+  for (const [k, v] of changes) {
+    if (v === null) tree.delete(k);
+    else tree.set(k, v);
+  }
+  const header: BlockHeader = {
+    height: parent.height + 1,
+    prevHash: parent.hash,
+    txRoot,
+    stateRoot: toHex(tree.root()),
+    logSize: log.size,
+    logRoot: toHex(log.root()),
+    time,
+  };
+  return { header, hash: hashHeader(header), leaves };
+}
+
+/** Members of the consortium (by org id → public keys) in `state`. */
+function memberKeys(registry: ModuleRegistry, state: StateReader): Map<string, Uint8Array[]> {
+  const out = new Map<string, Uint8Array[]>();
+  for (const s of registry.consortium?.signers(state) ?? []) {
+    const list = out.get(s.id) ?? [];
+    list.push(s.publicKey);
+    out.set(s.id, list);
+  }
+  return out;
+}
+
+/**
+ * Is `s` a valid signature over the checkpoint by a consortium member, according to `state`
+ * (the state the checkpoint commits to)?
+ */
+export function isMemberSignature(
+  registry: ModuleRegistry,
+  state: StateReader,
+  cp: ReturnType<typeof checkpointOf>,
+  s: CheckpointSignature,
+): boolean {
+  const keys = memberKeys(registry, state).get(s.org) ?? [];
+  return keys.some((k) => verifyCheckpointSignature(cp, s, k));
+}
+
+/**
+ * The committed ledger: the SQLite store plus the in-memory RFC 6962 log and state tree that
+ * are rebuilt from it at open. Only an orderer writes to it (through {@link Chain.commit}).
+ */
+export class Chain {
+  readonly store: SqliteStore;
+  readonly registry: ModuleRegistry;
+  readonly genesis: GenesisDoc;
+  readonly genesisHash: string;
+  readonly log: MerkleLog;
+  readonly tree: StateTree;
+  readonly signer: NodeSigner | undefined;
+  /** Committed state, read from the store. */
+  readonly state: StateReader;
+  #head: Head;
+  #failed: AppError | undefined;
+
+  private constructor(store: SqliteStore, registry: ModuleRegistry, genesis: GenesisDoc, signer: NodeSigner | undefined) {
+    this.store = store;
+    this.registry = registry;
+    this.genesis = genesis;
+    this.genesisHash = genesisHash(genesis);
+    this.signer = signer;
+    this.state = { get: (key) => store.stateGet(key) };
+    this.log = MerkleLog.fromLeafHashes(store.leafHashes());
+    this.tree = StateTree.build(store.stateEntries());
+    const last = store.lastHeight();
+    const block = last >= 0 ? store.block(last) : undefined;
+    this.#head = block === undefined
+      ? { height: -1, hash: this.genesisHash, header: undefined as unknown as BlockHeader }
+      : { height: last, hash: block.hash, header: block.header };
+  }
+
+  /**
+   * Opens a chain on `store`. A new store is initialized from `genesis` (block 0); an existing
+   * one must have been created from the same genesis. The rebuilt Merkle roots are checked
+   * against the last header.
+   * @throws ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE
+   */
+  static open(store: SqliteStore, registry: ModuleRegistry, options: { genesis?: GenesisDoc; signer?: NodeSigner } = {}): Chain {
+    const storedText = store.getMeta('genesis');
+    let genesis: GenesisDoc;
+    if (storedText === undefined) {
+      if (options.genesis === undefined) throw new AppError('ERR_LEDGER_STORE', 'store is empty and no genesis document was given');
+      checkGenesis(options.genesis, registry);
+      genesis = options.genesis;
+    } else {
+      genesis = JSON.parse(storedText) as GenesisDoc;
+      if (options.genesis !== undefined && genesisHash(options.genesis) !== genesisHash(genesis)) {
+        throw new AppError('ERR_LEDGER_BAD_GENESIS', 'the store was created from a different genesis document');
+      }
+    }
+    const chain = new Chain(store, registry, genesis, options.signer);
+    if (chain.#head.height < 0) chain.#commitGenesis();
+    else chain.#checkRebuiltRoots();
+    return chain;
+  }
+
+  #commitGenesis(): void {
+    const state = new StateOverlay(this.state);
+    applyGenesis(this.genesis, this.registry, state);
+    // Block 0 carries no transactions: its parent hash is the genesis document hash.
+    this.#commitDerived({ height: -1, hash: this.genesisHash }, { time: this.genesis.time, txs: [], state }, () =>
+      this.store.setMeta('genesis', JSON.stringify(this.genesis)));
+  }
+
+  #checkRebuiltRoots(): void {
+    const h = this.#head.header;
+    if (toHex(this.tree.root()) !== h.stateRoot || this.log.size !== h.logSize || toHex(this.log.root()) !== h.logRoot) {
+      throw new AppError('ERR_LEDGER_STORE', `rebuilt roots do not match block ${h.height}; run \`realdid verify\``);
+    }
+  }
+
+  get head(): Head {
+    return this.#head;
+  }
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  /** Set once a commit failed: the in-memory trees may be ahead of the store; restart. */
+  get failed(): AppError | undefined {
+    return this.#failed;
+  }
+
+  /**
+   * Commits a block atomically and signs its checkpoint with the node key.
+   * @throws ERR_LEDGER_STORE if the store write fails (the chain then refuses further commits)
+   */
+  commit(block: PendingBlock): Head {
+    return this.#commitDerived(this.#head, block);
+  }
+
+  #commitDerived(parent: { height: number; hash: string }, block: PendingBlock, extra?: () => void): Head {
+    if (this.#failed !== undefined) throw this.#failed;
+    const { header, hash, leaves } = deriveHeader(parent, block.time, block.txs, block.state.changes, this.log, this.tree);
+    const signatures = this.#ownSignature(header, hash, block.state);
+    try {
+      this.store.db.transaction(() => {
+        this.store.commitBlock({
+          header,
+          hash,
+          txs: block.txs.map((t, i) => ({ id: fromHex(t.id), leaf: leaves[i]!, bytes: t.bytes })),
+          stateChanges: block.state.changes,
+          signatures,
+        });
+        extra?.();
+      })();
+    } catch (err) {
+      this.#failed = new AppError('ERR_LEDGER_STORE', `could not commit block ${header.height}: ${(err as Error).message}`, { cause: err });
+      throw this.#failed;
+    }
+    this.#head = { height: header.height, hash, header };
+    return this.#head;
+  }
+
+  #ownSignature(header: BlockHeader, hash: string, state: StateReader): CheckpointSignature[] {
+    if (this.signer === undefined) return [];
+    const cp = checkpointOf(this.chainId, header, hash);
+    const s = signCheckpoint(cp, this.signer.org, this.signer.multikey, this.signer.keyPair);
+    // Sign only as a member of the state the block commits to; otherwise leave it unsigned.
+    return isMemberSignature(this.registry, state, cp, s) ? [s] : [];
+  }
+
+  /** The signed checkpoint of block `height` (default: the head). @throws ERR_LEDGER_NOT_FOUND */
+  signedCheckpoint(height = this.#head.height): SignedCheckpoint {
+    const block = this.store.block(height);
+    if (block === undefined) throw new AppError('ERR_LEDGER_NOT_FOUND', `no block at height ${height}`);
+    return { checkpoint: checkpointOf(this.chainId, block.header, block.hash), signatures: this.store.signatures(height) };
+  }
+
+  /**
+   * Adds another organization's signature to a checkpoint (cosigning).
+   * @throws ERR_LEDGER_NOT_FOUND, ERR_LEDGER_BAD_CHECKPOINT if it is not a member's valid signature
+   */
+  cosign(height: number, s: CheckpointSignature): SignedCheckpoint {
+    const { checkpoint } = this.signedCheckpoint(height);
+    if (!isMemberSignature(this.registry, this.state, checkpoint, s)) {
+      throw new AppError('ERR_LEDGER_BAD_CHECKPOINT', `signature of "${s.org}" is not a valid consortium member signature over checkpoint ${height}`);
+    }
+    this.store.addSignature(height, s);
+    return this.signedCheckpoint(height);
+  }
+
+  /** A committed transaction by hex id. @throws ERR_LEDGER_NOT_FOUND */
+  tx(id: string): { tx: Tx; stored: StoredTx } {
+    const stored = /^[0-9a-f]{64}$/.test(id) ? this.store.txById(fromHex(id)) : undefined;
+    if (stored === undefined) throw new AppError('ERR_LEDGER_NOT_FOUND', `no committed transaction ${id}`);
+    return { tx: decodeTx(stored.bytes), stored };
+  }
+
+  /** Is a transaction with this id committed? */
+  hasTx(id: string): boolean {
+    return this.store.txById(fromHex(id)) !== undefined;
+  }
+
+  /** Inclusion proof of log entry `index` in the log of size `size` (default: the head's). */
+  inclusionProof(index: number, size = this.log.size): string[] {
+    this.#checkSize(size);
+    return this.log.inclusionProof(index, size).map(toHex);
+  }
+
+  /** Consistency proof between two committed log sizes. @throws ERR_LEDGER_RANGE */
+  consistencyProof(size1: number, size2 = this.log.size): string[] {
+    this.#checkSize(size2);
+    if (size1 > size2) throw new AppError('ERR_LEDGER_RANGE', `size1 ${size1} is greater than size2 ${size2}`);
+    return this.log.consistencyProof(size1, size2).map(toHex);
+  }
+
+  #checkSize(size: number): void {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.log.size) {
+      throw new AppError('ERR_LEDGER_RANGE', `log size ${size} is outside 0..${this.log.size}`);
+    }
+  }
+
+  /** A proof of a state key's current value (or absence) against the head's state root. */
+  stateProof(key: string): StateProof {
+    return this.tree.prove(key, this.state.get(key) ?? null);
+  }
+}

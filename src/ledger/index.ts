@@ -1,0 +1,32 @@
+/**
+ * ledger/: the domain-free core — signed transaction envelopes, the module registry and
+ * validation pipeline, hash-chained blocks, the RFC 6962 log, the state commitment,
+ * checkpoints, ordering and the SQLite store.
+ */
+export { checkpointOf, CHECKPOINT_TAG, checkpointSigningBytes, hashHeader, signCheckpoint, verifyCheckpointSignature } from './block.ts';
+export type { BlockHeader, Checkpoint, CheckpointSignature, SignedCheckpoint } from './block.ts';
+export { Chain, deriveHeader, isMemberSignature } from './chain.ts';
+export type { Head, NodeSigner, PendingBlock } from './chain.ts';
+export { didKeyOf, didKeyUrlOf, publicKeyOfDidKey } from './did-key.ts';
+export { checkStateless, executeTx, lastNonce, MAX_TX_AGE_MS, MAX_TX_FUTURE_MS, nonceKey } from './execute.ts';
+export type { BlockPosition, SignatureCheck } from './execute.ts';
+export { applyGenesis, checkGenesis, genesisHash } from './genesis.ts';
+export type { GenesisDoc } from './genesis.ts';
+export { checkConsistency, checkInclusion, EMPTY_ROOT, hashLeaf, MerkleLog, rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle/index.ts';
+export type { BlockSigner, ConsortiumPolicy, KeyResolver, LedgerModule, ModuleState, StateReader, TxContext, TxKind } from './module.ts';
+export type { Orderer, SubmitOutcome } from './ordering/orderer.ts';
+export { SoloOrderer } from './ordering/solo.ts';
+export type { SoloOptions } from './ordering/solo.ts';
+export { createAjv, describeSchemaError, ModuleRegistry } from './registry.ts';
+export type { RegisteredKind } from './registry.ts';
+export { inlineVerifier, WorkerPoolVerifier } from './sig-pool.ts';
+export type { SignatureJob, SignatureVerifier } from './sig-pool.ts';
+export { checkStateProof, StateTree, verifyStateProof } from './smt/index.ts';
+export type { StateProof } from './smt/index.ts';
+export { moduleState, readJson, StateOverlay } from './state.ts';
+export { SqliteStore } from './store/sqlite.ts';
+export type { StoredTx } from './store/sqlite.ts';
+export { decodeTx, MAX_TX_BYTES, signingBytes, signingBytesOf, signTx, txToJson } from './tx.ts';
+export type { SignedTxJson, Tx, TxPayload } from './tx.ts';
+export { verifyChain } from './verify-chain.ts';
+export type { VerifyOptions, VerifyResult } from './verify-chain.ts';

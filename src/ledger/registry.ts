@@ -1,0 +1,105 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { AppError } from '../errors.ts';
+import { publicKeyOfDidKey } from './did-key.ts';
+import type { ConsortiumPolicy, KeyResolver, LedgerModule, StateReader, TxKind } from './module.ts';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+
+/** Namespaces the core keeps for itself. */
+const RESERVED_NAMESPACES = new Set(['core']);
+
+/** A registered kind with its compiled body validator. */
+export interface RegisteredKind {
+  readonly module: LedgerModule;
+  readonly def: TxKind;
+  readonly validate: ValidateFunction;
+}
+
+/** One shared, strict ajv instance (no coercion, no defaults: bodies are signed as they are). */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ strict: true, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Formats the first ajv error as `"/path" must …`. */
+export function describeSchemaError(validate: ValidateFunction): string {
+  const e = validate.errors?.[0];
+  if (e === undefined) return 'does not match the schema';
+  const extra = e.keyword === 'additionalProperties' ? ` (${JSON.stringify(e.params.additionalProperty)})` : '';
+  return `"${e.instancePath || '/'}" ${e.message ?? 'is invalid'}${extra}`;
+}
+
+/**
+ * The set of modules a ledger runs: transaction kinds by name, key resolvers by DID method and
+ * the consortium policy. The same registry (same modules, same versions) on every node is part
+ * of determinism.
+ */
+export class ModuleRegistry {
+  readonly modules: readonly LedgerModule[];
+  readonly #kinds = new Map<string, RegisteredKind>();
+  readonly #resolvers = new Map<string, KeyResolver>();
+  readonly consortium: ConsortiumPolicy | undefined;
+
+  /** @throws TypeError on a duplicate namespace, kind or resolver, or a kind outside its namespace */
+  constructor(modules: readonly LedgerModule[]) {
+    this.modules = modules;
+    const ajv = createAjv();
+    const namespaces = new Set<string>();
+    let consortium: ConsortiumPolicy | undefined;
+    for (const m of modules) {
+      if (RESERVED_NAMESPACES.has(m.namespace) || namespaces.has(m.namespace) || !/^[a-z][a-z0-9-]*$/.test(m.namespace)) {
+        throw new TypeError(`module "${m.name}": namespace "${m.namespace}" is reserved, taken or invalid`);
+      }
+      namespaces.add(m.namespace);
+      for (const k of m.kinds) {
+        if (!k.kind.startsWith(`${m.namespace}.`)) throw new TypeError(`kind "${k.kind}" is outside namespace "${m.namespace}"`);
+        if (this.#kinds.has(k.kind)) throw new TypeError(`kind "${k.kind}" registered twice`);
+        this.#kinds.set(k.kind, { module: m, def: k, validate: ajv.compile(k.schema) });
+      }
+      for (const [method, resolver] of Object.entries(m.keyResolvers ?? {})) {
+        if (method === 'key' || this.#resolvers.has(method)) throw new TypeError(`key resolver for did:${method} registered twice`);
+        this.#resolvers.set(method, resolver);
+      }
+      if (m.consortium !== undefined) {
+        if (consortium !== undefined) throw new TypeError('only one module may provide the consortium policy');
+        consortium = m.consortium;
+      }
+    }
+    this.consortium = consortium;
+  }
+
+  /** @throws ERR_LEDGER_UNKNOWN_KIND */
+  kind(kind: string): RegisteredKind {
+    const k = this.#kinds.get(kind);
+    if (k === undefined) throw new AppError('ERR_LEDGER_UNKNOWN_KIND', `no module handles kind ${JSON.stringify(kind)}`);
+    return k;
+  }
+
+  kindNames(): string[] {
+    return [...this.#kinds.keys()].sort();
+  }
+
+  /**
+   * The public key a signer DID URL names in `state`.
+   * @throws ERR_LEDGER_BAD_SIGNER for an unsupported method, a malformed URL or an unknown key
+   */
+  resolveKey(state: StateReader, didUrl: string): Uint8Array {
+    const method = didUrl.slice(4, didUrl.indexOf(':', 4));
+    if (method === 'key') {
+      try {
+        return publicKeyOfDidKey(didUrl);
+      } catch (err) {
+        throw new AppError('ERR_LEDGER_BAD_SIGNER', `signer ${JSON.stringify(didUrl.slice(0, 80))} is not an Ed25519 did:key URL`, { cause: err });
+      }
+    }
+    const resolver = this.#resolvers.get(method);
+    if (resolver === undefined) throw new AppError('ERR_LEDGER_BAD_SIGNER', `no key resolver for did:${method}`);
+    const key = resolver(state, didUrl);
+    if (key === undefined) throw new AppError('ERR_LEDGER_BAD_SIGNER', `signer key ${JSON.stringify(didUrl.slice(0, 120))} is not an active key in the ledger state`);
+    return key;
+  }
+}

@@ -1,0 +1,189 @@
+import { canonicalize, ed25519Verify, equalBytes, sha256, toHex, utf8 } from '../crypto/index.ts';
+import { AppError, isAppError, type ErrorCode } from '../errors.ts';
+import { checkpointOf, type BlockHeader } from './block.ts';
+import { deriveHeader, isMemberSignature } from './chain.ts';
+import { executeTx } from './execute.ts';
+import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
+import { MerkleLog } from './merkle/index.ts';
+import type { ModuleRegistry } from './registry.ts';
+import { inlineVerifier, type SignatureVerifier } from './sig-pool.ts';
+import { StateTree } from './smt/index.ts';
+import { StateOverlay } from './state.ts';
+import type { SqliteStore } from './store/sqlite.ts';
+import { decodeTx, signingBytesOf, type Tx } from './tx.ts';
+
+/** Outcome of a whole-chain verification. */
+export type VerifyResult =
+  | { readonly ok: true; readonly height: number; readonly txs: number; readonly blockHash: string; readonly stateRoot: string; readonly logRoot: string }
+  | { readonly ok: false; readonly height: number; readonly code: ErrorCode; readonly message: string };
+
+export interface VerifyOptions {
+  readonly verifier?: SignatureVerifier;
+  /** Called after each verified block. */
+  readonly onProgress?: (height: number, lastHeight: number, txs: number) => void;
+  /** Transactions per signature batch handed to the verifier (pipelined with execution). */
+  readonly chunkTxs?: number;
+}
+
+interface LoadedBlock {
+  readonly height: number;
+  readonly rawHeader: string;
+  readonly storedHash: string;
+  readonly firstSeq: number;
+  readonly txs: Tx[];
+  /** A problem found while loading, reported when this block's turn comes. */
+  readonly error?: AppError;
+}
+
+interface Chunk {
+  readonly blocks: LoadedBlock[];
+  readonly keys: (Uint8Array | undefined)[];
+  readonly verified: Promise<boolean[]>;
+}
+
+function fail(code: ErrorCode, message: string): never {
+  throw new AppError(code, message);
+}
+
+function loadBlock(store: SqliteStore, height: number): LoadedBlock {
+  const raw = store.rawBlock(height);
+  if (raw === undefined) return { height, rawHeader: '', storedHash: '', firstSeq: 0, txs: [], error: new AppError('ERR_LEDGER_CHAIN_BROKEN', `block ${height} is missing`) };
+  const base = { height, rawHeader: raw.header, storedHash: raw.hash, firstSeq: raw.firstSeq };
+  try {
+    const rows = store.txRange(raw.firstSeq, raw.firstSeq + raw.txCount);
+    if (rows.length !== raw.txCount) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${height} lists ${raw.txCount} transactions, the store has ${rows.length}`);
+    const txs = rows.map((row) => {
+      const tx = decodeTx(row.bytes);
+      if (toHex(row.id) !== tx.id) fail('ERR_LEDGER_ROOT_MISMATCH', `stored id of log entry ${row.seq} is not the hash of its bytes`);
+      return tx;
+    });
+    return { ...base, txs };
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    return { ...base, txs: [], error: err };
+  }
+}
+
+/**
+ * Re-checks a whole ledger from genesis, trusting nothing in the store: every header's hash and
+ * chain link, every transaction's bytes and signature, re-execution of every transaction, the
+ * RFC 6962 tx and log roots, every state root, every checkpoint signature, and finally that the
+ * stored current state equals the replayed one. Stops at the first bad height.
+ */
+export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const verifier = options.verifier ?? inlineVerifier;
+  const chunkTxs = options.chunkTxs ?? 4096;
+  const lastHeight = store.lastHeight();
+  const state = new Map<string, string>();
+  const reader = { get: (k: string) => state.get(k) };
+  const log = new MerkleLog();
+  const tree = new StateTree();
+  let height = 0;
+  let txCount = 0;
+
+  const loadChunk = (from: number): Chunk | undefined => {
+    if (from > lastHeight) return undefined;
+    const blocks: LoadedBlock[] = [];
+    let n = 0;
+    for (let h = from; h <= lastHeight && (blocks.length === 0 || n < chunkTxs); h++) {
+      const b = loadBlock(store, h);
+      blocks.push(b);
+      n += b.txs.length;
+    }
+    // Keys as the current state knows them: a hint; execution re-checks any key that changed.
+    const keys = blocks.flatMap((b) => b.txs.map((tx) => {
+      try {
+        return registry.resolveKey(reader, tx.payload.signer);
+      } catch {
+        return undefined; // created later in the chain: verified synchronously at execution
+      }
+    }));
+    const all = blocks.flatMap((b) => b.txs);
+    const jobs = all.flatMap((tx, i) => (keys[i] === undefined ? [] : [{ sig: tx.sig, msg: signingBytesOf(tx), publicKey: keys[i]! }]));
+    return { blocks, keys, verified: verifier.verifyMany(jobs) };
+  };
+
+  try {
+    const genesisText = store.getMeta('genesis');
+    if (genesisText === undefined) fail('ERR_LEDGER_BAD_GENESIS', 'the store holds no genesis document');
+    const genesis: unknown = JSON.parse(genesisText);
+    checkGenesis(genesis, registry);
+    let parent = { height: -1, hash: genesisHash(genesis), time: -1 };
+    let next = loadChunk(0);
+    while (next !== undefined) {
+      const chunk = next;
+      const lastInChunk = chunk.blocks.at(-1)!.height;
+      next = loadChunk(lastInChunk + 1); // its signatures verify on workers while this chunk executes
+      const ok = await chunk.verified;
+      let tIndex = 0;
+      let jIndex = 0;
+      for (const block of chunk.blocks) {
+        height = block.height;
+        const checks = block.txs.map(() => {
+          const key = chunk.keys[tIndex++];
+          return key === undefined ? undefined : { key, ok: ok[jIndex++] === true };
+        });
+        parent = replayBlock(block, parent, genesis, checks);
+        txCount += block.txs.length;
+        options.onProgress?.(height, lastHeight, txCount);
+      }
+    }
+    height = lastHeight;
+    compareStoredState(store, state);
+    return { ok: true, height: lastHeight, txs: txCount, blockHash: parent.hash, stateRoot: toHex(tree.root()), logRoot: toHex(log.root()) };
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    return { ok: false, height, code: err.code, message: err.message };
+  }
+
+  function replayBlock(
+    block: LoadedBlock,
+    parent: { height: number; hash: string; time: number },
+    genesis: GenesisDoc,
+    checks: ({ key: Uint8Array; ok: boolean } | undefined)[],
+  ): { height: number; hash: string; time: number } {
+    if (block.error !== undefined) throw block.error;
+    const header = JSON.parse(block.rawHeader) as BlockHeader;
+    if (canonicalize(header) !== block.rawHeader) fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not canonical JSON`);
+    if (toHex(sha256(utf8(block.rawHeader))) !== block.storedHash) fail('ERR_LEDGER_CHAIN_BROKEN', `stored hash of block ${block.height} is not the hash of its header`);
+    if (header.height !== block.height || header.prevHash !== parent.hash) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} does not link to block ${parent.height}`);
+    if (block.height === 0 ? header.time !== genesis.time : !(header.time > parent.time)) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} time ${header.time} does not follow ${parent.time}`);
+    if (block.firstSeq !== log.size) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} starts at log index ${block.firstSeq}, expected ${log.size}`);
+    const overlay = new StateOverlay(reader);
+    if (block.height === 0) {
+      if (block.txs.length > 0) fail('ERR_LEDGER_CHAIN_BROKEN', 'block 0 must not hold transactions');
+      applyGenesis(genesis, registry, overlay);
+    }
+    block.txs.forEach((tx, i) => {
+      const pre = checks[i];
+      const check = (t: Tx, key: Uint8Array): boolean =>
+        pre !== undefined && equalBytes(pre.key, key) ? pre.ok : ed25519Verify(t.sig, signingBytesOf(t), key);
+      executeTx(registry, overlay, tx, { height: block.height, blockTime: header.time, logIndex: log.size + i }, check);
+    });
+    const derived = deriveHeader(parent, header.time, block.txs, overlay.changes, log, tree);
+    for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot'] as const) {
+      if (derived.header[field] !== header[field]) fail('ERR_LEDGER_ROOT_MISMATCH', `block ${block.height}: recomputed ${field} ${derived.header[field]} differs from the header's ${header[field]}`);
+    }
+    for (const [k, v] of overlay.changes) {
+      if (v === null) state.delete(k);
+      else state.set(k, v);
+    }
+    const sigs = store.signatures(block.height);
+    if (sigs.length === 0) fail('ERR_LEDGER_BAD_CHECKPOINT', `block ${block.height} has no checkpoint signature`);
+    const cp = checkpointOf(genesis.chainId, header, derived.hash);
+    for (const s of sigs) {
+      if (!isMemberSignature(registry, reader, cp, s)) fail('ERR_LEDGER_BAD_CHECKPOINT', `block ${block.height}: signature of "${s.org}" does not verify`);
+    }
+    return { height: block.height, hash: derived.hash, time: header.time };
+  }
+}
+
+/** The store's current-state table must equal the replayed state exactly. */
+function compareStoredState(store: SqliteStore, replayed: ReadonlyMap<string, string>): void {
+  let n = 0;
+  for (const [k, v] of store.stateEntries()) {
+    n++;
+    if (replayed.get(k) !== v) fail('ERR_LEDGER_ROOT_MISMATCH', `stored state key ${JSON.stringify(k)} differs from the replayed state`);
+  }
+  if (n !== replayed.size) fail('ERR_LEDGER_ROOT_MISMATCH', `stored state has ${n} keys, the replay ${replayed.size}`);
+}

@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decryptKeystore, encodeMultikey, ed25519FromSeed, encryptKeystore, generateEd25519, type Keystore } from '../crypto/index.ts';
+import { AppError } from '../errors.ts';
+import type { GenesisDoc, NodeSigner } from '../ledger/index.ts';
+
+/** Passphrase of the demo consortium's keys. Demo only: real nodes set REALDID_PASSPHRASE. */
+export const DEMO_PASSPHRASE = 'realdid-demo';
+
+/** `<data>/node.json`: which organization this node is and how it orders. */
+export interface NodeConfig {
+  readonly org: string;
+  /** Keystore of the organization key, relative to the data folder. */
+  readonly keyFile: string;
+  readonly host: string;
+  readonly port: number;
+  readonly ordering: { readonly type: 'solo'; readonly maxBlockTxs: number; readonly blockIntervalMs: number };
+}
+
+/** Layout of a node's data folder. */
+export function dataPaths(dir: string) {
+  return {
+    dir,
+    config: join(dir, 'node.json'),
+    genesis: join(dir, 'genesis.json'),
+    ledger: join(dir, 'ledger.sqlite'),
+    keys: join(dir, 'keys'),
+  } as const;
+}
+
+export function isInitialized(dir: string): boolean {
+  return existsSync(dataPaths(dir).config) && existsSync(dataPaths(dir).genesis);
+}
+
+function writeJson(path: string, value: unknown, mode = 0o644): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode, flag: 'wx' });
+}
+
+/** Writes an encrypted key file (mode 0600) for a fresh Ed25519 key; returns its Multikey. */
+export function createKeyFile(path: string, passphrase: string, label: string): string {
+  const { seed, keyPair } = generateEd25519();
+  const multikey = encodeMultikey(keyPair.publicKey);
+  writeJson(path, { multikey, keystore: encryptKeystore(seed, passphrase, `${label}:${multikey}`) }, 0o600);
+  return multikey;
+}
+
+/**
+ * Loads a key file written by {@link createKeyFile}.
+ * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
+ */
+export function loadKeyFile(path: string, passphrase: string): { multikey: string; keyPair: ReturnType<typeof ed25519FromSeed> } {
+  let file: { multikey: string; keystore: Keystore };
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as typeof file;
+  } catch (err) {
+    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `cannot read key file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const keyPair = ed25519FromSeed(decryptKeystore(file.keystore, passphrase));
+  if (encodeMultikey(keyPair.publicKey) !== file.multikey) throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${path} holds a different key than it names`);
+  return { multikey: file.multikey, keyPair };
+}
+
+export interface InitOptions {
+  readonly passphrase: string;
+  readonly chainId?: string;
+  /** Organizations of the consortium (the first is this node). Default: 3 demo orgs. */
+  readonly orgs?: readonly { readonly id: string; readonly name: string }[];
+  readonly quorum?: number;
+  readonly port?: number;
+  readonly host?: string;
+  readonly time?: number;
+}
+
+export const DEMO_ORGS = [
+  { id: 'org1', name: 'Demo Org One (node operator)' },
+  { id: 'org2', name: 'Demo Org Two' },
+  { id: 'org3', name: 'Demo Org Three' },
+] as const;
+
+/**
+ * Initializes a data folder: one encrypted key per organization, a genesis document naming
+ * them with the quorum, and the node config (this node is the first organization).
+ * @throws ERR_CLI_DATA_DIR if the folder is already initialized
+ */
+export function initDataDir(dir: string, options: InitOptions): { genesis: GenesisDoc; config: NodeConfig } {
+  const p = dataPaths(dir);
+  if (isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is already initialized`);
+  const orgs = options.orgs ?? DEMO_ORGS;
+  const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
+  if (orgs.length === 0 || quorum < 1 || quorum > orgs.length) throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  mkdirSync(p.keys, { recursive: true, mode: 0o700 });
+  const members = orgs.map((o) => ({ id: o.id, name: o.name, keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)] }));
+  const genesis: GenesisDoc = {
+    chainId: options.chainId ?? 'realdid-demo',
+    time: options.time ?? Date.now(),
+    modules: { gov: { orgs: members, quorum } },
+  };
+  const config: NodeConfig = {
+    org: orgs[0]!.id,
+    keyFile: `keys/${orgs[0]!.id}.json`,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    ordering: { type: 'solo', maxBlockTxs: 2000, blockIntervalMs: 20 },
+  };
+  writeJson(p.genesis, genesis);
+  writeJson(p.config, config);
+  return { genesis, config };
+}
+
+/**
+ * Reads an initialized data folder and unlocks the node key.
+ * @throws ERR_CLI_DATA_DIR, ERR_CRYPTO_WRONG_PASSPHRASE
+ */
+export function loadDataDir(dir: string, passphrase: string): { config: NodeConfig; genesis: GenesisDoc; signer: NodeSigner } {
+  const p = dataPaths(dir);
+  if (!isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is not an initialized data folder; run \`realdid node init --data ${dir}\``);
+  const config = JSON.parse(readFileSync(p.config, 'utf8')) as NodeConfig;
+  const genesis = JSON.parse(readFileSync(p.genesis, 'utf8')) as GenesisDoc;
+  const { multikey, keyPair } = loadKeyFile(join(dir, config.keyFile), passphrase);
+  return { config, genesis, signer: { org: config.org, multikey, keyPair } };
+}

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { LedgerNode } from '../ledger-node.ts';
+
+const Health = Type.Object({ status: Type.String(), chainId: Type.String(), height: Type.Integer(), pending: Type.Integer() });
+
+/** Liveness and Prometheus metrics. */
+export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
+  app.get('/health', {
+    schema: {
+      tags: ['ops'],
+      summary: 'Liveness: chain id, head height, pending transactions',
+      response: { 200: Health, 503: Health },
+    },
+  }, async (_req, reply) => {
+    const failed = node.chain.failed !== undefined;
+    if (failed) void reply.status(503);
+    return { status: failed ? 'failed' : 'ok', chainId: node.chain.chainId, height: node.chain.head.height, pending: node.orderer.pending };
+  });
+
+  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics (text format 0.0.4)' } }, async (_req, reply) => {
+    void reply.type('text/plain; version=0.0.4');
+    return node.metrics.render();
+  });
+}

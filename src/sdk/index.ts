@@ -1,0 +1,12 @@
+/** sdk/: a typed HTTP client of a realdid node that verifies every proof it is given. */
+export { RealdidClient } from './client.ts';
+export type { BatchOutcome, ClientOptions, Receipt } from './client.ts';
+export {
+  hashGenesis,
+  trustFromGenesis,
+  verifyCheckpointConsistency,
+  verifySignedCheckpoint,
+  verifyStateAnswer,
+  verifyTxInclusion,
+} from './verify.ts';
+export type { TrustAnchor } from './verify.ts';
