@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { AppError } from '../../errors.ts';
+import { DEMO_ORGS, DEMO_PASSPHRASE, initDataDir, isInitialized, startNode } from '../../node/index.ts';
+import { intArg, output, passphrase } from '../io.ts';
+
+/** Parses `id:Name,id:Name` into organizations. @throws ERR_CLI_USAGE */
+function parseOrgs(text: string): { id: string; name: string }[] {
+  return text.split(',').map((part) => {
+    const [id, ...name] = part.split(':');
+    if (id === undefined || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(id) || name.length === 0) {
+      throw new AppError('ERR_CLI_USAGE', `--orgs expects id:Name,id:Name; bad entry ${JSON.stringify(part)}`);
+    }
+    return { id, name: name.join(':') };
+  });
+}
+
+export function nodeCommands(program: Command): void {
+  const node = program.command('node').description('initialize and run a ledger node');
+
+  node.command('init')
+    .description('create a data folder: organization keys (encrypted), genesis document, node config')
+    .requiredOption('--data <dir>', 'data folder')
+    .option('--demo', 'a demo consortium of 3 organizations, quorum 2 (keys under the demo passphrase unless REALDID_PASSPHRASE is set)')
+    .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
+    .option('--quorum <n>', 'approvals a governance change needs (default: majority)')
+    .option('--chain-id <id>', 'chain id', 'realdid-demo')
+    .option('--port <n>', 'HTTP port', '8080')
+    .option('--passphrase-file <file>', 'file holding the key passphrase')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { data: string; demo?: boolean; orgs?: string; quorum?: string; chainId: string; port: string; passphraseFile?: string; json?: boolean }) => {
+      if (!o.demo && o.orgs === undefined) throw new AppError('ERR_CLI_USAGE', 'give --demo or --orgs');
+      const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
+      const pass = await passphrase(o.passphraseFile, o.demo ? DEMO_PASSPHRASE : undefined);
+      const { genesis, config } = initDataDir(o.data, {
+        passphrase: pass,
+        orgs,
+        chainId: o.chainId,
+        port: intArg('port', o.port),
+        ...(o.quorum === undefined ? {} : { quorum: intArg('quorum', o.quorum) }),
+      });
+      output(o.json ?? false, { dataDir: o.data, chainId: genesis.chainId, org: config.org, orgs: orgs.map((x) => x.id) }, () =>
+        `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}`);
+    });
+
+  node.command('start')
+    .description('start a node on its data folder and serve the API')
+    .requiredOption('--data <dir>', 'data folder')
+    .option('--demo', 'initialize a demo consortium first if the folder is empty')
+    .option('--port <n>', 'HTTP port (default: from node.json; 0 picks a free port)')
+    .option('--host <host>', 'listen address (default: from node.json, 127.0.0.1)')
+    .option('--passphrase-file <file>', 'file holding the key passphrase')
+    .option('--log', 'structured request logs (pino) on stdout')
+    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean }) => {
+      const demoPass = o.demo ? DEMO_PASSPHRASE : undefined;
+      const pass = await passphrase(o.passphraseFile, demoPass);
+      if (!isInitialized(o.data) && o.demo) {
+        initDataDir(o.data, { passphrase: pass });
+        if (pass === DEMO_PASSPHRASE) process.stderr.write(`demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`);
+      }
+      const running = await startNode({
+        dataDir: o.data,
+        passphrase: pass,
+        ...(o.port === undefined ? {} : { port: intArg('port', o.port) }),
+        ...(o.host === undefined ? {} : { host: o.host }),
+        logger: o.log ? { level: 'info' } : false,
+      });
+      const { chain } = running.node;
+      process.stdout.write(`realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\n`);
+      process.stdout.write(`listening on ${running.url}  (API docs: ${running.url}/docs)\n`);
+      const stop = (signal: string): void => {
+        process.stderr.write(`${signal}: committing pending transactions and stopping\n`);
+        running.close().then(() => process.exit(0), (err: unknown) => {
+          process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+          process.exit(1);
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,45 @@
+/** cli/: the `realdid` command line (commander). Entry point: main.ts. */
+import { Command, CommanderError } from 'commander';
+import { AppError, isAppError } from '../errors.ts';
+import { govCommands } from './commands/gov.ts';
+import { keyCommands } from './commands/key.ts';
+import { nodeCommands } from './commands/node.ts';
+import { proofCommands } from './commands/proof.ts';
+import { txCommands } from './commands/tx.ts';
+import { verifyCommand } from './commands/verify.ts';
+import { exitCodeOf } from './io.ts';
+
+/** Builds the `realdid` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('realdid')
+    .description('realdid: rights-respecting real-name DID and credit-record ledger')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  nodeCommands(program);
+  verifyCommand(program);
+  keyCommands(program);
+  txCommands(program);
+  proofCommands(program);
+  govCommands(program);
+  return program;
+}
+
+/** Runs the CLI: errors become `code: message` on stderr (JSON with --json) and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return; // --help, --version
+      const e = new AppError('ERR_CLI_USAGE', err.message.replace(/^error: /, ''));
+      process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : '');
+      process.exitCode = 2;
+      return;
+    }
+    const e = isAppError(err) ? err : new AppError('ERR_API_INTERNAL', (err as Error).message ?? String(err), { cause: err });
+    process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : `realdid: ${e.code}: ${e.message}\n`);
+    process.exitCode = exitCodeOf(err);
+  }
+}
