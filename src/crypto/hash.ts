@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { assertBytes } from './bytes.ts';
 
 /** Byte length of a SHA-256 digest. */
@@ -6,6 +6,8 @@ export const SHA256_LENGTH = 32;
 
 /** SHA-256 of the concatenation of `parts` (FIPS 180-4). */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
+  // One-shot crypto.hash is about twice as fast as createHash for the small inputs of Merkle trees.
+  if (parts.length === 1) return hash('sha256', parts[0]!, 'buffer');
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest();

@@ -92,6 +92,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       w.on('message', ({ id, result }: { id: number; result: Uint8Array }) => {
         const p = this.#pending.get(id);
         this.#pending.delete(id);
+        if (this.#pending.size === 0) this.#workers.forEach((x) => x.unref());
         p?.resolve(result);
       });
       // A dead worker fails every batch in flight instead of leaving callers waiting forever.
@@ -99,7 +100,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       w.on('exit', (code) => {
         if (code !== 0) this.#failAll(new Error(`signature worker exited with code ${code}`));
       });
-      w.unref();
+      w.unref(); // idle workers do not keep the process alive; busy ones do (see verifyMany)
       return w;
     });
   }
@@ -123,6 +124,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       const id = this.#nextId++;
       const worker = this.#workers[this.#nextWorker++ % this.#workers.length]!;
       parts.push(new Promise<Uint8Array>((resolve, reject) => this.#pending.set(id, { resolve, reject })));
+      worker.ref();
       worker.postMessage({ id, count: chunk.length, data }, [data.buffer as ArrayBuffer]);
     }
     const results = await Promise.all(parts);

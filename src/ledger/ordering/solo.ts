@@ -139,9 +139,9 @@ export class SoloOrderer implements Orderer {
   #execute(a: Admitted, sigOk: boolean): SubmitOutcome | Promise<SubmitOutcome> {
     const { tx } = a;
     if (this.#chain.failed !== undefined) return rejected(this.#chain.failed, tx.id);
-    if (this.#block?.ids.has(tx.id) || this.#chain.hasTx(tx.id)) {
-      return rejected(new AppError('ERR_LEDGER_DUPLICATE_TX', `transaction ${tx.id} is already committed or pending`), tx.id);
-    }
+    const duplicate = (): SubmitOutcome =>
+      rejected(new AppError('ERR_LEDGER_DUPLICATE_TX', `transaction ${tx.id} is already committed or pending`), tx.id);
+    if (this.#block?.ids.has(tx.id)) return duplicate();
     const block = this.#openBlock();
     const logIndex = this.#chain.log.size + block.txs.length;
     const pos = { height: this.#chain.head.height + 1, blockTime: block.time, logIndex };
@@ -151,6 +151,8 @@ export class SoloOrderer implements Orderer {
     try {
       executeTx(this.#chain.registry, block.state, tx, pos, check);
     } catch (err) {
+      // A committed copy necessarily fails the nonce check; only then is the store consulted.
+      if (isAppError(err, 'ERR_LEDGER_REPLAY') && this.#chain.hasTx(tx.id)) return duplicate();
       return rejected(err, tx.id);
     }
     const result = new Promise<SubmitOutcome>((resolve) => {
