@@ -112,6 +112,8 @@ export class Chain {
   readonly state: StateReader;
   #head: Head;
   #failed: AppError | undefined;
+  /** The head's signed checkpoint, cached (every proof answer carries it). */
+  #headCheckpoint: SignedCheckpoint | undefined;
 
   private constructor(store: SqliteStore, registry: ModuleRegistry, genesis: GenesisDoc, signer: NodeSigner | undefined) {
     this.store = store;
@@ -210,6 +212,7 @@ export class Chain {
       throw this.#failed;
     }
     this.#head = { height: header.height, hash, header };
+    this.#headCheckpoint = undefined;
     return this.#head;
   }
 
@@ -223,9 +226,12 @@ export class Chain {
 
   /** The signed checkpoint of block `height` (default: the head). @throws ERR_LEDGER_NOT_FOUND */
   signedCheckpoint(height = this.#head.height): SignedCheckpoint {
+    if (height === this.#head.height && this.#headCheckpoint !== undefined) return this.#headCheckpoint;
     const block = this.store.block(height);
     if (block === undefined) throw new AppError('ERR_LEDGER_NOT_FOUND', `no block at height ${height}`);
-    return { checkpoint: checkpointOf(this.chainId, block.header, block.hash), signatures: this.store.signatures(height) };
+    const signed = { checkpoint: checkpointOf(this.chainId, block.header, block.hash), signatures: this.store.signatures(height) };
+    if (height === this.#head.height) this.#headCheckpoint = signed;
+    return signed;
   }
 
   /**
@@ -238,6 +244,7 @@ export class Chain {
       throw new AppError('ERR_LEDGER_BAD_CHECKPOINT', `signature of "${s.org}" is not a valid consortium member signature over checkpoint ${height}`);
     }
     this.store.addSignature(height, s);
+    if (height === this.#head.height) this.#headCheckpoint = undefined;
     return this.signedCheckpoint(height);
   }
 

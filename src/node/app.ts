@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { LedgerNode } from './ledger-node.ts';
+import { didRoutes } from './routes/did.ts';
 import { govRoutes } from './routes/gov.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -27,12 +28,13 @@ export async function buildApp(node: LedgerNode, options: AppOptions = {}): Prom
   await app.register(swagger, {
     openapi: {
       info: { title: 'realdid node API', version: '1', description: 'Ledger, proofs and governance of a realdid node. Errors: docs/errors.md.' },
-      tags: [{ name: 'ledger' }, { name: 'proofs' }, { name: 'governance' }, { name: 'ops' }],
+      tags: [{ name: 'ledger' }, { name: 'proofs' }, { name: 'governance' }, { name: 'did' }, { name: 'ops' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   ledgerRoutes(app, node);
   govRoutes(app, node);
+  didRoutes(app, node);
   opsRoutes(app, node);
   await app.ready();
   return app;

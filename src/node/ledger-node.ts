@@ -1,3 +1,4 @@
+import { didModule } from '../did/index.ts';
 import { governanceModule } from '../governance/index.ts';
 import {
   Chain,
@@ -17,7 +18,7 @@ import { Metrics } from './metrics.ts';
 
 /** The modules every realdid node runs, in registration order. */
 export function defaultModules(): LedgerModule[] {
-  return [governanceModule];
+  return [governanceModule, didModule];
 }
 
 /** A running ledger: the chain, its orderer and metrics. What the HTTP layer serves. */

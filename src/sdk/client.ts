@@ -1,6 +1,9 @@
 import type { Ed25519KeyPair } from '../crypto/index.ts';
 import { AppError, isErrorCode } from '../errors.ts';
 import { signTx, type Checkpoint, type SignedCheckpoint, type SignedTxJson, type StateProof, type Tx } from '../ledger/index.ts';
+import { proofOf, resolutionError, resolveDidKeyLocally, verifyRdidResolution, type VerifiedResolution } from './did.ts';
+import type { ResolutionResult, ResolveOptions } from '../did/index.ts';
+import { parseDidUrl } from '../did/index.ts';
 import {
   hashGenesis,
   trustFromGenesis,
@@ -203,6 +206,37 @@ export class RealdidClient {
 
   govRoles(role?: string): Promise<{ roles: unknown[]; next: string | null }> {
     return this.request('GET', `/v1/gov/roles${role === undefined ? '' : `?role=${role}`}`);
+  }
+
+  /**
+   * Resolves a DID like a light client: did:key locally; did:rdid through the node's resolver,
+   * accepting the answer only if its checkpoint is trusted and consistent and its state proofs
+   * establish exactly the returned document and metadata.
+   * @throws ERR_DID_INVALID, ERR_DID_NOT_FOUND (proven), ERR_DID_VERSION_NOT_FOUND,
+   *   ERR_DID_METHOD_NOT_SUPPORTED, ERR_DID_BAD_PROOF, ERR_LEDGER_BAD_CHECKPOINT
+   */
+  async resolveDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedResolution> {
+    const url = parseDidUrl(didUrl);
+    if (url.method === 'key') return resolveDidKeyLocally(url.did);
+    const query = new URLSearchParams(options as Record<string, string>).toString();
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.url}/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`, {
+        headers: { accept: 'application/did-resolution' },
+      });
+    } catch (err) {
+      throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
+    }
+    let result: ResolutionResult | undefined;
+    try {
+      result = (await res.json()) as ResolutionResult;
+    } catch (err) {
+      throw new AppError('ERR_SDK_BAD_RESPONSE', `resolver answer is not JSON (status ${res.status})`, { cause: err });
+    }
+    const proven = res.status === 200 || res.status === 410 || (res.status === 404 && result?.didResolutionMetadata?.error === 'notFound' && result.didResolutionMetadata.proof !== undefined);
+    if (!proven || result === undefined) throw resolutionError(res.status, result);
+    const checkpoint = await this.acceptCheckpoint(proofOf(result).checkpoint);
+    return verifyRdidResolution(didUrl, options, result, checkpoint);
   }
 
   health(): Promise<{ status: string; chainId: string; height: number; pending: number }> {

@@ -10,3 +10,5 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
+export { proofOf, resolveDidKeyLocally, verifyRdidResolution } from './did.ts';
+export type { VerifiedResolution } from './did.ts';

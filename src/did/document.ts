@@ -1,0 +1,144 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { decodeMultikey } from '../crypto/index.ts';
+import { toIsoTime } from './_util.ts';
+
+/** Verification relationships a did:rdid document may use (DID Core §5.3). */
+export const RELATIONSHIPS = ['authentication', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const;
+export type Relationship = (typeof RELATIONSHIPS)[number];
+
+const Fragment = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'fragment id, without "#"' });
+const Multikey = Type.String({ pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$', description: 'Ed25519 Multikey' });
+
+export const VerificationMethodSpec = Type.Object(
+  { id: Fragment, type: Type.Literal('Multikey'), publicKeyMultibase: Multikey },
+  { additionalProperties: false },
+);
+export const ServiceSpec = Type.Object(
+  {
+    id: Fragment,
+    type: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' }),
+    serviceEndpoint: Type.String({ format: 'uri', pattern: '^https://', maxLength: 512 }),
+  },
+  { additionalProperties: false },
+);
+const Refs = Type.Array(Fragment, { maxItems: 16, uniqueItems: true });
+
+/**
+ * The method-specific content of a DID document, with ids as bare fragments. What create and
+ * recover carry and what the ledger stores; the W3C document is rendered from it.
+ */
+export const DocumentSpec = Type.Object(
+  {
+    verificationMethod: Type.Array(VerificationMethodSpec, { minItems: 1, maxItems: 16 }),
+    authentication: Refs,
+    assertionMethod: Type.Optional(Refs),
+    capabilityInvocation: Refs,
+    capabilityDelegation: Type.Optional(Refs),
+    service: Type.Optional(Type.Array(ServiceSpec, { maxItems: 16 })),
+  },
+  { additionalProperties: false },
+);
+export type DocumentSpec = Static<typeof DocumentSpec>;
+export type VerificationMethodSpec = Static<typeof VerificationMethodSpec>;
+export type ServiceSpec = Static<typeof ServiceSpec>;
+
+/** The ledger record of a did:rdid at one version (state `did/doc/<id>`, history `did/ver/<id>/<n>`). */
+export interface DidRecord {
+  readonly did: string;
+  /** 1 at creation, +1 per update, recovery or deactivation. */
+  readonly version: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly deactivated: boolean;
+  /** hex SHA-256 of the recovery public key (pre-rotation); empty once deactivated. */
+  readonly recoveryCommitment: string;
+  readonly document: DocumentSpec;
+  /** The transaction that produced this version. */
+  readonly txId: string;
+}
+
+/** A W3C DID Core 1.0 document. */
+export interface DidDocument {
+  '@context'?: string[];
+  id: string;
+  controller: string;
+  verificationMethod: { id: string; type: 'Multikey'; controller: string; publicKeyMultibase: string }[];
+  authentication: string[];
+  assertionMethod: string[];
+  capabilityInvocation: string[];
+  capabilityDelegation: string[];
+  service?: { id: string; type: string; serviceEndpoint: string }[];
+}
+
+export const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+
+/**
+ * Checks the rules a document must keep beyond its schema: unique method and service ids,
+ * every relationship names an existing method, at least one authentication and one
+ * capabilityInvocation key, no key listed twice under different ids.
+ * @returns the first broken rule, or undefined if the document is valid
+ */
+export function documentProblem(doc: DocumentSpec): string | undefined {
+  const ids = new Set<string>();
+  const keys = new Set<string>();
+  for (const vm of doc.verificationMethod) {
+    if (ids.has(vm.id)) return `verification method id "${vm.id}" is used twice`;
+    if (keys.has(vm.publicKeyMultibase)) return `key ${vm.publicKeyMultibase} is listed twice`;
+    ids.add(vm.id);
+    keys.add(vm.publicKeyMultibase);
+    try {
+      decodeMultikey(vm.publicKeyMultibase);
+    } catch {
+      return `verification method "${vm.id}" is not an Ed25519 Multikey`;
+    }
+  }
+  for (const rel of RELATIONSHIPS) {
+    for (const ref of doc[rel] ?? []) if (!ids.has(ref)) return `${rel} references unknown method "${ref}"`;
+  }
+  if (doc.authentication.length === 0) return 'at least one authentication method is required';
+  if (doc.capabilityInvocation.length === 0) return 'at least one capabilityInvocation method is required';
+  const services = new Set<string>();
+  for (const s of doc.service ?? []) {
+    if (services.has(s.id) || ids.has(s.id)) return `service id "${s.id}" is used twice`;
+    services.add(s.id);
+  }
+  return undefined;
+}
+
+/** Fragments of the methods that hold `relationship`. */
+export function methodsFor(doc: DocumentSpec, relationship: Relationship): VerificationMethodSpec[] {
+  const refs = new Set(doc[relationship] ?? []);
+  return doc.verificationMethod.filter((vm) => refs.has(vm.id));
+}
+
+/**
+ * Renders the W3C DID document of a record (DID Core §5): absolute ids, `controller` the DID
+ * itself, every relationship present. With `ld`, adds the JSON-LD `@context`.
+ */
+export function renderDocument(record: DidRecord, ld = false): DidDocument {
+  const { did, document: d } = record;
+  const abs = (f: string): string => `${did}#${f}`;
+  const doc: DidDocument = {
+    ...(ld ? { '@context': DID_CONTEXT } : {}),
+    id: did,
+    controller: did,
+    verificationMethod: d.verificationMethod.map((vm) => ({ id: abs(vm.id), type: 'Multikey', controller: did, publicKeyMultibase: vm.publicKeyMultibase })),
+    authentication: d.authentication.map(abs),
+    assertionMethod: (d.assertionMethod ?? []).map(abs),
+    capabilityInvocation: d.capabilityInvocation.map(abs),
+    capabilityDelegation: (d.capabilityDelegation ?? []).map(abs),
+  };
+  if (d.service !== undefined && d.service.length > 0) doc.service = d.service.map((s) => ({ ...s, id: abs(s.id) }));
+  return doc;
+}
+
+/** DID document metadata of a record (DID Core §7.1.3). */
+export function documentMetadata(record: DidRecord, next?: DidRecord): Record<string, unknown> {
+  return {
+    created: toIsoTime(record.created),
+    updated: toIsoTime(record.updated),
+    versionId: String(record.version),
+    deactivated: record.deactivated,
+    ...(next === undefined ? {} : { nextUpdate: toIsoTime(next.updated), nextVersionId: String(next.version) }),
+  };
+}

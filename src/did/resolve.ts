@@ -1,0 +1,125 @@
+import { AppError } from '../errors.ts';
+import { publicKeyOfDidKey, type StateReader } from '../ledger/index.ts';
+import { encodeMultikey } from '../crypto/index.ts';
+import { documentMetadata, renderDocument, DID_CONTEXT, type DidDocument, type DidRecord } from './document.ts';
+import { currentRecord, DID_KEYS, versionRecord } from './state.ts';
+import { parseDidUrl, parseRdid, RDID_METHOD } from './syntax.ts';
+
+/** What to resolve: a version number or a point in time (ms), or the current version. */
+export interface ResolveOptions {
+  readonly versionId?: string;
+  readonly versionTime?: string;
+}
+
+/** A did:rdid resolution from ledger state, with the state keys that prove it. */
+export interface RdidResolution {
+  readonly record: DidRecord;
+  /** The record of the version after the resolved one (for historical resolutions). */
+  readonly next: DidRecord | undefined;
+  /** State keys whose proofs establish the result (the record, and the next one if any). */
+  readonly stateKeys: readonly string[];
+}
+
+const VERSION_RE = /^[1-9][0-9]{0,14}$/;
+
+/** Parses a DID Resolution `versionTime` (XML Schema dateTime, UTC). @throws ERR_DID_INVALID */
+export function parseVersionTime(text: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms)) throw new AppError('ERR_DID_INVALID', `versionTime must be an ISO 8601 UTC time like 2026-01-01T00:00:00Z, got ${JSON.stringify(text.slice(0, 40))}`);
+  return ms;
+}
+
+/** Resolution options from a DID URL's query and explicit options (explicit wins). */
+export function resolveOptionsOf(didUrl: string, options: ResolveOptions = {}): { did: string; method: string; options: ResolveOptions } {
+  const url = parseDidUrl(didUrl);
+  const extra = Object.keys(url.params).filter((k) => k !== 'versionId' && k !== 'versionTime');
+  if (extra.length > 0 || url.fragment !== undefined) throw new AppError('ERR_DID_INVALID', 'only the versionId and versionTime DID parameters can be resolved');
+  const merged: ResolveOptions = { ...url.params, ...options };
+  if (merged.versionId !== undefined && merged.versionTime !== undefined) throw new AppError('ERR_DID_INVALID', 'give versionId or versionTime, not both');
+  return { did: url.did, method: url.method, options: merged };
+}
+
+/**
+ * Resolves a did:rdid against ledger state: the current record, a given `versionId`, or the
+ * version in force at `versionTime`. A deactivated DID resolves (its record says so).
+ * @throws ERR_DID_INVALID, ERR_DID_NOT_FOUND, ERR_DID_VERSION_NOT_FOUND
+ */
+export function resolveRdid(state: StateReader, did: string, options: ResolveOptions = {}): RdidResolution {
+  const id = parseRdid(did);
+  const current = currentRecord(state, did);
+  if (current === undefined) throw new AppError('ERR_DID_NOT_FOUND', `${did} is not registered on this ledger`);
+  const at = (v: number): DidRecord | undefined => (v === current.version ? current : versionRecord(state, did, v));
+  const keyOf = (v: number): string => (v === current.version ? DID_KEYS.current(id) : DID_KEYS.version(id, v));
+  const answer = (v: number): RdidResolution => {
+    const record = at(v)!;
+    const next = v < current.version ? at(v + 1) : undefined;
+    return { record, next, stateKeys: next === undefined ? [keyOf(v)] : [keyOf(v), keyOf(v + 1)] };
+  };
+  if (options.versionId !== undefined) {
+    if (!VERSION_RE.test(options.versionId)) throw new AppError('ERR_DID_INVALID', `versionId must be a positive integer, got ${JSON.stringify(options.versionId)}`);
+    const v = Number(options.versionId);
+    if (v > current.version) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} has no version ${v} (latest ${current.version})`);
+    return answer(v);
+  }
+  if (options.versionTime !== undefined) {
+    const t = parseVersionTime(options.versionTime);
+    if (t < current.created) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} did not exist at ${options.versionTime}`);
+    // Versions are ordered by time: binary search for the last one updated at or before t.
+    let lo = 1;
+    let hi = current.version;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (at(mid)!.updated <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return answer(lo);
+  }
+  return answer(current.version);
+}
+
+/**
+ * Checks that a resolution answer is what the proven records imply: the version the caller
+ * asked for (by id or time) is `record`, and `next` is its successor. Used by light clients
+ * after the records' state proofs verified.
+ * @throws ERR_DID_BAD_PROOF
+ */
+export function checkVersionSelection(record: DidRecord, next: DidRecord | undefined, options: ResolveOptions): void {
+  const bad = (why: string): never => {
+    throw new AppError('ERR_DID_BAD_PROOF', `resolution does not match the proven records: ${why}`);
+  };
+  if (next !== undefined && (next.version !== record.version + 1 || next.did !== record.did)) bad('the next record is not the successor');
+  if (options.versionId !== undefined && String(record.version) !== options.versionId) bad(`asked version ${options.versionId}, got ${record.version}`);
+  if (options.versionTime !== undefined) {
+    const t = parseVersionTime(options.versionTime);
+    if (record.updated > t) bad('the resolved version is newer than versionTime');
+    if (next === undefined && options.versionId === undefined) return; // current version: in force since record.updated
+    if (next !== undefined && next.updated <= t) bad('a newer version was already in force at versionTime');
+  }
+  if (options.versionId === undefined && options.versionTime === undefined && next !== undefined) bad('a current resolution must not have a next version');
+}
+
+/** The DID document of an Ed25519 did:key (did:key v0.7 §3.1). @throws ERR_DID_INVALID */
+export function resolveDidKey(did: string, ld = false): DidDocument {
+  const url = parseDidUrl(did);
+  if (url.method !== 'key' || url.fragment !== undefined || Object.keys(url.params).length > 0) throw new AppError('ERR_DID_INVALID', `not a plain did:key: ${did.slice(0, 80)}`);
+  const multikey = encodeMultikey(publicKeyOfDidKey(url.did));
+  const vmId = `${url.did}#${multikey}`;
+  return {
+    ...(ld ? { '@context': DID_CONTEXT } : {}),
+    id: url.did,
+    controller: url.did,
+    verificationMethod: [{ id: vmId, type: 'Multikey', controller: url.did, publicKeyMultibase: multikey }],
+    authentication: [vmId],
+    assertionMethod: [vmId],
+    capabilityInvocation: [vmId],
+    capabilityDelegation: [vmId],
+  };
+}
+
+/** Methods this resolver supports. */
+export const SUPPORTED_METHODS = [RDID_METHOD, 'key'] as const;
+
+/** Rendered document and metadata of an rdid resolution (what light clients recompute). */
+export function renderResolution(r: RdidResolution, ld: boolean): { didDocument: DidDocument; didDocumentMetadata: Record<string, unknown> } {
+  return { didDocument: renderDocument(r.record, ld), didDocumentMetadata: documentMetadata(r.record, r.next) };
+}

@@ -1,0 +1,76 @@
+import { fromBase58btc } from '../crypto/index.ts';
+import { AppError } from '../errors.ts';
+
+/** Method name of this ledger's DIDs. */
+export const RDID_METHOD = 'rdid';
+
+const B58 = '[1-9A-HJ-NP-Za-km-z]';
+/** `did:rdid:<id>`: id is base58btc of a 32-byte SHA-256 (43 or 44 characters). */
+export const RDID_RE = new RegExp(`^did:rdid:(${B58}{43,44})$`);
+/** Generic DID syntax (DID Core §3.1), method names lower-case alphanumeric. */
+const DID_RE = /^did:([a-z0-9]+):((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*(?::(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*)*)$/;
+const FRAGMENT_RE = /^[A-Za-z0-9._~!$&'()*+,;=:@/?-]*$/;
+
+/** A parsed DID URL (DID Core §3.2): the DID plus optional query parameters and fragment. */
+export interface DidUrl {
+  readonly did: string;
+  readonly method: string;
+  readonly id: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly fragment: string | undefined;
+}
+
+function invalid(message: string): never {
+  throw new AppError('ERR_DID_INVALID', message);
+}
+
+/**
+ * Parses a DID or DID URL with the generic syntax (any method).
+ * @throws ERR_DID_INVALID
+ */
+export function parseDidUrl(input: string): DidUrl {
+  if (typeof input !== 'string' || input.length > 2048) invalid('a DID URL must be a string of at most 2048 characters');
+  const hash = input.indexOf('#');
+  const fragment = hash === -1 ? undefined : input.slice(hash + 1);
+  const beforeFragment = hash === -1 ? input : input.slice(0, hash);
+  const q = beforeFragment.indexOf('?');
+  const did = q === -1 ? beforeFragment : beforeFragment.slice(0, q);
+  const m = DID_RE.exec(did);
+  if (m === null || m[2] === '') invalid(`not a DID: ${JSON.stringify(input.slice(0, 100))}`);
+  if (fragment !== undefined && !FRAGMENT_RE.test(fragment)) invalid('DID URL fragment has invalid characters');
+  const params: Record<string, string> = {};
+  if (q !== -1) {
+    for (const [k, v] of new URLSearchParams(beforeFragment.slice(q + 1))) {
+      if (Object.hasOwn(params, k)) invalid(`DID URL parameter "${k}" given twice`);
+      params[k] = v;
+    }
+  }
+  return { did, method: m[1]!, id: m[2]!, params, fragment };
+}
+
+/**
+ * Checks a `did:rdid` DID (no path, query or fragment) and returns its method-specific id.
+ * @throws ERR_DID_INVALID
+ */
+export function parseRdid(did: string): string {
+  const m = typeof did === 'string' ? RDID_RE.exec(did) : null;
+  if (m === null) invalid(`not a did:rdid DID: ${JSON.stringify(String(did).slice(0, 100))}`);
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase58btc(m[1]!);
+  } catch (err) {
+    throw new AppError('ERR_DID_INVALID', 'did:rdid id is not base58btc', { cause: err });
+  }
+  if (bytes.length !== 32) invalid(`did:rdid id must encode 32 bytes, got ${bytes.length}`);
+  return m[1]!;
+}
+
+/** Is `did` a syntactically valid did:rdid? */
+export function isRdid(did: string): boolean {
+  try {
+    parseRdid(did);
+    return true;
+  } catch {
+    return false; // a yes/no question
+  }
+}

@@ -1,0 +1,36 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { MEDIA, resolveForHttp, type ResolutionResult } from '../../did/index.ts';
+import type { LedgerNode } from '../ledger-node.ts';
+
+/**
+ * The DID resolver, compatible with the Universal Resolver driver API. Full resolution results
+ * carry `didResolutionMetadata.proof`: the signed checkpoint and sparse-Merkle proofs of the
+ * records behind the answer (or of the DID's absence), so a light client trusts no node.
+ */
+export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
+  const { chain } = node;
+  app.get('/1.0/identifiers/:did', {
+    schema: {
+      tags: ['did'],
+      summary: 'Resolve a DID (did:rdid with ledger proofs, or did:key)',
+      description: `Accept: ${Object.values(MEDIA).join(' | ')}. Statuses: 200, 400 invalidDid, 404 notFound, 406 representationNotSupported, 410 deactivated, 501 methodNotSupported.`,
+      params: Type.Object({ did: Type.String({ maxLength: 2048 }) }),
+      querystring: Type.Object(
+        { versionId: Type.Optional(Type.String({ maxLength: 20 })), versionTime: Type.Optional(Type.String({ maxLength: 40 })) },
+        { additionalProperties: false },
+      ),
+    },
+  }, async (req, reply) => {
+    const { did } = req.params as { did: string };
+    const answer = resolveForHttp(chain.state, did, req.headers.accept, req.query as { versionId?: string; versionTime?: string });
+    let body = answer.body;
+    if (answer.contentType === MEDIA.resolution && answer.stateKeys.length > 0) {
+      // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
+      const result = body as ResolutionResult;
+      const proof = { checkpoint: chain.signedCheckpoint(), stateProofs: answer.stateKeys.map((k) => chain.stateProof(k)) };
+      body = { ...result, didResolutionMetadata: { ...result.didResolutionMetadata, proof } };
+    }
+    return reply.status(answer.status).type(answer.contentType).send(JSON.stringify(body));
+  });
+}
