@@ -279,8 +279,11 @@ export class Chain {
     }
   }
 
-  /** A proof of a state key's current value (or absence) against the head's state root. */
-  stateProof(key: string): StateProof {
-    return this.tree.prove(key, this.state.get(key) ?? null);
+  /**
+   * A proof of a state key's current value (or absence) against the head's state root.
+   * @param value the key's committed value if the caller just read it (saves a store read)
+   */
+  stateProof(key: string, value: string | null = this.state.get(key) ?? null): StateProof {
+    return this.tree.prove(key, value);
   }
 }

@@ -26,7 +26,6 @@ export const inlineVerifier: SignatureVerifier = {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
-const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const cache = new Map();
 parentPort.on('message', ({ id, count, data }) => {
   const buf = Buffer.from(data);
@@ -42,7 +41,7 @@ parentPort.on('message', ({ id, count, data }) => {
     let key = cache.get(k);
     try {
       if (key === undefined) {
-        key = createPublicKey({ key: Buffer.concat([SPKI, pub]), format: 'der', type: 'spki' });
+        key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: pub.toString('base64url') }, format: 'jwk' });
         if (cache.size > 50000) cache.clear();
         cache.set(k, key);
       }

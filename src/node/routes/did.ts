@@ -23,12 +23,19 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
     },
   }, async (req, reply) => {
     const { did } = req.params as { did: string };
-    const answer = resolveForHttp(chain.state, did, req.headers.accept, req.query as { versionId?: string; versionTime?: string });
+    // Remember what the resolver read, so the proofs need no second store read.
+    const read = new Map<string, string | null>();
+    const state = { get: (k: string) => {
+      const v = chain.state.get(k);
+      read.set(k, v ?? null);
+      return v;
+    } };
+    const answer = resolveForHttp(state, did, req.headers.accept, req.query as { versionId?: string; versionTime?: string });
     let body = answer.body;
     if (answer.contentType === MEDIA.resolution && answer.stateKeys.length > 0) {
       // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
       const result = body as ResolutionResult;
-      const proof = { checkpoint: chain.signedCheckpoint(), stateProofs: answer.stateKeys.map((k) => chain.stateProof(k)) };
+      const proof = { checkpoint: chain.signedCheckpoint(), stateProofs: answer.stateKeys.map((k) => (read.has(k) ? chain.stateProof(k, read.get(k)!) : chain.stateProof(k))) };
       body = { ...result, didResolutionMetadata: { ...result.didResolutionMetadata, proof } };
     }
     return reply.status(answer.status).type(answer.contentType).send(JSON.stringify(body));

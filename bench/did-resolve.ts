@@ -1,0 +1,124 @@
+/**
+ * DID resolution benchmark: builds a ledger of N DIDs through the real transaction path
+ * (did.create, signed, validated, committed), then drives GET /1.0/identifiers/{did} for random
+ * existing DIDs over loopback with autocannon in a separate process, and, in the same run, a
+ * bare fastify route returning a fixed JSON document of the same size (the bound).
+ * Usage: npm run bench:resolve [-- --size N] [--seconds S]
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { planCreate } from '../src/did/index.ts';
+import { signTx, type SignedTxJson } from '../src/ledger/index.ts';
+import { buildApp, openLedgerNode } from '../src/node/index.ts';
+import { benchGenesis, log, median, sizeArg, tempDir } from './common.ts';
+import { randomBytes } from 'node:crypto';
+
+const size = sizeArg(1_000_000);
+const secondsArg = process.argv.indexOf('--seconds');
+const SECONDS = secondsArg === -1 ? 5 : Number(process.argv[secondsArg + 1]);
+const ROUNDS = 3;
+const CONNECTIONS = 10;
+
+const dir = tempDir('realdid-bench-resolve-');
+const now = Date.now();
+const { genesis, org } = benchGenesis(now - 1000);
+const node = openLedgerNode({
+  path: join(dir, 'ledger.sqlite'),
+  genesis,
+  signer: { org: 'org1', multikey: org.multikey, keyPair: org.keyPair },
+  ordering: { maxBlockTxs: 5000, blockIntervalMs: 50, maxPending: 200_000 },
+});
+
+// Build: each DID is a did.create signed by its own new key, submitted in batches.
+log(`did-resolve: creating ${size} DIDs through the ledger`);
+const sample: string[] = [];
+const t0 = performance.now();
+const CHUNK = 5000;
+let inFlight: Promise<unknown>[] = [];
+for (let done = 0; done < size; done += CHUNK) {
+  const txs: SignedTxJson[] = [];
+  for (let i = done; i < Math.min(size, done + CHUNK); i++) {
+    const plan = planCreate(randomBytes(64));
+    txs.push(signTx({ kind: plan.kind, body: plan.body, signer: plan.signer, nonce: 1, created: Date.now() }, plan.keyPair));
+    if (sample.length < 20_000 && i % Math.max(1, Math.floor(size / 20_000)) === 0) sample.push(plan.did);
+  }
+  inFlight.push(node.submit(txs).then((out) => {
+    const bad = out.find((o) => !o.ok);
+    if (bad !== undefined && !bad.ok) throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
+  }));
+  if (inFlight.length >= 4) {
+    await Promise.all(inFlight);
+    inFlight = [];
+  }
+  if ((done / CHUNK) % 10 === 0) log(`  ${done}/${size} DIDs (height ${node.chain.head.height}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+}
+await Promise.all(inFlight);
+log(`built ${size} DIDs in ${((performance.now() - t0) / 1000).toFixed(1)} s; state keys ${node.chain.tree.size}`);
+
+const app = await buildApp(node);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const appPort = (app.server.address() as { port: number }).port;
+
+// The bound: a bare fastify route returning a fixed JSON document of the same size.
+const sampleAnswer = await app.inject({ url: `/1.0/identifiers/${sample[0]}` });
+const fixed: unknown = JSON.parse(sampleAnswer.body);
+const bare = Fastify();
+bare.get('/fixed/:id', async () => fixed);
+await bare.listen({ host: '127.0.0.1', port: 0 });
+const barePort = (bare.server.address() as { port: number }).port;
+log(`resolution answer: ${sampleAnswer.body.length} bytes (status ${sampleAnswer.statusCode}); bare route serves the same document`);
+
+const didsFile = join(dir, 'dids.json');
+writeFileSync(didsFile, JSON.stringify(sample));
+
+// autocannon runs in its own process so it does not share the server's event loop.
+const LOADER = `
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+const [url, mode, seconds, connections, file] = process.argv.slice(1);
+const dids = JSON.parse(readFileSync(file, 'utf8'));
+const result = await autocannon({
+  url, connections: Number(connections), duration: Number(seconds),
+  requests: [{ setupRequest: (req) => ({ ...req, path: mode === 'did' ? '/1.0/identifiers/' + dids[Math.floor(Math.random() * dids.length)] : '/fixed/' + Math.floor(Math.random() * 1e6) }) }],
+});
+process.stdout.write(JSON.stringify({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors }));
+`;
+
+function load(url: string, mode: 'did' | 'bare'): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER, url, mode, String(SECONDS), String(CONNECTIONS), didsFile], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { rps: number; p99: number; non2xx: number; errors: number }) : reject(new Error(`loader exited ${code}`))));
+  });
+}
+
+const didRps: number[] = [];
+const bareRps: number[] = [];
+const p99s: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const b = await load(`http://127.0.0.1:${barePort}`, 'bare');
+  const d = await load(`http://127.0.0.1:${appPort}`, 'did');
+  if (d.non2xx > 0 || d.errors > 0) throw new Error(`resolver answered ${d.non2xx} non-2xx, ${d.errors} errors`);
+  bareRps.push(b.rps);
+  didRps.push(d.rps);
+  p99s.push(d.p99);
+  log(`  round ${r + 1}: resolve ${Math.round(d.rps)} req/s (p99 ${d.p99} ms), bare ${Math.round(b.rps)} req/s`);
+}
+const rssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+await app.close();
+await bare.close();
+await node.close();
+const reqPerSec = median(didRps);
+const bareReqPerSec = median(bareRps);
+console.log(JSON.stringify({
+  bench: 'did-resolve',
+  dids: size,
+  reqPerSec: Math.round(reqPerSec),
+  bareReqPerSec: Math.round(bareReqPerSec),
+  ratio: Number((reqPerSec / bareReqPerSec).toFixed(3)),
+  p99Ms: median(p99s),
+  rssMb,
+}));
