@@ -31,7 +31,6 @@ export const ERROR_REGISTRY = {
   ERR_LEDGER_CHAIN_BROKEN: [422, "A block's prevHash, height or time does not follow its parent."],
   ERR_LEDGER_BAD_CHECKPOINT: [422, 'A checkpoint or block header signature is missing, unknown or invalid.'],
   ERR_LEDGER_INCONSISTENT: [422, 'A new checkpoint is not consistent with the last one seen (a fork or a rewrite).'],
-  ERR_LEDGER_REEXECUTION: [422, 'Re-executing a committed transaction failed or produced a different state.'],
   ERR_LEDGER_BAD_GENESIS: [400, 'The genesis document is invalid.'],
   ERR_LEDGER_STORE: [500, 'The ledger store is corrupt or was written by an incompatible version.'],
   ERR_LEDGER_OVERLOADED: [503, 'The node is at its pending-transaction limit; retry later.'],

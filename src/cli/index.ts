@@ -1,12 +1,14 @@
 /** cli/: the `realdid` command line (commander). Entry point: main.ts. */
 import { Command, CommanderError } from 'commander';
 import { AppError, isAppError } from '../errors.ts';
+import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
 import { keyCommands } from './commands/key.ts';
 import { nodeCommands } from './commands/node.ts';
 import { proofCommands } from './commands/proof.ts';
 import { txCommands } from './commands/tx.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { walletCommands } from './commands/wallet.ts';
 import { exitCodeOf } from './io.ts';
 
 /** Builds the `realdid` command tree. */
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   txCommands(program);
   proofCommands(program);
   govCommands(program);
+  walletCommands(program);
+  didCommands(program);
   return program;
 }
 

@@ -16,6 +16,7 @@ import {
   GovGenesis,
   ProposeBody,
   type Change,
+  type Member,
   type Org,
   type Proposal,
   type RoleGrant,
@@ -39,13 +40,23 @@ function invalid(message: string): never {
   throw new AppError('ERR_GOV_INVALID_CHANGE', message);
 }
 
-function putOrg(state: ModuleState, org: Org): void {
+/**
+ * Writes an org and its key index; checks every key first, so a bad org writes nothing.
+ * `since` is the height from which the org may sign checkpoints.
+ */
+function putOrg(state: ModuleState, org: Org, since: number): void {
   for (const k of org.keys) {
+    try {
+      decodeMultikey(k); // the schema checks the pattern only; checkpoint verification must decode it
+    } catch (err) {
+      throw new AppError('ERR_GOV_INVALID_CHANGE', `key ${k} of organization "${org.id}" is not an Ed25519 Multikey`, { cause: err });
+    }
     const owner = orgOfKey(state.reader, k);
     if (owner !== undefined && owner !== org.id) invalid(`key ${k} already belongs to organization "${owner}"`);
-    state.write(KEYS.memberKey(k), org.id);
   }
-  state.write(KEYS.org(org.id), org);
+  for (const k of org.keys) state.write(KEYS.memberKey(k), org.id);
+  const stored: Member = { ...org, since };
+  state.write(KEYS.org(org.id), stored);
 }
 
 function putGrant(state: ModuleState, grant: RoleGrantInput, since: number, grantedBy: string): void {
@@ -64,13 +75,13 @@ function checkParam(name: string, value: number | string | boolean): void {
  * writes nothing.
  * @throws ERR_GOV_INVALID_CHANGE
  */
-export function applyChange(state: ModuleState, change: Change, blockTime: number, proposalId: string): void {
+export function applyChange(state: ModuleState, change: Change, at: { blockTime: number; height: number }, proposalId: string): void {
   const r = state.reader;
   const ids = orgIds(r);
   switch (change.type) {
     case 'add-org':
       if (ids.includes(change.org.id)) invalid(`organization "${change.org.id}" already exists`);
-      putOrg(state, change.org);
+      putOrg(state, change.org, at.height);
       state.write(KEYS.orgs, [...ids, change.org.id].sort());
       return;
     case 'remove-org': {
@@ -87,7 +98,7 @@ export function applyChange(state: ModuleState, change: Change, blockTime: numbe
       state.write(KEYS.quorum, change.quorum);
       return;
     case 'accredit':
-      putGrant(state, change.grant, blockTime, proposalId);
+      putGrant(state, change.grant, at.blockTime, proposalId);
       return;
     case 'revoke':
       if (getRole(r, change.role, change.subject) === undefined) invalid(`${change.subject} does not hold role ${change.role}`);
@@ -101,19 +112,19 @@ export function applyChange(state: ModuleState, change: Change, blockTime: numbe
 }
 
 /** Executes the proposal if enough current members approved; records a failure instead of throwing. */
-function maybeExecute(state: ModuleState, p: Proposal, blockTime: number): void {
+function maybeExecute(state: ModuleState, p: Proposal, at: { blockTime: number; height: number }): void {
   const members = new Set(orgIds(state.reader));
   const votes = p.approvals.filter((o) => members.has(o)).length;
   if (votes < getQuorum(state.reader)) return;
   try {
-    applyChange(state, p.change, blockTime, p.id);
+    applyChange(state, p.change, at, p.id);
     p.status = 'executed';
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     p.status = 'failed';
     p.failure = { code: err.code, message: err.message };
   }
-  p.executedAt = blockTime;
+  p.executedAt = at.blockTime;
 }
 
 const authorizeMember = (state: StateReader, ctx: TxContext): void => {
@@ -137,7 +148,7 @@ const propose: TxKind<ProposeBody> = {
       expires: ctx.blockTime + ttl,
       status: 'open',
     };
-    maybeExecute(state, p, ctx.blockTime);
+    maybeExecute(state, p, ctx);
     state.write(KEYS.proposal(p.id), p);
   },
 };
@@ -154,7 +165,7 @@ const approve: TxKind<ApproveBody> = {
     if (ctx.blockTime > p.expires) throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} expired at ${p.expires}`);
     if (p.approvals.includes(org)) throw new AppError('ERR_GOV_ALREADY_APPROVED', `"${org}" already approved proposal ${p.id}`);
     p.approvals.push(org);
-    maybeExecute(state, p, ctx.blockTime);
+    maybeExecute(state, p, ctx);
     state.write(KEYS.proposal(p.id), p);
   },
 };
@@ -168,7 +179,7 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
   if (new Set(ids).size !== ids.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', 'genesis "gov": organization ids must be unique');
   if (g.quorum > g.orgs.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": quorum ${g.quorum} exceeds ${g.orgs.length} organizations`);
   try {
-    for (const org of g.orgs) putOrg(state, org);
+    for (const org of g.orgs) putOrg(state, org, 0);
     for (const [name, value] of Object.entries(g.params ?? {})) {
       checkParam(name, value);
       state.write(KEYS.param(name), value);
@@ -183,7 +194,10 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
 
 /** Consortium members and their keys, for checkpoint signatures. */
 function signers(state: StateReader): BlockSigner[] {
-  return orgIds(state).flatMap((id) => (getOrg(state, id)?.keys ?? []).map((k) => ({ id, publicKey: decodeMultikey(k) })));
+  return orgIds(state).flatMap((id) => {
+    const org = getOrg(state, id);
+    return (org?.keys ?? []).map((k) => ({ id, multikey: k, publicKey: decodeMultikey(k), since: org?.since ?? 0 }));
+  });
 }
 
 /** The governance module: orgs, quorum, accreditations, parameters, M-of-N proposals. */

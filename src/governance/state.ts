@@ -1,5 +1,5 @@
 import { readJson, type StateReader } from '../ledger/index.ts';
-import type { Org, Proposal, Role, RoleGrant } from './schema.ts';
+import type { Member, Proposal, Role, RoleGrant } from './schema.ts';
 
 /** State keys of the governance module (namespace `gov`). */
 export const KEYS = {
@@ -23,8 +23,8 @@ export function orgIds(state: StateReader): string[] {
   return readJson<string[]>(state, KEYS.orgs) ?? [];
 }
 
-export function getOrg(state: StateReader, id: string): Org | undefined {
-  return readJson<Org>(state, KEYS.org(id));
+export function getOrg(state: StateReader, id: string): Member | undefined {
+  return readJson<Member>(state, KEYS.org(id));
 }
 
 /** The member organization owning an Ed25519 Multikey, if any. */

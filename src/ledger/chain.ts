@@ -6,6 +6,7 @@ import {
   signCheckpoint,
   verifyCheckpointSignature,
   type BlockHeader,
+  type Checkpoint,
   type CheckpointSignature,
   type SignedCheckpoint,
 } from './block.ts';
@@ -71,29 +72,14 @@ export function deriveHeader(
   return { header, hash: hashHeader(header), leaves };
 }
 
-/** Members of the consortium (by org id → public keys) in `state`. */
-function memberKeys(registry: ModuleRegistry, state: StateReader): Map<string, Uint8Array[]> {
-  const out = new Map<string, Uint8Array[]>();
-  for (const s of registry.consortium?.signers(state) ?? []) {
-    const list = out.get(s.id) ?? [];
-    list.push(s.publicKey);
-    out.set(s.id, list);
-  }
-  return out;
-}
-
 /**
  * Is `s` a valid signature over the checkpoint by a consortium member, according to `state`
- * (the state the checkpoint commits to)?
+ * (the state the checkpoint commits to)? The named key must be one of the org's keys, and the
+ * org must have been a member at the checkpoint's height.
  */
-export function isMemberSignature(
-  registry: ModuleRegistry,
-  state: StateReader,
-  cp: ReturnType<typeof checkpointOf>,
-  s: CheckpointSignature,
-): boolean {
-  const keys = memberKeys(registry, state).get(s.org) ?? [];
-  return keys.some((k) => verifyCheckpointSignature(cp, s, k));
+export function isMemberSignature(registry: ModuleRegistry, state: StateReader, cp: Checkpoint, s: CheckpointSignature): boolean {
+  const signer = registry.consortium?.signers(state).find((m) => m.id === s.org && m.multikey === s.key);
+  return signer !== undefined && signer.since <= cp.height && verifyCheckpointSignature(cp, s, signer.publicKey);
 }
 
 /**
@@ -195,8 +181,9 @@ export class Chain {
   #commitDerived(parent: { height: number; hash: string }, block: PendingBlock, extra?: () => void): Head {
     if (this.#failed !== undefined) throw this.#failed;
     const { header, hash, leaves } = deriveHeader(parent, block.time, block.txs, block.state.changes, this.log, this.tree);
-    const signatures = this.#ownSignature(header, hash, block.state);
+    // From here the in-memory trees are ahead of the store: any failure is fatal for this process.
     try {
+      const signatures = this.#ownSignature(header, hash, block.state);
       this.store.db.transaction(() => {
         this.store.commitBlock({
           header,

@@ -17,7 +17,7 @@ export type { BlockSigner, ConsortiumPolicy, KeyResolver, LedgerModule, ModuleSt
 export type { Orderer, SubmitOutcome } from './ordering/orderer.ts';
 export { SoloOrderer } from './ordering/solo.ts';
 export type { SoloOptions } from './ordering/solo.ts';
-export { createAjv, describeSchemaError, ModuleRegistry } from './registry.ts';
+export { addFormatsTo, createAjv, describeSchemaError, ModuleRegistry } from './registry.ts';
 export type { RegisteredKind } from './registry.ts';
 export { inlineVerifier, WorkerPoolVerifier } from './sig-pool.ts';
 export type { SignatureJob, SignatureVerifier } from './sig-pool.ts';

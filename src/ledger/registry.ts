@@ -18,11 +18,14 @@ export interface RegisteredKind {
   readonly validate: ValidateFunction;
 }
 
-/** One shared, strict ajv instance (no coercion, no defaults: bodies are signed as they are). */
+/** Adds the standard formats (uri, date-time, …) to an ajv instance. */
+export function addFormatsTo(ajv: Ajv): Ajv {
+  return addFormats(ajv);
+}
+
+/** A strict ajv instance (no coercion, no defaults: bodies are signed as they are). */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ strict: true, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
-  addFormats(ajv);
-  return ajv;
+  return addFormats(new Ajv({ strict: true, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false }));
 }
 
 /** Formats the first ajv error as `"/path" must …`. */

@@ -4,7 +4,7 @@ import { checkpointOf, type BlockHeader } from './block.ts';
 import { deriveHeader, isMemberSignature } from './chain.ts';
 import { executeTx } from './execute.ts';
 import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
-import { MerkleLog } from './merkle/index.ts';
+import { hashLeaf, MerkleLog } from './merkle/index.ts';
 import type { ModuleRegistry } from './registry.ts';
 import { inlineVerifier, type SignatureVerifier } from './sig-pool.ts';
 import { StateTree } from './smt/index.ts';
@@ -45,6 +45,14 @@ function fail(code: ErrorCode, message: string): never {
   throw new AppError(code, message);
 }
 
+function parseJson(text: string, code: ErrorCode, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError(code, `${what} is not JSON`, { cause: err });
+  }
+}
+
 function loadBlock(store: SqliteStore, height: number): LoadedBlock {
   const raw = store.rawBlock(height);
   if (raw === undefined) return { height, rawHeader: '', storedHash: '', firstSeq: 0, txs: [], error: new AppError('ERR_LEDGER_CHAIN_BROKEN', `block ${height} is missing`) };
@@ -55,6 +63,8 @@ function loadBlock(store: SqliteStore, height: number): LoadedBlock {
     const txs = rows.map((row) => {
       const tx = decodeTx(row.bytes);
       if (toHex(row.id) !== tx.id) fail('ERR_LEDGER_ROOT_MISMATCH', `stored id of log entry ${row.seq} is not the hash of its bytes`);
+      if (!equalBytes(row.leaf, hashLeaf(row.bytes))) fail('ERR_LEDGER_ROOT_MISMATCH', `stored leaf hash of log entry ${row.seq} is not the hash of its bytes`);
+      if (row.height !== height) fail('ERR_LEDGER_CHAIN_BROKEN', `log entry ${row.seq} is stored at height ${row.height}, its block is ${height}`);
       return tx;
     });
     return { ...base, txs };
@@ -106,7 +116,7 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
   try {
     const genesisText = store.getMeta('genesis');
     if (genesisText === undefined) fail('ERR_LEDGER_BAD_GENESIS', 'the store holds no genesis document');
-    const genesis: unknown = JSON.parse(genesisText);
+    const genesis = parseJson(genesisText, 'ERR_LEDGER_BAD_GENESIS', 'the stored genesis document');
     checkGenesis(genesis, registry);
     let parent = { height: -1, hash: genesisHash(genesis), time: -1 };
     let next = loadChunk(0);
@@ -143,7 +153,8 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     checks: ({ key: Uint8Array; ok: boolean } | undefined)[],
   ): { height: number; hash: string; time: number } {
     if (block.error !== undefined) throw block.error;
-    const header = JSON.parse(block.rawHeader) as BlockHeader;
+    const header = parseJson(block.rawHeader, 'ERR_LEDGER_CHAIN_BROKEN', `header ${block.height}`) as BlockHeader;
+    if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not an object`);
     if (canonicalize(header) !== block.rawHeader) fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not canonical JSON`);
     if (toHex(sha256(utf8(block.rawHeader))) !== block.storedHash) fail('ERR_LEDGER_CHAIN_BROKEN', `stored hash of block ${block.height} is not the hash of its header`);
     if (header.height !== block.height || header.prevHash !== parent.hash) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} does not link to block ${parent.height}`);

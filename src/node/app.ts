@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { addFormatsTo, createAjv } from '../ledger/index.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import type { LedgerNode } from './ledger-node.ts';
 import { didRoutes } from './routes/did.ts';
@@ -21,8 +23,18 @@ export async function buildApp(node: LedgerNode, options: AppOptions = {}): Prom
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    maxParamLength: 2048,
+    // Errors raised before routing (bad URL, over-long parameter) get the same {code, message}.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: false } },
   });
+  // Bodies are signed as they are: never coerce their types (params and queries are text, so
+  // those are coerced to the schema's integers).
+  const strict = createAjv();
+  const loose = new Ajv({ strict: false, coerceTypes: 'array', useDefaults: false, removeAdditional: false });
+  addFormatsTo(loose);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : loose).compile(schema));
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(swagger, {

@@ -69,16 +69,17 @@ export class RealdidClient {
    */
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response;
+    let text: string;
     try {
       res = await this.#fetch(`${this.url}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      text = await res.text(); // inside the try: a node dying mid-answer is a network error too
     } catch (err) {
       throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
     }
-    const text = await res.text();
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);
@@ -218,7 +219,7 @@ export class RealdidClient {
   async resolveDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedResolution> {
     const url = parseDidUrl(didUrl);
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
-    const query = new URLSearchParams(options as Record<string, string>).toString();
+    const query = new URLSearchParams(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined)).toString();
     let res: Response;
     try {
       res = await this.#fetch(`${this.url}/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`, {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
 import { didKeyOf, didKeyUrlOf } from '../../ledger/index.ts';
@@ -22,6 +22,7 @@ export function keyCommands(program: Command): void {
     .option('--passphrase-file <file>', 'file holding the passphrase')
     .option('--json', 'machine-readable output')
     .action(async (o: { out: string; label: string; passphraseFile?: string; json?: boolean }) => {
+      if (existsSync(o.out)) throw new AppError('ERR_CLI_USAGE', `${o.out} already exists; key new never overwrites a key file`);
       const multikey = createKeyFile(o.out, await passphrase(o.passphraseFile), o.label);
       output(o.json ?? false, { file: o.out, multikey, did: didKeyOf(multikey) }, () => `${o.out}\nmultikey ${multikey}\ndid ${didKeyOf(multikey)}`);
     });
@@ -31,7 +32,13 @@ export function keyCommands(program: Command): void {
     .requiredOption('--key <file>', 'key file')
     .option('--json', 'machine-readable output')
     .action((o: { key: string; json?: boolean }) => {
-      const { multikey } = JSON.parse(readFileSync(o.key, 'utf8')) as { multikey: string };
+      let multikey: unknown;
+      try {
+        ({ multikey } = JSON.parse(readFileSync(o.key, 'utf8')) as { multikey?: unknown });
+      } catch (err) {
+        throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `cannot read key file ${o.key}: ${(err as Error).message}`, { cause: err });
+      }
+      if (typeof multikey !== 'string') throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${o.key} names no multikey`);
       output(o.json ?? false, { multikey, did: didKeyOf(multikey), signer: didKeyUrlOf(multikey) }, () => `multikey ${multikey}\ndid ${didKeyOf(multikey)}`);
     });
 }

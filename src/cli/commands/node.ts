@@ -30,13 +30,18 @@ export function nodeCommands(program: Command): void {
     .action(async (o: { data: string; demo?: boolean; orgs?: string; quorum?: string; chainId: string; port: string; passphraseFile?: string; json?: boolean }) => {
       if (!o.demo && o.orgs === undefined) throw new AppError('ERR_CLI_USAGE', 'give --demo or --orgs');
       const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
+      // Check every argument before asking for a passphrase.
+      const port = intArg('port', o.port);
+      const quorum = o.quorum === undefined ? undefined : intArg('quorum', o.quorum);
+      if (quorum !== undefined && (quorum < 1 || quorum > orgs.length)) throw new AppError('ERR_CLI_USAGE', `--quorum ${quorum} must be within 1..${orgs.length}`);
+      if (isInitialized(o.data)) throw new AppError('ERR_CLI_DATA_DIR', `${o.data} is already initialized`);
       const pass = await passphrase(o.passphraseFile, o.demo ? DEMO_PASSPHRASE : undefined);
       const { genesis, config } = initDataDir(o.data, {
         passphrase: pass,
         orgs,
         chainId: o.chainId,
-        port: intArg('port', o.port),
-        ...(o.quorum === undefined ? {} : { quorum: intArg('quorum', o.quorum) }),
+        port,
+        ...(quorum === undefined ? {} : { quorum }),
       });
       output(o.json ?? false, { dataDir: o.data, chainId: genesis.chainId, org: config.org, orgs: orgs.map((x) => x.id) }, () =>
         `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}`);

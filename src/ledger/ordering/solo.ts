@@ -93,10 +93,12 @@ export class SoloOrderer implements Orderer {
     this.#inFlight += inputs.length;
     const outcomes: (SubmitOutcome | Promise<SubmitOutcome>)[] = new Array(inputs.length);
     const admitted: (Admitted | undefined)[] = inputs.map((input, i) => {
+      let tx: Tx | undefined;
       try {
-        return this.#admit(input);
+        tx = decodeTx(input);
+        return this.#admit(tx);
       } catch (err) {
-        outcomes[i] = rejected(err);
+        outcomes[i] = rejected(err, tx?.id);
         return undefined;
       }
     });
@@ -123,8 +125,7 @@ export class SoloOrderer implements Orderer {
   }
 
   /** Stateless checks and the signer key as currently known (a hint for parallel checking). */
-  #admit(input: unknown): Admitted {
-    const tx = decodeTx(input);
+  #admit(tx: Tx): Admitted {
     checkStateless(this.#chain.registry, tx);
     const state = this.#block?.state ?? this.#chain.state;
     try {
@@ -151,6 +152,8 @@ export class SoloOrderer implements Orderer {
     try {
       executeTx(this.#chain.registry, block.state, tx, pos, check);
     } catch (err) {
+      // An empty block must not keep the time of a rejected transaction: the next one opens afresh.
+      if (block.txs.length === 0) this.#block = undefined;
       // A committed copy necessarily fails the nonce check; only then is the store consulted.
       if (isAppError(err, 'ERR_LEDGER_REPLAY') && this.#chain.hasTx(tx.id)) return duplicate();
       return rejected(err, tx.id);

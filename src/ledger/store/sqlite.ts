@@ -115,7 +115,13 @@ export class SqliteStore {
   block(height: number): { hash: string; header: BlockHeader; firstSeq: number; txCount: number } | undefined {
     const row = this.#stmt.block.get(height);
     if (row === undefined) return undefined;
-    return { hash: row.hash, header: JSON.parse(row.header) as BlockHeader, firstSeq: row.first_seq, txCount: row.tx_count };
+    let header: BlockHeader;
+    try {
+      header = JSON.parse(row.header) as BlockHeader;
+    } catch (err) {
+      throw new AppError('ERR_LEDGER_STORE', `header of block ${height} is not JSON; run \`realdid verify\``, { cause: err });
+    }
+    return { hash: row.hash, header, firstSeq: row.first_seq, txCount: row.tx_count };
   }
 
   /** Raw header text as stored (for `verify`, which must not trust a re-serialization). */

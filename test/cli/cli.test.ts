@@ -1,0 +1,304 @@
+/**
+ * The `realdid` command line, run as a child process in temporary folders: exit codes, `--json`
+ * output and error codes, key files, and the tx / proof / gov commands against a running node.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
+import { DEMO_PASSPHRASE } from '../../src/node/index.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'realdid.js');
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const folders: string[] = [];
+after(() => {
+  for (const d of folders) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary folder holding `files` (path → content), as changesets' `gitdir` builds one. */
+function folder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'realdid-cli-'));
+  folders.push(dir);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
+  if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
+  return e;
+}
+
+function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a command that must succeed with `--json`; returns its parsed stdout. */
+async function json<T = Record<string, unknown>>(args: string[], extra: Record<string, string> = {}): Promise<T> {
+  const r = await realdid([...args, '--json'], extra);
+  assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Runs a command that must fail with `--json`: checks the exit code and the error code on stderr. */
+async function fails(args: string[], exit: number, code: string, extra: Record<string, string> = {}): Promise<{ code: string; message: string }> {
+  const r = await realdid([...args, '--json'], extra);
+  assert.equal(r.code, exit, `realdid ${args.join(' ')}: expected exit ${exit}, got ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
+  assert.equal(err.code, code, err.message);
+  assert.equal(r.stdout, '', 'nothing on stdout when a command fails');
+  return err;
+}
+
+/** A TCP port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('realdid node init', () => {
+  test('initializes a demo data folder once; a second init exits 3 with ERR_CLI_DATA_DIR', async () => {
+    const data = join(folder(), 'data');
+    const out = await json(['node', 'init', '--data', data, '--demo']);
+    assert.deepEqual(out, { dataDir: data, chainId: 'realdid-demo', org: 'org1', orgs: ['org1', 'org2', 'org3'] });
+    for (const org of ['org1', 'org2', 'org3']) {
+      assert.equal(statSync(join(data, 'keys', `${org}.json`)).mode & 0o777, 0o600, `${org} key file mode`);
+    }
+    const genesis = JSON.parse(readFileSync(join(data, 'genesis.json'), 'utf8')) as { modules: { gov: { quorum: number } } };
+    assert.equal(genesis.modules.gov.quorum, 2);
+    const before = readFileSync(join(data, 'genesis.json'), 'utf8');
+    const err = await fails(['node', 'init', '--data', data, '--demo'], 3, 'ERR_CLI_DATA_DIR');
+    assert.match(err.message, /already initialized/);
+    assert.equal(readFileSync(join(data, 'genesis.json'), 'utf8'), before, 'the first genesis is untouched');
+  });
+
+  test('neither --demo nor --orgs → exit 2 ERR_CLI_USAGE, nothing written', async () => {
+    const data = join(folder(), 'data');
+    const err = await fails(['node', 'init', '--data', data], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    assert.match(err.message, /--demo or --orgs/);
+    assert.equal(existsSync(data), false);
+  });
+
+  test('--orgs a:A,b:B --quorum 3 → exit 2 ERR_CLI_USAGE, nothing written', async () => {
+    const data = join(folder(), 'data');
+    const err = await fails(['node', 'init', '--data', data, '--orgs', 'a:A,b:B', '--quorum', '3'], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    assert.match(err.message, /quorum 3/);
+    assert.equal(existsSync(data), false);
+  });
+});
+
+describe('realdid key', () => {
+  test('key new writes a 0600 key file without the seed in clear; key show prints its did:key', async () => {
+    const dir = folder({ 'pass.txt': 'correct horse\n' });
+    const file = join(dir, 'alice.json');
+    const created = await json<{ file: string; multikey: string; did: string }>(['key', 'new', '--out', file, '--label', 'alice', '--passphrase-file', join(dir, 'pass.txt')]);
+    assert.equal(created.file, file);
+    assert.match(created.multikey, /^z6Mk/);
+    assert.equal(created.did, `did:key:${created.multikey}`);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+
+    const text = readFileSync(file, 'utf8');
+    const stored = JSON.parse(text) as { multikey: string; keystore: unknown };
+    assert.equal(stored.multikey, created.multikey);
+    const seed = decryptKeystore(stored.keystore, 'correct horse'); // the file's trailing newline is not part of it
+    assert.equal(seed.length, 32);
+    for (const form of [toHex(seed), toBase64url(seed), Buffer.from(seed).toString('base64'), toBase58btc(seed), Buffer.from(seed).toString('latin1')]) {
+      assert.ok(!text.includes(form), 'the seed appears in clear in the key file');
+    }
+
+    // No passphrase is needed to show the public key.
+    const shown = await json<{ multikey: string; did: string; signer: string }>(['key', 'show', '--key', file]);
+    assert.deepEqual(shown, { multikey: created.multikey, did: created.did, signer: `${created.did}#${created.multikey}` });
+    const human = await realdid(['key', 'show', '--key', file]);
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, new RegExp(`^did ${created.did}$`, 'm'));
+  });
+
+  test('key new never overwrites: exit 2 ERR_CLI_USAGE, the file is unchanged', async () => {
+    const dir = folder({ 'taken.json': '{"multikey":"keep me"}\n' });
+    await fails(['key', 'new', '--out', join(dir, 'taken.json')], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    assert.equal(readFileSync(join(dir, 'taken.json'), 'utf8'), '{"multikey":"keep me"}\n');
+  });
+
+  test('key show of a missing file → exit 1 ERR_CRYPTO_BAD_KEYSTORE', async () => {
+    await fails(['key', 'show', '--key', join(folder(), 'none.json')], 1, 'ERR_CRYPTO_BAD_KEYSTORE');
+  });
+
+  test('a wrong passphrase → exit 5 ERR_CRYPTO_WRONG_PASSPHRASE (before any network use)', async () => {
+    const dir = folder({ 'wrong.txt': 'not the passphrase\n' });
+    const file = join(dir, 'k.json');
+    await json(['key', 'new', '--out', file], { REALDID_PASSPHRASE: 'the passphrase' });
+    await fails(
+      ['tx', 'submit', '--kind', 'gov.propose', '--body', '{}', '--key', file, '--passphrase-file', join(dir, 'wrong.txt'), '--url', 'http://127.0.0.1:9'],
+      5, 'ERR_CRYPTO_WRONG_PASSPHRASE');
+  });
+});
+
+test('an unreachable --url → exit 4 ERR_SDK_HTTP', async () => {
+  const port = await closedPort();
+  const err = await fails(['gov', 'list', '--url', `http://127.0.0.1:${port}`], 4, 'ERR_SDK_HTTP');
+  assert.match(err.message, /cannot reach/);
+});
+
+describe('against a running node (child process, --port 0)', () => {
+  let data: string;
+  let keys: (org: string) => string;
+  let node: ChildProcess | undefined;
+  let exited: Promise<number | null>;
+  let url: string;
+  const pass = { REALDID_PASSPHRASE: DEMO_PASSPHRASE };
+  const withUrl = (): Record<string, string> => ({ ...pass, REALDID_URL: url });
+
+  before(async () => {
+    data = join(folder(), 'data');
+    keys = (org) => join(data, 'keys', `${org}.json`);
+    await json(['node', 'init', '--data', data, '--demo']);
+    const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], { cwd: ROOT, env: env(pass), stdio: ['ignore', 'pipe', 'pipe'] });
+    node = child;
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node did not start: ${out} ${err}`)), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`node exited (${code}) before listening: ${err}`));
+      });
+    });
+  });
+
+  after(() => {
+    if (node?.pid !== undefined && node.exitCode === null && node.signalCode === null) process.kill(node.pid, 'SIGKILL');
+  });
+
+  let txId: string;
+  let first: { logSize: number; logRoot: string };
+
+  test('tx submit signs with a key file and waits for the commit', async () => {
+    const body = JSON.stringify({ change: { type: 'set-param', name: 'cliFirst', value: 1 } });
+    const r = await json<{ id: string; height: number; logIndex: number }>(
+      ['tx', 'submit', '--kind', 'gov.propose', '--body', body, '--key', keys('org1'), '--url', url], pass);
+    assert.match(r.id, HEX64);
+    assert.equal(r.logIndex, 0);
+    assert.ok(r.height >= 1);
+    txId = r.id;
+  });
+
+  test('tx get returns the tx verified against a signed checkpoint ($REALDID_URL)', async () => {
+    const r = await json<{ id: string; height: number; logIndex: number; tx: Record<string, unknown>; verifiedAgainst: { height: number; logSize: number; logRoot: string } }>(
+      ['tx', 'get', txId], withUrl());
+    assert.equal(r.id, txId);
+    assert.equal(r.logIndex, 0);
+    assert.equal(r.tx.kind, 'gov.propose');
+    assert.equal(r.tx.nonce, 1);
+    assert.deepEqual(r.tx.body, { change: { type: 'set-param', name: 'cliFirst', value: 1 } });
+    assert.ok(r.verifiedAgainst.logSize >= 1);
+    first = { logSize: r.verifiedAgainst.logSize, logRoot: r.verifiedAgainst.logRoot };
+  });
+
+  test('proof inclusion verifies the tx in the latest signed log', async () => {
+    const r = await json<{ verified: boolean; id: string; logIndex: number; checkpoint: { logSize: number } }>(['proof', 'inclusion', txId, '--url', url]);
+    assert.deepEqual({ verified: r.verified, id: r.id, logIndex: r.logIndex }, { verified: true, id: txId, logIndex: 0 });
+    assert.ok(r.checkpoint.logSize >= 1);
+  });
+
+  test('proof state gov/quorum proves the value 2', async () => {
+    const r = await json<{ verified: boolean; key: string; value: unknown; proof: { key: string; value: string | null } }>(['proof', 'state', 'gov/quorum', '--url', url]);
+    assert.deepEqual({ verified: r.verified, key: r.key, value: r.value }, { verified: true, key: 'gov/quorum', value: 2 });
+    assert.deepEqual({ key: r.proof.key, value: r.proof.value }, { key: 'gov/quorum', value: '2' });
+  });
+
+  let proposal: string;
+
+  test('gov propose (org2) opens a proposal with its own approval', async () => {
+    const change = JSON.stringify({ type: 'set-param', name: 'cliDays', value: 21 });
+    const p = await json<{ id: string; status: string; approvals: string[]; proposer: string; change: unknown }>(
+      ['gov', 'propose', '--change', change, '--note', 'from the CLI test', '--key', keys('org2'), '--url', url], pass);
+    assert.match(p.id, HEX64);
+    assert.deepEqual({ status: p.status, approvals: p.approvals, proposer: p.proposer }, { status: 'open', approvals: ['org2'], proposer: 'org2' });
+    assert.deepEqual(p.change, { type: 'set-param', name: 'cliDays', value: 21 });
+    proposal = p.id;
+  });
+
+  test('gov approve (org3) reaches the quorum of 2 and executes it', async () => {
+    const p = await json<{ id: string; status: string; approvals: string[]; executedAt?: number }>(['gov', 'approve', proposal, '--key', keys('org3'), '--url', url], pass);
+    assert.equal(p.id, proposal);
+    assert.equal(p.status, 'executed');
+    assert.deepEqual(p.approvals, ['org2', 'org3']);
+    assert.equal(typeof p.executedAt, 'number');
+  });
+
+  test('gov list shows the executed proposal; proof state proves its effect', async () => {
+    const list = await json<{ quorum: number; orgs: { id: string }[]; proposals: { id: string; status: string }[]; roles: unknown[] }>(['gov', 'list', '--url', url]);
+    assert.equal(list.quorum, 2);
+    assert.deepEqual(list.orgs.map((o) => o.id), ['org1', 'org2', 'org3']);
+    assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
+    assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
+    assert.deepEqual(list.roles, []);
+    const param = await json<{ verified: boolean; value: unknown }>(['proof', 'state', 'gov/param/cliDays', '--url', url]);
+    assert.deepEqual({ verified: param.verified, value: param.value }, { verified: true, value: 21 });
+  });
+
+  test('gov cosign adds org2 to the latest checkpoint', async () => {
+    const r = await json<{ checkpoint: { height: number }; signatures: { org: string; key: string; sig: string }[] }>(
+      ['gov', 'cosign', '--org', 'org2', '--key', keys('org2'), '--url', url], pass);
+    assert.deepEqual(r.signatures.map((s) => s.org), ['org1', 'org2']);
+    assert.ok(r.checkpoint.height >= 3);
+  });
+
+  test('proof consistency: the log seen earlier is a prefix of the latest signed log', async () => {
+    const r = await json<{ verified: boolean; size1: number; size2: number; hashes: string[] }>(
+      ['proof', 'consistency', '--size1', String(first.logSize), '--root1', first.logRoot, '--url', url]);
+    assert.equal(r.verified, true);
+    assert.equal(r.size1, first.logSize);
+    assert.equal(r.size2, 3);
+  });
+
+  test('SIGTERM stops the node cleanly; verify --data exits 0 with ok:true', async () => {
+    process.kill(node!.pid!, 'SIGTERM');
+    assert.equal(await exited, 0);
+    const v = await json<{ ok: boolean; height: number; txs: number; blockHash: string }>(['verify', '--data', data]);
+    assert.equal(v.ok, true);
+    assert.equal(v.txs, 3);
+    assert.match(v.blockHash, HEX64);
+  });
+});
