@@ -21,7 +21,9 @@ export const ServiceSpec = Type.Object(
   },
   { additionalProperties: false },
 );
-const Refs = Type.Array(Fragment, { maxItems: 16, uniqueItems: true });
+/** Most verification methods, services or references a document may hold. */
+const MAX_ITEMS = 16;
+const Refs = Type.Array(Fragment, { maxItems: MAX_ITEMS, uniqueItems: true });
 
 /**
  * The method-specific content of a DID document, with ids as bare fragments. What create and
@@ -29,12 +31,12 @@ const Refs = Type.Array(Fragment, { maxItems: 16, uniqueItems: true });
  */
 export const DocumentSpec = Type.Object(
   {
-    verificationMethod: Type.Array(VerificationMethodSpec, { minItems: 1, maxItems: 16 }),
+    verificationMethod: Type.Array(VerificationMethodSpec, { minItems: 1, maxItems: MAX_ITEMS }),
     authentication: Refs,
     assertionMethod: Type.Optional(Refs),
     capabilityInvocation: Refs,
     capabilityDelegation: Type.Optional(Refs),
-    service: Type.Optional(Type.Array(ServiceSpec, { maxItems: 16 })),
+    service: Type.Optional(Type.Array(ServiceSpec, { maxItems: MAX_ITEMS })),
   },
   { additionalProperties: false },
 );
@@ -75,10 +77,14 @@ export const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/se
 /**
  * Checks the rules a document must keep beyond its schema: unique method and service ids,
  * every relationship names an existing method, at least one authentication and one
- * capabilityInvocation key, no key listed twice under different ids.
+ * capabilityInvocation key, no key listed twice under different ids, at most 16 methods and
+ * 16 services (also after updates).
  * @returns the first broken rule, or undefined if the document is valid
  */
 export function documentProblem(doc: DocumentSpec): string | undefined {
+  // Updates must not grow a document beyond what DocumentSpec allows at creation.
+  if (doc.verificationMethod.length > MAX_ITEMS) return `at most ${MAX_ITEMS} verification methods, got ${doc.verificationMethod.length}`;
+  if ((doc.service ?? []).length > MAX_ITEMS) return `at most ${MAX_ITEMS} services, got ${(doc.service ?? []).length}`;
   const ids = new Set<string>();
   const keys = new Set<string>();
   for (const vm of doc.verificationMethod) {
@@ -136,7 +142,8 @@ export function renderDocument(record: DidRecord, ld = false): DidDocument {
 export function documentMetadata(record: DidRecord, next?: DidRecord): Record<string, unknown> {
   return {
     created: toIsoTime(record.created),
-    updated: toIsoTime(record.updated),
+    // "The updated property is omitted if an Update operation has never been performed" (§7.1.3).
+    ...(record.version > 1 ? { updated: toIsoTime(record.updated) } : {}),
     versionId: String(record.version),
     deactivated: record.deactivated,
     ...(next === undefined ? {} : { nextUpdate: toIsoTime(next.updated), nextVersionId: String(next.version) }),

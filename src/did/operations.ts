@@ -6,7 +6,7 @@ import { currentRecord, DID_KEYS, opensCommitment, rdidFor, resolveRdidKey } fro
 import { parseDidUrl, parseRdid } from './syntax.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
-const RdidSchema = Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{43,44}$' });
+const RdidSchema = Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$' });
 const MultikeySchema = Type.String({ pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$' });
 const Version = Type.Integer({ minimum: 1 });
 const Rels = Type.Array(Type.Union(RELATIONSHIPS.map((r) => Type.Literal(r))), { minItems: 1, uniqueItems: true });

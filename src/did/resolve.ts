@@ -21,12 +21,31 @@ export interface RdidResolution {
 }
 
 const VERSION_RE = /^[1-9][0-9]{0,14}$/;
+const TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,3})?Z$/;
 
 /** Parses a DID Resolution `versionTime` (XML Schema dateTime, UTC). @throws ERR_DID_INVALID */
 export function parseVersionTime(text: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) throw new AppError('ERR_DID_INVALID', `versionTime must be an ISO 8601 UTC time like 2026-01-01T00:00:00Z, got ${JSON.stringify(text.slice(0, 40))}`);
+  const m = typeof text === 'string' ? TIME_RE.exec(text) : null;
+  const ms = m === null ? NaN : Date.parse(text);
+  // Date.parse rolls impossible dates over (2026-02-30 becomes 2026-03-02): require the same fields back.
+  if (m === null || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== m[1]) {
+    throw new AppError('ERR_DID_INVALID', `versionTime must be an ISO 8601 UTC time like 2026-01-01T00:00:00Z, got ${JSON.stringify(String(text).slice(0, 40))}`);
+  }
   return ms;
+}
+
+/**
+ * A block time as DID document metadata publishes it: whole seconds (DID Core §7.1.3). versionTime
+ * is compared with published times, so resolving at a version's `updated` gives that version.
+ */
+function published(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** The version number asked for, checked. @throws ERR_DID_INVALID */
+function parseVersionId(text: string): number {
+  if (!VERSION_RE.test(text)) throw new AppError('ERR_DID_INVALID', `versionId must be a positive integer, got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 /** Resolution options from a DID URL's query and explicit options (explicit wins). */
@@ -46,6 +65,9 @@ export function resolveOptionsOf(didUrl: string, options: ResolveOptions = {}): 
  */
 export function resolveRdid(state: StateReader, did: string, options: ResolveOptions = {}): RdidResolution {
   const id = parseRdid(did);
+  // Malformed options are invalidDid whether or not the DID exists.
+  const versionId = options.versionId === undefined ? undefined : parseVersionId(options.versionId);
+  const versionTime = options.versionTime === undefined ? undefined : parseVersionTime(options.versionTime);
   const current = currentRecord(state, did);
   if (current === undefined) throw new AppError('ERR_DID_NOT_FOUND', `${did} is not registered on this ledger`);
   const at = (v: number): DidRecord | undefined => (v === current.version ? current : versionRecord(state, did, v));
@@ -55,21 +77,19 @@ export function resolveRdid(state: StateReader, did: string, options: ResolveOpt
     const next = v < current.version ? at(v + 1) : undefined;
     return { record, next, stateKeys: next === undefined ? [keyOf(v)] : [keyOf(v), keyOf(v + 1)] };
   };
-  if (options.versionId !== undefined) {
-    if (!VERSION_RE.test(options.versionId)) throw new AppError('ERR_DID_INVALID', `versionId must be a positive integer, got ${JSON.stringify(options.versionId)}`);
-    const v = Number(options.versionId);
-    if (v > current.version) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} has no version ${v} (latest ${current.version})`);
-    return answer(v);
+  if (versionId !== undefined) {
+    if (versionId > current.version) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} has no version ${versionId} (latest ${current.version})`);
+    return answer(versionId);
   }
-  if (options.versionTime !== undefined) {
-    const t = parseVersionTime(options.versionTime);
-    if (t < current.created) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} did not exist at ${options.versionTime}`);
-    // Versions are ordered by time: binary search for the last one updated at or before t.
+  if (versionTime !== undefined) {
+    const t = versionTime;
+    if (t < published(current.created)) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} did not exist at ${options.versionTime}`);
+    // Versions are ordered by time: binary search for the last one published at or before t.
     let lo = 1;
     let hi = current.version;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (at(mid)!.updated <= t) lo = mid;
+      if (published(at(mid)!.updated) <= t) lo = mid;
       else hi = mid - 1;
     }
     return answer(lo);
@@ -91,9 +111,9 @@ export function checkVersionSelection(record: DidRecord, next: DidRecord | undef
   if (options.versionId !== undefined && String(record.version) !== options.versionId) bad(`asked version ${options.versionId}, got ${record.version}`);
   if (options.versionTime !== undefined) {
     const t = parseVersionTime(options.versionTime);
-    if (record.updated > t) bad('the resolved version is newer than versionTime');
+    if (published(record.updated) > t) bad('the resolved version is newer than versionTime');
     if (next === undefined && options.versionId === undefined) return; // current version: in force since record.updated
-    if (next !== undefined && next.updated <= t) bad('a newer version was already in force at versionTime');
+    if (next !== undefined && published(next.updated) <= t) bad('a newer version was already in force at versionTime');
   }
   if (options.versionId === undefined && options.versionTime === undefined && next !== undefined) bad('a current resolution must not have a next version');
 }

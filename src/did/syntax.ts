@@ -5,11 +5,19 @@ import { AppError } from '../errors.ts';
 export const RDID_METHOD = 'rdid';
 
 const B58 = '[1-9A-HJ-NP-Za-km-z]';
-/** `did:rdid:<id>`: id is base58btc of a 32-byte SHA-256 (43 or 44 characters). */
-export const RDID_RE = new RegExp(`^did:rdid:(${B58}{43,44})$`);
-/** Generic DID syntax (DID Core §3.1), method names lower-case alphanumeric. */
-const DID_RE = /^did:([a-z0-9]+):((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*(?::(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*)*)$/;
-const FRAGMENT_RE = /^[A-Za-z0-9._~!$&'()*+,;=:@/?-]*$/;
+/**
+ * `did:rdid:<id>`: id is base58btc of a 32-byte SHA-256. That is 43 or 44 characters, or fewer
+ * (down to 32) when the hash starts with zero bytes, each of which base58btc writes as one "1".
+ */
+export const RDID_RE = new RegExp(`^did:rdid:(${B58}{32,44})$`);
+const IDCHAR = '(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})';
+/**
+ * Generic DID syntax (DID Core §3.1): `method-specific-id = *( *idchar ":" ) 1*idchar`, so the
+ * last segment is never empty; method names are lower-case alphanumeric.
+ */
+const DID_RE = new RegExp(`^did:([a-z0-9]+):((?:${IDCHAR}*:)*${IDCHAR}+)$`);
+/** RFC 3986 fragment: pchar / "/" / "?", where pchar includes percent-encoded octets. */
+const FRAGMENT_RE = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*$/;
 
 /** A parsed DID URL (DID Core §3.2): the DID plus optional query parameters and fragment. */
 export interface DidUrl {

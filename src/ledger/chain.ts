@@ -271,6 +271,8 @@ export class Chain {
    * @param value the key's committed value if the caller just read it (saves a store read)
    */
   stateProof(key: string, value: string | null = this.state.get(key) ?? null): StateProof {
-    return this.tree.prove(key, value);
+    // The value comes from the committed store, which commits together with the tree; a
+    // divergence would give a proof that no client accepts, so the hot path skips re-hashing it.
+    return this.tree.prove(key, value, false);
   }
 }

@@ -23,7 +23,7 @@ export async function buildApp(node: LedgerNode, options: AppOptions = {}): Prom
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // Errors raised before routing (bad URL, over-long parameter) get the same {code, message}.
     frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: false } },

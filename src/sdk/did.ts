@@ -56,7 +56,8 @@ export function verifyRdidResolution(didUrl: string, options: ResolveOptions, re
     }
   }
   const [first, second] = stateProofs as [StateProof, StateProof | undefined];
-  if (result.didResolutionMetadata.error === 'notFound' && opts.versionId === undefined && opts.versionTime === undefined) {
+  // A proven absence of the DID answers every request, whatever version or time it asked for.
+  if (result.didResolutionMetadata.error === 'notFound') {
     if (first.key !== DID_KEYS.current(id) || first.value !== null || second !== undefined) badProof('notFound is not backed by a proof of absence');
     throw new AppError('ERR_DID_NOT_FOUND', `${did} is proven absent at checkpoint ${checkpoint.height}`);
   }
