@@ -103,6 +103,11 @@ export function documentProblem(doc: DocumentSpec): string | undefined {
   }
   if (doc.authentication.length === 0) return 'at least one authentication method is required';
   if (doc.capabilityInvocation.length === 0) return 'at least one capabilityInvocation method is required';
+  // Transactions are signed with authentication keys, updates need capabilityInvocation: at least
+  // one key must hold both, or nobody but the recovery key could ever change the document.
+  if (!doc.capabilityInvocation.some((ref) => doc.authentication.includes(ref))) {
+    return 'at least one key must be listed under both authentication and capabilityInvocation';
+  }
   const services = new Set<string>();
   for (const s of doc.service ?? []) {
     if (services.has(s.id) || ids.has(s.id)) return `service id "${s.id}" is used twice`;

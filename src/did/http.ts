@@ -15,7 +15,19 @@ export const MEDIA = {
 export const RESOLUTION_CONTEXT = 'https://w3id.org/did-resolution/v1';
 
 /** What the client asked for, from its Accept header. */
-export type Representation = 'resolution' | 'did+json' | 'did+ld+json';
+export type Representation = 'resolution' | 'resolution-ld' | 'did+json' | 'did+ld+json';
+
+/** Is this representation a full resolution result (which carries the ledger proof)? */
+export function isResolutionResult(r: Representation): boolean {
+  return r === 'resolution' || r === 'resolution-ld';
+}
+
+const CONTENT_TYPES: Readonly<Record<Representation, string>> = {
+  resolution: MEDIA.resolution,
+  'resolution-ld': MEDIA.resolutionLd,
+  'did+json': MEDIA.didJson,
+  'did+ld+json': MEDIA.didLdJson,
+};
 
 /**
  * Picks the representation for an Accept header: the full resolution result by default, a bare
@@ -32,7 +44,7 @@ export function negotiate(accept: string | undefined): Representation | undefine
   }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q);
   for (const r of ranges) {
     if (r.type === MEDIA.resolution || r.type === '*/*' || r.type === 'application/*') return 'resolution';
-    if (r.type === 'application/ld+json' && r.profile?.includes('did-resolution')) return 'resolution';
+    if (r.type === 'application/ld+json' && r.profile?.includes('did-resolution')) return 'resolution-ld';
     if (r.type === MEDIA.didLdJson) return 'did+ld+json';
     if (r.type === MEDIA.didJson || r.type === 'application/json') return 'did+json';
   }
@@ -60,6 +72,8 @@ export interface ResolutionResult {
 export interface ResolverAnswer {
   readonly status: number;
   readonly contentType: string;
+  /** What was answered (errors are always full resolution results). */
+  readonly representation: Representation;
   readonly body: unknown;
   /** State keys to prove (present or absent), for did:rdid answers. */
   readonly stateKeys: readonly string[];
@@ -76,7 +90,7 @@ function errorAnswer(err: AppError, stateKeys: readonly string[] = []): Resolver
     },
     didDocumentMetadata: {},
   };
-  return { status: e.status, contentType: MEDIA.resolution, body, stateKeys };
+  return { status: e.status, contentType: MEDIA.resolution, representation: 'resolution', body, stateKeys };
 }
 
 /**
@@ -85,12 +99,14 @@ function errorAnswer(err: AppError, stateKeys: readonly string[] = []): Resolver
  * document and metadata), 501 methodNotSupported. Pure over ledger state: the node attaches the
  * proofs of `stateKeys`.
  */
-export function resolveForHttp(state: StateReader, didUrl: string, accept: string | undefined, query: ResolveOptions = {}): ResolverAnswer {
+export function resolveForHttp(state: StateReader, didUrl: string, accept: string | undefined, query: Readonly<Record<string, string>> = {}): ResolverAnswer {
   const representation = negotiate(accept);
   let did: string;
   let options: ResolveOptions;
   let method: string;
   try {
+    const unknown = Object.keys(query).filter((k) => k !== 'versionId' && k !== 'versionTime');
+    if (unknown.length > 0) throw new AppError('ERR_DID_INVALID', `unsupported DID resolution option(s): ${unknown.join(', ')}; use versionId or versionTime`);
     ({ did, method, options } = resolveOptionsOf(didUrl, query));
   } catch (err) {
     if (!isAppError(err)) throw err;
@@ -100,16 +116,17 @@ export function resolveForHttp(state: StateReader, didUrl: string, accept: strin
     return errorAnswer(new AppError('ERR_DID_REPRESENTATION_NOT_SUPPORTED', `cannot answer Accept: ${accept}; offer ${Object.values(MEDIA).join(', ')}`));
   }
   const ld = representation !== 'did+json';
-  const contentType = representation === 'resolution' ? MEDIA.resolution : representation === 'did+ld+json' ? MEDIA.didLdJson : MEDIA.didJson;
+  const contentType = CONTENT_TYPES[representation];
+  const full = isResolutionResult(representation);
   const docType = ld ? MEDIA.didLdJson : MEDIA.didJson;
   try {
     if (method === 'key') {
       if (options.versionId !== undefined || options.versionTime !== undefined) throw new AppError('ERR_DID_INVALID', 'did:key has no versions');
       const didDocument = resolveDidKey(did, ld) as unknown as Record<string, unknown>;
-      const body = representation === 'resolution'
+      const body = full
         ? { '@context': RESOLUTION_CONTEXT, didDocument, didResolutionMetadata: { contentType: docType }, didDocumentMetadata: {} }
         : didDocument;
-      return { status: 200, contentType, body, stateKeys: [] };
+      return { status: 200, contentType, representation, body, stateKeys: [] };
     }
     if (method !== RDID_METHOD) throw new AppError('ERR_DID_METHOD_NOT_SUPPORTED', `did:${method} is not supported; this resolver knows did:rdid and did:key`);
     const id = parseRdid(did);
@@ -123,10 +140,10 @@ export function resolveForHttp(state: StateReader, didUrl: string, accept: strin
     }
     const { didDocument, didDocumentMetadata } = renderResolution(r, ld);
     const status = r.record.deactivated && r.next === undefined ? 410 : 200;
-    const body = representation === 'resolution'
+    const body = full
       ? { '@context': RESOLUTION_CONTEXT, didDocument, didResolutionMetadata: { contentType: docType }, didDocumentMetadata }
       : didDocument;
-    return { status, contentType, body, stateKeys: r.stateKeys };
+    return { status, contentType, representation, body, stateKeys: r.stateKeys };
   } catch (err) {
     if (!isAppError(err)) throw err;
     return errorAnswer(err);

@@ -19,5 +19,5 @@ export { checkMnemonic, deriveMasterKey, derivePairwise, entropyMnemonic, MASTER
 export type { DerivedKey, MasterPurpose } from './wallet-keys.ts';
 export { authFragment, planCreate, planDeactivate, planRecover, planRotate, planUpdate, walletDocument } from './wallet-ops.ts';
 export type { PlannedTx } from './wallet-ops.ts';
-export { MEDIA, negotiate, RESOLUTION_CONTEXT, resolveForHttp } from './http.ts';
+export { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT, resolveForHttp } from './http.ts';
 export type { Representation, ResolutionResult, ResolverAnswer } from './http.ts';

@@ -23,7 +23,7 @@ export const RecoverBody = Type.Object(
   { did: RdidSchema, version: Version, recoveryKey: MultikeySchema, document: DocumentSpec, recoveryCommitment: Hex32 },
   { additionalProperties: false },
 );
-export const DeactivateBody = Type.Object({ did: RdidSchema, version: Version }, { additionalProperties: false });
+export const DeactivateBody = Type.Object({ did: RdidSchema, version: Version, recoveryKey: MultikeySchema }, { additionalProperties: false });
 export type CreateBody = Static<typeof CreateBody>;
 export type Patch = Static<typeof Patch>;
 export type UpdateBody = Static<typeof UpdateBody>;
@@ -159,9 +159,9 @@ const deactivate: TxKind<DeactivateBody> = {
   kind: 'did.deactivate',
   schema: DeactivateBody,
   authorize(state, ctx, body) {
-    if (!signedByController(state, ctx, body.did) && !signedByRecoveryKey(state, ctx, body.did)) {
-      unauthorized(`did.deactivate of ${body.did} must be signed by a capabilityInvocation key or the recovery key`);
-    }
+    // Only the recovery key may end a DID: a stolen update key must not be able to destroy it.
+    if (ctx.signer !== `did:key:${body.recoveryKey}`) unauthorized('did.deactivate must be signed by the revealed recovery key');
+    if (!signedByRecoveryKey(state, ctx, body.did)) throw new AppError('ERR_DID_BAD_RECOVERY', `the recovery key does not open the commitment of ${body.did}`);
   },
   apply(state, ctx, body) {
     const old = activeRecord(state.reader, body.did, body.version);

@@ -71,8 +71,13 @@ export function planRecover(seed: Uint8Array, record: DidRecord, recoveryIndex: 
   };
 }
 
-/** Deactivation signed by the current auth key. */
-export function planDeactivate(seed: Uint8Array, record: DidRecord, authIndex: number): PlannedTx<DeactivateBody> {
-  const auth = deriveMasterKey(seed, 'auth', authIndex);
-  return { kind: 'did.deactivate', body: { did: record.did, version: record.version }, signer: `${record.did}#${authFragment(authIndex)}`, keyPair: auth.keyPair };
+/** Deactivation, signed by the revealed recovery key `recoveryIndex` (the only key that may end a DID). */
+export function planDeactivate(seed: Uint8Array, record: DidRecord, recoveryIndex: number): PlannedTx<DeactivateBody> {
+  const recovery = deriveMasterKey(seed, 'recovery', recoveryIndex);
+  return {
+    kind: 'did.deactivate',
+    body: { did: record.did, version: record.version, recoveryKey: recovery.multikey },
+    signer: `did:key:${recovery.multikey}#${recovery.multikey}`,
+    keyPair: recovery.keyPair,
+  };
 }

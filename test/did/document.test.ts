@@ -169,10 +169,13 @@ const validDoc: fc.Arbitrary<DocumentSpec> = fc.uniqueArray(FRAGMENT, { minLengt
       ),
       { nil: undefined },
     ),
-  }).map(({ keys, service, assertionMethod, capabilityDelegation, ...rels }) => {
+  }).map(({ keys, service, assertionMethod, capabilityDelegation, authentication, capabilityInvocation }) => {
+    // A valid document has a key that both signs (authentication) and updates (capabilityInvocation).
+    const both = authentication[0]!;
     const doc: DocumentSpec = {
       verificationMethod: ids.map((id, i) => ({ id, type: 'Multikey' as const, publicKeyMultibase: keys[i]! })),
-      ...rels,
+      authentication,
+      capabilityInvocation: capabilityInvocation.includes(both) ? capabilityInvocation : [both, ...capabilityInvocation],
       ...(assertionMethod === undefined ? {} : { assertionMethod }),
       ...(capabilityDelegation === undefined ? {} : { capabilityDelegation }),
       ...(service === undefined ? {} : { service }),

@@ -50,8 +50,9 @@ function updateOf(did: string, version: number, key: TestKey, fragment: string, 
   return { kind: 'did.update', body: { did, version, patches }, signer: `${did}#${fragment}`, keyPair: key.keyPair };
 }
 
-function deactivateOf(did: string, version: number, key: TestKey, signer: string): Planned {
-  return { kind: 'did.deactivate', body: { did, version }, signer, keyPair: key.keyPair };
+/** A did.deactivate naming `recovery` as the recovery key, signed by `key` as `signer`. */
+function deactivateOf(did: string, version: number, recovery: TestKey, key: TestKey, signer: string): Planned {
+  return { kind: 'did.deactivate', body: { did, version, recoveryKey: recovery.multikey }, signer, keyPair: key.keyPair };
 }
 
 /** A gov.propose signed as `signer` (any kind other than did.*). */
@@ -310,23 +311,13 @@ describe('did.update', () => {
     });
   });
 
-  test(
-    'a capabilityInvocation key that is not an authentication key can update the DID (or such a document is refused)',
-    { todo: 'BUG src/did/state.ts resolveRdidKey only resolves authentication keys while did.update/deactivate require capabilityInvocation' },
-    async () => {
-      await withLedger(async (l) => {
-        const [login, admin, rec] = ['split/login', 'split/admin', 'split/rec'].map(testKey) as [TestKey, TestKey, TestKey];
-        const c = createOf({ verificationMethod: [vm('login', login), vm('admin', admin)], authentication: ['login'], capabilityInvocation: ['admin'] }, rec, login);
-        const created = await l.submit(c);
-        if (!created.ok) {
-          assert.equal(created.error.code, 'ERR_DID_BAD_DOCUMENT'); // acceptable fix: refuse documents nobody can update
-          return;
-        }
-        // Otherwise the controller must be able to update it without the recovery key.
-        await l.commit(updateOf(c.did, 1, admin, 'admin', [{ op: 'add-service', service: SERVICE }]));
-      });
-    },
-  );
+  test('a document whose capabilityInvocation keys cannot sign (not authentication keys) is refused', async () => {
+    await withLedger(async (l) => {
+      const [login, admin, rec] = ['split/login', 'split/admin', 'split/rec'].map(testKey) as [TestKey, TestKey, TestKey];
+      const c = createOf({ verificationMethod: [vm('login', login), vm('admin', admin)], authentication: ['login'], capabilityInvocation: ['admin'] }, rec, login);
+      await l.reject(c, 'ERR_DID_BAD_DOCUMENT');
+    });
+  });
 });
 
 describe('key rotation', () => {
@@ -346,7 +337,7 @@ describe('key rotation', () => {
         assert.equal(resolveRdidKey(l.ledger.node.chain.state, old), undefined);
         await l.reject(updateOf(c.did, v, k0, 'key-0', [{ op: 'add-service', service: { ...SERVICE, id: `x${i}` } }]), 'ERR_LEDGER_BAD_SIGNER');
         await l.reject(planRotate(seed, l.record(c.did), 0, 2), 'ERR_LEDGER_BAD_SIGNER');
-        await l.reject(deactivateOf(c.did, v, k0, old), 'ERR_LEDGER_BAD_SIGNER');
+        await l.reject(deactivateOf(c.did, v, k0, k0, old), 'ERR_LEDGER_BAD_SIGNER');
         await l.reject(proposeAs(old, k0), 'ERR_LEDGER_BAD_SIGNER');
         // The old key as a did:key is just some key: not the DID's controller.
         await l.reject(asDidKey(k0, 'did.update', { did: c.did, version: v, patches: [{ op: 'add-service', service: SERVICE }] }), 'ERR_LEDGER_UNAUTHORIZED');
@@ -416,12 +407,12 @@ describe('did.recover', () => {
       const state = l.ledger.node.chain.state;
       assert.equal(resolveRdidKey(state, `${c.did}#evil`), undefined);
       await l.reject(updateOf(c.did, 4, evil, 'evil', [{ op: 'add-service', service: SERVICE }]), 'ERR_LEDGER_BAD_SIGNER');
-      await l.reject(deactivateOf(c.did, 4, evil, `${c.did}#evil`), 'ERR_LEDGER_BAD_SIGNER');
+      await l.reject(deactivateOf(c.did, 4, evil, evil, `${c.did}#evil`), 'ERR_LEDGER_BAD_SIGNER');
       await l.reject(proposeAs(`${c.did}#evil`, evil), 'ERR_LEDGER_BAD_SIGNER');
       await l.reject(updateOf(c.did, 4, stolen, 'key-0', [{ op: 'add-service', service: SERVICE }]), 'ERR_LEDGER_BAD_SIGNER');
       // The spent recovery key opens nothing any more.
       await l.reject(planRecover(seed, r, 0, 6), 'ERR_DID_BAD_RECOVERY');
-      await l.reject(deactivateOf(c.did, 4, recoveryKey(seed, 0), recoveryKey(seed, 0).url), 'ERR_LEDGER_UNAUTHORIZED');
+      await l.reject(deactivateOf(c.did, 4, recoveryKey(seed, 0), recoveryKey(seed, 0), recoveryKey(seed, 0).url), 'ERR_DID_BAD_RECOVERY');
       // The owner is back in control, and can recover again with the next pre-rotated key.
       await l.commit(planUpdate(seed, r, 5, [{ op: 'add-service', service: SERVICE }]));
       await l.commit(planRecover(seed, l.record(c.did), 1, 7));
@@ -448,7 +439,7 @@ describe('did.deactivate', () => {
       await l.commit(planUpdate(seed, l.record(c.did), 0, [{ op: 'add-service', service: SERVICE }]));
       const k0 = authKey(seed, 0);
       const r0 = recoveryKey(seed, 0);
-      await l.reject(deactivateOf(c.did, 1, k0, `${c.did}#key-0`), 'ERR_DID_BAD_DOCUMENT'); // stale version
+      await l.reject(deactivateOf(c.did, 1, r0, r0, r0.url), 'ERR_DID_BAD_DOCUMENT'); // stale version
       await l.commit(planDeactivate(seed, l.record(c.did), 0));
       const r = l.record(c.did);
       assert.equal(r.version, 3);
@@ -458,22 +449,23 @@ describe('did.deactivate', () => {
       assert.equal(resolveRdidKey(l.ledger.node.chain.state, `${c.did}#key-0`), undefined);
 
       await l.reject(planUpdate(seed, r, 0, [{ op: 'remove-service', id: 'home' }]), 'ERR_LEDGER_BAD_SIGNER');
-      await l.reject(planDeactivate(seed, r, 0), 'ERR_LEDGER_BAD_SIGNER');
       await l.reject(proposeAs(`${c.did}#key-0`, k0), 'ERR_LEDGER_BAD_SIGNER');
       await l.reject(planRecover(seed, r, 0, 1), 'ERR_DID_BAD_RECOVERY');
-      await l.reject(deactivateOf(c.did, 3, r0, r0.url), 'ERR_LEDGER_UNAUTHORIZED');
+      await l.reject(planDeactivate(seed, r, 0), 'ERR_DID_BAD_RECOVERY'); // the commitment is gone
       assert.equal(l.record(c.did).version, 3);
     });
   });
 
-  test('the recovery key alone can deactivate (auth key lost); a key without capabilityInvocation cannot', async () => {
+  test('only the recovery key can deactivate: a stolen update key cannot destroy the DID', async () => {
     await withLedger(async (l) => {
       const [k0, login, rec] = ['d2/0', 'd2/login', 'd2/rec'].map(testKey) as [TestKey, TestKey, TestKey];
+      const other = testKey('d2/other');
       const c = createOf({ verificationMethod: [vm('key-0', k0), vm('login', login)], authentication: ['key-0', 'login'], capabilityInvocation: ['key-0'] }, rec, k0);
       await l.commit(c);
-      await l.reject(deactivateOf(c.did, 1, login, `${c.did}#login`), 'ERR_LEDGER_UNAUTHORIZED');
-      await l.reject(deactivateOf(c.did, 1, testKey('d2/other'), testKey('d2/other').url), 'ERR_LEDGER_UNAUTHORIZED');
-      await l.commit(deactivateOf(c.did, 1, rec, rec.url));
+      await l.reject(deactivateOf(c.did, 1, rec, k0, `${c.did}#key-0`), 'ERR_LEDGER_UNAUTHORIZED'); // the update key
+      await l.reject(deactivateOf(c.did, 1, rec, login, `${c.did}#login`), 'ERR_LEDGER_UNAUTHORIZED');
+      await l.reject(deactivateOf(c.did, 1, other, other, other.url), 'ERR_DID_BAD_RECOVERY'); // a key that opens nothing
+      await l.commit(deactivateOf(c.did, 1, rec, rec, rec.url));
       assert.equal(l.record(c.did).deactivated, true);
       const body = { did: c.did, version: 2, recoveryKey: rec.multikey, document: c.body.document, recoveryCommitment: recoveryCommitmentOf(testKey('d2/next').multikey) };
       await l.reject(asDidKey(rec, 'did.recover', body), 'ERR_DID_BAD_RECOVERY');

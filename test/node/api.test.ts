@@ -241,8 +241,9 @@ const CASES: BadCase[] = [
   { route: 'GET /v1/gov/roles', name: 'an unknown parameter', request: () => get('/v1/gov/roles?subject=x'), status: 400, code: 'ERR_API_SCHEMA' },
 
   // GET /1.0/identifiers/:did (request-schema errors only; resolution errors use the DID Resolution format)
-  { route: 'GET /1.0/identifiers/:did', name: 'an unknown parameter', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?format=json`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /1.0/identifiers/:did', name: 'versionId over 20 characters', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?versionId=${'1'.repeat(21)}`), status: 400, code: 'ERR_API_SCHEMA' },
+  // (an unknown option such as ?format=json is a resolution error: invalidDid, see test/did/resolve.test.ts)
+  { route: 'GET /1.0/identifiers/:did', name: 'an option value over 64 characters', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?versionId=${'1'.repeat(65)}`), status: 400, code: 'ERR_API_SCHEMA' },
+  { route: 'GET /1.0/identifiers/:did', name: 'more than 8 options', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?${Array.from({ length: 9 }, (_, i) => `o${i}=1`).join('&')}`), status: 400, code: 'ERR_API_SCHEMA' },
 
   // No such route
   { route: '(none)', name: 'unknown path', request: () => get('/v1/nothing-here'), status: 404, code: 'ERR_API_NOT_FOUND' },

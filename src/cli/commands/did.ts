@@ -59,6 +59,14 @@ function checkAuthKey(s: Session): void {
   }
 }
 
+/** The wallet's current recovery key must open the DID's recovery commitment. */
+function checkRecoveryKey(s: Session): void {
+  const { recoveryIndex } = s.w.file;
+  if (recoveryCommitmentOf(deriveMasterKey(s.w.seed, 'recovery', recoveryIndex).multikey) !== s.record.recoveryCommitment) {
+    throw new AppError('ERR_DID_BAD_RECOVERY', `recovery key ${recoveryIndex} of this wallet does not open the commitment of ${s.did}; run \`realdid wallet sync\``);
+  }
+}
+
 /** Signs a planned transaction with the signer's next nonce (from the node) and submits it; waits for the commit. */
 export async function submitPlanned(client: RealdidClient, plan: PlannedTx<object>): Promise<Receipt> {
   const signerDid = plan.signer.slice(0, plan.signer.indexOf('#'));
@@ -156,9 +164,7 @@ export function didCommands(program: Command): void {
     .action(async (o: DidOpts) => {
       const s = await openSession(o);
       const { authIndex, recoveryIndex } = s.w.file;
-      if (recoveryCommitmentOf(deriveMasterKey(s.w.seed, 'recovery', recoveryIndex).multikey) !== s.record.recoveryCommitment) {
-        throw new AppError('ERR_DID_BAD_RECOVERY', `recovery key ${recoveryIndex} of this wallet does not open the commitment of ${s.did}; run \`realdid wallet sync\``);
-      }
+      checkRecoveryKey(s);
       const receipt = await submitPlanned(s.client, planRecover(s.w.seed, s.record, recoveryIndex, authIndex + 1));
       saveWalletState(s.w.path, s.w.file, { authIndex: authIndex + 1, recoveryIndex: recoveryIndex + 1 });
       const keyId = `${s.did}#${authFragment(authIndex + 1)}`;
@@ -167,13 +173,13 @@ export function didCommands(program: Command): void {
     });
 
   common(did.command('deactivate'))
-    .description('deactivate the DID for good (signed by the current auth key)')
+    .description('deactivate the DID for good (signed by the recovery key: a stolen auth key cannot do this)')
     .option('--yes', 'confirm: deactivation is final and cannot be undone')
     .action(async (o: DidOpts & { yes?: boolean }) => {
       if (!o.yes) throw new AppError('ERR_CLI_USAGE', 'deactivation is final: nothing can update or recover the DID afterwards; pass --yes to confirm');
       const s = await openSession(o);
-      checkAuthKey(s);
-      const receipt = await submitPlanned(s.client, planDeactivate(s.w.seed, s.record, s.w.file.authIndex));
+      checkRecoveryKey(s);
+      const receipt = await submitPlanned(s.client, planDeactivate(s.w.seed, s.record, s.w.file.recoveryIndex));
       output(o.json ?? false, { did: s.did, version: s.record.version + 1, deactivated: true, ...receipt }, () => `deactivated ${s.did} (version ${s.record.version + 1})\n${committed(receipt)}`);
     });
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { MEDIA, resolveForHttp, type ResolutionResult } from '../../did/index.ts';
+import { isResolutionResult, MEDIA, resolveForHttp, type ResolutionResult } from '../../did/index.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 
 /**
@@ -16,10 +16,8 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
       summary: 'Resolve a DID (did:rdid with ledger proofs, or did:key)',
       description: `Accept: ${Object.values(MEDIA).join(' | ')}. Statuses: 200, 400 invalidDid, 404 notFound, 406 representationNotSupported, 410 deactivated, 501 methodNotSupported.`,
       params: Type.Object({ did: Type.String({ maxLength: 2048 }) }),
-      querystring: Type.Object(
-        { versionId: Type.Optional(Type.String({ maxLength: 20 })), versionTime: Type.Optional(Type.String({ maxLength: 40 })) },
-        { additionalProperties: false },
-      ),
+      // Any other option is answered by the resolver as invalidDid (a DID Resolution body).
+      querystring: Type.Record(Type.String(), Type.String({ maxLength: 64 }), { maxProperties: 8 }),
     },
   }, async (req, reply) => {
     const { did } = req.params as { did: string };
@@ -30,9 +28,9 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
       read.set(k, v ?? null);
       return v;
     } };
-    const answer = resolveForHttp(state, did, req.headers.accept, req.query as { versionId?: string; versionTime?: string });
+    const answer = resolveForHttp(state, did, req.headers.accept, req.query as Record<string, string>);
     let body = answer.body;
-    if (answer.contentType === MEDIA.resolution && answer.stateKeys.length > 0) {
+    if (isResolutionResult(answer.representation) && answer.stateKeys.length > 0) {
       // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
       const result = body as ResolutionResult;
       const proof = { checkpoint: chain.signedCheckpoint(), stateProofs: answer.stateKeys.map((k) => (read.has(k) ? chain.stateProof(k, read.get(k)!) : chain.stateProof(k))) };
