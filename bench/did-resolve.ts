@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { planCreate } from '../src/did/index.ts';
+import { encodeMultikey, generateEd25519, toHex } from '../src/crypto/index.ts';
+import { rdidFor, walletDocument } from '../src/did/index.ts';
 import { signTx, type SignedTxJson } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { benchGenesis, log, median, sizeArg, tempDir } from './common.ts';
@@ -17,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 
 const size = sizeArg(1_000_000);
 const secondsArg = process.argv.indexOf('--seconds');
-const SECONDS = secondsArg === -1 ? 5 : Number(process.argv[secondsArg + 1]);
+const SECONDS = secondsArg === -1 ? 3 : Number(process.argv[secondsArg + 1]);
 const ROUNDS = 3;
 const CONNECTIONS = 10;
 
@@ -41,9 +42,15 @@ let inFlight: Promise<unknown>[] = [];
 for (let done = 0; done < size; done += CHUNK) {
   const txs: SignedTxJson[] = [];
   for (let i = done; i < Math.min(size, done + CHUNK); i++) {
-    const plan = planCreate(randomBytes(64));
-    txs.push(signTx({ kind: plan.kind, body: plan.body, signer: plan.signer, nonce: 1, created: Date.now() }, plan.keyPair));
-    dids.push(plan.did);
+    // A wallet-shaped DID: one fresh key, and a commitment to a recovery key never used here.
+    const { keyPair } = generateEd25519();
+    const multikey = encodeMultikey(keyPair.publicKey);
+    const document = walletDocument(multikey, 'key-0');
+    const recoveryCommitment = toHex(randomBytes(32));
+    const did = rdidFor(document, recoveryCommitment);
+    const body = { did, document, recoveryCommitment };
+    txs.push(signTx({ kind: 'did.create', body, signer: `did:key:${multikey}#${multikey}`, nonce: 1, created: Date.now() }, keyPair));
+    dids.push(did);
   }
   inFlight.push(node.submit(txs).then((out) => {
     const bad = out.find((o) => !o.ok);

@@ -209,12 +209,12 @@ export class StateTree {
     const a = this.#a;
     const keyHash = smtKeyHash(key);
     const { end, depth } = this.#walk(keyHash);
-    const siblings: string[] = [];
-    const buf = new Uint8Array(SMT_HASH_SIZE);
-    for (let d = 0; d < depth; d++) {
-      a.copyHash(this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d)), buf, 0);
-      siblings.push(toHex(buf));
-    }
+    // All siblings are copied into one buffer and hex-encoded at once (one allocation, not one each).
+    const buf = Buffer.allocUnsafe(depth * SMT_HASH_SIZE);
+    for (let d = 0; d < depth; d++) a.copyHash(this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d)), buf, d * SMT_HASH_SIZE);
+    const hex = buf.toString('hex');
+    const siblings: string[] = new Array<string>(depth);
+    for (let d = 0; d < depth; d++) siblings[d] = hex.slice(d * 2 * SMT_HASH_SIZE, (d + 1) * 2 * SMT_HASH_SIZE);
     const own = end < 0 && a.leafHasKey(leafOf(end), keyHash);
     if (own !== (value !== null)) {
       const state = own ? 'present' : 'absent';

@@ -63,7 +63,7 @@ export class SqliteStore {
       txRange: db.prepare<[number, number], StoredTx>('SELECT seq, id, height, leaf, bytes FROM txs WHERE seq >= ? AND seq < ? ORDER BY seq'),
       txCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM txs'),
       leaves: db.prepare<[], { leaf: Uint8Array }>('SELECT leaf FROM txs ORDER BY seq'),
-      stateGet: db.prepare<[string], { value: string }>('SELECT value FROM state WHERE key = ?'),
+      stateGet: db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck(),
       stateSet: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       stateDel: db.prepare('DELETE FROM state WHERE key = ?'),
       stateAll: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM state'),
@@ -155,7 +155,7 @@ export class SqliteStore {
   }
 
   stateGet(key: string): string | undefined {
-    return this.#stmt.stateGet.get(key)?.value;
+    return this.#stmt.stateGet.get(key);
   }
 
   *stateEntries(): IterableIterator<[string, string]> {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { isResolutionResult, MEDIA, resolveForHttp, type ResolutionResult } from '../../did/index.ts';
+import type { SignedCheckpoint } from '../../ledger/index.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 
 /**
@@ -29,13 +30,28 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
       return v;
     } };
     const answer = resolveForHttp(state, did, req.headers.accept, req.query as Record<string, string>);
-    let body = answer.body;
-    if (isResolutionResult(answer.representation) && answer.stateKeys.length > 0) {
-      // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
-      const result = body as ResolutionResult;
-      const proof = { checkpoint: chain.signedCheckpoint(), stateProofs: answer.stateKeys.map((k) => (read.has(k) ? chain.stateProof(k, read.get(k)!) : chain.stateProof(k))) };
-      body = { ...result, didResolutionMetadata: { ...result.didResolutionMetadata, proof } };
+    if (!isResolutionResult(answer.representation) || answer.stateKeys.length === 0) {
+      return reply.status(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
     }
-    return reply.status(answer.status).type(answer.contentType).send(JSON.stringify(body));
+    // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
+    const result = answer.body as ResolutionResult;
+    const stateProofs = answer.stateKeys.map((k) => (read.has(k) ? chain.stateProof(k, read.get(k)!) : chain.stateProof(k)));
+    const proof = `{"checkpoint":${checkpointJson(chain.signedCheckpoint())},"stateProofs":${JSON.stringify(stateProofs)}}`;
+    const metadata = JSON.stringify(result.didResolutionMetadata);
+    const text = `{"@context":${JSON.stringify(result['@context'])},"didDocument":${JSON.stringify(result.didDocument)},`
+      + `"didResolutionMetadata":${metadata.slice(0, -1)}${metadata === '{}' ? '' : ','}"proof":${proof}},`
+      + `"didDocumentMetadata":${JSON.stringify(result.didDocumentMetadata)}}`;
+    return reply.status(answer.status).type(answer.contentType).send(text);
   });
+}
+
+/** The head checkpoint's JSON, serialized once per checkpoint object (the chain replaces it on change). */
+const checkpointJsonCache = new WeakMap<SignedCheckpoint, string>();
+function checkpointJson(cp: SignedCheckpoint): string {
+  let json = checkpointJsonCache.get(cp);
+  if (json === undefined) {
+    json = JSON.stringify(cp);
+    checkpointJsonCache.set(cp, json);
+  }
+  return json;
 }
