@@ -16,7 +16,7 @@ import {
   type Proposal,
 } from '../../src/governance/index.ts';
 import { ModuleRegistry, signCheckpoint, verifyChain } from '../../src/ledger/index.ts';
-import { defaultModules, openLedgerNode } from '../../src/node/index.ts';
+import { buildApp, defaultModules, openLedgerNode } from '../../src/node/index.ts';
 import { trustFromGenesis, verifySignedCheckpoint } from '../../src/sdk/index.ts';
 import {
   assertRejected,
@@ -179,6 +179,17 @@ describe('membership and proposal look-ups', () => {
       assert.match(!out.ok ? out.error.message : '', /expired/);
       assert.deepEqual(snapshotLedger(l.node), before);
       assert.equal(getParam(l.node.chain.state, 'b'), undefined);
+
+      // The API shows it as expired once a block past its deadline exists (state keeps 'open').
+      const app = await buildApp(l.node);
+      const view = async (): Promise<string> => ((await app.inject({ url: `/v1/gov/proposals/${late}` })).json() as { status: string }).status;
+      assert.equal(await view(), 'open', 'the head block is still before the deadline');
+      await l.submitOk(2, 'gov.propose', { change: setParam('c', 1) as never });
+      assert.equal(await view(), 'expired');
+      const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json() as { proposals: { id: string }[] };
+      assert.deepEqual(listed.proposals.map((p) => p.id), [late]);
+      assert.equal(proposal(l, late).status, 'open');
+      await app.close();
     }));
 
   test('a shorter proposalTtlMs set by governance applies to later proposals', () =>

@@ -13,6 +13,10 @@ const Page = Type.Object(
 /** Read-only governance views; changes are `gov.propose` / `gov.approve` transactions. */
 export function govRoutes(app: FastifyInstance, node: LedgerNode): void {
   const { chain } = node;
+  // An open proposal past its deadline can no longer be approved: show it as expired. (The
+  // ledger records no expiry event; this view derives it from the head's block time.)
+  const withExpiry = (p: Proposal): Proposal | (Omit<Proposal, 'status'> & { status: 'expired' }) =>
+    p.status === 'open' && chain.head.header.time > p.expires ? { ...p, status: 'expired' } : p;
 
   app.get('/v1/gov/orgs', {
     schema: { tags: ['governance'], summary: 'Consortium organizations, their keys and the quorum' },
@@ -25,13 +29,13 @@ export function govRoutes(app: FastifyInstance, node: LedgerNode): void {
     schema: {
       tags: ['governance'],
       summary: 'Governance proposals (paged by id)',
-      querystring: Type.Composite([Page, Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('executed'), Type.Literal('failed')])) })], { additionalProperties: false }),
+      querystring: Type.Composite([Page, Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('executed'), Type.Literal('failed'), Type.Literal('expired')])) })], { additionalProperties: false }),
     },
   }, async (req) => {
     const { limit = 100, after, status } = req.query as { limit?: number; after?: string; status?: string };
     const prefix = 'gov/proposal/';
     const rows = chain.store.stateByPrefix(prefix, limit, after === undefined ? '' : prefix + after);
-    const proposals = rows.map((r) => JSON.parse(r.value) as Proposal).filter((p) => status === undefined || p.status === status);
+    const proposals = rows.map((r) => withExpiry(JSON.parse(r.value) as Proposal)).filter((p) => status === undefined || p.status === status);
     const last = rows.at(-1);
     return { proposals, next: rows.length === limit && last !== undefined ? last.key.slice(prefix.length) : null };
   });
@@ -42,7 +46,7 @@ export function govRoutes(app: FastifyInstance, node: LedgerNode): void {
     const { id } = req.params as { id: string };
     const p = getProposal(chain.state, id);
     if (p === undefined) throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${id}`);
-    return p;
+    return withExpiry(p);
   });
 
   app.get('/v1/gov/roles', {
