@@ -3,18 +3,16 @@
  * output and error codes, key files, and the tx / proof / gov commands against a running node.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
 import { DEMO_PASSPHRASE } from '../../src/node/index.ts';
+import { runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'realdid.js');
 const HEX64 = /^[0-9a-f]{64}$/;
 
 const folders: string[] = [];
@@ -33,12 +31,6 @@ function folder(files: Record<string, string> = {}): string {
   return dir;
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
@@ -48,15 +40,7 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runRealdid(args, { env: env(extra) });
 }
 
 /** Runs a command that must succeed with `--json`; returns its parsed stdout. */
@@ -183,27 +167,7 @@ describe('against a running node (child process, --port 0)', () => {
     data = join(folder(), 'data');
     keys = (org) => join(data, 'keys', `${org}.json`);
     await json(['node', 'init', '--data', data, '--demo']);
-    const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], { cwd: ROOT, env: env(pass), stdio: ['ignore', 'pipe', 'pipe'] });
-    node = child;
-    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node did not start: ${out} ${err}`)), 20_000);
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`node exited (${code}) before listening: ${err}`));
-      });
-    });
+    ({ child: node, exited, url } = await startNodeProcess(data, { env: env(pass) }));
   });
 
   after(() => {

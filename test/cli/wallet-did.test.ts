@@ -4,19 +4,17 @@
  * wallet file; DID operations go through the node and are checked with proof-verifying resolves.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { toBase64url, toHex } from '../../src/crypto/index.ts';
 import { deriveMasterKey, derivePairwise, DID_KEYS, mnemonicEntropy, parseRdid, planCreate, planUpdate, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
 import { isAppError } from '../../src/errors.ts';
 import { signTx, type SignedTxJson } from '../../src/ledger/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
+import { runRealdid, startNodeProcess } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/realdid.js', import.meta.url));
 const NODE_PASSPHRASE = 'realdid-demo';
 const WALLET_PASSPHRASE = 'correct horse battery staple';
 
@@ -39,12 +37,10 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function runCli(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
+/** Runs the CLI in `cwd`; a run killed by a signal (30 s timeout) gets code -1. */
+async function runCli(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const r = await runRealdid(args, { cwd, env: cleanEnv(env), timeoutMs: 30_000 });
+  return { ...r, code: r.code ?? -1 };
 }
 
 /** The `{code, message}` a failed `--json` run printed on stderr. */
@@ -58,31 +54,6 @@ function json<T = Record<string, unknown>>(r: Run): T {
   return JSON.parse(r.stdout) as T;
 }
 
-/** Starts `realdid node start --port 0` and resolves with its URL once it listens. */
-function startNode(cwd: string, data: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], {
-    cwd, env: cleanEnv({ REALDID_PASSPHRASE: NODE_PASSPHRASE }), stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`node did not start: ${out}${err}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`node exited with ${code}: ${out}${err}`));
-    });
-  });
-}
-
 type Resolved = { didDocument: { verificationMethod: { id: string; publicKeyMultibase: string }[]; service?: { id: string }[] }; didDocumentMetadata: Record<string, unknown>; verified: unknown };
 
 test('realdid wallet and did commands against a running node', async (t) => {
@@ -90,7 +61,7 @@ test('realdid wallet and did commands against a running node', async (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const init = await runCli(dir, ['node', 'init', '--data', 'data', '--demo'], { REALDID_PASSPHRASE: NODE_PASSPHRASE });
   assert.equal(init.code, 0, init.stderr);
-  const { child, url } = await startNode(dir, 'data');
+  const { child, url } = await startNodeProcess('data', { cwd: dir, env: cleanEnv({ REALDID_PASSPHRASE: NODE_PASSPHRASE }), timeoutMs: 30_000 });
   t.after(async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));

@@ -5,7 +5,7 @@
  * must accept the whole ledger at the end.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { fileURLToPath } from 'node:url';
 import { didKeyUrlOf, signTx, type Checkpoint, type SignedTxJson } from '../../src/ledger/index.ts';
 import { DEMO_ORGS, DEMO_PASSPHRASE, loadKeyFile } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
+import { runRealdid, startNodeProcess, type NodeProcess, type Run } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'realdid.js');
 const ENV = { ...process.env, REALDID_PASSPHRASE: DEMO_PASSPHRASE, NO_COLOR: '1' };
 const KILLS = 6;
 /** Rejections a correct client can get here: approving a proposal that is closed or already approved. */
@@ -37,26 +35,9 @@ interface Ack {
   readonly kind: string;
 }
 
-interface RunningChild {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** The height the node reported at start-up. */
-  readonly startHeight: number;
-  readonly exited: Promise<void>;
-  readonly stderr: () => string;
-}
-
 /** Runs the CLI to completion. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(args: string[]): Promise<Run> {
+  return runRealdid(args, { env: ENV });
 }
 
 /** Pseudo-random numbers from a logged seed, so a failing run can be replayed. */
@@ -99,33 +80,13 @@ test('SIGKILL under concurrent load: acknowledged txs survive, height never goes
   const init = await runCli(['node', 'init', '--data', data, '--demo', '--json']);
   assert.equal(init.code, 0, init.stderr);
 
-  const start = (): Promise<RunningChild> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], {
-      cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    live.add(child);
-    let out = '';
-    let err = '';
-    const exited = new Promise<void>((res) => child.once('exit', () => {
-      live.delete(child);
-      res();
-    }));
-    const timer = setTimeout(() => reject(new Error(`node did not start in 20 s; stdout ${out}; stderr ${err}`)), 20_000);
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      const height = /at height (\d+)/.exec(out)?.[1];
-      if (url !== undefined && height !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url, startHeight: Number(height), exited, stderr: () => err });
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`node exited before listening (code ${child.exitCode}, signal ${child.signalCode}); stderr ${err}`));
-    });
-  });
+  /** Starts a node; it stays in `live` (killed at the end) until it exits. */
+  const start = async (): Promise<NodeProcess> => {
+    const node = await startNodeProcess(data, { env: ENV });
+    live.add(node.child);
+    void node.exited.then(() => live.delete(node.child));
+    return node;
+  };
 
   const keys = DEMO_ORGS.map((o) => {
     const k = loadKeyFile(join(data, 'keys', `${o.id}.json`), DEMO_PASSPHRASE);

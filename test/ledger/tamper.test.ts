@@ -5,12 +5,10 @@
  * whether a node still opens the tampered store (it only re-checks the roots of the head).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { sha256, toHex, utf8 } from '../../src/crypto/index.ts';
 import { isAppError, type ErrorCode } from '../../src/errors.ts';
@@ -26,9 +24,8 @@ import {
   type VerifyResult,
 } from '../../src/ledger/index.ts';
 import { dataPaths, defaultModules, initDataDir, loadDataDir, loadKeyFile, openLedgerNode } from '../../src/node/index.ts';
+import { runRealdid } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'realdid.js');
 const PASS = 'tamper-test';
 /** The block every transaction-level tampering targets: neither the first nor the head. */
 const MIDDLE = 3;
@@ -299,15 +296,7 @@ describe('verify finds one tampered field at the right height with a specific co
 
   test('`realdid verify --json` (child process): a forged signature byte → exit 10, ERR_LEDGER_BAD_SIGNATURE at its height', async () => {
     const dir = tampered(flipTxByte(inSig, { rehash: true, releaf: true }));
-    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'verify', '--data', dir, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await runRealdid(['verify', '--data', dir, '--json']);
     assert.equal(r.code, 10, r.stderr);
     const out = JSON.parse(r.stdout) as { ok: boolean; height: number; code: string; message: string };
     assert.equal(out.ok, false);

@@ -1,0 +1,106 @@
+/**
+ * The `realdid` command line as a child process, shared by the CLI and ledger tests: one run to
+ * completion, or a node started with `node start --port 0` and awaited until it listens.
+ *
+ * @example
+ * const r = await runRealdid(['verify', '--data', dir, '--json']);
+ * const node = await startNodeProcess(data, { env: { ...process.env, REALDID_PASSPHRASE: 'pw' } });
+ * process.kill(node.child.pid!, 'SIGTERM');
+ * assert.equal(await node.exited, 0);
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (with a trailing separator): the default working folder of every run. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The CLI entry point, run with the current `node` binary. */
+export const BIN = join(ROOT, 'bin', 'realdid.js');
+
+/** A finished run: the exit code (null when a signal ended it) and everything it printed. */
+export type Run = { code: number | null; stdout: string; stderr: string };
+
+/** Where and how a child runs. Without `env` it inherits this process's environment. */
+export interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Working folder, {@link ROOT} by default. */
+  readonly cwd?: string;
+}
+
+/** A `realdid node start` child process that has printed its URL and height. */
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  /** The `http://host:port` base URL the node printed. */
+  readonly url: string;
+  /** The height the node reported at start-up. */
+  readonly startHeight: number;
+  /** Resolves with the exit code (null when a signal ended it) once the child has exited. */
+  readonly exited: Promise<number | null>;
+  /** Everything the child printed on stderr so far. */
+  readonly stderr: () => string;
+}
+
+/**
+ * Runs `node bin/realdid.js ...args` to completion with stdin closed.
+ * `timeoutMs` (none by default) sends SIGTERM to a run that takes longer; it then ends with code null.
+ * @throws the spawn error when the child cannot be started
+ */
+export function runRealdid(args: string[], options: RunOptions & { readonly timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Spawns `realdid node start --data DATA --port 0` and resolves once its stdout has printed both
+ * `at height N` and `listening on http://…`. Rejects, with what it printed, if the child exits
+ * first, or after `timeoutMs` (20 s by default; the child is then SIGKILLed). Stopping a started
+ * node is the caller's job.
+ */
+export function startNodeProcess(data: string, options: RunOptions & { readonly timeoutMs?: number } = {}): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], {
+    cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let out = '';
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  return new Promise<NodeProcess>((resolve, reject) => {
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+      reject(new Error(`node did not start in ${timeoutMs} ms; stdout ${out}; stderr ${err}`));
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      // Whole lines only, so a number or URL cut between two chunks is never taken.
+      const url = /listening on (http:\/\/\S+)[^\n]*\n/.exec(out)?.[1];
+      const height = /at height (\d+)[^\n]*\n/.exec(out)?.[1];
+      if (url !== undefined && height !== undefined) {
+        clearTimeout(timer);
+        resolve({ child, url, startHeight: Number(height), exited, stderr: () => err });
+      }
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`node could not be spawned: ${e.message}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`node exited before listening (code ${code}, signal ${child.signalCode}); stdout ${out}; stderr ${err}`));
+    });
+  });
+}
