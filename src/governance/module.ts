@@ -42,9 +42,9 @@ function invalid(message: string): never {
 
 /**
  * Writes an org and its key index; checks every key first, so a bad org writes nothing.
- * `since` is the height from which the org may sign checkpoints.
+ * `sinceHeight` is the height from which the org may sign checkpoints.
  */
-function putOrg(state: ModuleState, org: Org, since: number): void {
+function putOrg(state: ModuleState, org: Org, sinceHeight: number): void {
   for (const k of org.keys) {
     try {
       decodeMultikey(k); // the schema checks the pattern only; checkpoint verification must decode it
@@ -55,7 +55,7 @@ function putOrg(state: ModuleState, org: Org, since: number): void {
     if (owner !== undefined && owner !== org.id) invalid(`key ${k} already belongs to organization "${owner}"`);
   }
   for (const k of org.keys) state.write(KEYS.memberKey(k), org.id);
-  const stored: Member = { ...org, since };
+  const stored: Member = { ...org, sinceHeight };
   state.write(KEYS.org(org.id), stored);
 }
 
@@ -196,7 +196,7 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
 function signers(state: StateReader): BlockSigner[] {
   return orgIds(state).flatMap((id) => {
     const org = getOrg(state, id);
-    return (org?.keys ?? []).map((k) => ({ id, multikey: k, publicKey: decodeMultikey(k), since: org?.since ?? 0 }));
+    return (org?.keys ?? []).map((k) => ({ id, multikey: k, publicKey: decodeMultikey(k), sinceHeight: org?.sinceHeight ?? 0 }));
   });
 }
 

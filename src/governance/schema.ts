@@ -24,8 +24,8 @@ export const OrgSchema = Type.Object(
 );
 export type Org = Static<typeof OrgSchema>;
 
-/** An organization as stored: its keys may sign checkpoints from height `since` on. */
-export type Member = Org & { readonly since: number };
+/** An organization as stored: its keys may sign checkpoints from height `sinceHeight` on. */
+export type Member = Org & { readonly sinceHeight: number };
 
 export const ParamName = Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,63}$' });
 const ParamValue = Type.Union([Type.Number(), Type.String({ maxLength: 1000 }), Type.Boolean()]);

@@ -79,7 +79,7 @@ export function deriveHeader(
  */
 export function isMemberSignature(registry: ModuleRegistry, state: StateReader, cp: Checkpoint, s: CheckpointSignature): boolean {
   const signer = registry.consortium?.signers(state).find((m) => m.id === s.org && m.multikey === s.key);
-  return signer !== undefined && signer.since <= cp.height && verifyCheckpointSignature(cp, s, signer.publicKey);
+  return signer !== undefined && signer.sinceHeight <= cp.height && verifyCheckpointSignature(cp, s, signer.publicKey);
 }
 
 /**

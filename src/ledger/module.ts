@@ -48,13 +48,13 @@ export interface TxKind<Body = any> {
 /** Resolves a DID URL to an Ed25519 public key in the given state, or undefined. */
 export type KeyResolver = (state: StateReader, didUrl: string) => Uint8Array | undefined;
 
-/** A consortium member's key allowed to sign checkpoints of blocks at heights >= `since`. */
+/** A consortium member's key allowed to sign checkpoints of blocks at heights >= `sinceHeight`. */
 export interface BlockSigner {
   readonly id: string;
   /** The key as a Multikey (what a checkpoint signature names) and as raw bytes. */
   readonly multikey: string;
   readonly publicKey: Uint8Array;
-  readonly since: number;
+  readonly sinceHeight: number;
 }
 
 /**

@@ -210,7 +210,7 @@ describe('add-org', () => {
       assert.equal(p.status, 'executed');
       assert.deepEqual(orgIds(l.node.chain.state), ['org1', 'org2', 'org3', 'org4']);
       // Stored with the height it joined at: it may sign checkpoints from there on.
-      assert.deepEqual(getOrg(l.node.chain.state, 'org4'), { ...orgEntry(org4), since: l.node.chain.head.height });
+      assert.deepEqual(getOrg(l.node.chain.state, 'org4'), { ...orgEntry(org4), sinceHeight: l.node.chain.head.height });
 
       // It approves (its vote counts toward the quorum) and proposes.
       const id = await propose(l, 2, setParam('x', 7));
