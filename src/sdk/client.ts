@@ -64,31 +64,39 @@ export class RealdidClient {
   }
 
   /**
-   * Calls the API. Error answers become AppErrors with the node's code.
-   * @throws the node's error code, or ERR_SDK_HTTP when the node cannot be reached
+   * One HTTP exchange: the status and the parsed JSON body (undefined when empty).
+   * @throws ERR_SDK_HTTP when the node cannot be reached or dies mid-answer,
+   *   ERR_SDK_BAD_RESPONSE when the body is not JSON
    */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async #exchange(method: 'GET' | 'POST', path: string, body?: unknown, accept?: string): Promise<{ status: number; ok: boolean; json: unknown }> {
     let res: Response;
     let text: string;
     try {
       res = await this.#fetch(`${this.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(accept === undefined ? {} : { accept }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       text = await res.text(); // inside the try: a node dying mid-answer is a network error too
     } catch (err) {
       throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
     }
-    let json: unknown;
     try {
-      json = text === '' ? undefined : JSON.parse(text);
+      return { status: res.status, ok: res.ok, json: text === '' ? undefined : JSON.parse(text) };
     } catch (err) {
       throw new AppError('ERR_SDK_BAD_RESPONSE', `${method} ${path}: answer is not JSON (status ${res.status})`, { cause: err });
     }
-    if (!res.ok) {
+  }
+
+  /**
+   * Calls the API. Error answers become AppErrors with the node's code.
+   * @throws the node's error code, or ERR_SDK_HTTP when the node cannot be reached
+   */
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const { status, ok, json } = await this.#exchange(method, path, body);
+    if (!ok) {
       const e = json as { code?: unknown; message?: unknown; details?: Record<string, unknown> } | undefined;
-      const message = typeof e?.message === 'string' ? e.message : `status ${res.status}`;
+      const message = typeof e?.message === 'string' ? e.message : `status ${status}`;
       if (isErrorCode(e?.code)) throw new AppError(e.code, message, e.details === undefined ? {} : { details: e.details });
       throw new AppError('ERR_SDK_HTTP', `${method} ${path}: ${message}`);
     }
@@ -220,22 +228,11 @@ export class RealdidClient {
     const url = parseDidUrl(didUrl);
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
     const query = new URLSearchParams(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-    let res: Response;
-    try {
-      res = await this.#fetch(`${this.url}/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`, {
-        headers: { accept: 'application/did-resolution' },
-      });
-    } catch (err) {
-      throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
-    }
-    let result: ResolutionResult | undefined;
-    try {
-      result = (await res.json()) as ResolutionResult;
-    } catch (err) {
-      throw new AppError('ERR_SDK_BAD_RESPONSE', `resolver answer is not JSON (status ${res.status})`, { cause: err });
-    }
-    const proven = res.status === 200 || res.status === 410 || (res.status === 404 && result?.didResolutionMetadata?.error === 'notFound' && result.didResolutionMetadata.proof !== undefined);
-    if (!proven || result === undefined) throw resolutionError(res.status, result);
+    const path = `/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`;
+    const { status, json } = await this.#exchange('GET', path, undefined, 'application/did-resolution');
+    const result = json as ResolutionResult | undefined;
+    const proven = status === 200 || status === 410 || (status === 404 && result?.didResolutionMetadata?.error === 'notFound' && result.didResolutionMetadata.proof !== undefined);
+    if (!proven || result === undefined) throw resolutionError(status, result);
     const checkpoint = await this.acceptCheckpoint(proofOf(result).checkpoint);
     return verifyRdidResolution(didUrl, options, result, checkpoint);
   }
