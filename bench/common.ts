@@ -66,12 +66,12 @@ export function makeTxs(signers: Signer[], count: number, created: number, onPro
 }
 
 /** A one-org genesis for benchmarks, with the org key. */
-export function benchGenesis(time: number): { genesis: GenesisDoc; org: { keyPair: Ed25519KeyPair; multikey: string } } {
-  const { keyPair } = generateEd25519();
+export function benchGenesis(time: number): { genesis: GenesisDoc; org: { keyPair: Ed25519KeyPair; multikey: string; seed: Uint8Array } } {
+  const { keyPair, seed } = generateEd25519();
   const multikey = encodeMultikey(keyPair.publicKey);
   return {
     genesis: { chainId: 'realdid-bench', time, modules: { gov: { orgs: [{ id: 'org1', name: 'Bench Org', keys: [multikey] }], quorum: 1 } } },
-    org: { keyPair, multikey },
+    org: { keyPair, multikey, seed },
   };
 }
 

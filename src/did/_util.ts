@@ -1,4 +1,5 @@
 /** ISO 8601 UTC time without milliseconds, as DID Core metadata uses (XML Schema dateTime). */
 export function toIsoTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in ".sssZ".
+  return `${new Date(ms).toISOString().slice(0, -5)}Z`;
 }

@@ -122,35 +122,48 @@ export function methodsFor(doc: DocumentSpec, relationship: Relationship): Verif
   return doc.verificationMethod.filter((vm) => refs.has(vm.id));
 }
 
+/** The JSON-LD `@context` member of rendered documents, as JSON text. */
+const CONTEXT_MEMBER = `"@context":${JSON.stringify(DID_CONTEXT)},`;
+
 /**
- * Renders the W3C DID document of a record (DID Core §5): absolute ids, `controller` the DID
- * itself, every relationship present. With `ld`, adds the JSON-LD `@context`.
+ * Renders the W3C DID document of a record (DID Core §5) as JSON text: absolute ids,
+ * `controller` the DID itself, every relationship present. With `ld`, adds the JSON-LD
+ * `@context`. Written directly as text (no intermediate objects): the resolver's hot path.
  */
-export function renderDocument(record: DidRecord, ld = false): DidDocument {
+export function renderDocumentJson(record: DidRecord, ld = false): string {
   const { did, document: d } = record;
-  const abs = (f: string): string => `${did}#${f}`;
-  const doc: DidDocument = {
-    ...(ld ? { '@context': DID_CONTEXT } : {}),
-    id: did,
-    controller: did,
-    verificationMethod: d.verificationMethod.map((vm) => ({ id: abs(vm.id), type: 'Multikey', controller: did, publicKeyMultibase: vm.publicKeyMultibase })),
-    authentication: d.authentication.map(abs),
-    assertionMethod: (d.assertionMethod ?? []).map(abs),
-    capabilityInvocation: d.capabilityInvocation.map(abs),
-    capabilityDelegation: (d.capabilityDelegation ?? []).map(abs),
-  };
-  if (d.service !== undefined && d.service.length > 0) doc.service = d.service.map((s) => ({ ...s, id: abs(s.id) }));
-  return doc;
+  const q = JSON.stringify;
+  const didQ = q(did);
+  const ref = (f: string): string => q(`${did}#${f}`);
+  const refs = (fs: readonly string[] | undefined): string => (fs === undefined || fs.length === 0 ? '[]' : `[${fs.map(ref).join(',')}]`);
+  let vms = '';
+  for (const vm of d.verificationMethod) {
+    vms += `${vms === '' ? '' : ','}{"id":${ref(vm.id)},"type":"Multikey","controller":${didQ},"publicKeyMultibase":${q(vm.publicKeyMultibase)}}`;
+  }
+  let services = '';
+  for (const sv of d.service ?? []) {
+    services += `${services === '' ? ',"service":[' : ','}{"id":${ref(sv.id)},"type":${q(sv.type)},"serviceEndpoint":${q(sv.serviceEndpoint)}}`;
+  }
+  return `{${ld ? CONTEXT_MEMBER : ''}"id":${didQ},"controller":${didQ},"verificationMethod":[${vms}],`
+    + `"authentication":${refs(d.authentication)},"assertionMethod":${refs(d.assertionMethod)},`
+    + `"capabilityInvocation":${refs(d.capabilityInvocation)},"capabilityDelegation":${refs(d.capabilityDelegation)}`
+    + `${services === '' ? '' : `${services}]`}}`;
 }
 
-/** DID document metadata of a record (DID Core §7.1.3). */
+/** {@link renderDocumentJson} as an object. */
+export function renderDocument(record: DidRecord, ld = false): DidDocument {
+  return JSON.parse(renderDocumentJson(record, ld)) as DidDocument;
+}
+
+/** DID document metadata of a record (DID Core §7.1.3), as JSON text. */
+export function documentMetadataJson(record: DidRecord, next?: DidRecord): string {
+  // "The updated property is omitted if an Update operation has never been performed" (§7.1.3).
+  const updated = record.version > 1 ? `"updated":"${toIsoTime(record.updated)}",` : '';
+  const after = next === undefined ? '' : `,"nextUpdate":"${toIsoTime(next.updated)}","nextVersionId":"${next.version}"`;
+  return `{"created":"${toIsoTime(record.created)}",${updated}"versionId":"${record.version}","deactivated":${record.deactivated === true}${after}}`;
+}
+
+/** {@link documentMetadataJson} as an object. */
 export function documentMetadata(record: DidRecord, next?: DidRecord): Record<string, unknown> {
-  return {
-    created: toIsoTime(record.created),
-    // "The updated property is omitted if an Update operation has never been performed" (§7.1.3).
-    ...(record.version > 1 ? { updated: toIsoTime(record.updated) } : {}),
-    versionId: String(record.version),
-    deactivated: record.deactivated,
-    ...(next === undefined ? {} : { nextUpdate: toIsoTime(next.updated), nextVersionId: String(next.version) }),
-  };
+  return JSON.parse(documentMetadataJson(record, next)) as Record<string, unknown>;
 }

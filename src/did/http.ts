@@ -1,6 +1,7 @@
 import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 import type { StateReader } from '../ledger/index.ts';
-import { resolveDidKey, renderResolution, resolveOptionsOf, resolveRdid, type ResolveOptions } from './resolve.ts';
+import { documentMetadataJson, renderDocumentJson } from './document.ts';
+import { resolveDidKey, resolveOptionsOf, resolveRdid, type RdidResolution, type ResolveOptions } from './resolve.ts';
 import { DID_KEYS } from './state.ts';
 import { parseRdid, RDID_METHOD } from './syntax.ts';
 
@@ -68,38 +69,53 @@ export interface ResolutionResult {
   didDocumentMetadata: Record<string, unknown>;
 }
 
+/**
+ * Writes the ledger proof of state keys and the values the resolver read (`null`: absent) as
+ * JSON text, for `didResolutionMetadata.proof`. Supplied by the node, which holds the proofs.
+ */
+export type ProofWriter = (keys: readonly string[], values: readonly (string | null)[]) => string;
+
 /** An HTTP answer of the resolver: status, content type and body. */
 export interface ResolverAnswer {
   readonly status: number;
   readonly contentType: string;
   /** What was answered (errors are always full resolution results). */
   readonly representation: Representation;
-  readonly body: unknown;
-  /** State keys to prove (present or absent), for did:rdid answers. */
-  readonly stateKeys: readonly string[];
+  /** The response body, JSON text. */
+  readonly body: string;
 }
 
-function errorAnswer(err: AppError, stateKeys: readonly string[] = []): ResolverAnswer {
+const CONTEXT_MEMBER = `"@context":${JSON.stringify(RESOLUTION_CONTEXT)}`;
+
+/** A resolution result as JSON text; `metadata` is the didResolutionMetadata object's text. */
+function resultJson(documentJson: string, metadata: string, documentMetadataJson: string): string {
+  return `{${CONTEXT_MEMBER},"didDocument":${documentJson},"didResolutionMetadata":${metadata},"didDocumentMetadata":${documentMetadataJson}}`;
+}
+
+function errorAnswer(err: AppError, proof?: string): ResolverAnswer {
   const e = RESOLUTION_ERRORS[err.code] ?? { keyword: 'internalError', type: 'INTERNAL_ERROR', status: 500 };
-  const body: ResolutionResult = {
-    '@context': RESOLUTION_CONTEXT,
-    didDocument: null,
-    didResolutionMetadata: {
-      error: e.keyword,
-      problemDetails: { type: `https://www.w3.org/ns/did#${e.type}`, title: e.keyword, detail: err.message, code: err.code },
-    },
-    didDocumentMetadata: {},
-  };
-  return { status: e.status, contentType: MEDIA.resolution, representation: 'resolution', body, stateKeys };
+  const metadata = JSON.stringify({
+    error: e.keyword,
+    problemDetails: { type: `https://www.w3.org/ns/did#${e.type}`, title: e.keyword, detail: err.message, code: err.code },
+  });
+  const withProof = proof === undefined ? metadata : `${metadata.slice(0, -1)},"proof":${proof}}`;
+  return { status: e.status, contentType: MEDIA.resolution, representation: 'resolution', body: resultJson('null', withProof, '{}') };
 }
 
 /**
  * Resolves a DID for the Universal Resolver driver API (`GET /1.0/identifiers/{did}`): 200, or
  * 400 invalidDid, 404 notFound, 406 representationNotSupported, 410 deactivated (with the final
- * document and metadata), 501 methodNotSupported. Pure over ledger state: the node attaches the
- * proofs of `stateKeys`.
+ * document and metadata), 501 methodNotSupported. Pure over ledger state; `writeProof`, when
+ * given, adds the ledger proof to did:rdid resolution results (and to a notFound answer, a proof
+ * of the DID's absence).
  */
-export function resolveForHttp(state: StateReader, didUrl: string, accept: string | undefined, query: Readonly<Record<string, string>> = {}): ResolverAnswer {
+export function resolveForHttp(
+  state: StateReader,
+  didUrl: string,
+  accept: string | undefined,
+  query: Readonly<Record<string, string>> = {},
+  writeProof?: ProofWriter,
+): ResolverAnswer {
   const representation = negotiate(accept);
   let did: string;
   let options: ResolveOptions;
@@ -118,32 +134,28 @@ export function resolveForHttp(state: StateReader, didUrl: string, accept: strin
   const ld = representation !== 'did+json';
   const contentType = CONTENT_TYPES[representation];
   const full = isResolutionResult(representation);
-  const docType = ld ? MEDIA.didLdJson : MEDIA.didJson;
+  const metadataStart = `{"contentType":"${ld ? MEDIA.didLdJson : MEDIA.didJson}"`;
   try {
     if (method === 'key') {
       if (options.versionId !== undefined || options.versionTime !== undefined) throw new AppError('ERR_DID_INVALID', 'did:key has no versions');
-      const didDocument = resolveDidKey(did, ld) as unknown as Record<string, unknown>;
-      const body = full
-        ? { '@context': RESOLUTION_CONTEXT, didDocument, didResolutionMetadata: { contentType: docType }, didDocumentMetadata: {} }
-        : didDocument;
-      return { status: 200, contentType, representation, body, stateKeys: [] };
+      const documentJson = JSON.stringify(resolveDidKey(did, ld));
+      const body = full ? resultJson(documentJson, `${metadataStart}}`, '{}') : documentJson;
+      return { status: 200, contentType, representation, body };
     }
     if (method !== RDID_METHOD) throw new AppError('ERR_DID_METHOD_NOT_SUPPORTED', `did:${method} is not supported; this resolver knows did:rdid and did:key`);
-    const id = parseRdid(did);
-    let r;
+    let r: RdidResolution;
     try {
       r = resolveRdid(state, did, options);
     } catch (err) {
       // A proof of absence backs a notFound answer.
-      if (isAppError(err, 'ERR_DID_NOT_FOUND')) return errorAnswer(err, [DID_KEYS.current(id)]);
+      if (isAppError(err, 'ERR_DID_NOT_FOUND')) return errorAnswer(err, writeProof?.([DID_KEYS.current(parseRdid(did))], [null]));
       throw err;
     }
-    const { didDocument, didDocumentMetadata } = renderResolution(r, ld);
     const status = r.record.deactivated && r.next === undefined ? 410 : 200;
-    const body = full
-      ? { '@context': RESOLUTION_CONTEXT, didDocument, didResolutionMetadata: { contentType: docType }, didDocumentMetadata }
-      : didDocument;
-    return { status, contentType, representation, body, stateKeys: r.stateKeys };
+    const documentJson = renderDocumentJson(r.record, ld);
+    if (!full) return { status, contentType, representation, body: documentJson };
+    const metadata = writeProof === undefined ? `${metadataStart}}` : `${metadataStart},"proof":${writeProof(r.stateKeys, r.stateValues)}}`;
+    return { status, contentType, representation, body: resultJson(documentJson, metadata, documentMetadataJson(r.record, r.next)) };
   } catch (err) {
     if (!isAppError(err)) throw err;
     return errorAnswer(err);

@@ -1,5 +1,5 @@
 /** did/: the did:rdid method (a ledger module), its resolver, did:key, and wallet key derivation. */
-export { DID_CONTEXT, documentMetadata, documentProblem, DocumentSpec, methodsFor, RELATIONSHIPS, renderDocument } from './document.ts';
+export { DID_CONTEXT, documentMetadata, documentMetadataJson, documentProblem, DocumentSpec, methodsFor, RELATIONSHIPS, renderDocument, renderDocumentJson } from './document.ts';
 export type { DidDocument, DidRecord, Relationship, ServiceSpec, VerificationMethodSpec } from './document.ts';
 export { CreateBody, DeactivateBody, didModule, Patch, RecoverBody, UpdateBody } from './operations.ts';
 export {
@@ -20,4 +20,4 @@ export type { DerivedKey, MasterPurpose } from './wallet-keys.ts';
 export { authFragment, planCreate, planDeactivate, planRecover, planRotate, planUpdate, walletDocument } from './wallet-ops.ts';
 export type { PlannedTx } from './wallet-ops.ts';
 export { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT, resolveForHttp } from './http.ts';
-export type { Representation, ResolutionResult, ResolverAnswer } from './http.ts';
+export type { ProofWriter, Representation, ResolutionResult, ResolverAnswer } from './http.ts';

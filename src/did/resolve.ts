@@ -2,7 +2,7 @@ import { AppError } from '../errors.ts';
 import { publicKeyOfDidKey, type StateReader } from '../ledger/index.ts';
 import { encodeMultikey } from '../crypto/index.ts';
 import { documentMetadata, renderDocument, DID_CONTEXT, type DidDocument, type DidRecord } from './document.ts';
-import { currentRecord, DID_KEYS, versionRecord } from './state.ts';
+import { DID_KEYS } from './state.ts';
 import { parseDidUrl, parseRdid, RDID_METHOD } from './syntax.ts';
 
 /** What to resolve: a version number or a point in time (ms), or the current version. */
@@ -18,6 +18,8 @@ export interface RdidResolution {
   readonly next: DidRecord | undefined;
   /** State keys whose proofs establish the result (the record, and the next one if any). */
   readonly stateKeys: readonly string[];
+  /** The committed values of `stateKeys` as read (canonical JSON), for the proofs. */
+  readonly stateValues: readonly string[];
 }
 
 const VERSION_RE = /^[1-9][0-9]{0,14}$/;
@@ -68,17 +70,25 @@ export function resolveRdid(state: StateReader, did: string, options: ResolveOpt
   // Malformed options are invalidDid whether or not the DID exists.
   const versionId = options.versionId === undefined ? undefined : parseVersionId(options.versionId);
   const versionTime = options.versionTime === undefined ? undefined : parseVersionTime(options.versionTime);
-  const current = currentRecord(state, did);
-  if (current === undefined) throw new AppError('ERR_DID_NOT_FOUND', `${did} is not registered on this ledger`);
-  const at = (v: number): DidRecord | undefined => (v === current.version ? current : versionRecord(state, did, v));
-  const keyOf = (v: number): string => (v === current.version ? DID_KEYS.current(id) : DID_KEYS.version(id, v));
+  const currentKey = DID_KEYS.current(id);
+  const currentText = state.get(currentKey);
+  if (currentText === undefined) throw new AppError('ERR_DID_NOT_FOUND', `${did} is not registered on this ledger`);
+  const current = JSON.parse(currentText) as DidRecord;
+  const latest = current.version;
+  const keyOf = (v: number): string => (v === latest ? currentKey : DID_KEYS.version(id, v));
+  const read = (v: number): { text: string; record: DidRecord } => {
+    const text = v === latest ? currentText : state.get(keyOf(v));
+    if (text === undefined) throw new AppError('ERR_LEDGER_STORE', `${did}: the record of version ${v} is missing from state; run \`realdid verify\``);
+    return { text, record: v === latest ? current : (JSON.parse(text) as DidRecord) };
+  };
   const answer = (v: number): RdidResolution => {
-    const record = at(v)!;
-    const next = v < current.version ? at(v + 1) : undefined;
-    return { record, next, stateKeys: next === undefined ? [keyOf(v)] : [keyOf(v), keyOf(v + 1)] };
+    if (v === latest) return { record: current, next: undefined, stateKeys: [currentKey], stateValues: [currentText] };
+    const at = read(v);
+    const after = read(v + 1);
+    return { record: at.record, next: after.record, stateKeys: [keyOf(v), keyOf(v + 1)], stateValues: [at.text, after.text] };
   };
   if (versionId !== undefined) {
-    if (versionId > current.version) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} has no version ${versionId} (latest ${current.version})`);
+    if (versionId > latest) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} has no version ${versionId} (latest ${latest})`);
     return answer(versionId);
   }
   if (versionTime !== undefined) {
@@ -86,15 +96,15 @@ export function resolveRdid(state: StateReader, did: string, options: ResolveOpt
     if (t < published(current.created)) throw new AppError('ERR_DID_VERSION_NOT_FOUND', `${did} did not exist at ${options.versionTime}`);
     // Versions are ordered by time: binary search for the last one published at or before t.
     let lo = 1;
-    let hi = current.version;
+    let hi = latest;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (published(at(mid)!.updated) <= t) lo = mid;
+      if (published(read(mid).record.updated) <= t) lo = mid;
       else hi = mid - 1;
     }
     return answer(lo);
   }
-  return answer(current.version);
+  return answer(latest);
 }
 
 /**
@@ -140,6 +150,6 @@ export function resolveDidKey(did: string, ld = false): DidDocument {
 export const SUPPORTED_METHODS = [RDID_METHOD, 'key'] as const;
 
 /** Rendered document and metadata of an rdid resolution (what light clients recompute). */
-export function renderResolution(r: RdidResolution, ld: boolean): { didDocument: DidDocument; didDocumentMetadata: Record<string, unknown> } {
+export function renderResolution(r: Pick<RdidResolution, 'record' | 'next'>, ld: boolean): { didDocument: DidDocument; didDocumentMetadata: Record<string, unknown> } {
   return { didDocument: renderDocument(r.record, ld), didDocumentMetadata: documentMetadata(r.record, r.next) };
 }

@@ -275,4 +275,9 @@ export class Chain {
     // divergence would give a proof that no client accepts, so the hot path skips re-hashing it.
     return this.tree.prove(key, value, false);
   }
+
+  /** {@link Chain.stateProof} as JSON text (see {@link StateTree.proveJson}). */
+  stateProofJson(key: string, value: string | null = this.state.get(key) ?? null): string {
+    return this.tree.proveJson(key, value, false);
+  }
 }

@@ -71,7 +71,7 @@ export function verifyRdidResolution(didUrl: string, options: ResolveOptions, re
   if (second !== undefined && second.key !== currentKey && second.key !== DID_KEYS.version(id, record.version + 1)) badProof(`next record proven under the wrong key ${second.key}`);
   checkVersionSelection(record, next, opts);
   const ld = (result.didResolutionMetadata.contentType ?? MEDIA.didLdJson) === MEDIA.didLdJson;
-  const expected = renderResolution({ record, next, stateKeys: [] }, ld);
+  const expected = renderResolution({ record, next }, ld);
   if (canonicalize(expected.didDocument) !== canonicalize(result.didDocument)) badProof('the returned DID document differs from the proven record');
   if (canonicalize(expected.didDocumentMetadata) !== canonicalize(result.didDocumentMetadata)) badProof('the returned document metadata differs from the proven record');
   return { ...expected, checkpoint };

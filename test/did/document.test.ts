@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { canonicalize, ed25519FromSeed, encodeMultikey, fromBase58btc, sha256, toBase58btc, toHex, utf8 } from '../../src/crypto/index.ts';
 import {
+  documentMetadata,
+  documentMetadataJson,
   documentProblem,
   DocumentSpec,
   isRdid,
@@ -19,6 +21,7 @@ import {
   rdidFor,
   recoveryCommitmentOf,
   renderDocument,
+  renderDocumentJson,
   renderResolution,
   resolveDidKey,
   resolveForHttp,
@@ -87,6 +90,74 @@ describe('rendered documents are DID Core 1.0', () => {
       await app.close();
       await l.close();
     }
+  });
+});
+
+/** The DID Core rendering of a record, written out plainly: what the fast text renderers must equal. */
+function referenceDocument(r: DidRecord, ld: boolean): Record<string, unknown> {
+  const abs = (f: string): string => `${r.did}#${f}`;
+  const d = r.document;
+  return {
+    ...(ld ? { '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'] } : {}),
+    id: r.did,
+    controller: r.did,
+    verificationMethod: d.verificationMethod.map((vm) => ({ id: abs(vm.id), type: 'Multikey', controller: r.did, publicKeyMultibase: vm.publicKeyMultibase })),
+    authentication: d.authentication.map(abs),
+    assertionMethod: (d.assertionMethod ?? []).map(abs),
+    capabilityInvocation: d.capabilityInvocation.map(abs),
+    capabilityDelegation: (d.capabilityDelegation ?? []).map(abs),
+    ...(d.service !== undefined && d.service.length > 0 ? { service: d.service.map((sv) => ({ ...sv, id: abs(sv.id) })) } : {}),
+  };
+}
+
+function referenceMetadata(r: DidRecord, next: DidRecord | undefined): Record<string, unknown> {
+  const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    created: iso(r.created),
+    ...(r.version > 1 ? { updated: iso(r.updated) } : {}),
+    versionId: String(r.version),
+    deactivated: r.deactivated,
+    ...(next === undefined ? {} : { nextUpdate: iso(next.updated), nextVersionId: String(next.version) }),
+  };
+}
+
+describe('text renderers', () => {
+  // Any strings, not only schema-valid ones: the text must stay valid JSON whatever the store holds.
+  const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+  const refs = fc.array(text, { maxLength: 3 });
+  const time = fc.integer({ min: 0, max: 253_402_300_799_999 });
+  const record = fc.record({
+    did: text.map((t) => `did:rdid:${t}`),
+    version: fc.integer({ min: 1, max: 1e6 }),
+    created: time,
+    updated: time,
+    deactivated: fc.boolean(),
+    recoveryCommitment: fc.constant(''),
+    txId: fc.constant(''),
+    document: fc.record({
+      verificationMethod: fc.array(fc.record({ id: text, type: fc.constant('Multikey' as const), publicKeyMultibase: text }), { minLength: 1, maxLength: 3 }),
+      authentication: refs,
+      assertionMethod: fc.option(refs, { nil: undefined }),
+      capabilityInvocation: refs,
+      capabilityDelegation: fc.option(refs, { nil: undefined }),
+      service: fc.option(fc.array(fc.record({ id: text, type: text, serviceEndpoint: text }), { maxLength: 2 }), { nil: undefined }),
+    }, { requiredKeys: ['verificationMethod', 'authentication', 'capabilityInvocation'] }),
+  }) as fc.Arbitrary<DidRecord>;
+
+  test('renderDocumentJson is exactly JSON.stringify of the DID Core rendering, in both representations', () => {
+    fc.assert(fc.property(record, fc.boolean(), (r, ld) => {
+      const want = referenceDocument(r, ld);
+      assert.equal(renderDocumentJson(r, ld), JSON.stringify(want));
+      assert.deepEqual(renderDocument(r, ld), want);
+    }), { numRuns: 500 });
+  });
+
+  test('documentMetadataJson is exactly JSON.stringify of the DID Core metadata', () => {
+    fc.assert(fc.property(record, fc.option(record, { nil: undefined }), (r, next) => {
+      const want = referenceMetadata(r, next);
+      assert.equal(documentMetadataJson(r, next), JSON.stringify(want));
+      assert.deepEqual(documentMetadata(r, next), want);
+    }), { numRuns: 500 });
   });
 });
 

@@ -6,7 +6,7 @@
  * `-(leaf + 1)` a leaf. Inner ids start at 1; freed slots are reused.
  */
 import { sha256 } from '../../crypto/index.ts';
-import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_NODE_PREFIX } from './hash.ts';
+import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_MAX_DEPTH, SMT_NODE_PREFIX } from './hash.ts';
 
 /** Reference to a subtree: 0 = empty, > 0 = inner node id, < 0 = `-(leaf + 1)`. */
 export type Ref = number;
@@ -52,6 +52,7 @@ export class NodeArena {
   #leafTop = 0;
   readonly #leafFree: number[] = [];
   readonly #scratch = new Uint8Array(1 + 2 * H);
+  readonly #hexScratch = Buffer.alloc(SMT_MAX_DEPTH * H);
 
   /** Reserves room for `inner` more inner nodes and `leaves` more leaves. */
   reserve(inner: number, leaves: number): void {
@@ -161,6 +162,26 @@ export class NodeArena {
   }
 
   /** Copies the (fresh) hash of `ref` into `out` at `offset`. */
+  /**
+   * Hex of the hashes of `refs[0..count)`, concatenated (64 characters each; 64 zeros for an
+   * empty ref). One scratch buffer and one string: the proof-serving hot path.
+   */
+  hashesHex(refs: Int32Array, count: number): string {
+    const out = this.#hexScratch;
+    for (let i = 0; i < count; i++) {
+      const ref = refs[i] as number;
+      const o = i * H;
+      if (ref === EMPTY) {
+        out.fill(0, o, o + H);
+        continue;
+      }
+      const src = ref > 0 ? this.innerHash : this.leafData;
+      const base = ref > 0 ? ref * H : leafOf(ref) * LEAF_STRIDE + LEAF_HASH;
+      for (let j = 0; j < H; j++) out[o + j] = src[base + j] as number;
+    }
+    return out.toString('hex', 0, count * H);
+  }
+
   copyHash(ref: Ref, out: Uint8Array, offset: number): void {
     if (ref === EMPTY) {
       out.fill(0, offset, offset + H);

@@ -47,6 +47,8 @@ export class StateTree {
   #root: Ref = EMPTY;
   /** Inner node ids along the last walked path; `#path[d]` sits at depth `d`. */
   readonly #path = new Int32Array(SMT_MAX_DEPTH);
+  /** Sibling refs along the last proven path. */
+  readonly #siblings = new Int32Array(SMT_MAX_DEPTH);
 
   /**
    * Builds a tree from (key, value) pairs in O(n) hashes; a repeated key keeps its last value.
@@ -202,6 +204,29 @@ export class StateTree {
    * @throws Error when `value` disagrees with the tree (a caller bug: store and tree diverged)
    */
   prove(key: string, value: string | null, checkValue = true): StateProof {
+    const { hex, depth, leaf } = this.#proofParts(key, value, checkValue);
+    const siblings: string[] = new Array<string>(depth);
+    for (let d = 0; d < depth; d++) siblings[d] = hex.slice(d * 2 * SMT_HASH_SIZE, (d + 1) * 2 * SMT_HASH_SIZE);
+    return leaf === undefined ? { key, value, siblings } : { key, value, siblings, leaf };
+  }
+
+  /**
+   * {@link StateTree.prove} written directly as JSON text, byte for byte
+   * `JSON.stringify(tree.prove(key, value, checkValue))`: the proof-serving hot path.
+   *
+   * @throws Error when `value` disagrees with the tree (see {@link StateTree.prove})
+   */
+  proveJson(key: string, value: string | null, checkValue = true): string {
+    const { hex, depth, leaf } = this.#proofParts(key, value, checkValue);
+    const H2 = 2 * SMT_HASH_SIZE;
+    let siblings = '';
+    for (let d = 0; d < depth; d++) siblings += `${d === 0 ? '"' : '","'}${hex.slice(d * H2, (d + 1) * H2)}`;
+    const leafJson = leaf === undefined ? '' : `,"leaf":{"keyHash":"${leaf.keyHash}","valueHash":"${leaf.valueHash}"}`;
+    return `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[${depth === 0 ? '' : `${siblings}"`}]${leafJson}}`;
+  }
+
+  /** The path of `key`, its siblings as one hex string, and for an absence, the leaf it ends at. */
+  #proofParts(key: string, value: string | null, checkValue: boolean): { hex: string; depth: number; leaf: StateProof['leaf'] } {
     assertText(key, 'key');
     if (value !== null && checkValue) assertText(value, 'value');
     const root = this.#root;
@@ -209,12 +234,9 @@ export class StateTree {
     const a = this.#a;
     const keyHash = smtKeyHash(key);
     const { end, depth } = this.#walk(keyHash);
-    // All siblings are copied into one buffer and hex-encoded at once (one allocation, not one each).
-    const buf = Buffer.allocUnsafe(depth * SMT_HASH_SIZE);
-    for (let d = 0; d < depth; d++) a.copyHash(this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d)), buf, d * SMT_HASH_SIZE);
-    const hex = buf.toString('hex');
-    const siblings: string[] = new Array<string>(depth);
-    for (let d = 0; d < depth; d++) siblings[d] = hex.slice(d * 2 * SMT_HASH_SIZE, (d + 1) * 2 * SMT_HASH_SIZE);
+    const siblings = this.#siblings;
+    for (let d = 0; d < depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
+    const hex = a.hashesHex(siblings, depth);
     const own = end < 0 && a.leafHasKey(leafOf(end), keyHash);
     if (own !== (value !== null)) {
       const state = own ? 'present' : 'absent';
@@ -225,12 +247,12 @@ export class StateTree {
       if (checkValue && !a.leafHasValue(leafOf(end), smtValueHash(value))) {
         throw new Error(`StateTree.prove: value of key ${JSON.stringify(key)} differs from the tree`);
       }
-      return { key, value, siblings };
+      return { hex, depth, leaf: undefined };
     }
-    if (end === EMPTY) return { key, value: null, siblings };
+    if (end === EMPTY) return { hex, depth, leaf: undefined };
     const base = leafOf(end) * LEAF_STRIDE;
     const at = (offset: number): string => toHex(a.leafData.subarray(base + offset, base + offset + SMT_HASH_SIZE));
-    return { key, value: null, siblings, leaf: { keyHash: at(0), valueHash: at(LEAF_VALUE) } };
+    return { hex, depth, leaf: { keyHash: at(0), valueHash: at(LEAF_VALUE) } };
   }
 
   /** Walks from the root along `keyHash`, filling `#path`; returns the first non-inner ref. */

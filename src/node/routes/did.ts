@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { isResolutionResult, MEDIA, resolveForHttp, type ResolutionResult } from '../../did/index.ts';
+import { MEDIA, resolveForHttp, type ProofWriter } from '../../did/index.ts';
 import type { SignedCheckpoint } from '../../ledger/index.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 
@@ -11,6 +11,12 @@ import type { LedgerNode } from '../ledger-node.ts';
  */
 export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
   const { chain } = node;
+  // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
+  const writeProof: ProofWriter = (keys, values) => {
+    let proofs = '';
+    for (let i = 0; i < keys.length; i++) proofs += `${i === 0 ? '' : ','}${chain.stateProofJson(keys[i]!, values[i] ?? null)}`;
+    return `{"checkpoint":${checkpointJson(chain.signedCheckpoint())},"stateProofs":[${proofs}]}`;
+  };
   app.get('/1.0/identifiers/:did', {
     schema: {
       tags: ['did'],
@@ -22,26 +28,8 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
     },
   }, async (req, reply) => {
     const { did } = req.params as { did: string };
-    // Remember what the resolver read, so the proofs need no second store read.
-    const read = new Map<string, string | null>();
-    const state = { get: (k: string) => {
-      const v = chain.state.get(k);
-      read.set(k, v ?? null);
-      return v;
-    } };
-    const answer = resolveForHttp(state, did, req.headers.accept, req.query as Record<string, string>);
-    if (!isResolutionResult(answer.representation) || answer.stateKeys.length === 0) {
-      return reply.status(answer.status).type(answer.contentType).send(JSON.stringify(answer.body));
-    }
-    // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
-    const result = answer.body as ResolutionResult;
-    const stateProofs = answer.stateKeys.map((k) => (read.has(k) ? chain.stateProof(k, read.get(k)!) : chain.stateProof(k)));
-    const proof = `{"checkpoint":${checkpointJson(chain.signedCheckpoint())},"stateProofs":${JSON.stringify(stateProofs)}}`;
-    const metadata = JSON.stringify(result.didResolutionMetadata);
-    const text = `{"@context":${JSON.stringify(result['@context'])},"didDocument":${JSON.stringify(result.didDocument)},`
-      + `"didResolutionMetadata":${metadata.slice(0, -1)}${metadata === '{}' ? '' : ','}"proof":${proof}},`
-      + `"didDocumentMetadata":${JSON.stringify(result.didDocumentMetadata)}}`;
-    return reply.status(answer.status).type(answer.contentType).send(text);
+    const answer = resolveForHttp(chain.state, did, req.headers.accept, req.query as Record<string, string>, writeProof);
+    return reply.status(answer.status).type(answer.contentType).send(answer.body);
   });
 }
 

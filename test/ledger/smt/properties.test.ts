@@ -99,6 +99,21 @@ describe('StateTree properties (fast-check)', () => {
     );
   });
 
+  it('proveJson is byte for byte JSON.stringify(prove), for inclusion and both kinds of absence', () => {
+    fc.assert(
+      fc.property(stateArb, fc.array(keyArb, { maxLength: 20 }), (state, probes) => {
+        const tree = StateTree.build(state);
+        for (const [k, v] of state) assert.equal(tree.proveJson(k, v), JSON.stringify(tree.prove(k, v)));
+        for (const k of probes) {
+          if (!state.has(k)) assert.equal(tree.proveJson(k, null), JSON.stringify(tree.prove(k, null)));
+        }
+        // The empty tree and the single-leaf tree have depth-0 paths.
+        assert.equal(new StateTree().proveJson('k', null), JSON.stringify(new StateTree().prove('k', null)));
+      }),
+      RUNS,
+    );
+  });
+
   it('every present key proves inclusion and absent keys prove absence', () => {
     fc.assert(
       fc.property(stateArb, fc.array(keyArb, { maxLength: 20 }), (state, probes) => {
