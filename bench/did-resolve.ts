@@ -6,7 +6,6 @@
  * Usage: npm run bench:resolve [-- --size N] [--seconds S] [--ledger DIR]
  * (--ledger keeps the built ledger in DIR and reuses it when run again with the same --size)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
@@ -15,6 +14,7 @@ import { rdidFor, walletDocument } from '../src/did/index.ts';
 import { signTx, type GenesisDoc, type SignedTxJson } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { benchGenesis, log, median, sizeArg, tempDir } from './common.ts';
+import { loadRandomPaths } from './http-load.ts';
 import { randomBytes } from 'node:crypto';
 
 const size = sizeArg(1_000_000);
@@ -99,34 +99,14 @@ await bare.listen({ host: '127.0.0.1', port: 0 });
 const barePort = (bare.server.address() as { port: number }).port;
 log(`resolution answer: ${sampleAnswer.body.length} bytes (status ${sampleAnswer.statusCode}); bare route serves the same document`);
 
-// autocannon runs in its own process so it does not share the server's event loop.
-const LOADER = `
-import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
-const [url, mode, seconds, connections, file] = process.argv.slice(1);
-const dids = JSON.parse(readFileSync(file, 'utf8'));
-const result = await autocannon({
-  url, connections: Number(connections), duration: Number(seconds),
-  requests: [{ setupRequest: (req) => ({ ...req, path: mode === 'did' ? '/1.0/identifiers/' + dids[Math.floor(Math.random() * dids.length)] : '/fixed/' + Math.floor(Math.random() * 1e6) }) }],
-});
-process.stdout.write(JSON.stringify({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors }));
-`;
-
-function load(url: string, mode: 'did' | 'bare'): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER, url, mode, String(SECONDS), String(CONNECTIONS), didsFile], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { rps: number; p99: number; non2xx: number; errors: number }) : reject(new Error(`loader exited ${code}`))));
-  });
-}
+const load = (port: number, prefix: string) => loadRandomPaths(`http://127.0.0.1:${port}`, prefix, didsFile, SECONDS, CONNECTIONS);
 
 const didRps: number[] = [];
 const bareRps: number[] = [];
 const p99s: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
-  const b = await load(`http://127.0.0.1:${barePort}`, 'bare');
-  const d = await load(`http://127.0.0.1:${appPort}`, 'did');
+  const b = await load(barePort, '/fixed/');
+  const d = await load(appPort, '/1.0/identifiers/');
   if (d.non2xx > 0 || d.errors > 0) throw new Error(`resolver answered ${d.non2xx} non-2xx, ${d.errors} errors`);
   bareRps.push(b.rps);
   didRps.push(d.rps);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { decodeMultikey } from '../crypto/index.ts';
-import { toIsoTime } from './_util.ts';
+import { jsonString, toIsoTime } from './_util.ts';
 
 /** Verification relationships a did:rdid document may use (DID Core §5.3). */
 export const RELATIONSHIPS = ['authentication', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const;
@@ -132,7 +132,7 @@ const CONTEXT_MEMBER = `"@context":${JSON.stringify(DID_CONTEXT)},`;
  */
 export function renderDocumentJson(record: DidRecord, ld = false): string {
   const { did, document: d } = record;
-  const q = JSON.stringify;
+  const q = jsonString;
   const didQ = q(did);
   const ref = (f: string): string => q(`${did}#${f}`);
   const refs = (fs: readonly string[] | undefined): string => (fs === undefined || fs.length === 0 ? '[]' : `[${fs.map(ref).join(',')}]`);

@@ -122,8 +122,9 @@ function referenceMetadata(r: DidRecord, next: DidRecord | undefined): Record<st
 }
 
 describe('text renderers', () => {
-  // Any strings, not only schema-valid ones: the text must stay valid JSON whatever the store holds.
-  const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+  // Any strings, not only schema-valid ones (quotes, backslashes, control characters, lone
+  // surrogates): the text must stay exactly JSON.stringify's whatever the store holds.
+  const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('a"b', 'a\\b', '\n', '\ud800', 'key-0'));
   const refs = fc.array(text, { maxLength: 3 });
   const time = fc.integer({ min: 0, max: 253_402_300_799_999 });
   const record = fc.record({
