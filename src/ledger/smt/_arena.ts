@@ -161,27 +161,17 @@ export class NodeArena {
     return true;
   }
 
-  /** Copies the (fresh) hash of `ref` into `out` at `offset`. */
   /**
    * Hex of the hashes of `refs[0..count)`, concatenated (64 characters each; 64 zeros for an
    * empty ref). One scratch buffer and one string: the proof-serving hot path.
    */
   hashesHex(refs: Int32Array, count: number): string {
     const out = this.#hexScratch;
-    for (let i = 0; i < count; i++) {
-      const ref = refs[i] as number;
-      const o = i * H;
-      if (ref === EMPTY) {
-        out.fill(0, o, o + H);
-        continue;
-      }
-      const src = ref > 0 ? this.innerHash : this.leafData;
-      const base = ref > 0 ? ref * H : leafOf(ref) * LEAF_STRIDE + LEAF_HASH;
-      for (let j = 0; j < H; j++) out[o + j] = src[base + j] as number;
-    }
+    for (let i = 0; i < count; i++) this.copyHash(refs[i] as number, out, i * H);
     return out.toString('hex', 0, count * H);
   }
 
+  /** Copies the (fresh) hash of `ref` into `out` at `offset`. */
   copyHash(ref: Ref, out: Uint8Array, offset: number): void {
     if (ref === EMPTY) {
       out.fill(0, offset, offset + H);
