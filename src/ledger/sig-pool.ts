@@ -75,42 +75,60 @@ function pack(jobs: readonly SignatureJob[]): Uint8Array {
 
 /**
  * Spreads Ed25519 verification over worker threads. Small batches run inline (a round trip
- * to a worker costs more than a few verifications).
+ * to a worker costs more than a few verifications). A worker that dies fails the batches it
+ * held (their callers see the error, nothing waits forever) and is replaced at once.
  */
 export class WorkerPoolVerifier implements SignatureVerifier {
   readonly #workers: Worker[];
-  readonly #pending = new Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { slot: number; resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>();
   #nextId = 0;
   #nextWorker = 0;
+  #closing = false;
   readonly #inlineBelow: number;
 
   constructor(threads = Math.max(1, availableParallelism()), inlineBelow = 8) {
     this.#inlineBelow = inlineBelow;
-    this.#workers = Array.from({ length: threads }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true });
-      w.on('message', ({ id, result }: { id: number; result: Uint8Array }) => {
-        const p = this.#pending.get(id);
-        this.#pending.delete(id);
-        if (this.#pending.size === 0) this.#workers.forEach((x) => x.unref());
-        p?.resolve(result);
-      });
-      // A dead worker fails every batch in flight instead of leaving callers waiting forever.
-      w.on('error', (err) => this.#failAll(err));
-      w.on('exit', (code) => {
-        if (code !== 0) this.#failAll(new Error(`signature worker exited with code ${code}`));
-      });
-      w.unref(); // idle workers do not keep the process alive; busy ones do (see verifyMany)
-      return w;
-    });
+    this.#workers = [];
+    for (let slot = 0; slot < threads; slot++) this.#workers.push(this.#spawn(slot));
   }
 
-  #failAll(err: Error): void {
-    for (const p of this.#pending.values()) p.reject(err);
-    this.#pending.clear();
+  #spawn(slot: number): Worker {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    let failure: Error | undefined;
+    w.on('message', ({ id, result }: { id: number; result: Uint8Array }) => {
+      const p = this.#pending.get(id);
+      this.#pending.delete(id);
+      if (this.#pending.size === 0) this.#workers.forEach((x) => x.unref());
+      p?.resolve(result);
+    });
+    w.on('error', (err) => {
+      failure = err;
+    });
+    w.on('exit', (code) => {
+      if (this.#closing) return;
+      this.#fail(slot, failure ?? new Error(`signature worker exited with code ${code}`));
+      this.#workers[slot] = this.#spawn(slot);
+    });
+    w.unref(); // idle workers do not keep the process alive; busy ones do (see verifyMany)
+    return w;
+  }
+
+  /** Rejects the batches held by the worker in `slot`. */
+  #fail(slot: number, err: Error): void {
+    for (const [id, p] of this.#pending) {
+      if (p.slot !== slot) continue;
+      this.#pending.delete(id);
+      p.reject(err);
+    }
   }
 
   get threads(): number {
     return this.#workers.length;
+  }
+
+  /** @internal Stops the worker in `slot` as a crash would (for tests of the recovery). */
+  async terminateWorker(slot: number): Promise<void> {
+    await this.#workers[slot]?.terminate();
   }
 
   async verifyMany(jobs: readonly SignatureJob[]): Promise<boolean[]> {
@@ -121,8 +139,9 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       const chunk = jobs.slice(from, from + per);
       const data = pack(chunk);
       const id = this.#nextId++;
-      const worker = this.#workers[this.#nextWorker++ % this.#workers.length]!;
-      parts.push(new Promise<Uint8Array>((resolve, reject) => this.#pending.set(id, { resolve, reject })));
+      const slot = this.#nextWorker++ % this.#workers.length;
+      const worker = this.#workers[slot]!;
+      parts.push(new Promise<Uint8Array>((resolve, reject) => this.#pending.set(id, { slot, resolve, reject })));
       worker.ref();
       worker.postMessage({ id, count: chunk.length, data }, [data.buffer as ArrayBuffer]);
     }
@@ -133,7 +152,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
   }
 
   async close(): Promise<void> {
-    this.#workers.forEach((w) => w.removeAllListeners('exit'));
+    this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }
