@@ -97,8 +97,7 @@ export class WorkerPoolVerifier implements SignatureVerifier {
     let failure: Error | undefined;
     w.on('message', ({ id, result }: { id: number; result: Uint8Array }) => {
       const p = this.#pending.get(id);
-      this.#pending.delete(id);
-      if (this.#pending.size === 0) this.#workers.forEach((x) => x.unref());
+      this.#settle(id);
       p?.resolve(result);
     });
     w.on('error', (err) => {
@@ -113,11 +112,17 @@ export class WorkerPoolVerifier implements SignatureVerifier {
     return w;
   }
 
+  /** Forgets batch `id`; with nothing left in flight, idle workers stop keeping the process alive. */
+  #settle(id: number): void {
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#workers.forEach((x) => x.unref());
+  }
+
   /** Rejects the batches held by the worker in `slot`. */
   #fail(slot: number, err: Error): void {
     for (const [id, p] of this.#pending) {
       if (p.slot !== slot) continue;
-      this.#pending.delete(id);
+      this.#settle(id);
       p.reject(err);
     }
   }
