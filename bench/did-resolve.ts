@@ -86,6 +86,12 @@ async function build(): Promise<string[]> {
   return out;
 }
 
+{
+  const t0 = performance.now();
+  await node.didViewsReady;
+  const v = node.didViews.stats();
+  log(`resolver views: ${v.entries} DIDs, ${Math.round(v.bytes / 2 ** 20)} MiB, ready ${((performance.now() - t0) / 1000).toFixed(1)} s after open${v.overBudget > 0 ? `, ${v.overBudget} over budget` : ''}`);
+}
 const app = await buildApp(node);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const appPort = (app.server.address() as { port: number }).port;

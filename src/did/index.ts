@@ -21,3 +21,5 @@ export { authFragment, planCreate, planDeactivate, planRecover, planRotate, plan
 export type { PlannedTx } from './wallet-ops.ts';
 export { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT, resolveForHttp } from './http.ts';
 export type { ProofWriter, Representation, ResolutionResult, ResolverAnswer } from './http.ts';
+export { DidViewCache } from './view-cache.ts';
+export type { CachedAnswer, DidViewStats, ViewProofSource } from './view-cache.ts';

@@ -33,6 +33,9 @@ export interface PendingBlock {
   readonly state: StateOverlay;
 }
 
+/** Receives each committed block's state changes (`null`: deleted) and the new head. */
+export type CommitListener = (changes: ReadonlyMap<string, string | null>, head: Head) => void;
+
 /** The last committed block. */
 export interface Head {
   readonly height: number;
@@ -100,6 +103,7 @@ export class Chain {
   #failed: AppError | undefined;
   /** The head's signed checkpoint, cached (every proof answer carries it). */
   #headCheckpoint: SignedCheckpoint | undefined;
+  readonly #commitListeners = new Set<CommitListener>();
 
   private constructor(store: SqliteStore, registry: ModuleRegistry, genesis: GenesisDoc, signer: NodeSigner | undefined) {
     this.store = store;
@@ -200,7 +204,20 @@ export class Chain {
     }
     this.#head = { height: header.height, hash, header };
     this.#headCheckpoint = undefined;
+    for (const listener of this.#commitListeners) listener(block.state.changes, this.#head);
     return this.#head;
+  }
+
+  /**
+   * Calls `listener` after each committed block, synchronously, with the block's state changes,
+   * once the store, the trees and the head all show the block: nothing else runs in between, so a
+   * derived read model updated here is never out of step with the state it serves proofs for.
+   * Listeners must not throw (the block is already committed).
+   * @returns a function that removes the listener
+   */
+  onCommit(listener: CommitListener): () => void {
+    this.#commitListeners.add(listener);
+    return () => this.#commitListeners.delete(listener);
   }
 
   #ownSignature(header: BlockHeader, hash: string, state: StateReader): CheckpointSignature[] {
@@ -274,6 +291,15 @@ export class Chain {
     // The value comes from the committed store, which commits together with the tree; a
     // divergence would give a proof that no client accepts, so the hot path skips re-hashing it.
     return this.tree.prove(key, value, false);
+  }
+
+  /**
+   * The siblings of a present key's state proof against the head, written into `out` as the
+   * proof's JSON `siblings` items (see {@link StateTree.writeInclusionSiblingsJson}).
+   * @returns the offset after the last byte, or -1 when `key` is absent
+   */
+  writeInclusionSiblingsJson(key: string, out: Uint8Array, offset: number): number {
+    return this.tree.writeInclusionSiblingsJson(key, out, offset);
   }
 
   /** {@link Chain.stateProof} as JSON text (see {@link StateTree.proveJson}). */

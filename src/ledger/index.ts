@@ -6,7 +6,7 @@
 export { checkpointOf, CHECKPOINT_TAG, checkpointSigningBytes, hashHeader, signCheckpoint, verifyCheckpointSignature } from './block.ts';
 export type { BlockHeader, Checkpoint, CheckpointSignature, SignedCheckpoint } from './block.ts';
 export { Chain, deriveHeader, isMemberSignature } from './chain.ts';
-export type { Head, NodeSigner, PendingBlock } from './chain.ts';
+export type { CommitListener, Head, NodeSigner, PendingBlock } from './chain.ts';
 export { didKeyOf, didKeyUrlOf, publicKeyOfDidKey } from './did-key.ts';
 export { checkStateless, executeTx, lastNonce, MAX_TX_AGE_MS, MAX_TX_FUTURE_MS, nonceKey } from './execute.ts';
 export type { BlockPosition, SignatureCheck } from './execute.ts';

@@ -1,4 +1,4 @@
-import { didModule } from '../did/index.ts';
+import { DID_KEYS, didModule, DidViewCache } from '../did/index.ts';
 import { governanceModule } from '../governance/index.ts';
 import {
   Chain,
@@ -26,6 +26,10 @@ export interface LedgerNode {
   readonly chain: Chain;
   readonly orderer: SoloOrderer;
   readonly metrics: Metrics;
+  /** The resolver's read model of current did:rdid resolutions (see {@link DidViewCache}). */
+  readonly didViews: DidViewCache;
+  /** Settles when the read model holds every DID committed at open (it fills in the background). */
+  readonly didViewsReady: Promise<void>;
   /** State as of the pending block (for nonce look-ups by clients). */
   readonly pendingState: StateReader;
   submit(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
@@ -41,6 +45,30 @@ export interface LedgerNodeOptions {
   readonly ordering?: SoloOptions;
   /** Worker threads for signature checks (0 = verify inline). Default: one per core. */
   readonly signatureThreads?: number;
+  /** Memory for pre-rendered DID resolutions, MiB (0 = none). Default 2048: about 2 million DIDs. */
+  readonly didViewCacheMb?: number;
+}
+
+/** Default of {@link LedgerNodeOptions.didViewCacheMb}. */
+export const DEFAULT_DID_VIEW_CACHE_MB = 2048;
+const WARM_CHUNK = 2000;
+
+/**
+ * Fills `views` from the committed `did/doc/` state in chunks, yielding to the event loop
+ * between them (the node serves meanwhile; a DID not yet filled is resolved from the store).
+ * Blocks committed meanwhile reach the views through the commit listener, and a chunk reads the
+ * store as it is then, so the views never fall behind the state.
+ */
+async function warmDidViews(views: DidViewCache, chain: Chain, closed: () => boolean): Promise<void> {
+  const prefix = DID_KEYS.current('');
+  let after = '';
+  while (!closed()) {
+    const rows = chain.store.stateByPrefix(prefix, WARM_CHUNK, after);
+    views.fill(rows);
+    if (rows.length < WARM_CHUNK) return;
+    after = rows[rows.length - 1]!.key;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Opens the store and chain, and starts the solo orderer. */
@@ -60,6 +88,10 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   const verifier: SignatureVerifier | undefined =
     options.signatureThreads === 0 ? undefined : new WorkerPoolVerifier(options.signatureThreads);
   const orderer = new SoloOrderer(chain, { ...options.ordering, ...(verifier === undefined ? {} : { verifier }) });
+  const didViews = new DidViewCache((options.didViewCacheMb ?? DEFAULT_DID_VIEW_CACHE_MB) * 2 ** 20);
+  let closed = false;
+  const stopViews = chain.onCommit((changes) => didViews.applyChanges(changes));
+  const didViewsReady = didViews.maxBytes === 0 ? Promise.resolve() : warmDidViews(didViews, chain, () => closed);
   const metrics = new Metrics();
   metrics.counter('realdid_tx_committed_total', 'Transactions committed.');
   metrics.counter('realdid_tx_rejected_total', 'Transactions rejected, by error code.');
@@ -67,10 +99,16 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   metrics.gauge('realdid_log_size', 'Entries in the RFC 6962 transaction log.', () => chain.log.size);
   metrics.gauge('realdid_state_keys', 'Keys in the committed state.', () => chain.tree.size);
   metrics.gauge('realdid_tx_pending', 'Transactions accepted but not yet committed.', () => orderer.pending);
+  metrics.gauge('realdid_did_views', 'DIDs whose current resolution is kept pre-rendered.', () => didViews.stats().entries);
+  metrics.gauge('realdid_did_view_bytes', 'Bytes of pre-rendered DID resolutions.', () => didViews.stats().bytes);
+  metrics.gauge('realdid_did_view_hits_total', 'Resolutions answered from the pre-rendered views.', () => didViews.stats().hits, 'counter');
+  metrics.gauge('realdid_did_view_misses_total', 'did:rdid resolutions of DIDs without a view (resolved from the store).', () => didViews.stats().misses, 'counter');
   return {
     chain,
     orderer,
     metrics,
+    didViews,
+    didViewsReady,
     pendingState: { get: (k) => (orderer.pendingState ?? chain.state).get(k) },
     async submit(inputs) {
       const out = await orderer.submit(inputs);
@@ -81,6 +119,9 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       return out;
     },
     async close() {
+      closed = true;
+      await didViewsReady;
+      stopViews();
       await orderer.close();
       await verifier?.close();
       store.close();

@@ -9,9 +9,9 @@ export class Metrics {
     this.#values.set(name, new Map());
   }
 
-  /** A gauge read when metrics are rendered. */
-  gauge(name: string, help: string, read: () => number): void {
-    this.#help.set(name, { type: 'gauge', help });
+  /** A value read when metrics are rendered: a gauge, or a counter kept elsewhere. */
+  gauge(name: string, help: string, read: () => number, type: 'gauge' | 'counter' = 'gauge'): void {
+    this.#help.set(name, { type, help });
     this.#gauges.set(name, read);
   }
 

@@ -32,6 +32,15 @@ export function leafOf(ref: Ref): number {
   return -ref - 1;
 }
 
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const ZERO_DIGIT = 0x30;
+/** Byte → its two lower-case hex digits as ASCII, high digit in the high byte. */
+const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => {
+  const digits = b.toString(16).padStart(2, '0');
+  return (digits.charCodeAt(0) << 8) | digits.charCodeAt(1);
+});
+
 /** New capacity: at least `need`, and 1.5 × the old one so that one-by-one growth is amortized. */
 function grown(cap: number, need: number): number {
   return Math.max(16, need, Math.ceil(cap * 1.5));
@@ -169,6 +178,35 @@ export class NodeArena {
     const out = this.#hexScratch;
     for (let i = 0; i < count; i++) this.copyHash(refs[i] as number, out, i * H);
     return out.toString('hex', 0, count * H);
+  }
+
+  /**
+   * Writes the hashes of `refs[0..count)` into `out` at `offset` as the items of a JSON array of
+   * hex strings (`"…","…"`, no brackets), ASCII bytes; returns the offset after the last one.
+   * `out` must have room for `count * 67` bytes.
+   */
+  writeHashesJson(refs: Int32Array, count: number, out: Uint8Array, offset: number): number {
+    const lut = HEX_PAIRS;
+    let o = offset;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) out[o++] = COMMA;
+      out[o++] = QUOTE;
+      const ref = refs[i] as number;
+      if (ref === EMPTY) {
+        out.fill(ZERO_DIGIT, o, o + 2 * H);
+        o += 2 * H;
+      } else {
+        const src = ref > 0 ? this.innerHash : this.leafData;
+        const base = ref > 0 ? ref * H : leafOf(ref) * LEAF_STRIDE + LEAF_HASH;
+        for (let j = 0; j < H; j++) {
+          const pair = lut[src[base + j] as number] as number;
+          out[o++] = pair >>> 8;
+          out[o++] = pair & 0xff;
+        }
+      }
+      out[o++] = QUOTE;
+    }
+    return o;
   }
 
   /** Copies the (fresh) hash of `ref` into `out` at `offset`. */

@@ -225,6 +225,32 @@ export class StateTree {
     return `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[${depth === 0 ? '' : `${siblings}"`}]${leafJson}}`;
   }
 
+  /**
+   * Writes the siblings of `key`'s inclusion proof into `out` at `offset`, as the items of the
+   * proof's JSON `siblings` array (`"…","…"`, ASCII, no brackets): the bytes
+   * {@link StateTree.proveJson} puts between `"siblings":[` and `]`. For a resolver that keeps the
+   * rest of the answer pre-rendered. The caller guarantees the value it serves is the key's
+   * committed value (as with `checkValue = false`).
+   *
+   * @param out - room for at least {@link StateTree.siblingsJsonMaxBytes} bytes after `offset`
+   * @returns the offset after the last byte written, or -1 when `key` is not in the tree
+   * @throws TypeError when `key` is not a well-formed string
+   */
+  writeInclusionSiblingsJson(key: string, out: Uint8Array, offset: number): number {
+    assertText(key, 'key');
+    const root = this.#root;
+    if (root > 0 && this.#a.dirty[root] === 1) this.#rehash(root);
+    const keyHash = smtKeyHash(key);
+    const { end, depth } = this.#walk(keyHash);
+    if (end >= 0 || !this.#a.leafHasKey(leafOf(end), keyHash)) return -1;
+    const siblings = this.#siblings;
+    for (let d = 0; d < depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
+    return this.#a.writeHashesJson(siblings, depth, out, offset);
+  }
+
+  /** Most bytes {@link StateTree.writeInclusionSiblingsJson} writes: 256 siblings of 66 bytes plus commas. */
+  static readonly siblingsJsonMaxBytes = SMT_MAX_DEPTH * (2 * SMT_HASH_SIZE + 3);
+
   /** The path of `key`, its siblings as one hex string, and for an absence, the leaf it ends at. */
   #proofParts(key: string, value: string | null, checkValue: boolean): { hex: string; depth: number; leaf: StateProof['leaf'] } {
     assertText(key, 'key');

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { MEDIA, resolveForHttp, type ProofWriter } from '../../did/index.ts';
-import type { SignedCheckpoint } from '../../ledger/index.ts';
+import { MEDIA, resolveForHttp, type ProofWriter, type ViewProofSource } from '../../did/index.ts';
+import { StateTree, type SignedCheckpoint } from '../../ledger/index.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 
 /**
@@ -10,12 +10,18 @@ import type { LedgerNode } from '../ledger-node.ts';
  * records behind the answer (or of the DID's absence), so a light client trusts no node.
  */
 export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
-  const { chain } = node;
+  const { chain, didViews } = node;
   // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
   const writeProof: ProofWriter = (keys, values) => {
     let proofs = '';
     for (let i = 0; i < keys.length; i++) proofs += `${i === 0 ? '' : ','}${chain.stateProofJson(keys[i]!, values[i] ?? null)}`;
-    return `{"checkpoint":${checkpointJson(chain.signedCheckpoint())},"stateProofs":[${proofs}]}`;
+    return `{"checkpoint":${checkpointJson(chain.signedCheckpoint()).text},"stateProofs":[${proofs}]}`;
+  };
+  // The same proof parts for answers from the pre-rendered views.
+  const viewProof: ViewProofSource = {
+    checkpointJson: () => checkpointJson(chain.signedCheckpoint()).bytes,
+    writeInclusionSiblingsJson: (key, out, offset) => chain.writeInclusionSiblingsJson(key, out, offset),
+    siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
   };
   app.get('/1.0/identifiers/:did', {
     schema: {
@@ -28,17 +34,21 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
     },
   }, async (req, reply) => {
     const { did } = req.params as { did: string };
-    const answer = resolveForHttp(chain.state, did, req.headers.accept, req.query as Record<string, string>, writeProof);
+    const query = req.query as Record<string, string>;
+    const cached = didViews.answer(did, req.headers.accept, query, viewProof);
+    if (cached !== undefined) return reply.status(cached.status).type(cached.contentType).send(cached.body);
+    const answer = resolveForHttp(chain.state, did, req.headers.accept, query, writeProof);
     return reply.status(answer.status).type(answer.contentType).send(answer.body);
   });
 }
 
 /** The head checkpoint's JSON, serialized once per checkpoint object (the chain replaces it on change). */
-const checkpointJsonCache = new WeakMap<SignedCheckpoint, string>();
-function checkpointJson(cp: SignedCheckpoint): string {
+const checkpointJsonCache = new WeakMap<SignedCheckpoint, { text: string; bytes: Buffer }>();
+function checkpointJson(cp: SignedCheckpoint): { text: string; bytes: Buffer } {
   let json = checkpointJsonCache.get(cp);
   if (json === undefined) {
-    json = JSON.stringify(cp);
+    const text = JSON.stringify(cp);
+    json = { text, bytes: Buffer.from(text) };
     checkpointJsonCache.set(cp, json);
   }
   return json;
