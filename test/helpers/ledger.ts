@@ -118,6 +118,8 @@ export interface TestLedgerOptions {
   readonly blockIntervalMs?: number;
   /** Default 0 (verify inline). */
   readonly signatureThreads?: number;
+  /** Budget of the node's pre-rendered DID resolutions, MiB (default: the node's). */
+  readonly didViewCacheMb?: number;
 }
 
 /** A ledger node with its orgs, genesis and clock, plus signing helpers. */
@@ -167,6 +169,7 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
     ...(signer === undefined ? {} : { signer }),
     ordering: { clock: clock.read, maxBlockTxs: options.maxBlockTxs ?? 1, blockIntervalMs: options.blockIntervalMs ?? 5 },
     signatureThreads: options.signatureThreads ?? 0,
+    ...(options.didViewCacheMb === undefined ? {} : { didViewCacheMb: options.didViewCacheMb }),
   });
   const nonces = new NonceCounter();
   const pick = (org: number | TestOrg): TestOrg => (typeof org === 'number' ? orgs[org]! : org);

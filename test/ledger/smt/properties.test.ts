@@ -114,6 +114,29 @@ describe('StateTree properties (fast-check)', () => {
     );
   });
 
+  it('writeInclusionSiblingsJson writes the bytes proveJson has between "siblings":[ and ], and -1 for an absent key', () => {
+    fc.assert(
+      fc.property(stateArb, fc.array(keyArb, { maxLength: 10 }), fc.nat({ max: 9 }), (state, probes, offset) => {
+        const tree = StateTree.build(state);
+        const out = Buffer.alloc(offset + StateTree.siblingsJsonMaxBytes);
+        for (const [k, v] of state) {
+          const end = tree.writeInclusionSiblingsJson(k, out, offset);
+          const want = /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(k, v))![1]!;
+          assert.equal(out.toString('latin1', offset, end), want);
+        }
+        for (const k of probes) if (!state.has(k)) assert.equal(tree.writeInclusionSiblingsJson(k, out, offset), -1);
+        // After a change, the dirty path is rehashed first.
+        const first = state.keys().next();
+        if (!first.done) {
+          tree.set(first.value, 'changed');
+          const end = tree.writeInclusionSiblingsJson(first.value, out, 0);
+          assert.equal(out.toString('latin1', 0, end), /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(first.value, 'changed'))![1]!);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('every present key proves inclusion and absent keys prove absence', () => {
     fc.assert(
       fc.property(stateArb, fc.array(keyArb, { maxLength: 20 }), (state, probes) => {

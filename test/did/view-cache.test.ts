@@ -1,0 +1,353 @@
+/**
+ * The resolver's read model (DidViewCache): its answers are byte for byte the resolver's own
+ * (resolveForHttp with the node's proof writer) for any record, follow every committed block
+ * (update, rotation, deactivation), stay within their byte budget (compacting replaced views),
+ * switch off on a record they cannot render, refill from the store when a node reopens, and
+ * decline everything they do not serve (history, bare documents, options, other methods).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { canonicalize, sha256, toBase58btc, toHex, utf8 } from '../../src/crypto/index.ts';
+import {
+  DID_KEYS,
+  DidViewCache,
+  MEDIA,
+  planCreate,
+  planDeactivate,
+  planRotate,
+  planUpdate,
+  resolveForHttp,
+  type DidRecord,
+  type ProofWriter,
+  type ViewProofSource,
+} from '../../src/did/index.ts';
+import { StateTree, type StateReader } from '../../src/ledger/index.ts';
+import type { LedgerNode } from '../../src/node/index.ts';
+import { RealdidClient } from '../../src/sdk/index.ts';
+import { appOf, injectFetch, openDidLedger, testSeed } from './_helpers.ts';
+
+const CHECKPOINT = { checkpoint: { chainId: 'test', height: 7, hash: 'ab'.repeat(32) }, signatures: [{ org: 'o"1', key: 'k', sig: 's\u00e9' }] };
+const ACCEPTS = [undefined, '', MEDIA.resolution, MEDIA.resolutionLd, '*/*', 'application/did+json;q=0.5, application/did-resolution'];
+
+/** A state, its tree, the uncached resolver's proof writer and the views' proof source over them. */
+function world(): { state: Map<string, string>; reader: StateReader; tree: StateTree; writeProof: ProofWriter; source: ViewProofSource } {
+  const state = new Map<string, string>();
+  const tree = new StateTree();
+  const cpText = JSON.stringify(CHECKPOINT);
+  return {
+    state,
+    reader: { get: (k) => state.get(k) },
+    tree,
+    writeProof: (keys, values) => `{"checkpoint":${cpText},"stateProofs":[${keys.map((k, i) => tree.proveJson(k, values[i] ?? null, false)).join(',')}]}`,
+    source: {
+      checkpointJson: () => Buffer.from(cpText),
+      writeInclusionSiblingsJson: (key, out, offset) => tree.writeInclusionSiblingsJson(key, out, offset),
+      siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
+    },
+  };
+}
+
+function put(w: ReturnType<typeof world>, key: string, value: string): void {
+  w.state.set(key, value);
+  w.tree.set(key, value);
+}
+
+/** Asserts the views answer `did` exactly as the resolver does, for every full-result Accept. */
+function assertSameAnswers(views: DidViewCache, w: ReturnType<typeof world>, did: string): void {
+  for (const accept of ACCEPTS) {
+    const want = resolveForHttp(w.reader, did, accept, {}, w.writeProof);
+    const got = views.answer(did, accept, {}, w.source);
+    assert.ok(got !== undefined, `a view answers ${did} (Accept ${accept})`);
+    assert.equal(got.body.toString('utf8'), want.body, `same body for Accept ${accept}`);
+    assert.equal(got.status, want.status);
+    assert.equal(got.contentType, want.contentType);
+  }
+}
+
+const idOf = (seed: string): string => toBase58btc(sha256(utf8(seed)));
+// Strings the schema would never let through, to show the views escape like the resolver.
+const anyText = fc.string({ unit: 'grapheme', maxLength: 12 });
+const recordArb = fc.record({
+  seed: fc.string({ maxLength: 8 }),
+  version: fc.integer({ min: 1, max: 40 }),
+  created: fc.integer({ min: 0, max: 4_000_000_000_000 }),
+  later: fc.integer({ min: 0, max: 1_000_000_000 }),
+  deactivated: fc.boolean(),
+  recoveryCommitment: anyText,
+  keys: fc.array(fc.record({ id: anyText, publicKeyMultibase: anyText }), { minLength: 1, maxLength: 4 }),
+  services: fc.option(fc.array(fc.record({ id: anyText, type: anyText, serviceEndpoint: anyText }), { maxLength: 3 }), { nil: undefined }),
+  assertion: fc.boolean(),
+  txId: anyText,
+});
+
+type Raw = typeof recordArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** A record from generated parts (fields the test does not vary get plain defaults). */
+function recordOf(r: Partial<Raw> & { seed: string }): DidRecord {
+  const keys = r.keys ?? [{ id: 'key-0', publicKeyMultibase: `z6Mk${'a'.repeat(44)}` }];
+  const ids = keys.map((k) => k.id);
+  const version = r.version ?? 1;
+  const created = r.created ?? 1_700_000_000_000;
+  return {
+    did: `did:rdid:${idOf(r.seed)}`,
+    version,
+    created,
+    updated: created + (version === 1 ? 0 : (r.later ?? 0)),
+    deactivated: r.deactivated ?? false,
+    recoveryCommitment: r.recoveryCommitment ?? 'r'.repeat(64),
+    document: {
+      verificationMethod: keys.map((k) => ({ id: k.id, type: 'Multikey' as const, publicKeyMultibase: k.publicKeyMultibase })),
+      authentication: ids,
+      capabilityInvocation: ids.slice(0, 1),
+      ...(r.assertion === true ? { assertionMethod: ids } : {}),
+      ...(r.services === undefined ? {} : { service: r.services }),
+    },
+    txId: r.txId ?? 'f'.repeat(64),
+  };
+}
+
+/** A record in state and in the views. */
+function store(w: ReturnType<typeof world>, views: DidViewCache, record: DidRecord): { key: string; value: string } {
+  const key = DID_KEYS.current(record.did.slice('did:rdid:'.length));
+  const value = canonicalize(record as never);
+  put(w, key, value);
+  views.fill([{ key, value }]);
+  return { key, value };
+}
+
+describe('DidViewCache answers', () => {
+  test('byte for byte the resolver\'s answer, for any record (property)', () => {
+    fc.assert(fc.property(fc.array(recordArb, { minLength: 1, maxLength: 6 }), (raw) => {
+      const w = world();
+      const views = new DidViewCache(1 << 20);
+      put(w, 'gov/other', '{"x":1}');
+      const records = raw.map((r) => recordOf(r));
+      for (const record of records) store(w, views, record);
+      // The last write of each DID is its current record.
+      for (const did of new Set(records.map((r) => r.did))) assertSameAnswers(views, w, did);
+    }), { numRuns: 150 });
+  });
+
+  test('one DID alone in the tree (a proof with no siblings)', () => {
+    const w = world();
+    const views = new DidViewCache(1 << 20);
+    const record = recordOf({ seed: 'alone' });
+    store(w, views, record);
+    assert.match(views.answer(record.did, undefined, {}, w.source)!.body.toString(), /"siblings":\[\]/);
+    assertSameAnswers(views, w, record.did);
+  });
+
+  test('declines what it does not serve: options, bare documents, 406, other methods, unknown DIDs', () => {
+    const w = world();
+    const views = new DidViewCache(1 << 20);
+    const record = recordOf({ seed: 'x', version: 2, later: 5000 });
+    store(w, views, record);
+    const source = w.source;
+    assert.ok(views.answer(record.did, undefined, {}, source) !== undefined);
+    assert.equal(views.answer(record.did, undefined, { versionId: '1' }, source), undefined, 'versionId');
+    assert.equal(views.answer(record.did, undefined, { versionTime: '2026-01-01T00:00:00Z' }, source), undefined, 'versionTime');
+    assert.equal(views.answer(`${record.did}?versionId=2`, undefined, {}, source), undefined, 'DID URL with a query');
+    assert.equal(views.answer(`${record.did}#k`, undefined, {}, source), undefined, 'DID URL with a fragment');
+    assert.equal(views.answer(record.did, MEDIA.didJson, {}, source), undefined, 'did+json');
+    assert.equal(views.answer(record.did, MEDIA.didLdJson, {}, source), undefined, 'did+ld+json');
+    assert.equal(views.answer(record.did, 'text/html', {}, source), undefined, 'unacceptable');
+    assert.equal(views.answer('did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp', undefined, {}, source), undefined, 'did:key');
+    assert.equal(views.answer(`did:rdid:${idOf('nobody')}`, undefined, {}, source), undefined, 'not registered');
+    // A did:rdid the views do not hold is a miss (the DID URLs with a query or fragment too).
+    assert.equal(views.stats().misses, 3);
+    assert.equal(views.stats().hits, 1);
+  });
+});
+
+describe('DidViewCache memory', () => {
+  const w = world();
+  const unused = new DidViewCache(0);
+  const records = Array.from({ length: 40 }, (_, i) => {
+    const record = recordOf({ seed: `m${i}`, assertion: true });
+    return { record, ...store(w, unused, record) };
+  });
+
+  test('keeps what fits in its budget and declines the rest', () => {
+    const one = new DidViewCache(1 << 20);
+    one.fill([records[0]!]);
+    const size = one.stats().bytes;
+    const views = new DidViewCache(size * 10);
+    views.fill(records);
+    const { entries, overBudget, bytes, capacity } = views.stats();
+    assert.ok(entries >= 5 && entries <= 10, `kept ${entries} of 40 views of ${size} bytes in ${size * 10}`);
+    assert.equal(entries + overBudget, 40);
+    assert.ok(bytes <= size * 10 && capacity <= size * 10, `bytes ${bytes}, capacity ${capacity} within the budget`);
+    let answered = 0;
+    for (const { record } of records) {
+      if (views.answer(record.did, undefined, {}, w.source) === undefined) continue;
+      assertSameAnswers(views, w, record.did);
+      answered++;
+    }
+    assert.equal(answered, entries);
+  });
+
+  test('replaced views are compacted away: many versions of one DID take the room of one', () => {
+    const views = new DidViewCache(64 * 1024);
+    const { record, key } = records[1]!;
+    let value = '';
+    for (let v = 1; v <= 2000; v++) {
+      value = canonicalize({ ...record, version: v, updated: record.created + v } as never);
+      views.applyChanges(new Map([[key, value]]));
+    }
+    put(w, key, value);
+    const s = views.stats();
+    assert.equal(s.entries, 1);
+    assert.equal(s.overBudget, 0, 'never over budget: replaced views were reclaimed');
+    const fresh = new DidViewCache(1 << 20);
+    fresh.fill([{ key, value }]);
+    assert.equal(s.bytes, fresh.stats().bytes, 'only the last version is live');
+    assertSameAnswers(views, w, record.did);
+    assert.match(views.answer(record.did, undefined, {}, w.source)!.body.toString(), /"versionId":"2000"/);
+  });
+
+  test('a deleted key drops its view', () => {
+    const views = new DidViewCache(1 << 20);
+    views.fill(records.slice(0, 3));
+    views.applyChanges(new Map([[records[0]!.key, null], ['gov/unrelated', null]]));
+    assert.equal(views.stats().entries, 2);
+    assert.equal(views.answer(records[0]!.record.did, undefined, {}, w.source), undefined);
+  });
+
+  test('a record it cannot render switches it off (and it stays off)', () => {
+    const views = new DidViewCache(1 << 20);
+    views.fill(records.slice(0, 3));
+    views.applyChanges(new Map([[DID_KEYS.current(idOf('broken')), 'not json']]));
+    const s = views.stats();
+    assert.match(s.disabled ?? '', /could not be rendered/);
+    assert.equal(s.entries, 0);
+    assert.equal(views.answer(records[1]!.record.did, undefined, {}, w.source), undefined);
+    views.fill(records.slice(0, 3));
+    assert.equal(views.stats().entries, 0, 'fill after switching off keeps nothing');
+  });
+
+  test('rejects a bad budget', () => {
+    assert.throws(() => new DidViewCache(-1), RangeError);
+    assert.throws(() => new DidViewCache(1.5), RangeError);
+  });
+});
+
+/** The node's answer next to the uncached resolver's over the same committed state. */
+async function assertNodeAnswersFromViews(node: LedgerNode, app: Awaited<ReturnType<typeof appOf>>, did: string, status: number): Promise<void> {
+  const { chain } = node;
+  const writeProof: ProofWriter = (keys, values) =>
+    `{"checkpoint":${JSON.stringify(chain.signedCheckpoint())},"stateProofs":[${keys.map((k, i) => chain.stateProofJson(k, values[i] ?? null)).join(',')}]}`;
+  const hits = node.didViews.stats().hits;
+  const res = await app.inject({ url: `/1.0/identifiers/${did}` });
+  assert.equal(node.didViews.stats().hits, hits + 1, 'answered from the views');
+  assert.equal(res.statusCode, status);
+  assert.equal(res.headers['content-type'], MEDIA.resolution);
+  assert.equal(res.body, resolveForHttp(chain.state, did, undefined, {}, writeProof).body);
+}
+
+describe('a node\'s views follow its ledger', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  test('create, update, rotate, deactivate: each answer is current and verifies in the SDK', async () => {
+    const l = openDidLedger();
+    const app = await appOf(l);
+    try {
+      const seed = testSeed('views A');
+      const create = planCreate(seed);
+      await l.commit(create);
+      await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
+      await l.commit(planUpdate(seed, l.record(create.did), 0, [{ op: 'add-service', service: { id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' } }]));
+      await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
+      await l.commit(planRotate(seed, l.record(create.did), 0, 1));
+      await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
+      const client = new RealdidClient({ url: 'http://node.test', fetch: injectFetch(app) });
+      const live = await client.resolveDid(create.did);
+      assert.equal(live.didDocumentMetadata.versionId, '3');
+      await l.commit(planDeactivate(seed, l.record(create.did), 0));
+      await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 410);
+      const gone = await client.resolveDid(create.did);
+      assert.equal(gone.didDocumentMetadata.deactivated, true);
+      // A historical version is not in the views: resolved from the store, as before.
+      const misses = l.ledger.node.didViews.stats().hits;
+      const v1 = await app.inject({ url: `/1.0/identifiers/${create.did}?versionId=1` });
+      assert.equal(v1.statusCode, 200);
+      assert.equal(l.ledger.node.didViews.stats().hits, misses);
+    } finally {
+      await app.close();
+      await l.close();
+    }
+  });
+
+  test('a node with no view budget answers the same from the store', async () => {
+    const withViews = openDidLedger();
+    const without = openDidLedger({ didViewCacheMb: 0 });
+    const apps = [await appOf(withViews), await appOf(without)];
+    try {
+      const seed = testSeed('views B');
+      for (const l of [withViews, without]) await l.commit(planCreate(seed));
+      const did = planCreate(seed).did;
+      const [a, b] = await Promise.all(apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}` })));
+      assert.equal(without.ledger.node.didViews.stats().entries, 0);
+      assert.equal(a!.statusCode, 200);
+      assert.equal(b!.statusCode, 200);
+      const strip = (body: string): unknown => {
+        const json = JSON.parse(body) as { didResolutionMetadata: { proof: unknown } };
+        delete (json.didResolutionMetadata as { proof?: unknown }).proof;
+        return json;
+      };
+      // Same document and metadata (the two ledgers' proofs differ: their blocks differ).
+      assert.deepEqual(strip(a!.body), strip(b!.body));
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await withViews.close();
+      await without.close();
+    }
+  });
+
+  test('a reopened node fills its views from the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'realdid-views-'));
+    dirs.push(dir);
+    const path = join(dir, 'ledger.sqlite');
+    const l = openDidLedger({ path });
+    const dids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const create = planCreate(testSeed(`views reopen ${i}`));
+      await l.commit(create);
+      dids.push(create.did);
+    }
+    const orgs = l.ledger.orgs;
+    await l.close();
+    const again = openDidLedger({ path, orgs });
+    const app = await appOf(again);
+    try {
+      await again.ledger.node.didViewsReady;
+      assert.equal(again.ledger.node.didViews.stats().entries, 3);
+      for (const did of dids) await assertNodeAnswersFromViews(again.ledger.node, app, did, 200);
+      const metrics = await app.inject({ url: '/metrics' });
+      assert.match(metrics.body, /^realdid_did_views 3$/m);
+      assert.match(metrics.body, /^# TYPE realdid_did_view_hits_total counter$/m);
+    } finally {
+      await app.close();
+      await again.close();
+    }
+  });
+});
+
+test('the answer of a view is the JSON the resolver result schema describes', () => {
+  const w = world();
+  const views = new DidViewCache(1 << 20);
+  const record = recordOf({ seed: 'json', version: 3, later: 99_000, recoveryCommitment: toHex(new Uint8Array(32)), services: [{ id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' }], assertion: true });
+  const { key } = store(w, views, record);
+  const body = JSON.parse(views.answer(record.did, undefined, {}, w.source)!.body.toString()) as Record<string, any>;
+  assert.deepEqual(Object.keys(body), ['@context', 'didDocument', 'didResolutionMetadata', 'didDocumentMetadata']);
+  assert.equal(body.didResolutionMetadata.contentType, MEDIA.didLdJson);
+  assert.deepEqual(body.didResolutionMetadata.proof.checkpoint, CHECKPOINT);
+  assert.equal(body.didResolutionMetadata.proof.stateProofs[0].key, key);
+  assert.equal(body.didResolutionMetadata.proof.stateProofs[0].value, w.state.get(key));
+  assert.deepEqual(body.didDocumentMetadata, { created: '2023-11-14T22:13:20Z', updated: '2023-11-14T22:14:59Z', versionId: '3', deactivated: false });
+  assert.equal(body.didDocument.service[0].id, `${record.did}#home`);
+});
