@@ -9,8 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import { documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, type DidRecord } from '../src/did/index.ts';
-import type { GenesisDoc } from '../src/ledger/index.ts';
+import { documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, type DidRecord, type ProofWriter, type ViewProofSource } from '../src/did/index.ts';
+import { StateTree, type GenesisDoc } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { log, median } from './common.ts';
 import { loadRandomPaths } from './http-load.ts';
@@ -36,8 +36,18 @@ const didsFile = join(dir, 'dids.json');
 const dids = JSON.parse(readFileSync(didsFile, 'utf8')) as string[];
 
 const keyOf = (did: string): string => `did/doc/${parseRdid(did)}`;
+await node.didViewsReady;
 const app = await buildApp(node);
 const sample = (await app.inject({ url: `/1.0/identifiers/${dids[0]}` })).body;
+const checkpointText = (): string => JSON.stringify(chain.signedCheckpoint());
+const writeProof: ProofWriter = (keys, values) =>
+  `{"checkpoint":${checkpointText()},"stateProofs":[${keys.map((k, i) => chain.stateProofJson(k, values[i] ?? null)).join(',')}]}`;
+const checkpointBytes = Buffer.from(checkpointText());
+const viewProof: ViewProofSource = {
+  checkpointJson: () => checkpointBytes,
+  writeInclusionSiblingsJson: (key, out, offset) => chain.writeInclusionSiblingsJson(key, out, offset),
+  siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
+};
 /** Each stage does its work on the requested DID and answers the same fixed body. */
 const STAGES: Record<string, (did: string) => void> = {
   fixed: () => undefined,
@@ -58,6 +68,9 @@ const STAGES: Record<string, (did: string) => void> = {
     chain.stateProofJson(key, chain.state.get(key)!);
   },
   'resolve (no proof)': (did) => resolveForHttp(chain.state, did, undefined),
+  // The node's two ways to a full answer: from the store, and from the pre-rendered views.
+  'store answer': (did) => resolveForHttp(chain.state, did, undefined, {}, writeProof),
+  'views answer': (did) => node.didViews.answer(did, undefined, {}, viewProof),
 };
 const stages = Fastify({ routerOptions: { maxParamLength: 2048 } });
 const names = Object.keys(STAGES);

@@ -95,7 +95,7 @@ export class DidViewCache {
   #misses = 0;
   #overBudget = 0;
 
-  /** @param maxBytes - most bytes of rendered views to keep (about 0.9 KB per wallet DID) */
+  /** @param maxBytes - most bytes of rendered views to keep (about 1.6 KB per wallet DID) */
   constructor(maxBytes: number) {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`"maxBytes" expected a non-negative integer, got ${maxBytes}`);
     this.maxBytes = maxBytes;

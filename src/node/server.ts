@@ -10,6 +10,8 @@ export interface StartOptions {
   readonly host?: string;
   readonly logger?: boolean | object;
   readonly signatureThreads?: number;
+  /** Memory for pre-rendered DID resolutions, MiB (see LedgerNodeOptions.didViewCacheMb). */
+  readonly didViewCacheMb?: number;
 }
 
 /** A node serving HTTP. */
@@ -32,6 +34,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     signer,
     ordering: { maxBlockTxs: config.ordering.maxBlockTxs, blockIntervalMs: config.ordering.blockIntervalMs },
     ...(options.signatureThreads === undefined ? {} : { signatureThreads: options.signatureThreads }),
+    ...(options.didViewCacheMb === undefined ? {} : { didViewCacheMb: options.didViewCacheMb }),
   });
   let app: FastifyInstance;
   try {

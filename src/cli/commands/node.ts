@@ -55,7 +55,8 @@ export function nodeCommands(program: Command): void {
     .option('--host <host>', 'listen address (default: from node.json, 127.0.0.1)')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--log', 'structured request logs (pino) on stdout')
-    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean }) => {
+    .option('--did-view-cache-mb <n>', 'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.3 million DIDs)')
+    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; didViewCacheMb?: string }) => {
       const demoPass = o.demo ? DEMO_PASSPHRASE : undefined;
       const pass = await passphrase(o.passphraseFile, demoPass);
       if (!isInitialized(o.data) && o.demo) {
@@ -67,6 +68,7 @@ export function nodeCommands(program: Command): void {
         passphrase: pass,
         ...(o.port === undefined ? {} : { port: intArg('port', o.port) }),
         ...(o.host === undefined ? {} : { host: o.host }),
+        ...(o.didViewCacheMb === undefined ? {} : { didViewCacheMb: intArg('did-view-cache-mb', o.didViewCacheMb) }),
         logger: o.log ? { level: 'info' } : false,
       });
       const { chain } = running.node;
