@@ -3,6 +3,7 @@
  * except for the two parts that change with every block (the head checkpoint and the proof's
  * sibling hashes). Derived from committed state only, so it can always be rebuilt from it.
  */
+import { constants } from 'node:buffer';
 import { documentMetadataJson, renderDocumentJson, type DidRecord } from './document.ts';
 import { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT } from './http.ts';
 import { DID_KEYS } from './state.ts';
@@ -45,6 +46,7 @@ export interface DidViewStats {
 const RDID_PREFIX = 'did:rdid:';
 const DOC_PREFIX = DID_KEYS.current('');
 const MIN_ARENA = 1 << 16;
+const MAX_LENGTH = constants.MAX_LENGTH;
 
 /**
  * The three fixed parts of a full resolution result for a current record: the answer is
@@ -97,7 +99,9 @@ export class DidViewCache {
 
   /** @param maxBytes - most bytes of rendered views to keep (about 1.6 KB per wallet DID) */
   constructor(maxBytes: number) {
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`"maxBytes" expected a non-negative integer, got ${maxBytes}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0 || maxBytes > MAX_LENGTH) {
+      throw new RangeError(`"maxBytes" expected an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${maxBytes}`);
+    }
     this.maxBytes = maxBytes;
   }
 
@@ -127,11 +131,15 @@ export class DidViewCache {
     try {
       work();
     } catch (err) {
-      this.#disable(`a committed record could not be rendered: ${(err as Error).message}`);
+      this.switchOff(`a committed record could not be kept: ${(err as Error).message}`);
     }
   }
 
-  #disable(reason: string): void {
+  /**
+   * Empties the views and stops using them: every DID is then resolved from the store (the same
+   * answers, only slower). For failures the views cannot recover from; `stats().disabled` says why.
+   */
+  switchOff(reason: string): void {
     this.#disabled = reason;
     this.#slots.clear();
     this.#freeSlots.length = 0;
@@ -191,21 +199,29 @@ export class DidViewCache {
     if (need > this.maxBytes) return false;
     const size = Math.min(this.maxBytes, Math.max(MIN_ARENA, Math.ceil(need * 1.5)));
     if (size - need < size / 16) return false;
-    this.#compactInto(Buffer.allocUnsafeSlow(size));
+    // Compact in place when the arena is big enough; growing copies into a new one (for that
+    // moment both are allocated).
+    this.#compactInto(size <= this.#arena.length ? this.#arena : Buffer.allocUnsafeSlow(size));
     return true;
   }
 
-  /** Copies the live views into `fresh`, dropping the space of replaced ones. */
-  #compactInto(fresh: Buffer): void {
+  /**
+   * Copies the live views to the start of `target` (the arena itself, or a bigger one), dropping
+   * the space of replaced ones. The slot map iterates in insertion order, which is ascending
+   * arena order (a replaced view is deleted and re-added at the top), so in place every view
+   * moves down over space already copied.
+   */
+  #compactInto(target: Buffer): void {
     let at = 0;
     for (const slot of this.#slots.values()) {
       const start = this.#start[slot] as number;
       const size = this.#size(slot);
-      this.#arena.copy(fresh, at, start, start + size);
+      if (target === this.#arena) target.copyWithin(at, start, start + size);
+      else this.#arena.copy(target, at, start, start + size);
       this.#start[slot] = at;
       at += size;
     }
-    this.#arena = fresh;
+    this.#arena = target;
     this.#top = at;
     this.#garbage = 0;
   }
@@ -254,7 +270,11 @@ export class DidViewCache {
     at += cp.length;
     at += this.#arena.copy(out, at, endA, endB);
     at = proof.writeInclusionSiblingsJson(DOC_PREFIX + id, out, at);
-    if (at < 0) throw new Error(`DidViewCache: ${did} has a view but no state: the view missed a commit`);
+    if (at < 0) {
+      // Not in the state tree: the views missed a commit. Trust none of them.
+      this.switchOff(`${did} has a view but no state`);
+      return undefined;
+    }
     at += this.#arena.copy(out, at, endB, endB + (this.#lenC[slot] as number));
     this.#hits++;
     const contentType = representation === 'resolution' ? MEDIA.resolution : MEDIA.resolutionLd;

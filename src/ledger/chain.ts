@@ -104,6 +104,7 @@ export class Chain {
   /** The head's signed checkpoint, cached (every proof answer carries it). */
   #headCheckpoint: SignedCheckpoint | undefined;
   readonly #commitListeners = new Set<CommitListener>();
+  readonly #listenerErrors: Error[] = [];
 
   private constructor(store: SqliteStore, registry: ModuleRegistry, genesis: GenesisDoc, signer: NodeSigner | undefined) {
     this.store = store;
@@ -204,7 +205,15 @@ export class Chain {
     }
     this.#head = { height: header.height, hash, header };
     this.#headCheckpoint = undefined;
-    for (const listener of this.#commitListeners) listener(block.state.changes, this.#head);
+    for (const listener of this.#commitListeners) {
+      try {
+        listener(block.state.changes, this.#head);
+      } catch (err) {
+        // The block is committed whatever a listener does: drop the listener, keep its error.
+        this.#commitListeners.delete(listener);
+        this.#listenerErrors.push(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
     return this.#head;
   }
 
@@ -212,12 +221,18 @@ export class Chain {
    * Calls `listener` after each committed block, synchronously, with the block's state changes,
    * once the store, the trees and the head all show the block: nothing else runs in between, so a
    * derived read model updated here is never out of step with the state it serves proofs for.
-   * Listeners must not throw (the block is already committed).
+   * A listener that throws is removed (the block stays committed) and its error is kept in
+   * {@link Chain.listenerErrors}; the model it fed must then be considered stale.
    * @returns a function that removes the listener
    */
   onCommit(listener: CommitListener): () => void {
     this.#commitListeners.add(listener);
     return () => this.#commitListeners.delete(listener);
+  }
+
+  /** Errors thrown by commit listeners (each such listener was removed). */
+  get listenerErrors(): readonly Error[] {
+    return this.#listenerErrors;
   }
 
   #ownSignature(header: BlockHeader, hash: string, state: StateReader): CheckpointSignature[] {

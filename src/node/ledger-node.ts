@@ -51,7 +51,8 @@ export interface LedgerNodeOptions {
 
 /** Default of {@link LedgerNodeOptions.didViewCacheMb}. */
 export const DEFAULT_DID_VIEW_CACHE_MB = 2048;
-const WARM_CHUNK = 2000;
+/** DIDs per fill step: about 5 ms of rendering between two turns of the event loop. */
+const WARM_CHUNK = 250;
 
 /**
  * Fills `views` from the committed `did/doc/` state in chunks, yielding to the event loop
@@ -62,17 +63,24 @@ const WARM_CHUNK = 2000;
 async function warmDidViews(views: DidViewCache, chain: Chain, closed: () => boolean): Promise<void> {
   const prefix = DID_KEYS.current('');
   let after = '';
-  while (!closed()) {
-    const rows = chain.store.stateByPrefix(prefix, WARM_CHUNK, after);
-    views.fill(rows);
-    if (rows.length < WARM_CHUNK) return;
-    after = rows[rows.length - 1]!.key;
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    while (!closed()) {
+      const rows = chain.store.stateByPrefix(prefix, WARM_CHUNK, after);
+      views.fill(rows);
+      if (rows.length < WARM_CHUNK) return;
+      after = rows[rows.length - 1]!.key;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    // A failed store read: serve everything from the store (which will report its own errors).
+    views.switchOff(`filling from the store failed: ${(err as Error).message}`);
   }
 }
 
 /** Opens the store and chain, and starts the solo orderer. */
 export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
+  // First, so a bad budget fails before anything is opened. @throws RangeError
+  const didViews = new DidViewCache((options.didViewCacheMb ?? DEFAULT_DID_VIEW_CACHE_MB) * 2 ** 20);
   const registry = new ModuleRegistry(options.modules ?? defaultModules());
   const store = SqliteStore.open(options.path);
   let chain: Chain;
@@ -88,10 +96,10 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   const verifier: SignatureVerifier | undefined =
     options.signatureThreads === 0 ? undefined : new WorkerPoolVerifier(options.signatureThreads);
   const orderer = new SoloOrderer(chain, { ...options.ordering, ...(verifier === undefined ? {} : { verifier }) });
-  const didViews = new DidViewCache((options.didViewCacheMb ?? DEFAULT_DID_VIEW_CACHE_MB) * 2 ** 20);
   let closed = false;
-  const stopViews = chain.onCommit((changes) => didViews.applyChanges(changes));
-  const didViewsReady = didViews.maxBytes === 0 ? Promise.resolve() : warmDidViews(didViews, chain, () => closed);
+  const viewsOn = didViews.maxBytes > 0;
+  const stopViews = viewsOn ? chain.onCommit((changes) => didViews.applyChanges(changes)) : () => false;
+  const didViewsReady = viewsOn ? warmDidViews(didViews, chain, () => closed) : Promise.resolve();
   const metrics = new Metrics();
   metrics.counter('realdid_tx_committed_total', 'Transactions committed.');
   metrics.counter('realdid_tx_rejected_total', 'Transactions rejected, by error code.');
@@ -103,6 +111,8 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   metrics.gauge('realdid_did_view_bytes', 'Bytes of pre-rendered DID resolutions.', () => didViews.stats().bytes);
   metrics.gauge('realdid_did_view_hits_total', 'Resolutions answered from the pre-rendered views.', () => didViews.stats().hits, 'counter');
   metrics.gauge('realdid_did_view_misses_total', 'did:rdid resolutions of DIDs without a view (resolved from the store).', () => didViews.stats().misses, 'counter');
+  metrics.gauge('realdid_did_view_over_budget_total', 'DID views not kept because the memory budget was reached.', () => didViews.stats().overBudget, 'counter');
+  metrics.gauge('realdid_did_views_off', '1 when the views switched themselves off (every DID is resolved from the store).', () => (didViews.stats().disabled === undefined ? 0 : 1));
   return {
     chain,
     orderer,
@@ -120,11 +130,15 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     },
     async close() {
       closed = true;
-      await didViewsReady;
-      stopViews();
-      await orderer.close();
-      await verifier?.close();
-      store.close();
+      try {
+        await didViewsReady;
+        // The orderer commits what is pending on close: the views follow it to the end.
+        await orderer.close();
+      } finally {
+        stopViews();
+        await verifier?.close();
+        store.close();
+      }
     },
   };
 }

@@ -209,6 +209,32 @@ describe('DidViewCache memory', () => {
     assert.match(views.answer(record.did, undefined, {}, w.source)!.body.toString(), /"versionId":"2000"/);
   });
 
+  test('freed slots are reused and compaction moves every live view', () => {
+    const views = new DidViewCache(1 << 20);
+    views.fill(records.slice(0, 20));
+    views.applyChanges(new Map(records.slice(0, 10).map((r) => [r.key, null])));
+    views.fill(records.slice(20, 30));
+    // Rewrite the odd ones many times: the arena fills with replaced views and compacts.
+    for (let round = 0; round < 60; round++) {
+      for (const r of records.slice(10, 30).filter((_, i) => i % 2 === 1)) views.applyChanges(new Map([[r.key, r.value]]));
+    }
+    const s = views.stats();
+    assert.equal(s.entries, 20);
+    assert.equal(s.overBudget, 0);
+    assert.ok(s.capacity < 200_000, `compacted (capacity ${s.capacity})`);
+    for (const r of records.slice(10, 30)) assertSameAnswers(views, w, r.record.did);
+    for (const r of records.slice(0, 10)) assert.equal(views.answer(r.record.did, undefined, {}, w.source), undefined);
+  });
+
+  test('a view without state switches the views off (the resolver answers from the store)', () => {
+    const views = new DidViewCache(1 << 20);
+    const record = recordOf({ seed: 'stateless' });
+    const key = DID_KEYS.current(idOf('stateless'));
+    views.fill([{ key, value: canonicalize(record as never) }]);
+    assert.equal(views.answer(record.did, undefined, {}, w.source), undefined);
+    assert.match(views.stats().disabled ?? '', /has a view but no state/);
+  });
+
   test('a deleted key drops its view', () => {
     const views = new DidViewCache(1 << 20);
     views.fill(records.slice(0, 3));
@@ -222,7 +248,7 @@ describe('DidViewCache memory', () => {
     views.fill(records.slice(0, 3));
     views.applyChanges(new Map([[DID_KEYS.current(idOf('broken')), 'not json']]));
     const s = views.stats();
-    assert.match(s.disabled ?? '', /could not be rendered/);
+    assert.match(s.disabled ?? '', /could not be kept/);
     assert.equal(s.entries, 0);
     assert.equal(views.answer(records[1]!.record.did, undefined, {}, w.source), undefined);
     views.fill(records.slice(0, 3));
@@ -272,10 +298,10 @@ describe('a node\'s views follow its ledger', () => {
       const gone = await client.resolveDid(create.did);
       assert.equal(gone.didDocumentMetadata.deactivated, true);
       // A historical version is not in the views: resolved from the store, as before.
-      const misses = l.ledger.node.didViews.stats().hits;
+      const hits = l.ledger.node.didViews.stats().hits;
       const v1 = await app.inject({ url: `/1.0/identifiers/${create.did}?versionId=1` });
       assert.equal(v1.statusCode, 200);
-      assert.equal(l.ledger.node.didViews.stats().hits, misses);
+      assert.equal(l.ledger.node.didViews.stats().hits, hits);
     } finally {
       await app.close();
       await l.close();
@@ -290,21 +316,62 @@ describe('a node\'s views follow its ledger', () => {
       const seed = testSeed('views B');
       for (const l of [withViews, without]) await l.commit(planCreate(seed));
       const did = planCreate(seed).did;
-      const [a, b] = await Promise.all(apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}` })));
-      assert.equal(without.ledger.node.didViews.stats().entries, 0);
-      assert.equal(a!.statusCode, 200);
-      assert.equal(b!.statusCode, 200);
       const strip = (body: string): unknown => {
-        const json = JSON.parse(body) as { didResolutionMetadata: { proof: unknown } };
-        delete (json.didResolutionMetadata as { proof?: unknown }).proof;
+        const json = JSON.parse(body) as { didResolutionMetadata: { proof?: unknown } };
+        delete json.didResolutionMetadata.proof;
         return json;
       };
-      // Same document and metadata (the two ledgers' proofs differ: their blocks differ).
-      assert.deepEqual(strip(a!.body), strip(b!.body));
+      for (const accept of ACCEPTS) {
+        const hits = withViews.ledger.node.didViews.stats().hits;
+        const headers = accept === undefined ? {} : { accept };
+        const [a, b] = await Promise.all(apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}`, headers })));
+        assert.equal(withViews.ledger.node.didViews.stats().hits, hits + 1, `answered from the views (Accept ${accept})`);
+        assert.equal(a!.statusCode, 200);
+        assert.equal(b!.statusCode, 200);
+        assert.equal(a!.headers['content-type'], b!.headers['content-type'], `same Content-Type for Accept ${accept}`);
+        // Same document and metadata (the two ledgers' proofs differ: their blocks differ).
+        assert.deepEqual(strip(a!.body), strip(b!.body));
+      }
+      assert.equal(without.ledger.node.didViews.stats().entries, 0);
     } finally {
       await Promise.all(apps.map((app) => app.close()));
       await withViews.close();
       await without.close();
+    }
+  });
+
+  test('a reopened node fills its views in chunks, taking in blocks committed meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'realdid-views-'));
+    dirs.push(dir);
+    const path = join(dir, 'ledger.sqlite');
+    const l = openDidLedger({ path, maxBlockTxs: 1000 });
+    const seeds = Array.from({ length: 700 }, (_, i) => testSeed(`views warm ${i}`));
+    const creates = seeds.map((seed) => planCreate(seed));
+    const out = await l.ledger.node.submit(creates.map((c) => l.sign(c)));
+    assert.ok(out.every((o) => o.ok));
+    const orgs = l.ledger.orgs;
+    await l.close();
+    const again = openDidLedger({ path, orgs });
+    const { node } = again.ledger;
+    // The first chunk is filled at open; the rest between turns of the event loop.
+    assert.ok(node.didViews.stats().entries < 700, 'still filling');
+    const filledAtCommit: number[] = [];
+    node.chain.onCommit(() => filledAtCommit.push(node.didViews.stats().entries));
+    // Update DIDs on both sides of the fill cursor while it runs.
+    const sorted = creates.map((c, i) => ({ c, seed: seeds[i]! })).sort((a, b) => (a.c.did < b.c.did ? -1 : 1));
+    const touched = [sorted[0]!, sorted[350]!, sorted[699]!];
+    const service = { id: 'late', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/late' };
+    await Promise.all(touched.map((t) => again.commit(planUpdate(t.seed, again.record(t.c.did), 0, [{ op: 'add-service', service }]))));
+    assert.ok(filledAtCommit.some((n) => n < 700), `a block was committed mid-fill (views at each commit: ${filledAtCommit.join(', ')})`);
+    const app = await appOf(again);
+    try {
+      await node.didViewsReady;
+      assert.equal(node.didViews.stats().entries, 700);
+      for (const t of touched) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
+      for (const t of sorted.filter((_, i) => i % 50 === 7)) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
+    } finally {
+      await app.close();
+      await again.close();
     }
   });
 

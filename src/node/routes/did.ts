@@ -36,10 +36,27 @@ export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
     const { did } = req.params as { did: string };
     const query = req.query as Record<string, string>;
     const cached = didViews.answer(did, req.headers.accept, query, viewProof);
-    if (cached !== undefined) return reply.status(cached.status).type(cached.contentType).send(cached.body);
+    if (cached !== undefined) return reply.status(cached.status).type(textContentType(cached.contentType)).send(cached.body);
     const answer = resolveForHttp(chain.state, did, req.headers.accept, query, writeProof);
     return reply.status(answer.status).type(answer.contentType).send(answer.body);
   });
+}
+
+const textContentTypes = new Map<string, string>();
+/**
+ * The Content-Type fastify sends with a text body of type `type` (a JSON media type gets its
+ * parameters as `; name=value` and `; charset=utf-8`), for answers sent as bytes, which fastify
+ * leaves alone: the same answer gets the same header whichever way it was built.
+ */
+function textContentType(type: string): string {
+  let header = textContentTypes.get(type);
+  if (header === undefined) {
+    const [media = '', ...params] = type.split(';').map((p) => p.trim());
+    const json = media.includes('json') && !params.some((p) => p.toLowerCase().startsWith('charset='));
+    header = json ? [media, ...params, 'charset=utf-8'].join('; ') : type;
+    textContentTypes.set(type, header);
+  }
+  return header;
 }
 
 /** The head checkpoint's JSON, serialized once per checkpoint object (the chain replaces it on change). */
