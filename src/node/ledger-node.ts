@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { DID_KEYS, didModule, DidViewCache } from '../did/index.ts';
 import { governanceModule } from '../governance/index.ts';
 import {
@@ -45,12 +46,14 @@ export interface LedgerNodeOptions {
   readonly ordering?: SoloOptions;
   /** Worker threads for signature checks (0 = verify inline). Default: one per core. */
   readonly signatureThreads?: number;
-  /** Memory for pre-rendered DID resolutions, MiB (0 = none). Default 2048: about 1.3 million wallet DIDs (1.6 KB each). */
+  /** Memory for pre-rendered DID resolutions, MiB (0 = none). Default 2048: about 1.2 million wallet DIDs (1.6 KB each); at most 4096 (the largest Buffer). */
   readonly didViewCacheMb?: number;
 }
 
 /** Default of {@link LedgerNodeOptions.didViewCacheMb}. */
 export const DEFAULT_DID_VIEW_CACHE_MB = 2048;
+/** Largest {@link LedgerNodeOptions.didViewCacheMb}: the views are one Buffer. */
+export const MAX_DID_VIEW_CACHE_MB = Math.floor(constants.MAX_LENGTH / 2 ** 20);
 /** DIDs per fill step: about 5 ms of rendering between two turns of the event loop. */
 const WARM_CHUNK = 250;
 

@@ -93,6 +93,13 @@ describe('realdid node init', () => {
     assert.equal(existsSync(data), false);
   });
 
+  test('node start --did-view-cache-mb over 4096 → exit 2 ERR_CLI_USAGE, nothing written', async () => {
+    const data = join(folder(), 'data');
+    const err = await fails(['node', 'start', '--data', data, '--demo', '--did-view-cache-mb', '5000'], 2, 'ERR_CLI_USAGE');
+    assert.match(err.message, /at most 4096, got 5000/);
+    assert.equal(existsSync(data), false);
+  });
+
   test('--orgs a:A,b:B --quorum 3 → exit 2 ERR_CLI_USAGE, nothing written', async () => {
     const data = join(folder(), 'data');
     const err = await fails(['node', 'init', '--data', data, '--orgs', 'a:A,b:B', '--quorum', '3'], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });

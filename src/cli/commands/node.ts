@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
-import { DEMO_ORGS, DEMO_PASSPHRASE, initDataDir, isInitialized, startNode } from '../../node/index.ts';
+import { DEMO_ORGS, DEMO_PASSPHRASE, initDataDir, isInitialized, MAX_DID_VIEW_CACHE_MB, startNode } from '../../node/index.ts';
 import { intArg, output, passphrase } from '../io.ts';
 
 /** Parses `id:Name,id:Name` into organizations. @throws ERR_CLI_USAGE */
@@ -55,8 +55,10 @@ export function nodeCommands(program: Command): void {
     .option('--host <host>', 'listen address (default: from node.json, 127.0.0.1)')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--log', 'structured request logs (pino) on stdout')
-    .option('--did-view-cache-mb <n>', 'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.3 million DIDs)')
-    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; didViewCacheMb?: string }) => {
+    .option('--json', 'print the startup line as JSON')
+    .option('--did-view-cache-mb <n>', 'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.2 million DIDs; at most 4096)')
+    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; json?: boolean; didViewCacheMb?: string }) => {
+      const didViewCacheMb = o.didViewCacheMb === undefined ? undefined : viewCacheMb(o.didViewCacheMb);
       const demoPass = o.demo ? DEMO_PASSPHRASE : undefined;
       const pass = await passphrase(o.passphraseFile, demoPass);
       if (!isInitialized(o.data) && o.demo) {
@@ -68,12 +70,12 @@ export function nodeCommands(program: Command): void {
         passphrase: pass,
         ...(o.port === undefined ? {} : { port: intArg('port', o.port) }),
         ...(o.host === undefined ? {} : { host: o.host }),
-        ...(o.didViewCacheMb === undefined ? {} : { didViewCacheMb: intArg('did-view-cache-mb', o.didViewCacheMb) }),
+        ...(didViewCacheMb === undefined ? {} : { didViewCacheMb }),
         logger: o.log ? { level: 'info' } : false,
       });
       const { chain } = running.node;
-      process.stdout.write(`realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\n`);
-      process.stdout.write(`listening on ${running.url}  (API docs: ${running.url}/docs)\n`);
+      output(o.json ?? false, { org: chain.signer?.org ?? null, chainId: chain.chainId, height: chain.head.height, url: running.url, docs: `${running.url}/docs` }, () =>
+        `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`);
       const stop = (signal: string): void => {
         process.stderr.write(`${signal}: committing pending transactions and stopping\n`);
         running.close().then(() => process.exit(0), (err: unknown) => {
@@ -84,4 +86,11 @@ export function nodeCommands(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+}
+
+/** `--did-view-cache-mb`: 0 … 4096 (a view arena is one Buffer). @throws ERR_CLI_USAGE */
+function viewCacheMb(text: string): number {
+  const mb = intArg('did-view-cache-mb', text);
+  if (mb > MAX_DID_VIEW_CACHE_MB) throw new AppError('ERR_CLI_USAGE', `--did-view-cache-mb must be at most ${MAX_DID_VIEW_CACHE_MB}, got ${mb}`);
+  return mb;
 }
