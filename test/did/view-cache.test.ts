@@ -308,6 +308,33 @@ describe('a node\'s views follow its ledger', () => {
     }
   });
 
+  test('a commit listener that throws is removed; the block stays committed, the views go on, /health warns', async () => {
+    const l = openDidLedger();
+    const app = await appOf(l);
+    try {
+      const { chain } = l.ledger.node;
+      let calls = 0;
+      chain.onCommit(() => {
+        calls++;
+        throw new Error('boom');
+      });
+      const first = planCreate(testSeed('listener 1'));
+      const { height } = await l.commit(first);
+      assert.equal(chain.head.height, height, 'the block is committed');
+      const second = planCreate(testSeed('listener 2'));
+      await l.commit(second);
+      assert.equal(calls, 1, 'removed after it threw');
+      assert.deepEqual(chain.listenerErrors.map((e) => e.message), ['boom']);
+      await assertNodeAnswersFromViews(l.ledger.node, app, first.did, 200);
+      await assertNodeAnswersFromViews(l.ledger.node, app, second.did, 200);
+      const health = JSON.parse((await app.inject({ url: '/health' })).body) as { warnings?: string[] };
+      assert.deepEqual(health.warnings, ['a commit listener failed and was removed: boom']);
+    } finally {
+      await app.close();
+      await l.close();
+    }
+  });
+
   test('a node with no view budget answers the same from the store', async () => {
     const withViews = openDidLedger();
     const without = openDidLedger({ didViewCacheMb: 0 });
@@ -397,6 +424,15 @@ describe('a node\'s views follow its ledger', () => {
       const metrics = await app.inject({ url: '/metrics' });
       assert.match(metrics.body, /^realdid_did_views 3$/m);
       assert.match(metrics.body, /^# TYPE realdid_did_view_hits_total counter$/m);
+      assert.match(metrics.body, /^realdid_did_views_off 0$/m);
+      assert.equal(JSON.parse((await app.inject({ url: '/health' })).body).warnings, undefined);
+      // Switched off: the node still answers (from the store), and says so.
+      again.ledger.node.didViews.switchOff('test');
+      const health = JSON.parse((await app.inject({ url: '/health' })).body) as { status: string; warnings?: string[] };
+      assert.equal(health.status, 'ok');
+      assert.deepEqual(health.warnings, ['resolver views are off (every DID is resolved from the store): test']);
+      assert.match((await app.inject({ url: '/metrics' })).body, /^realdid_did_views_off 1$/m);
+      assert.equal((await app.inject({ url: `/1.0/identifiers/${dids[0]}` })).statusCode, 200);
     } finally {
       await app.close();
       await again.close();

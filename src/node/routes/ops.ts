@@ -2,7 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LedgerNode } from '../ledger-node.ts';
 
-const Health = Type.Object({ status: Type.String(), chainId: Type.String(), height: Type.Integer(), pending: Type.Integer() });
+const Health = Type.Object({
+  status: Type.String(),
+  chainId: Type.String(),
+  height: Type.Integer(),
+  pending: Type.Integer(),
+  // Conditions that leave the node correct but degraded (e.g. resolving every DID from the store).
+  warnings: Type.Optional(Type.Array(Type.String())),
+});
 
 /** Liveness and Prometheus metrics. */
 export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
@@ -15,7 +22,16 @@ export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
   }, async (_req, reply) => {
     const failed = node.chain.failed !== undefined;
     if (failed) void reply.status(503);
-    return { status: failed ? 'failed' : 'ok', chainId: node.chain.chainId, height: node.chain.head.height, pending: node.orderer.pending };
+    const warnings = node.chain.listenerErrors.map((e) => `a commit listener failed and was removed: ${e.message}`);
+    const viewsOff = node.didViews.stats().disabled;
+    if (viewsOff !== undefined) warnings.push(`resolver views are off (every DID is resolved from the store): ${viewsOff}`);
+    return {
+      status: failed ? 'failed' : 'ok',
+      chainId: node.chain.chainId,
+      height: node.chain.head.height,
+      pending: node.orderer.pending,
+      ...(warnings.length === 0 ? {} : { warnings }),
+    };
   });
 
   app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics (text format 0.0.4)' } }, async (_req, reply) => {
