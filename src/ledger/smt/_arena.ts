@@ -6,7 +6,7 @@
  * `-(leaf + 1)` a leaf. Inner ids start at 1; freed slots are reused.
  */
 import { sha256 } from '../../crypto/index.ts';
-import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_MAX_DEPTH, SMT_NODE_PREFIX } from './hash.ts';
+import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_NODE_PREFIX } from './hash.ts';
 
 /** Reference to a subtree: 0 = empty, > 0 = inner node id, < 0 = `-(leaf + 1)`. */
 export type Ref = number;
@@ -61,7 +61,6 @@ export class NodeArena {
   #leafTop = 0;
   readonly #leafFree: number[] = [];
   readonly #scratch = new Uint8Array(1 + 2 * H);
-  readonly #hexScratch = Buffer.alloc(SMT_MAX_DEPTH * H);
 
   /** Reserves room for `inner` more inner nodes and `leaves` more leaves. */
   reserve(inner: number, leaves: number): void {
@@ -171,19 +170,10 @@ export class NodeArena {
   }
 
   /**
-   * Hex of the hashes of `refs[0..count)`, concatenated (64 characters each; 64 zeros for an
-   * empty ref). One scratch buffer and one string: the proof-serving hot path.
-   */
-  hashesHex(refs: Int32Array, count: number): string {
-    const out = this.#hexScratch;
-    for (let i = 0; i < count; i++) this.copyHash(refs[i] as number, out, i * H);
-    return out.toString('hex', 0, count * H);
-  }
-
-  /**
    * Writes the hashes of `refs[0..count)` into `out` at `offset` as the items of a JSON array of
-   * hex strings (`"…","…"`, no brackets), ASCII bytes; returns the offset after the last one.
-   * `out` must have room for `count * 67` bytes.
+   * hex strings (`"…","…"`, no brackets; 64 zeros for an empty ref), ASCII bytes; returns the
+   * offset after the last one. `out` must have room for `count * 67` bytes. The one hex encoder
+   * of proofs: the proof-serving hot path.
    */
   writeHashesJson(refs: Int32Array, count: number, out: Uint8Array, offset: number): number {
     const lut = HEX_PAIRS;

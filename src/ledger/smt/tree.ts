@@ -10,6 +10,8 @@ import { SMT_EMPTY_HASH, SMT_HASH_SIZE, SMT_MAX_DEPTH, smtKeyHash, smtValueHash 
 import type { StateProof } from './proof.ts';
 
 const LONE_SURROGATE_RE = /\p{Surrogate}/u;
+/** Bytes of one sibling in a proof's JSON `siblings` array: `"` + 64 hex digits + `"` + `,`. */
+const SIBLING_ITEM_BYTES = 2 * SMT_HASH_SIZE + 3;
 
 function assertText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string') throw new TypeError(`"${name}" expected a string, got ${typeof value}`);
@@ -49,6 +51,8 @@ export class StateTree {
   readonly #path = new Int32Array(SMT_MAX_DEPTH);
   /** Sibling refs along the last proven path. */
   readonly #siblings = new Int32Array(SMT_MAX_DEPTH);
+  /** The siblings of the last proof as JSON string items, before they become a string. */
+  readonly #itemsScratch = Buffer.alloc(SMT_MAX_DEPTH * SIBLING_ITEM_BYTES);
 
   /**
    * Builds a tree from (key, value) pairs in O(n) hashes; a repeated key keeps its last value.
@@ -204,9 +208,10 @@ export class StateTree {
    * @throws Error when `value` disagrees with the tree (a caller bug: store and tree diverged)
    */
   prove(key: string, value: string | null, checkValue = true): StateProof {
-    const { hex, depth, leaf } = this.#proofParts(key, value, checkValue);
+    const { items, depth, leaf } = this.#proofParts(key, value, checkValue);
+    // Item d of `items` is `"<64 hex>"` at offset d * SIBLING_ITEM_BYTES (commas between).
     const siblings: string[] = new Array<string>(depth);
-    for (let d = 0; d < depth; d++) siblings[d] = hex.slice(d * 2 * SMT_HASH_SIZE, (d + 1) * 2 * SMT_HASH_SIZE);
+    for (let d = 0; d < depth; d++) siblings[d] = items.slice(d * SIBLING_ITEM_BYTES + 1, d * SIBLING_ITEM_BYTES + 1 + 2 * SMT_HASH_SIZE);
     return leaf === undefined ? { key, value, siblings } : { key, value, siblings, leaf };
   }
 
@@ -217,12 +222,9 @@ export class StateTree {
    * @throws Error when `value` disagrees with the tree (see {@link StateTree.prove})
    */
   proveJson(key: string, value: string | null, checkValue = true): string {
-    const { hex, depth, leaf } = this.#proofParts(key, value, checkValue);
-    const H2 = 2 * SMT_HASH_SIZE;
-    let siblings = '';
-    for (let d = 0; d < depth; d++) siblings += `${d === 0 ? '"' : '","'}${hex.slice(d * H2, (d + 1) * H2)}`;
+    const { items, leaf } = this.#proofParts(key, value, checkValue);
     const leafJson = leaf === undefined ? '' : `,"leaf":{"keyHash":"${leaf.keyHash}","valueHash":"${leaf.valueHash}"}`;
-    return `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[${depth === 0 ? '' : `${siblings}"`}]${leafJson}}`;
+    return `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[${items}]${leafJson}}`;
   }
 
   /**
@@ -238,31 +240,40 @@ export class StateTree {
    */
   writeInclusionSiblingsJson(key: string, out: Uint8Array, offset: number): number {
     assertText(key, 'key');
-    const root = this.#root;
-    if (root > 0 && this.#a.dirty[root] === 1) this.#rehash(root);
     const keyHash = smtKeyHash(key);
-    const { end, depth } = this.#walk(keyHash);
+    const { end, depth } = this.#walkSiblings(keyHash);
     if (end >= 0 || !this.#a.leafHasKey(leafOf(end), keyHash)) return -1;
-    const siblings = this.#siblings;
-    for (let d = 0; d < depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
-    return this.#a.writeHashesJson(siblings, depth, out, offset);
+    return this.#a.writeHashesJson(this.#siblings, depth, out, offset);
   }
 
   /** Most bytes {@link StateTree.writeInclusionSiblingsJson} writes: 256 siblings of 66 bytes plus commas. */
-  static readonly siblingsJsonMaxBytes = SMT_MAX_DEPTH * (2 * SMT_HASH_SIZE + 3);
+  static readonly siblingsJsonMaxBytes = SMT_MAX_DEPTH * SIBLING_ITEM_BYTES;
 
-  /** The path of `key`, its siblings as one hex string, and for an absence, the leaf it ends at. */
-  #proofParts(key: string, value: string | null, checkValue: boolean): { hex: string; depth: number; leaf: StateProof['leaf'] } {
-    assertText(key, 'key');
-    if (value !== null && checkValue) assertText(value, 'value');
+  /**
+   * Brings the hashes up to date, walks `keyHash`'s path and puts the sibling at each depth in
+   * `#siblings`: what every proof starts from.
+   */
+  #walkSiblings(keyHash: Uint8Array): { end: Ref; depth: number } {
     const root = this.#root;
     if (root > 0 && this.#a.dirty[root] === 1) this.#rehash(root);
+    const walked = this.#walk(keyHash);
+    const siblings = this.#siblings;
+    for (let d = 0; d < walked.depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
+    return walked;
+  }
+
+  /**
+   * The depth of `key`'s path, its siblings as JSON string items (`"…","…"`), and for an
+   * absence, the leaf it ends at.
+   */
+  #proofParts(key: string, value: string | null, checkValue: boolean): { items: string; depth: number; leaf: StateProof['leaf'] } {
+    assertText(key, 'key');
+    if (value !== null && checkValue) assertText(value, 'value');
     const a = this.#a;
     const keyHash = smtKeyHash(key);
-    const { end, depth } = this.#walk(keyHash);
-    const siblings = this.#siblings;
-    for (let d = 0; d < depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
-    const hex = a.hashesHex(siblings, depth);
+    const { end, depth } = this.#walkSiblings(keyHash);
+    const out = this.#itemsScratch;
+    const items = out.toString('latin1', 0, a.writeHashesJson(this.#siblings, depth, out, 0));
     const own = end < 0 && a.leafHasKey(leafOf(end), keyHash);
     if (own !== (value !== null)) {
       const state = own ? 'present' : 'absent';
@@ -273,12 +284,12 @@ export class StateTree {
       if (checkValue && !a.leafHasValue(leafOf(end), smtValueHash(value))) {
         throw new Error(`StateTree.prove: value of key ${JSON.stringify(key)} differs from the tree`);
       }
-      return { hex, depth, leaf: undefined };
+      return { items, depth, leaf: undefined };
     }
-    if (end === EMPTY) return { hex, depth, leaf: undefined };
+    if (end === EMPTY) return { items, depth, leaf: undefined };
     const base = leafOf(end) * LEAF_STRIDE;
     const at = (offset: number): string => toHex(a.leafData.subarray(base + offset, base + offset + SMT_HASH_SIZE));
-    return { hex, depth, leaf: { keyHash: at(0), valueHash: at(LEAF_VALUE) } };
+    return { items, depth, leaf: { keyHash: at(0), valueHash: at(LEAF_VALUE) } };
   }
 
   /** Walks from the root along `keyHash`, filling `#path`; returns the first non-inner ref. */
