@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import { documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, type DidRecord, type ProofWriter, type ViewProofSource } from '../src/did/index.ts';
-import { StateTree, type GenesisDoc } from '../src/ledger/index.ts';
-import { buildApp, openLedgerNode } from '../src/node/index.ts';
+import { documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, type DidRecord } from '../src/did/index.ts';
+import type { GenesisDoc } from '../src/ledger/index.ts';
+import { buildApp, openLedgerNode, resolverProofs } from '../src/node/index.ts';
 import { log, median } from './common.ts';
 import { loadRandomPaths } from './http-load.ts';
 
@@ -39,15 +39,7 @@ const keyOf = (did: string): string => `did/doc/${parseRdid(did)}`;
 await node.didViewsReady;
 const app = await buildApp(node);
 const sample = (await app.inject({ url: `/1.0/identifiers/${dids[0]}` })).body;
-const checkpointText = (): string => JSON.stringify(chain.signedCheckpoint());
-const writeProof: ProofWriter = (keys, values) =>
-  `{"checkpoint":${checkpointText()},"stateProofs":[${keys.map((k, i) => chain.stateProofJson(k, values[i] ?? null)).join(',')}]}`;
-const checkpointBytes = Buffer.from(checkpointText());
-const viewProof: ViewProofSource = {
-  checkpointJson: () => checkpointBytes,
-  writeInclusionSiblingsJson: (key, out, offset) => chain.writeInclusionSiblingsJson(key, out, offset),
-  siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
-};
+const { writeProof, viewProof } = resolverProofs(chain);
 /** Each stage does its work on the requested DID and answers the same fixed body. */
 const STAGES: Record<string, (did: string) => void> = {
   fixed: () => undefined,

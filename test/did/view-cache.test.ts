@@ -28,7 +28,7 @@ import {
 import { StateTree, type StateReader } from '../../src/ledger/index.ts';
 import type { LedgerNode } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
-import { appOf, injectFetch, openDidLedger, testSeed } from './_helpers.ts';
+import { appOf, injectFetch, openDidLedger, testSeed, type DidLedger } from './_helpers.ts';
 
 const CHECKPOINT = { checkpoint: { chainId: 'test', height: 7, hash: 'ab'.repeat(32) }, signatures: [{ org: 'o"1', key: 'k', sig: 's\u00e9' }] };
 const ACCEPTS = [undefined, '', MEDIA.resolution, MEDIA.resolutionLd, '*/*', 'application/did+json;q=0.5, application/did-resolution'];
@@ -367,18 +367,23 @@ describe('a node\'s views follow its ledger', () => {
     }
   });
 
-  test('a reopened node fills its views in chunks, taking in blocks committed meanwhile', async () => {
+  /** A ledger file holding `count` new DIDs (one block), closed, and the ledger reopened on it. */
+  async function reopenedWithDids(label: string, count: number): Promise<{ again: DidLedger; seeds: Uint8Array[]; creates: ReturnType<typeof planCreate>[] }> {
     const dir = mkdtempSync(join(tmpdir(), 'realdid-views-'));
     dirs.push(dir);
     const path = join(dir, 'ledger.sqlite');
     const l = openDidLedger({ path, maxBlockTxs: 1000 });
-    const seeds = Array.from({ length: 700 }, (_, i) => testSeed(`views warm ${i}`));
+    const seeds = Array.from({ length: count }, (_, i) => testSeed(`${label} ${i}`));
     const creates = seeds.map((seed) => planCreate(seed));
     const out = await l.ledger.node.submit(creates.map((c) => l.sign(c)));
     assert.ok(out.every((o) => o.ok));
     const orgs = l.ledger.orgs;
     await l.close();
-    const again = openDidLedger({ path, orgs });
+    return { again: openDidLedger({ path, orgs }), seeds, creates };
+  }
+
+  test('a reopened node fills its views in chunks, taking in blocks committed meanwhile', async () => {
+    const { again, seeds, creates } = await reopenedWithDids('views warm', 700);
     const { node } = again.ledger;
     // The first chunk is filled at open; the rest between turns of the event loop.
     assert.ok(node.didViews.stats().entries < 700, 'still filling');
@@ -403,19 +408,8 @@ describe('a node\'s views follow its ledger', () => {
   });
 
   test('a reopened node fills its views from the store', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'realdid-views-'));
-    dirs.push(dir);
-    const path = join(dir, 'ledger.sqlite');
-    const l = openDidLedger({ path });
-    const dids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const create = planCreate(testSeed(`views reopen ${i}`));
-      await l.commit(create);
-      dids.push(create.did);
-    }
-    const orgs = l.ledger.orgs;
-    await l.close();
-    const again = openDidLedger({ path, orgs });
+    const { again, creates } = await reopenedWithDids('views reopen', 3);
+    const dids = creates.map((c) => c.did);
     const app = await appOf(again);
     try {
       await again.ledger.node.didViewsReady;

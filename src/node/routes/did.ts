@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { MEDIA, resolveForHttp, type ProofWriter, type ViewProofSource } from '../../did/index.ts';
-import { StateTree, type SignedCheckpoint } from '../../ledger/index.ts';
+import { MEDIA, resolveForHttp } from '../../did/index.ts';
+import { resolverProofs } from '../did-proofs.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 
 /**
@@ -11,18 +11,7 @@ import type { LedgerNode } from '../ledger-node.ts';
  */
 export function didRoutes(app: FastifyInstance, node: LedgerNode): void {
   const { chain, didViews } = node;
-  // Proofs and checkpoint are taken from the same committed head (nothing commits in between).
-  const writeProof: ProofWriter = (keys, values) => {
-    let proofs = '';
-    for (let i = 0; i < keys.length; i++) proofs += `${i === 0 ? '' : ','}${chain.stateProofJson(keys[i]!, values[i] ?? null)}`;
-    return `{"checkpoint":${checkpointJson(chain.signedCheckpoint()).text},"stateProofs":[${proofs}]}`;
-  };
-  // The same proof parts for answers from the pre-rendered views.
-  const viewProof: ViewProofSource = {
-    checkpointJson: () => checkpointJson(chain.signedCheckpoint()).bytes,
-    writeInclusionSiblingsJson: (key, out, offset) => chain.writeInclusionSiblingsJson(key, out, offset),
-    siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
-  };
+  const { writeProof, viewProof } = resolverProofs(chain);
   app.get('/1.0/identifiers/:did', {
     schema: {
       tags: ['did'],
@@ -57,16 +46,4 @@ function textContentType(type: string): string {
     textContentTypes.set(type, header);
   }
   return header;
-}
-
-/** The head checkpoint's JSON, serialized once per checkpoint object (the chain replaces it on change). */
-const checkpointJsonCache = new WeakMap<SignedCheckpoint, { text: string; bytes: Buffer }>();
-function checkpointJson(cp: SignedCheckpoint): { text: string; bytes: Buffer } {
-  let json = checkpointJsonCache.get(cp);
-  if (json === undefined) {
-    const text = JSON.stringify(cp);
-    json = { text, bytes: Buffer.from(text) };
-    checkpointJsonCache.set(cp, json);
-  }
-  return json;
 }
