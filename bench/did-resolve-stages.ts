@@ -9,9 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import { documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, type DidRecord } from '../src/did/index.ts';
+import { didRuntimeOf, documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, resolverProofs, type DidRecord } from '../src/did/index.ts';
 import type { GenesisDoc } from '../src/ledger/index.ts';
-import { buildApp, openLedgerNode, resolverProofs } from '../src/node/index.ts';
+import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { log, median } from './common.ts';
 import { loadRandomPaths } from './http-load.ts';
 
@@ -36,7 +36,7 @@ const didsFile = join(dir, 'dids.json');
 const dids = JSON.parse(readFileSync(didsFile, 'utf8')) as string[];
 
 const keyOf = (did: string): string => `did/doc/${parseRdid(did)}`;
-await node.didViewsReady;
+await node.ready;
 const app = await buildApp(node);
 const sample = (await app.inject({ url: `/1.0/identifiers/${dids[0]}` })).body;
 const { writeProof, viewProof } = resolverProofs(chain);
@@ -62,7 +62,7 @@ const STAGES: Record<string, (did: string) => void> = {
   'resolve (no proof)': (did) => resolveForHttp(chain.state, did, undefined),
   // The node's two ways to a full answer: from the store, and from the pre-rendered views.
   'store answer': (did) => resolveForHttp(chain.state, did, undefined, {}, writeProof),
-  'views answer': (did) => node.didViews.answer(did, undefined, {}, viewProof),
+  'views answer': (did) => didRuntimeOf(node)!.views.answer(did, undefined, {}, viewProof),
 };
 const stages = Fastify({ routerOptions: { maxParamLength: 2048 } });
 const names = Object.keys(STAGES);

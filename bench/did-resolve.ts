@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
 import { ed25519FromSeed, encodeMultikey, fromHex, generateEd25519, toHex, type Ed25519KeyPair } from '../src/crypto/index.ts';
-import { rdidFor, walletDocument } from '../src/did/index.ts';
+import { didRuntimeOf, rdidFor, walletDocument } from '../src/did/index.ts';
 import { signTx, type GenesisDoc, type SignedTxJson } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { benchGenesis, log, median, sizeArg, tempDir } from './common.ts';
@@ -88,8 +88,8 @@ async function build(): Promise<string[]> {
 
 {
   const t0 = performance.now();
-  await node.didViewsReady;
-  const v = node.didViews.stats();
+  await node.ready;
+  const v = didRuntimeOf(node)!.views.stats();
   log(`resolver views: ${v.entries} DIDs, ${Math.round(v.bytes / 2 ** 20)} MiB, ready ${((performance.now() - t0) / 1000).toFixed(1)} s after open${v.overBudget > 0 ? `, ${v.overBudget} over budget` : ''}`);
 }
 const app = await buildApp(node);

@@ -15,3 +15,4 @@ export type { JsonValue } from './jcs.ts';
 export { decodeMultikey, ED25519_MULTICODEC, encodeMultikey, fromBase58btc, fromMultibase, toBase58btc, toMultibase } from './multibase.ts';
 export { decryptKeystore, DEFAULT_SCRYPT, encryptKeystore } from './keystore.ts';
 export type { Keystore, ScryptParams } from './keystore.ts';
+export { CRYPTO_ERRORS } from './errors.ts';

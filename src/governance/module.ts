@@ -22,6 +22,8 @@ import {
   type RoleGrant,
   type RoleGrantInput,
 } from './schema.ts';
+import { GOV_ERRORS } from './errors.ts';
+import { GOV_QUERIES } from './queries.ts';
 import { DEFAULT_PARAMS, getOrg, getParam, getProposal, getQuorum, getRole, KEYS, orgIds, orgOfKey } from './state.ts';
 
 /**
@@ -111,11 +113,15 @@ export function applyChange(state: ModuleState, change: Change, at: { blockTime:
   }
 }
 
+/** A proposal can be approved up to and including its `expires` time; it expires just after. */
+const expiryOf = (p: Proposal): number => p.expires + 1;
+
 /** Executes the proposal if enough current members approved; records a failure instead of throwing. */
 function maybeExecute(state: ModuleState, p: Proposal, at: { blockTime: number; height: number }): void {
   const members = new Set(orgIds(state.reader));
   const votes = p.approvals.filter((o) => members.has(o)).length;
   if (votes < getQuorum(state.reader)) return;
+  state.unschedule(expiryOf(p), p.id);
   try {
     applyChange(state, p.change, at, p.id);
     p.status = 'executed';
@@ -148,6 +154,7 @@ const propose: TxKind<ProposeBody> = {
       expires: ctx.blockTime + ttl,
       status: 'open',
     };
+    state.schedule(expiryOf(p), p.id);
     maybeExecute(state, p, ctx);
     state.write(KEYS.proposal(p.id), p);
   },
@@ -200,6 +207,15 @@ function signers(state: StateReader): BlockSigner[] {
   });
 }
 
+/** A proposal still open when its deadline passes becomes `expired` (in that block). */
+function expire(state: ModuleState, block: { blockTime: number }, id: string): void {
+  const p = getProposal(state.reader, id);
+  if (p === undefined || p.status !== 'open') return;
+  p.status = 'expired';
+  p.expiredAt = block.blockTime;
+  state.write(KEYS.proposal(id), p);
+}
+
 /** The governance module: orgs, quorum, accreditations, parameters, M-of-N proposals. */
 export const governanceModule: LedgerModule = {
   name: 'governance',
@@ -207,6 +223,9 @@ export const governanceModule: LedgerModule = {
   kinds: [propose, approve],
   initGenesis: (state, config, time) => initGenesis(state, config, time),
   consortium: { signers, quorum: getQuorum },
+  errors: GOV_ERRORS,
+  onDeadline: (state, block, ref) => expire(state, block, ref),
+  queries: GOV_QUERIES,
 };
 
 /** The signer DID URL of an organization key, as governance transactions use it. */

@@ -94,8 +94,10 @@ export interface Proposal {
   readonly approvals: string[];
   readonly created: number;
   readonly expires: number;
-  status: 'open' | 'executed' | 'failed';
+  /** `expired`: still open when its deadline passed (set at the first block after `expires`). */
+  status: 'open' | 'executed' | 'failed' | 'expired';
   executedAt?: number;
+  expiredAt?: number;
   /** Why a proposal that reached quorum could not apply (a stable error code). */
   failure?: { code: string; message: string };
 }

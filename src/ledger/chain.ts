@@ -10,6 +10,7 @@ import {
   type CheckpointSignature,
   type SignedCheckpoint,
 } from './block.ts';
+import { DEADLINE_PREFIX, DeadlineQueue } from './deadlines.ts';
 import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
 import { hashLeaf, MerkleLog } from './merkle/index.ts';
 import type { StateReader } from './module.ts';
@@ -85,6 +86,17 @@ export function isMemberSignature(registry: ModuleRegistry, state: StateReader, 
   return signer !== undefined && signer.sinceHeight <= cp.height && verifyCheckpointSignature(cp, s, signer.publicKey);
 }
 
+/** Every committed state key under `prefix`, read in pages. */
+function* prefixKeys(store: SqliteStore, prefix: string): Generator<string> {
+  let after = '';
+  for (;;) {
+    const rows = store.stateByPrefix(prefix, 10_000, after);
+    for (const r of rows) yield r.key;
+    if (rows.length < 10_000) return;
+    after = rows[rows.length - 1]!.key;
+  }
+}
+
 /**
  * The committed ledger: the SQLite store plus the in-memory RFC 6962 log and state tree that
  * are rebuilt from it at open. Only an orderer writes to it (through {@link Chain.commit}).
@@ -99,6 +111,8 @@ export class Chain {
   readonly signer: NodeSigner | undefined;
   /** Committed state, read from the store. */
   readonly state: StateReader;
+  /** Scheduled deadlines (derived from the `core/deadline/` state keys; see {@link DeadlineQueue}). */
+  readonly deadlines: DeadlineQueue;
   #head: Head;
   #failed: AppError | undefined;
   /** The head's signed checkpoint, cached (every proof answer carries it). */
@@ -115,6 +129,7 @@ export class Chain {
     this.state = { get: (key) => store.stateGet(key) };
     this.log = MerkleLog.fromLeafHashes(store.leafHashes());
     this.tree = StateTree.build(store.stateEntries());
+    this.deadlines = DeadlineQueue.from(prefixKeys(store, DEADLINE_PREFIX));
     const last = store.lastHeight();
     const block = last >= 0 ? store.block(last) : undefined;
     this.#head = block === undefined
@@ -149,7 +164,7 @@ export class Chain {
 
   #commitGenesis(): void {
     const state = new StateOverlay(this.state);
-    applyGenesis(this.genesis, this.registry, state);
+    applyGenesis(this.genesis, this.registry, state, this.deadlines);
     // Block 0 carries no transactions: its parent hash is the genesis document hash.
     this.#commitDerived({ height: -1, hash: this.genesisHash }, { time: this.genesis.time, txs: [], state }, () =>
       this.store.setMeta('genesis', JSON.stringify(this.genesis)));
@@ -180,7 +195,20 @@ export class Chain {
    * @throws ERR_LEDGER_STORE if the store write fails (the chain then refuses further commits)
    */
   commit(block: PendingBlock): Head {
+    if (this.#failed !== undefined) throw this.#failed;
+    if (this.signer !== undefined && !this.canSign(block.state, this.#head.height + 1)) {
+      // Committing would write a block no member signed, which `verify` rejects: stop sealing.
+      this.#failed = new AppError('ERR_LEDGER_NOT_SIGNER', `block ${this.#head.height + 1} would not be signable by this node's organization "${this.signer.org}"; the node stops sealing (see docs/operations.md)`);
+      throw this.#failed;
+    }
     return this.#commitDerived(this.#head, block);
+  }
+
+  /** Is this node's key a consortium member's key in `state`, allowed to sign at `height`? */
+  canSign(state: StateReader, height: number): boolean {
+    const s = this.signer;
+    if (s === undefined || this.registry.consortium === undefined) return true;
+    return this.registry.consortium.signers(state).some((m) => m.id === s.org && m.multikey === s.multikey && m.sinceHeight <= height);
   }
 
   #commitDerived(parent: { height: number; hash: string }, block: PendingBlock, extra?: () => void): Head {

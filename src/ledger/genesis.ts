@@ -1,6 +1,7 @@
 import { canonicalBytes, sha256, toHex, type JsonValue } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import type { ModuleRegistry } from './registry.ts';
+import type { DeadlineQueue } from './deadlines.ts';
 import { moduleState, type StateOverlay } from './state.ts';
 
 /**
@@ -46,7 +47,7 @@ export function checkGenesis(value: unknown, registry: ModuleRegistry): asserts 
  * Writes every module's genesis state into `state`.
  * @throws ERR_LEDGER_BAD_GENESIS (or a module's own code) for an invalid section
  */
-export function applyGenesis(genesis: GenesisDoc, registry: ModuleRegistry, state: StateOverlay): void {
+export function applyGenesis(genesis: GenesisDoc, registry: ModuleRegistry, state: StateOverlay, deadlines: DeadlineQueue): void {
   for (const m of registry.modules) {
     if (m.initGenesis === undefined) {
       if (genesis.modules[m.namespace] !== undefined) {
@@ -54,6 +55,6 @@ export function applyGenesis(genesis: GenesisDoc, registry: ModuleRegistry, stat
       }
       continue;
     }
-    m.initGenesis(moduleState(state, m.namespace), genesis.modules[m.namespace], genesis.time);
+    m.initGenesis(moduleState(state, m.namespace, deadlines), genesis.modules[m.namespace], genesis.time);
   }
 }

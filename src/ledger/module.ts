@@ -1,5 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { JsonValue } from '../crypto/index.ts';
+import type { ErrorCatalog } from '../errors.ts';
+import type { ModuleNode } from './module-host.ts';
 import type { Tx } from './tx.ts';
 
 /** Read access to committed (or pending) ledger state: canonical JSON text by key. */
@@ -16,8 +18,23 @@ export interface ModuleState {
   /** Stores `value` as canonical JSON. @throws ERR_CRYPTO_NOT_CANONICAL for non-JSON values */
   write(key: string, value: unknown): void;
   remove(key: string): void;
+  /**
+   * Schedules a deadline: the module's {@link LedgerModule.onDeadline} runs with `ref` at the end
+   * of the first block whose time is at or after `at` (ms since the epoch). Scheduling the same
+   * `(at, ref)` twice is one deadline. A node seals a block for a due deadline even without traffic.
+   */
+  schedule(at: number, ref: string): void;
+  /** Cancels a deadline scheduled with the same `(at, ref)`; nothing happens if there is none. */
+  unschedule(at: number, ref: string): void;
   /** The raw reader, for helpers of other modules (e.g. governance role lookups). */
   readonly reader: StateReader;
+}
+
+/** The block a time-driven transition runs in. */
+export interface BlockContext {
+  readonly height: number;
+  /** The block time (ms since the epoch): the only clock a module ever sees. */
+  readonly blockTime: number;
 }
 
 /** Facts about the transaction being applied; all deterministic (no wall clock). */
@@ -66,7 +83,12 @@ export interface ConsortiumPolicy {
   quorum(state: StateReader): number;
 }
 
-/** A domain module: its namespace, transaction kinds and optional hooks. */
+/**
+ * A domain module: one folder that carries its whole domain. The ledger core uses its namespace,
+ * transaction kinds, key resolvers, genesis and deadlines; the node composes its error codes,
+ * queries and `node` part (routes, read models, off-ledger services). Each part is optional, as
+ * with the Cosmos SDK module manager's small interfaces.
+ */
 export interface LedgerModule {
   readonly name: string;
   /** State key prefix (`<namespace>/`) and tx kind prefix (`<namespace>.`). */
@@ -77,4 +99,43 @@ export interface LedgerModule {
   /** Validates this module's section of the genesis document and writes its initial state. */
   initGenesis?(state: ModuleState, config: JsonValue | undefined, genesisTime: number): void;
   readonly consortium?: ConsortiumPolicy;
+  /** The error codes this module throws, with their HTTP statuses and meanings. */
+  readonly errors?: ErrorCatalog;
+  /**
+   * A time-driven transition: runs at the end of a block, after its transactions, once for each
+   * due deadline this module scheduled (in time order, then `ref` order), with the block time.
+   * Deterministic like `apply`; its writes are discarded if it throws.
+   */
+  onDeadline?(state: ModuleState, block: BlockContext, ref: string, at: number): void;
+  /** Read-only queries over committed state, each mounted as a GET route with its schemas. */
+  readonly queries?: readonly ModuleQuery[];
+  /** The node-side part: HTTP routes, derived read models, off-ledger services. */
+  readonly node?: ModuleNode;
+}
+
+/** Committed state as a query sees it: single keys, ordered prefix scans and the head block. */
+export interface QueryState extends StateReader {
+  /** Up to `limit` entries whose key starts with `prefix`, in key order, after the key `after` (exclusive). */
+  list(prefix: string, limit: number, after?: string): { key: string; value: string }[];
+  readonly height: number;
+  /** The head block's time. */
+  readonly time: number;
+}
+
+/**
+ * A read-only query a module declares. The node mounts it at `GET <path>` with its schemas
+ * (path parameters, query string, response) under the module's OpenAPI tag, and lists it at
+ * `GET /v1/modules`, which is how the SDK (`client.query`) and the CLI (`realdid query`) find it.
+ */
+export interface ModuleQuery<Input = any, Output = unknown> {
+  /** Unique inside the module, e.g. `proposals`. */
+  readonly name: string;
+  readonly summary: string;
+  /** A fastify path, e.g. `/v1/gov/proposals/:id`. */
+  readonly path: string;
+  readonly params?: TSchema;
+  readonly querystring?: TSchema;
+  readonly response: TSchema;
+  /** Computes the answer; `input` holds the validated params and query string fields. Throws typed errors. */
+  run(state: QueryState, input: Input): Output;
 }

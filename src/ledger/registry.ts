@@ -82,6 +82,16 @@ export class ModuleRegistry {
     return k;
   }
 
+  /** The module owning a namespace, if one is registered. */
+  moduleOf(namespace: string): LedgerModule | undefined {
+    return this.modules.find((m) => m.namespace === namespace);
+  }
+
+  /** The module that provides the consortium policy (whose state decides who signs blocks). */
+  get consortiumModule(): LedgerModule | undefined {
+    return this.modules.find((m) => m.consortium !== undefined);
+  }
+
   kindNames(): string[] {
     return [...this.#kinds.keys()].sort();
   }

@@ -1,4 +1,5 @@
 import { canonicalize, type JsonValue } from '../crypto/index.ts';
+import { deadlineKey, type DeadlineQueue } from './deadlines.ts';
 import type { ModuleState, StateReader } from './module.ts';
 
 /** Marker for a key deleted in an overlay. */
@@ -44,8 +45,11 @@ export function readJson<T = JsonValue>(reader: StateReader, key: string): T | u
   return text === undefined ? undefined : (JSON.parse(text) as T);
 }
 
-/** A module's view of an overlay: writes confined to `<namespace>/`. */
-export function moduleState(overlay: StateOverlay, namespace: string): ModuleState {
+/**
+ * A module's view of an overlay: writes confined to `<namespace>/`; deadlines written under
+ * `core/deadline/` and pushed to `deadlines` (which tolerates entries of rolled-back overlays).
+ */
+export function moduleState(overlay: StateOverlay, namespace: string, deadlines: DeadlineQueue): ModuleState {
   const prefix = `${namespace}/`;
   const check = (key: string): void => {
     if (!key.startsWith(prefix) || key.length === prefix.length) {
@@ -63,6 +67,15 @@ export function moduleState(overlay: StateOverlay, namespace: string): ModuleSta
     remove(key) {
       check(key);
       overlay.delete(key);
+    },
+    schedule(at, ref) {
+      const key = deadlineKey(at, namespace, ref);
+      overlay.set(key, '1');
+      deadlines.push(key);
+    },
+    unschedule(at, ref) {
+      const key = deadlineKey(at, namespace, ref);
+      if (overlay.get(key) !== undefined) overlay.delete(key);
     },
   };
 }

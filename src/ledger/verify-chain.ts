@@ -1,8 +1,9 @@
-import { canonicalize, ed25519Verify, equalBytes, sha256, toHex, utf8 } from '../crypto/index.ts';
+import { canonicalize, equalBytes, sha256, toHex, utf8 } from '../crypto/index.ts';
 import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 import { checkpointOf, type BlockHeader } from './block.ts';
 import { deriveHeader, isMemberSignature } from './chain.ts';
-import { executeTx } from './execute.ts';
+import { DeadlineQueue } from './deadlines.ts';
+import { admitTx, BlockExecutor, signatureJobs, signatureResults, type AdmittedTx } from './execute.ts';
 import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
 import { hashLeaf, MerkleLog } from './merkle/index.ts';
 import type { ModuleRegistry } from './registry.ts';
@@ -10,7 +11,7 @@ import { inlineVerifier, type SignatureVerifier } from './sig-pool.ts';
 import { StateTree } from './smt/index.ts';
 import { StateOverlay } from './state.ts';
 import type { SqliteStore } from './store/sqlite.ts';
-import { decodeTx, signingBytesOf, type Tx } from './tx.ts';
+import { decodeTx, type Tx } from './tx.ts';
 
 /** Outcome of a whole-chain verification. */
 export type VerifyResult =
@@ -37,7 +38,8 @@ interface LoadedBlock {
 
 interface Chunk {
   readonly blocks: LoadedBlock[];
-  readonly keys: (Uint8Array | undefined)[];
+  /** Per transaction of the chunk: admitted (or the admission error), and its signature result. */
+  readonly admitted: (AdmittedTx | AppError)[];
   readonly verified: Promise<boolean[]>;
 }
 
@@ -88,6 +90,7 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
   const reader = { get: (k: string) => state.get(k) };
   const log = new MerkleLog();
   const tree = new StateTree();
+  const deadlines = new DeadlineQueue();
   let height = 0;
   let txCount = 0;
 
@@ -100,17 +103,18 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
       blocks.push(b);
       n += b.txs.length;
     }
-    // Keys as the current state knows them: a hint; execution re-checks any key that changed.
-    const keys = blocks.flatMap((b) => b.txs.map((tx) => {
+    // Admitted against the state as replayed so far: the key hints may be stale for txs after
+    // a rotation, which the executor notices and re-checks.
+    const admitted = blocks.flatMap((b) => b.txs.map((tx) => {
       try {
-        return registry.resolveKey(reader, tx.payload.signer);
-      } catch {
-        return undefined; // created later in the chain: verified synchronously at execution
+        return admitTx(registry, tx, reader);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return err;
       }
     }));
-    const all = blocks.flatMap((b) => b.txs);
-    const jobs = all.flatMap((tx, i) => (keys[i] === undefined ? [] : [{ sig: tx.sig, msg: signingBytesOf(tx), publicKey: keys[i]! }]));
-    return { blocks, keys, verified: verifier.verifyMany(jobs) };
+    const jobs = signatureJobs(admitted.map((a) => (a instanceof AppError ? undefined : a)));
+    return { blocks, admitted, verified: verifier.verifyMany(jobs) };
   };
 
   try {
@@ -124,16 +128,13 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
       const chunk = next;
       const lastInChunk = chunk.blocks.at(-1)!.height;
       next = loadChunk(lastInChunk + 1); // its signatures verify on workers while this chunk executes
-      const ok = await chunk.verified;
+      const sigs = signatureResults(chunk.admitted.map((a) => (a instanceof AppError ? undefined : a)), await chunk.verified);
       let tIndex = 0;
-      let jIndex = 0;
       for (const block of chunk.blocks) {
         height = block.height;
-        const checks = block.txs.map(() => {
-          const key = chunk.keys[tIndex++];
-          return key === undefined ? undefined : { key, ok: ok[jIndex++] === true };
-        });
-        parent = replayBlock(block, parent, genesis, checks);
+        const first = tIndex;
+        tIndex += block.txs.length;
+        parent = replayBlock(block, parent, genesis, chunk.admitted.slice(first, tIndex), sigs.slice(first, tIndex));
         txCount += block.txs.length;
         options.onProgress?.(height, lastHeight, txCount);
       }
@@ -150,7 +151,8 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     block: LoadedBlock,
     parent: { height: number; hash: string; time: number },
     genesis: GenesisDoc,
-    checks: ({ key: Uint8Array; ok: boolean } | undefined)[],
+    admitted: readonly (AdmittedTx | AppError)[],
+    sigResults: readonly (boolean | undefined)[],
   ): { height: number; hash: string; time: number } {
     if (block.error !== undefined) throw block.error;
     const header = parseJson(block.rawHeader, 'ERR_LEDGER_CHAIN_BROKEN', `header ${block.height}`) as BlockHeader;
@@ -160,22 +162,25 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     if (header.height !== block.height || header.prevHash !== parent.hash) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} does not link to block ${parent.height}`);
     if (block.height === 0 ? header.time !== genesis.time : !(header.time > parent.time)) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} time ${header.time} does not follow ${parent.time}`);
     if (block.firstSeq !== log.size) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} starts at log index ${block.firstSeq}, expected ${log.size}`);
-    const overlay = new StateOverlay(reader);
+    let changes: ReadonlyMap<string, string | null>;
     if (block.height === 0) {
       if (block.txs.length > 0) fail('ERR_LEDGER_CHAIN_BROKEN', 'block 0 must not hold transactions');
-      applyGenesis(genesis, registry, overlay);
+      const overlay = new StateOverlay(reader);
+      applyGenesis(genesis, registry, overlay, deadlines);
+      changes = overlay.changes;
+    } else {
+      const exec = new BlockExecutor(registry, reader, deadlines, block.height, header.time, log.size);
+      admitted.forEach((a, i) => {
+        if (a instanceof AppError) throw a;
+        exec.execute(a, sigResults[i]);
+      });
+      changes = exec.finish().state.changes;
     }
-    block.txs.forEach((tx, i) => {
-      const pre = checks[i];
-      const check = (t: Tx, key: Uint8Array): boolean =>
-        pre !== undefined && equalBytes(pre.key, key) ? pre.ok : ed25519Verify(t.sig, signingBytesOf(t), key);
-      executeTx(registry, overlay, tx, { height: block.height, blockTime: header.time, logIndex: log.size + i }, check);
-    });
-    const derived = deriveHeader(parent, header.time, block.txs, overlay.changes, log, tree);
+    const derived = deriveHeader(parent, header.time, block.txs, changes, log, tree);
     for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot'] as const) {
       if (derived.header[field] !== header[field]) fail('ERR_LEDGER_ROOT_MISMATCH', `block ${block.height}: recomputed ${field} ${derived.header[field]} differs from the header's ${header[field]}`);
     }
-    for (const [k, v] of overlay.changes) {
+    for (const [k, v] of changes) {
       if (v === null) state.delete(k);
       else state.set(k, v);
     }

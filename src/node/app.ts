@@ -3,10 +3,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { addFormatsTo, createAjv } from '../ledger/index.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandlerFor, notFoundHandler } from './errors.ts';
 import type { LedgerNode } from './ledger-node.ts';
-import { didRoutes } from './routes/did.ts';
-import { govRoutes } from './routes/gov.ts';
+import { moduleRoutes } from './routes/modules.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { opsRoutes } from './routes/ops.ts';
 
@@ -17,9 +16,12 @@ export interface AppOptions {
 
 /**
  * Builds the HTTP API (fastify): JSON Schema on every route, `{code, message}` errors with
- * statuses from the error registry, OpenAPI at `/docs/json` and Swagger UI at `/docs`.
+ * statuses from the node's composed error registry, OpenAPI at `/docs/json` and Swagger UI at
+ * `/docs`. The core's routes come first, then every module's queries and routes, each under its
+ * module's OpenAPI tag; this file names no module.
  */
 export async function buildApp(node: LedgerNode, options: AppOptions = {}): Promise<FastifyInstance> {
+  const errorHandler = errorHandlerFor(node.errors);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
@@ -39,15 +41,19 @@ export async function buildApp(node: LedgerNode, options: AppOptions = {}): Prom
   app.setNotFoundHandler(notFoundHandler);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'realdid node API', version: '1', description: 'Ledger, proofs and governance of a realdid node. Errors: docs/errors.md.' },
-      tags: [{ name: 'ledger' }, { name: 'proofs' }, { name: 'governance' }, { name: 'did' }, { name: 'ops' }],
+      info: { title: 'realdid node API', version: '1', description: 'Ledger, proofs and the routes of every module this node runs. Errors: docs/errors.md.' },
+      tags: [
+        { name: 'ledger' }, { name: 'proofs' }, { name: 'ops' }, { name: 'modules', description: 'The modules this node runs, their kinds and queries' },
+        ...node.modules.map(({ module }) => ({ name: module.name })),
+        ...node.chain.registry.modules.filter((m) => m.node === undefined && m.queries !== undefined).map((m) => ({ name: m.name })),
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   ledgerRoutes(app, node);
-  govRoutes(app, node);
-  didRoutes(app, node);
   opsRoutes(app, node);
+  await moduleRoutes(app, node);
+  await app.register(import('./routes/home.ts'), { node });
   await app.ready();
   return app;
 }

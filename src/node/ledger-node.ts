@@ -1,5 +1,7 @@
-import { constants } from 'node:buffer';
-import { DID_KEYS, didModule, DidViewCache } from '../did/index.ts';
+import { join } from 'node:path';
+import type { JsonValue } from '../crypto/index.ts';
+import { didModule } from '../did/index.ts';
+import { isAppError } from '../errors.ts';
 import { governanceModule } from '../governance/index.ts';
 import {
   Chain,
@@ -9,32 +11,55 @@ import {
   WorkerPoolVerifier,
   type GenesisDoc,
   type LedgerModule,
+  type ModuleHost,
+  type ModuleLog,
+  type ModuleRuntime,
   type NodeSigner,
+  type ReadModel,
+  type SecretStore,
   type SignatureVerifier,
   type SoloOptions,
   type StateReader,
   type SubmitOutcome,
+  type Orderer,
 } from '../ledger/index.ts';
+import { ErrorRegistry } from './errors.ts';
 import { Metrics } from './metrics.ts';
+import { FileVault, MemoryVault } from './vault.ts';
 
-/** The modules every realdid node runs, in registration order. */
+/** The modules every realdid node runs, in registration order: one line per domain. */
 export function defaultModules(): LedgerModule[] {
   return [governanceModule, didModule];
 }
 
-/** A running ledger: the chain, its orderer and metrics. What the HTTP layer serves. */
+/** A module opened by the node, with what it handed back. */
+export interface OpenModule {
+  readonly module: LedgerModule;
+  readonly runtime: ModuleRuntime;
+}
+
+/** A running ledger: the chain, its orderer, metrics and opened modules. What the HTTP layer serves. */
 export interface LedgerNode {
   readonly chain: Chain;
-  readonly orderer: SoloOrderer;
+  readonly orderer: Orderer;
   readonly metrics: Metrics;
-  /** The resolver's read model of current did:rdid resolutions (see {@link DidViewCache}). */
-  readonly didViews: DidViewCache;
-  /** Settles when the read model holds every DID committed at open (it fills in the background). */
-  readonly didViewsReady: Promise<void>;
+  /** Every error code this node can answer with, and its HTTP status. */
+  readonly errors: ErrorRegistry;
+  readonly modules: readonly OpenModule[];
+  /** Settles when every read model holds what was committed at open (they fill in the background). */
+  readonly ready: Promise<void>;
   /** State as of the pending block (for nonce look-ups by clients). */
   readonly pendingState: StateReader;
+  /** Conditions that leave the node correct but degraded (a read model off, a listener dropped…). */
+  warnings(): string[];
   submit(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
   close(): Promise<void>;
+}
+
+/** Where modules keep their off-ledger data: `<data>/modules/<namespace>/`, opened with the node passphrase. */
+export interface ModuleDataOptions {
+  readonly dir: string;
+  readonly passphrase: string;
 }
 
 export interface LedgerNodeOptions {
@@ -46,45 +71,33 @@ export interface LedgerNodeOptions {
   readonly ordering?: SoloOptions;
   /** Worker threads for signature checks (0 = verify inline). Default: one per core. */
   readonly signatureThreads?: number;
-  /** Memory for pre-rendered DID resolutions, MiB (0 = none). Default 2048: about 1.2 million wallet DIDs (1.6 KB each); at most 4096 (the largest Buffer). */
-  readonly didViewCacheMb?: number;
+  /** Per-module node options, by namespace (each module checks its own). */
+  readonly moduleOptions?: Readonly<Record<string, JsonValue>>;
+  /** Off-ledger module data; without it, vaults live in memory. */
+  readonly moduleData?: ModuleDataOptions;
+  /** Where modules and the node log (pino-compatible); default: nowhere. */
+  readonly log?: ModuleLogSink;
 }
 
-/** Default of {@link LedgerNodeOptions.didViewCacheMb}. */
-export const DEFAULT_DID_VIEW_CACHE_MB = 2048;
-/** Largest {@link LedgerNodeOptions.didViewCacheMb}: the views are one Buffer. */
-export const MAX_DID_VIEW_CACHE_MB = Math.floor(constants.MAX_LENGTH / 2 ** 20);
-/** DIDs per fill step: about 5 ms of rendering between two turns of the event loop. */
-const WARM_CHUNK = 250;
+/** A pino-compatible logger (the fastify logger fits). */
+export interface ModuleLogSink {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const NO_LOG: ModuleLogSink = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * Fills `views` from the committed `did/doc/` state in chunks, yielding to the event loop
- * between them (the node serves meanwhile; a DID not yet filled is resolved from the store).
- * Blocks committed meanwhile reach the views through the commit listener, and a chunk reads the
- * store as it is then, so the views never fall behind the state.
+ * Opens the store and chain, starts the solo orderer and opens every module's node part: their
+ * vaults, read models (fed by each commit, filled in the background), metrics and routes.
+ * @throws a module's option error before anything is opened; ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE
  */
-async function warmDidViews(views: DidViewCache, chain: Chain, closed: () => boolean): Promise<void> {
-  const prefix = DID_KEYS.current('');
-  let after = '';
-  try {
-    while (!closed()) {
-      const rows = chain.store.stateByPrefix(prefix, WARM_CHUNK, after);
-      views.fill(rows);
-      if (rows.length < WARM_CHUNK) return;
-      after = rows[rows.length - 1]!.key;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } catch (err) {
-    // A failed store read: serve everything from the store (which will report its own errors).
-    views.switchOff(`filling from the store failed: ${(err as Error).message}`);
-  }
-}
-
-/** Opens the store and chain, and starts the solo orderer. */
 export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
-  // First, so a bad budget fails before anything is opened. @throws RangeError
-  const didViews = new DidViewCache((options.didViewCacheMb ?? DEFAULT_DID_VIEW_CACHE_MB) * 2 ** 20);
   const registry = new ModuleRegistry(options.modules ?? defaultModules());
+  const errors = new ErrorRegistry(registry.modules);
+  for (const m of registry.modules) m.node?.checkOptions?.(options.moduleOptions?.[m.namespace]);
+  const log = options.log ?? NO_LOG;
   const store = SqliteStore.open(options.path);
   let chain: Chain;
   try {
@@ -98,50 +111,132 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   }
   const verifier: SignatureVerifier | undefined =
     options.signatureThreads === 0 ? undefined : new WorkerPoolVerifier(options.signatureThreads);
-  const orderer = new SoloOrderer(chain, { ...options.ordering, ...(verifier === undefined ? {} : { verifier }) });
-  let closed = false;
-  const viewsOn = didViews.maxBytes > 0;
-  const stopViews = viewsOn ? chain.onCommit((changes) => didViews.applyChanges(changes)) : () => false;
-  const didViewsReady = viewsOn ? warmDidViews(didViews, chain, () => closed) : Promise.resolve();
   const metrics = new Metrics();
-  metrics.counter('realdid_tx_committed_total', 'Transactions committed.');
-  metrics.counter('realdid_tx_rejected_total', 'Transactions rejected, by error code.');
-  metrics.gauge('realdid_block_height', 'Height of the last committed block.', () => chain.head.height);
-  metrics.gauge('realdid_log_size', 'Entries in the RFC 6962 transaction log.', () => chain.log.size);
-  metrics.gauge('realdid_state_keys', 'Keys in the committed state.', () => chain.tree.size);
-  metrics.gauge('realdid_tx_pending', 'Transactions accepted but not yet committed.', () => orderer.pending);
-  metrics.gauge('realdid_did_views', 'DIDs whose current resolution is kept pre-rendered.', () => didViews.stats().entries);
-  metrics.gauge('realdid_did_view_bytes', 'Bytes of pre-rendered DID resolutions.', () => didViews.stats().bytes);
-  metrics.gauge('realdid_did_view_hits_total', 'Resolutions answered from the pre-rendered views.', () => didViews.stats().hits, 'counter');
-  metrics.gauge('realdid_did_view_misses_total', 'did:rdid resolutions of DIDs without a view (resolved from the store).', () => didViews.stats().misses, 'counter');
-  metrics.gauge('realdid_did_view_over_budget_total', 'DID views not kept because the memory budget was reached.', () => didViews.stats().overBudget, 'counter');
-  metrics.gauge('realdid_did_views_off', '1 when the views switched themselves off (every DID is resolved from the store).', () => (didViews.stats().disabled === undefined ? 0 : 1));
+  const orderer = new SoloOrderer(chain, {
+    ...options.ordering,
+    ...(verifier === undefined ? {} : { verifier }),
+    onDeadlineError: (err) => {
+      metrics.inc('realdid_deadline_errors_total', { code: err.code });
+      log.error({ err, code: err.code }, 'a deadline handler failed; its writes were discarded');
+    },
+  });
+  let closed = false;
+  const models: { namespace: string; model: ReadModel }[] = [];
+  const vaults: (FileVault | MemoryVault)[] = [];
+  const stops: (() => void)[] = [];
+  const pendingState: StateReader = { get: (k) => orderer.pendingState.get(k) };
+  const submit = async (inputs: readonly unknown[]): Promise<SubmitOutcome[]> => {
+    const out = await orderer.submit(inputs);
+    for (const o of out) {
+      if (o.ok) {
+        metrics.inc('realdid_tx_committed_total');
+        continue;
+      }
+      metrics.inc('realdid_tx_rejected_total', { code: o.error.code });
+      // A module bug: the tx was rejected alone; its stack goes to the log, not to the client.
+      if (isAppError(o.error, 'ERR_LEDGER_MODULE_FAILED')) log.error({ err: o.error.cause, txId: o.id }, o.error.message);
+    }
+    return out;
+  };
+  nodeMetrics(metrics, chain, orderer);
+
+  const opened: OpenModule[] = [];
+  for (const module of registry.modules) {
+    if (module.node === undefined) continue;
+    const host: ModuleHost = {
+      chain,
+      pendingState,
+      options: options.moduleOptions?.[module.namespace],
+      submit,
+      metrics: moduleMetrics(metrics, module.namespace),
+      vault(name) {
+        if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new RangeError(`vault name ${JSON.stringify(name)} must match ^[a-z][a-z0-9-]{0,31}$`);
+        const vault = options.moduleData === undefined
+          ? new MemoryVault()
+          : new FileVault(join(options.moduleData.dir, 'modules', module.namespace, `${name}.vault`), options.moduleData.passphrase);
+        vaults.push(vault);
+        return vault satisfies SecretStore;
+      },
+      readModel(model) {
+        models.push({ namespace: module.namespace, model });
+        stops.push(chain.onCommit(model.onCommit));
+        readModelMetrics(metrics, module.namespace, model);
+      },
+      log: moduleLog(log, module.name),
+    };
+    opened.push({ module, runtime: module.node.open(host) });
+  }
+  const ready = Promise.all(models.map(({ model }) => model.fill?.(() => closed))).then(() => undefined);
+
   return {
     chain,
     orderer,
     metrics,
-    didViews,
-    didViewsReady,
-    pendingState: { get: (k) => (orderer.pendingState ?? chain.state).get(k) },
-    async submit(inputs) {
-      const out = await orderer.submit(inputs);
-      for (const o of out) {
-        if (o.ok) metrics.inc('realdid_tx_committed_total');
-        else metrics.inc('realdid_tx_rejected_total', { code: o.error.code });
+    errors,
+    modules: opened,
+    ready,
+    pendingState,
+    warnings() {
+      const out = chain.listenerErrors.map((e) => `a read model's commit listener failed and was removed: ${e.message}`);
+      for (const { namespace, model } of models) {
+        const off = model.disabled?.();
+        if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
       }
+      for (const { module, runtime } of opened) for (const w of runtime.warnings?.() ?? []) out.push(`${module.name}: ${w}`);
       return out;
     },
+    submit,
     async close() {
       closed = true;
       try {
-        await didViewsReady;
-        // The orderer commits what is pending on close: the views follow it to the end.
+        await ready;
+        // The orderer commits what is pending on close: the read models follow it to the end.
         await orderer.close();
       } finally {
-        stopViews();
+        for (const stop of stops) stop();
+        for (const { runtime } of opened.toReversed()) await runtime.close?.();
+        for (const v of vaults) v.close();
         await verifier?.close();
         store.close();
       }
     },
+  };
+}
+
+function nodeMetrics(metrics: Metrics, chain: Chain, orderer: Orderer): void {
+  metrics.counter('realdid_tx_committed_total', 'Transactions committed.');
+  metrics.counter('realdid_tx_rejected_total', 'Transactions rejected, by error code.');
+  metrics.counter('realdid_deadline_errors_total', 'Deadline handlers that threw (their writes were discarded), by error code.');
+  metrics.gauge('realdid_block_height', 'Height of the last committed block.', () => chain.head.height);
+  metrics.gauge('realdid_log_size', 'Entries in the RFC 6962 transaction log.', () => chain.log.size);
+  metrics.gauge('realdid_state_keys', 'Keys in the committed state.', () => chain.tree.size);
+  metrics.gauge('realdid_tx_pending', 'Transactions accepted but not yet committed.', () => orderer.pending);
+  metrics.gauge('realdid_deadlines_scheduled', 'Deadline entries in the in-memory index (stale ones included until read).', () => chain.deadlines.size);
+}
+
+/** A module's metrics: every name gets the prefix `realdid_<namespace>_`. */
+function moduleMetrics(metrics: Metrics, namespace: string): ModuleHost['metrics'] {
+  const prefix = `realdid_${namespace.replace(/-/g, '_')}_`;
+  return {
+    gauge: (name, help, read, type) => metrics.gauge(prefix + name, help, read, type),
+    counter(name, help) {
+      metrics.counter(prefix + name, help);
+      return (labels, by) => metrics.inc(prefix + name, labels, by);
+    },
+  };
+}
+
+function readModelMetrics(metrics: Metrics, namespace: string, model: ReadModel): void {
+  const name = `realdid_${namespace.replace(/-/g, '_')}_${model.name}`;
+  metrics.gauge(`${name}_bytes`, `Bytes held by the ${namespace}.${model.name} read model.`, () => model.memory().bytes);
+  metrics.gauge(`${name}_budget_bytes`, `Memory budget of the ${namespace}.${model.name} read model (0: none).`, () => model.memory().budget);
+  metrics.gauge(`${name}_off`, `1 when the ${namespace}.${model.name} read model switched itself off.`, () => (model.disabled?.() === undefined ? 0 : 1));
+}
+
+function moduleLog(sink: ModuleLogSink, module: string): ModuleLog {
+  return {
+    info: (message, fields = {}) => sink.info({ module, ...fields }, message),
+    warn: (message, fields = {}) => sink.warn({ module, ...fields }, message),
+    error: (message, fields = {}) => sink.error({ module, ...fields }, message),
   };
 }

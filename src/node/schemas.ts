@@ -9,6 +9,9 @@ export const ErrorBody = Type.Object(
   { $id: 'Error' },
 );
 
+/** The error answers a route can give (statuses from the composed error registry). */
+export const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 410, 413, 422, 500, 503].map((s) => [s, ErrorBody]));
+
 /** A signed transaction on the wire. Kind-specific body checks happen in the ledger. */
 export const SignedTx = Type.Object(
   {
@@ -81,3 +84,9 @@ export const StateWithProof = Type.Object({
 });
 
 export const StateKeyQuery = Type.Object({ key: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+
+export const Genesis = Type.Object({
+  chainId: Type.String(),
+  time: Type.Integer({ minimum: 0 }),
+  modules: Type.Record(Type.String(), Type.Unknown(), { description: "one section per module namespace, each checked by its module" }),
+}, { additionalProperties: false });

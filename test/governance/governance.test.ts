@@ -180,15 +180,22 @@ describe('membership and proposal look-ups', () => {
       assert.deepEqual(snapshotLedger(l.node), before);
       assert.equal(getParam(l.node.chain.state, 'b'), undefined);
 
-      // The API shows it as expired once a block past its deadline exists (state keeps 'open').
+      // Expiry is a state change at the first block past the deadline: a block the node seals
+      // for the deadline itself when no transaction comes (the rejected approval made none).
       const app = await buildApp(l.node);
-      const view = async (): Promise<string> => ((await app.inject({ url: `/v1/gov/proposals/${late}` })).json() as { status: string }).status;
-      assert.equal(await view(), 'open', 'the head block is still before the deadline');
-      await l.submitOk(2, 'gov.propose', { change: setParam('c', 1) as never });
-      assert.equal(await view(), 'expired');
+      const view = async (): Promise<{ status: string; expiredAt?: number }> => (await app.inject({ url: `/v1/gov/proposals/${late}` })).json() as { status: string; expiredAt?: number };
+      assert.equal((await view()).status, 'open', 'no block past the deadline yet');
+      const height = l.node.chain.head.height;
+      l.node.orderer.tick();
+      assert.equal(l.node.chain.head.height, height + 1, 'a block was sealed for the deadline');
+      assert.equal(l.node.chain.store.block(height + 1)!.txCount, 0);
+      assert.equal(proposal(l, late).status, 'expired', 'the committed state says so');
+      assert.deepEqual(await view(), { ...proposal(l, late), status: 'expired', expiredAt: l.node.chain.head.header.time });
       const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json() as { proposals: { id: string }[] };
       assert.deepEqual(listed.proposals.map((p) => p.id), [late]);
-      assert.equal(proposal(l, late).status, 'open');
+      assert.equal(proposal(l, early).status, 'executed', 'an executed proposal never expires');
+      l.node.orderer.tick();
+      assert.equal(l.node.chain.head.height, height + 1, 'nothing else is due');
       await app.close();
     }));
 

@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { encodeMultikey, generateEd25519, type Ed25519KeyPair, type JsonValue } from '../../src/crypto/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
-import { lastNonce, signTx, type GenesisDoc, type NodeSigner, type SignedTxJson, type SubmitOutcome } from '../../src/ledger/index.ts';
-import { openLedgerNode, type LedgerNode } from '../../src/node/index.ts';
+import { lastNonce, signTx, type GenesisDoc, type LedgerModule, type NodeSigner, type SignedTxJson, type SubmitOutcome } from '../../src/ledger/index.ts';
+import { defaultModules, ErrorRegistry, openLedgerNode, type LedgerNode, type ModuleDataOptions } from '../../src/node/index.ts';
 
 /** A fixed, round start time for genesis and clocks: 2026-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -120,6 +120,12 @@ export interface TestLedgerOptions {
   readonly signatureThreads?: number;
   /** Budget of the node's pre-rendered DID resolutions, MiB (default: the node's). */
   readonly didViewCacheMb?: number;
+  /** The modules to run (default: the node's). */
+  readonly modules?: readonly LedgerModule[];
+  /** Let the node seal blocks for deadlines by the wall clock (default false: tests call `orderer.tick()`). */
+  readonly deadlineTimer?: boolean;
+  /** Where module vaults live (default: in memory). */
+  readonly moduleData?: ModuleDataOptions;
 }
 
 /** A ledger node with its orgs, genesis and clock, plus signing helpers. */
@@ -167,9 +173,11 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
     path: options.path ?? ':memory:',
     genesis,
     ...(signer === undefined ? {} : { signer }),
-    ordering: { clock: clock.read, maxBlockTxs: options.maxBlockTxs ?? 1, blockIntervalMs: options.blockIntervalMs ?? 5 },
+    ordering: { clock: clock.read, maxBlockTxs: options.maxBlockTxs ?? 1, blockIntervalMs: options.blockIntervalMs ?? 5, deadlineTimer: options.deadlineTimer ?? false },
     signatureThreads: options.signatureThreads ?? 0,
-    ...(options.didViewCacheMb === undefined ? {} : { didViewCacheMb: options.didViewCacheMb }),
+    ...(options.didViewCacheMb === undefined ? {} : { moduleOptions: { did: { viewCacheMb: options.didViewCacheMb } } }),
+    ...(options.modules === undefined ? {} : { modules: options.modules }),
+    ...(options.moduleData === undefined ? {} : { moduleData: options.moduleData }),
   });
   const nonces = new NonceCounter();
   const pick = (org: number | TestOrg): TestOrg => (typeof org === 'number' ? orgs[org]! : org);
@@ -195,11 +203,14 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
   };
 }
 
+/** The default node's composed error registry (codes → HTTP statuses). */
+export const TEST_ERRORS = new ErrorRegistry(defaultModules());
+
 /** Asserts an outcome is a rejection with `code` (and, if given, the registry's HTTP status). */
 export function assertRejected(out: SubmitOutcome, code: ErrorCode, status?: number): void {
   if (out.ok) assert.fail(`expected ${code}, but transaction ${out.id} committed at height ${out.height}`);
   assert.equal(out.error.code, code, out.error.message);
-  if (status !== undefined) assert.equal(out.error.status, status);
+  if (status !== undefined) assert.equal(TEST_ERRORS.status(out.error.code), status);
 }
 
 /** Everything observable about a committed ledger: head, log size, full state table, tx count. */

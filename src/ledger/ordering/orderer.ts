@@ -1,4 +1,5 @@
 import type { AppError } from '../../errors.ts';
+import type { StateReader } from '../module.ts';
 
 /** What happened to one submitted transaction. */
 export type SubmitOutcome =
@@ -15,6 +16,10 @@ export interface Orderer {
   submit(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
   /** Number of transactions accepted but not yet committed. */
   readonly pending: number;
+  /** State including what is accepted but not yet committed (for nonce look-ups by clients). */
+  readonly pendingState: StateReader;
+  /** Re-reads the clock and seals a block for deadlines that fell due (tests that move a clock call it). */
+  tick(): void;
   /** Stops accepting, commits what is pending, and resolves when done. */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import {
   CheckpointSig,
   ConsistencyProof,
   ErrorBody,
+  Genesis,
   Height,
   Hex32,
   Receipt,
@@ -135,6 +136,6 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
   });
 
   app.get('/v1/genesis', {
-    schema: { tags: ['ledger'], summary: 'The genesis document and its hash (the chain identity)', response: { 200: Type.Object({ hash: Hex32, genesis: Type.Unknown() }) } },
+    schema: { tags: ['ledger'], summary: 'The genesis document and its hash (the chain identity)', response: { 200: Type.Object({ hash: Hex32, genesis: Genesis }) } },
   }, async () => ({ hash: genesisHash(chain.genesis), genesis: chain.genesis }));
 }

@@ -22,9 +22,8 @@ export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
   }, async (_req, reply) => {
     const failed = node.chain.failed !== undefined;
     if (failed) void reply.status(503);
-    const warnings = node.chain.listenerErrors.map((e) => `a commit listener failed and was removed: ${e.message}`);
-    const viewsOff = node.didViews.stats().disabled;
-    if (viewsOff !== undefined) warnings.push(`resolver views are off (every DID is resolved from the store): ${viewsOff}`);
+    const warnings = node.warnings();
+    if (node.chain.failed !== undefined) warnings.unshift(`the node stopped sealing blocks: ${node.chain.failed.code}: ${node.chain.failed.message}`);
     return {
       status: failed ? 'failed' : 'ok',
       chainId: node.chain.chainId,
@@ -34,7 +33,13 @@ export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
     };
   });
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics (text format 0.0.4)' } }, async (_req, reply) => {
+  app.get('/metrics', {
+    schema: {
+      tags: ['ops'],
+      summary: 'Prometheus metrics (text format 0.0.4)',
+      response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } },
+    },
+  }, async (_req, reply) => {
     void reply.type('text/plain; version=0.0.4');
     return node.metrics.render();
   });

@@ -1,4 +1,5 @@
-import type { ProofWriter, ViewProofSource } from '../did/index.ts';
+import type { ProofWriter } from './http.ts';
+import type { ViewProofSource } from './view-cache.ts';
 import { StateTree, type Chain, type SignedCheckpoint } from '../ledger/index.ts';
 
 /**

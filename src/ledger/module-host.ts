@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import type { JsonValue } from '../crypto/index.ts';
+import type { Chain, CommitListener } from './chain.ts';
+import type { StateReader } from './module.ts';
+import type { SubmitOutcome } from './ordering/orderer.ts';
+
+/**
+ * The node-side part of a domain module (the Cosmos SDK's `HasServices`): opened by the
+ * composition root once the chain is open, closed when the node stops. Nothing here is ever
+ * reachable from `apply`, `onDeadline` or `verify`: the ledger replays without it.
+ */
+export interface ModuleNode {
+  /**
+   * Checks the module's node options before anything is opened (so a bad option fails first).
+   * @throws an AppError or RangeError naming the option
+   */
+  checkOptions?(options: JsonValue | undefined): void;
+  open(host: ModuleHost): ModuleRuntime;
+}
+
+/** What the node gives a module when it opens it. */
+export interface ModuleHost {
+  /** The committed ledger: state, prefix scans, proofs, the head. Read only for modules. */
+  readonly chain: Chain;
+  /** State including the pending block. */
+  readonly pendingState: StateReader;
+  /** The module's options (the node's `modules.<namespace>` setting), checked by `checkOptions`. */
+  readonly options: JsonValue | undefined;
+  /** Submits signed transactions through the node's orderer. */
+  submit(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
+  /** Metrics named `realdid_<namespace>_<name>`. */
+  readonly metrics: ModuleMetrics;
+  /**
+   * An encrypted key-value store owned by this module, opened from the data folder
+   * (`<data>/modules/<namespace>/<name>.vault`) with a key derived (scrypt) from the node's
+   * passphrase; in memory for a node without a data folder.
+   */
+  vault(name: string): SecretStore;
+  /** Registers a derived read model: fed every committed block, with its memory budget and metrics. */
+  readModel(model: ReadModel): void;
+  readonly log: ModuleLog;
+}
+
+/** What an opened module hands back to the node. */
+export interface ModuleRuntime {
+  /** Registers the module's HTTP routes (full JSON Schemas); they are tagged with the module's name. */
+  routes?(app: FastifyInstance): void | Promise<void>;
+  /** Conditions that leave the module correct but degraded, shown by `/health`. */
+  warnings?(): string[];
+  close?(): Promise<void>;
+}
+
+/**
+ * A derived read model (an index, pre-rendered answers): rebuilt from committed state, never a
+ * source of truth. `onCommit` runs synchronously after each committed block (see
+ * {@link Chain.onCommit}); a model that throws is dropped and reported by `/health`.
+ */
+export interface ReadModel {
+  /** Short name, used in metric names (`realdid_<namespace>_<name>_bytes`). */
+  readonly name: string;
+  readonly onCommit: CommitListener;
+  /** Fills the model from committed state at open, yielding to the event loop; `closed()` asks it to stop. */
+  fill?(closed: () => boolean): Promise<void>;
+  /** Bytes in use and the budget (0: no budget). */
+  memory(): { bytes: number; budget: number };
+  /** Why the model switched itself off, if it did. */
+  disabled?(): string | undefined;
+}
+
+/** Gauges and counters a module exposes at `/metrics`. */
+export interface ModuleMetrics {
+  gauge(name: string, help: string, read: () => number, type?: 'gauge' | 'counter'): void;
+  counter(name: string, help: string): (labels?: Record<string, string>, by?: number) => void;
+}
+
+export interface ModuleLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * A module's off-ledger secrets and personal data, encrypted at rest (AES-256-GCM per value,
+ * row ids keyed-hashed so that not even key names are stored in clear).
+ */
+export interface SecretStore {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): void;
+  delete(key: string): boolean;
+  has(key: string): boolean;
+}
