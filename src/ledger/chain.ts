@@ -159,12 +159,18 @@ export class Chain {
     const chain = new Chain(store, registry, genesis, options.signer);
     if (chain.#head.height < 0) chain.#commitGenesis();
     else chain.#checkRebuiltRoots();
+    if (!chain.canSign(chain.state, chain.#head.height + 1)) {
+      throw new AppError('ERR_LEDGER_NOT_SIGNER', `the node key ${options.signer!.multikey} of "${options.signer!.org}" is not a key of that consortium member at height ${chain.#head.height}; it could sign no block`);
+    }
     return chain;
   }
 
   #commitGenesis(): void {
     const state = new StateOverlay(this.state);
     applyGenesis(this.genesis, this.registry, state, this.deadlines);
+    if (!this.canSign(state, 0)) {
+      throw new AppError('ERR_LEDGER_NOT_SIGNER', `the node key ${this.signer!.multikey} of "${this.signer!.org}" is not a key of that member in the genesis document; it could sign no block`);
+    }
     // Block 0 carries no transactions: its parent hash is the genesis document hash.
     this.#commitDerived({ height: -1, hash: this.genesisHash }, { time: this.genesis.time, txs: [], state }, () =>
       this.store.setMeta('genesis', JSON.stringify(this.genesis)));

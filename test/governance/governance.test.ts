@@ -15,7 +15,7 @@ import {
   orgIds,
   type Proposal,
 } from '../../src/governance/index.ts';
-import { ModuleRegistry, signCheckpoint, verifyChain } from '../../src/ledger/index.ts';
+import { ModuleRegistry, signCheckpoint, StateOverlay, verifyChain } from '../../src/ledger/index.ts';
 import { buildApp, defaultModules, openLedgerNode } from '../../src/node/index.ts';
 import { trustFromGenesis, verifySignedCheckpoint } from '../../src/sdk/index.ts';
 import {
@@ -199,6 +199,39 @@ describe('membership and proposal look-ups', () => {
       await app.close();
     }));
 
+  test('GET /v1/gov/proposals filters by status before paging: no empty page with a next, nothing skipped', () =>
+    withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 9; i++) ids.push(await propose(l, 0, setParam(`p${i}`, i)));
+      for (const i of [1, 2, 5, 8]) await approve(l, 1, ids[i]!);
+      const byId = [...ids].sort();
+      const executed = byId.filter((id) => proposal(l, id).status === 'executed');
+      const open = byId.filter((id) => proposal(l, id).status === 'open');
+      assert.equal(executed.length, 4);
+      const app = await buildApp(l.node);
+      try {
+        for (const [status, want] of [['executed', executed], ['open', open], ['failed', []]] as const) {
+          for (const limit of [1, 2, 3, 4, 5]) {
+            const seen: string[] = [];
+            let after: string | null = null;
+            for (let page = 0; page < 20; page++) {
+              const res = await app.inject({ url: `/v1/gov/proposals?status=${status}&limit=${limit}${after === null ? '' : `&after=${after}`}` });
+              assert.equal(res.statusCode, 200, res.body);
+              const body = res.json() as { proposals: { id: string; status: string }[]; next: string | null };
+              assert.ok(body.proposals.every((p) => p.status === status));
+              if (body.next !== null) assert.equal(body.proposals.length, limit, `a page with a next is full (status ${status}, limit ${limit})`);
+              seen.push(...body.proposals.map((p) => p.id));
+              after = body.next;
+              if (after === null) break;
+            }
+            assert.deepEqual(seen, want, `status ${status}, limit ${limit}`);
+          }
+        }
+      } finally {
+        await app.close();
+      }
+    }));
+
   test('a shorter proposalTtlMs set by governance applies to later proposals', () =>
     withLedger({ orgs: 3, genesis: { quorum: 2, params: { proposalTtlMs: 60_000 } } }, async (l) => {
       l.clock.advance(1000);
@@ -336,6 +369,85 @@ describe('remove-org', () => {
         () => chain.cosign(cp.height, signCheckpoint(cp, 'org4', org4!.multikey, org4!.keyPair)),
         (err: unknown) => isAppError(err, 'ERR_LEDGER_BAD_CHECKPOINT'),
       );
+      await verifyWholeChain(l);
+    }));
+
+  test("a solo node refuses to remove its own organization (ERR_LEDGER_NOT_SIGNER): verify keeps passing and /health stays ok", () =>
+    withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
+      // The node signs as org1. Removing org1 would leave every later block unsigned.
+      const removal = await propose(l, 1, { type: 'remove-org', org: 'org1' });
+      const before = snapshotLedger(l.node);
+      const out = await l.submit(2, 'gov.approve', { proposal: removal });
+      assertRejected(out, 'ERR_LEDGER_NOT_SIGNER', 409);
+      assert.deepEqual(snapshotLedger(l.node), before, 'the refused approval changed nothing');
+      assert.equal(proposal(l, removal).status, 'open');
+      assert.deepEqual(orgIds(l.node.chain.state), ['org1', 'org2', 'org3']);
+      // The chain keeps working and stays verifiable; removing another org is fine.
+      const other = await pass(l, { type: 'remove-org', org: 'org3' }, [0, 1]);
+      assert.equal(other.status, 'executed');
+      await l.submitOk(0, 'gov.propose', { change: setParam('after', 1) as never });
+      const app = await buildApp(l.node);
+      try {
+        const health = await app.inject({ url: '/health' });
+        assert.equal(health.statusCode, 200);
+        assert.equal(health.json().status, 'ok');
+      } finally {
+        await app.close();
+      }
+      await verifyWholeChain(l);
+    }));
+
+  test('a node run as another member can remove the old node org; every block stays signed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'realdid-gov-'));
+    const path = join(dir, 'ledger.sqlite');
+    try {
+      const orgs = makeOrgs(3);
+      const first = openTestLedger({ orgs, genesis: { quorum: 2 }, path });
+      const removal = await propose(first, 1, { type: 'remove-org', org: 'org1' });
+      await first.close();
+      // The operator moves the node to org2's key, then the removal passes.
+      const second = openTestLedger({ orgs, genesis: { quorum: 2 }, path, nodeOrg: 1, clock: first.clock });
+      try {
+        await approve(second, 2, removal);
+        assert.equal(proposal(second, removal).status, 'executed');
+        await second.submitOk(1, 'gov.propose', { change: setParam('z', 1) as never });
+        await verifyWholeChain(second);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a node whose key is no member key refuses to open (ERR_LEDGER_NOT_SIGNER), on a new or an existing ledger', async () => {
+    const orgs = makeOrgs(3);
+    const stranger = makeOrg('org9');
+    assert.throws(
+      () => openTestLedger({ orgs, genesis: { quorum: 2 }, signer: { ...stranger.nodeSigner, org: 'org1' } }),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
+    );
+  });
+
+  test('a block the node could not sign is never written: the node stops sealing and /health answers 503', () =>
+    withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
+      // The backstop under the solo guard: a block whose state drops the node's org.
+      const { chain } = l.node;
+      const height = chain.head.height;
+      const state = new StateOverlay(chain.state);
+      state.delete('gov/org/org1');
+      assert.throws(() => chain.commit({ time: chain.head.header.time + 1, txs: [], state }), (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'));
+      assert.equal(chain.head.height, height, 'no unsigned block was written');
+      assertRejected(await l.submit(0, 'gov.propose', { change: setParam('q', 1) as never }), 'ERR_LEDGER_NOT_SIGNER');
+      const app = await buildApp(l.node);
+      try {
+        const health = await app.inject({ url: '/health' });
+        assert.equal(health.statusCode, 503);
+        assert.equal(health.json().status, 'failed');
+        assert.match(health.json().warnings[0], /ERR_LEDGER_NOT_SIGNER/);
+      } finally {
+        await app.close();
+      }
       await verifyWholeChain(l);
     }));
 
