@@ -215,7 +215,8 @@ describe('membership and proposal look-ups', () => {
             const seen: string[] = [];
             let after: string | null = null;
             for (let page = 0; page < 20; page++) {
-              const res = await app.inject({ url: `/v1/gov/proposals?status=${status}&limit=${limit}${after === null ? '' : `&after=${after}`}` });
+              const url: string = `/v1/gov/proposals?status=${status}&limit=${limit}${after === null ? '' : `&after=${after}`}`;
+              const res = await app.inject({ url });
               assert.equal(res.statusCode, 200, res.body);
               const body = res.json() as { proposals: { id: string; status: string }[]; next: string | null };
               assert.ok(body.proposals.every((p) => p.status === status));
