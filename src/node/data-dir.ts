@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptKeystore, encodeMultikey, ed25519FromSeed, encryptKeystore, generateEd25519, type Keystore } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
-import type { GenesisDoc, NodeSigner } from '../ledger/index.ts';
+import { ModuleRegistry, type GenesisDoc, type LedgerModule, type NodeSigner } from '../ledger/index.ts';
+import { defaultModules } from './ledger-node.ts';
+import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
 
 /** Passphrase of the demo consortium's keys. Demo only: real nodes set REALDID_PASSPHRASE. */
 export const DEMO_PASSPHRASE = 'realdid-demo';
@@ -25,11 +27,20 @@ export function dataPaths(dir: string) {
     genesis: join(dir, 'genesis.json'),
     ledger: join(dir, 'ledger.sqlite'),
     keys: join(dir, 'keys'),
+    /** Held by the running node (see data-lock.ts); never delete it. */
+    lock: join(dir, LOCK_FILE),
+    /** PID, start time and host of the node holding the lock. */
+    holder: join(dir, HOLDER_FILE),
   } as const;
 }
 
 export function isInitialized(dir: string): boolean {
   return existsSync(dataPaths(dir).config) && existsSync(dataPaths(dir).genesis);
+}
+
+/** @throws ERR_CLI_DATA_DIR unless `dir` is an initialized data folder */
+export function assertInitialized(dir: string): void {
+  if (!isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is not an initialized data folder; run \`realdid node init --data ${dir}\``);
 }
 
 function writeJson(path: string, value: unknown, mode = 0o644): void {
@@ -69,6 +80,8 @@ export interface InitOptions {
   readonly port?: number;
   readonly host?: string;
   readonly time?: number;
+  /** The modules the chain runs (default: {@link defaultModules}). */
+  readonly modules?: readonly LedgerModule[];
 }
 
 export const DEMO_ORGS = [
@@ -88,12 +101,15 @@ export function initDataDir(dir: string, options: InitOptions): { genesis: Genes
   const orgs = options.orgs ?? DEMO_ORGS;
   const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
   if (orgs.length === 0 || quorum < 1 || quorum > orgs.length) throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  // The module that decides who signs blocks writes the consortium's genesis section.
+  const consortium = new ModuleRegistry(options.modules ?? defaultModules()).consortiumModule;
+  if (consortium === undefined) throw new TypeError('no module provides the consortium policy');
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
   const members = orgs.map((o) => ({ id: o.id, name: o.name, keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)] }));
   const genesis: GenesisDoc = {
     chainId: options.chainId ?? 'realdid-demo',
     time: options.time ?? Date.now(),
-    modules: { gov: { orgs: members, quorum } },
+    modules: { [consortium.namespace]: consortium.consortium!.genesisSection(members, quorum) },
   };
   const config: NodeConfig = {
     org: orgs[0]!.id,
@@ -113,7 +129,7 @@ export function initDataDir(dir: string, options: InitOptions): { genesis: Genes
  */
 export function loadDataDir(dir: string, passphrase: string): { config: NodeConfig; genesis: GenesisDoc; signer: NodeSigner } {
   const p = dataPaths(dir);
-  if (!isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is not an initialized data folder; run \`realdid node init --data ${dir}\``);
+  assertInitialized(dir);
   const config = JSON.parse(readFileSync(p.config, 'utf8')) as NodeConfig;
   const genesis = JSON.parse(readFileSync(p.genesis, 'utf8')) as GenesisDoc;
   const { multikey, keyPair } = loadKeyFile(join(dir, config.keyFile), passphrase);

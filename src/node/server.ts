@@ -1,5 +1,9 @@
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { dataPaths, loadDataDir } from './data-dir.ts';
+import { pino } from 'pino';
+import type { JsonValue } from '../crypto/index.ts';
+import { assertInitialized, dataPaths, loadDataDir } from './data-dir.ts';
+import { lockDataDir, type DataDirLock } from './data-lock.ts';
 import { buildApp } from './app.ts';
 import { openLedgerNode, type LedgerNode } from './ledger-node.ts';
 
@@ -10,8 +14,14 @@ export interface StartOptions {
   readonly host?: string;
   readonly logger?: boolean | object;
   readonly signatureThreads?: number;
-  /** Memory for pre-rendered DID resolutions, MiB (see LedgerNodeOptions.didViewCacheMb). */
-  readonly didViewCacheMb?: number;
+  /** Per-module node options, by namespace (e.g. `{ did: { viewCacheMb: 512 } }`); each module checks its own. */
+  readonly moduleOptions?: Readonly<Record<string, JsonValue>>;
+  /**
+   * The lock of `dataDir`, already taken with {@link lockDataDir} (e.g. before initializing the
+   * folder). The node owns it from here: it is released when the node closes or fails to start.
+   * Default: taken by {@link startNode}.
+   */
+  readonly lock?: DataDirLock;
 }
 
 /** A node serving HTTP. */
@@ -23,10 +33,29 @@ export interface RunningNode {
 }
 
 /**
- * The composition root: unlocks the node key, opens the ledger in the data folder, and serves
- * the API. Closing stops HTTP first, then commits what is pending, then closes the store.
+ * The composition root: takes the data folder's lock, unlocks the node key, opens the ledger in
+ * the data folder, and serves the API. Closing stops HTTP first, then commits what is pending,
+ * then closes the store and releases the lock.
+ * @throws ERR_CLI_DATA_DIR_LOCKED when another node holds the folder (before anything is opened),
+ *   ERR_CLI_DATA_DIR, ERR_CRYPTO_WRONG_PASSPHRASE, the ledger's open errors, listen errors
  */
 export async function startNode(options: StartOptions): Promise<RunningNode> {
+  let lock = options.lock;
+  if (lock === undefined) {
+    assertInitialized(options.dataDir);
+    lock = lockDataDir(options.dataDir);
+  } else if (resolve(lock.dir) !== resolve(options.dataDir)) {
+    throw new TypeError(`"lock" is for ${lock.dir}, not the data folder ${options.dataDir}`);
+  }
+  try {
+    return await serve(options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningNode> {
   const { config, genesis, signer } = loadDataDir(options.dataDir, options.passphrase);
   const node = openLedgerNode({
     path: dataPaths(options.dataDir).ledger,
@@ -34,7 +63,10 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     signer,
     ordering: { maxBlockTxs: config.ordering.maxBlockTxs, blockIntervalMs: config.ordering.blockIntervalMs },
     ...(options.signatureThreads === undefined ? {} : { signatureThreads: options.signatureThreads }),
-    ...(options.didViewCacheMb === undefined ? {} : { didViewCacheMb: options.didViewCacheMb }),
+    ...(options.moduleOptions === undefined ? {} : { moduleOptions: options.moduleOptions }),
+    // Modules keep their off-ledger data (vaults) under <data>/modules/, sealed with the node passphrase.
+    moduleData: { dir: options.dataDir, passphrase: options.passphrase },
+    ...(options.logger === undefined || options.logger === false ? {} : { log: pino(options.logger === true ? {} : options.logger) }),
   });
   let app: FastifyInstance;
   try {
@@ -53,8 +85,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     app,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async close() {
-      await app.close();
-      await node.close();
+      try {
+        await app.close();
+        await node.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

@@ -1,6 +1,17 @@
+import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import { MAX_DID_VIEW_CACHE_MB } from '../../did/index.ts';
 import { AppError } from '../../errors.ts';
-import { DEMO_ORGS, DEMO_PASSPHRASE, initDataDir, isInitialized, MAX_DID_VIEW_CACHE_MB, startNode } from '../../node/index.ts';
+import {
+  assertInitialized,
+  DEMO_ORGS,
+  DEMO_PASSPHRASE,
+  initDataDir,
+  isInitialized,
+  lockDataDir,
+  startNode,
+  type RunningNode,
+} from '../../node/index.ts';
 import { intArg, output, passphrase } from '../io.ts';
 
 /** Parses `id:Name,id:Name` into organizations. @throws ERR_CLI_USAGE */
@@ -57,35 +68,79 @@ export function nodeCommands(program: Command): void {
     .option('--log', 'structured request logs (pino) on stdout')
     .option('--json', 'print the startup line as JSON')
     .option('--did-view-cache-mb <n>', 'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.2 million DIDs; at most 4096)')
-    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; json?: boolean; didViewCacheMb?: string }) => {
+    .option('--exit-with-parent', 'stop (as on SIGTERM) when the parent process exits, e.g. npm killed without forwarding a signal')
+    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; json?: boolean; didViewCacheMb?: string; exitWithParent?: boolean }) => {
       const didViewCacheMb = o.didViewCacheMb === undefined ? undefined : viewCacheMb(o.didViewCacheMb);
-      const demoPass = o.demo ? DEMO_PASSPHRASE : undefined;
-      const pass = await passphrase(o.passphraseFile, demoPass);
-      if (!isInitialized(o.data) && o.demo) {
-        initDataDir(o.data, { passphrase: pass });
-        if (pass === DEMO_PASSPHRASE) process.stderr.write(`demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`);
+      const port = o.port === undefined ? undefined : intArg('port', o.port);
+      // The folder's lock comes before a passphrase prompt (only possible without --demo, which
+      // falls back to the demo passphrase), so a second node fails at once; and before the
+      // folder is initialized, so two `--demo` starts on an empty folder never both initialize it.
+      const demoPass = o.demo ? await passphrase(o.passphraseFile, DEMO_PASSPHRASE) : undefined;
+      if (o.demo) mkdirSync(o.data, { recursive: true });
+      else assertInitialized(o.data);
+      const lock = lockDataDir(o.data);
+      let running: RunningNode;
+      try {
+        const pass = demoPass ?? await passphrase(o.passphraseFile);
+        if (!isInitialized(o.data) && o.demo) {
+          initDataDir(o.data, { passphrase: pass });
+          if (pass === DEMO_PASSPHRASE) process.stderr.write(`demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`);
+        }
+        running = await startNode({
+          dataDir: o.data,
+          passphrase: pass,
+          lock,
+          ...(port === undefined ? {} : { port }),
+          ...(o.host === undefined ? {} : { host: o.host }),
+          ...(didViewCacheMb === undefined ? {} : { moduleOptions: { did: { viewCacheMb: didViewCacheMb } } }),
+          logger: o.log ? { level: 'info' } : false,
+        });
+      } catch (err) {
+        lock.release();
+        throw err;
       }
-      const running = await startNode({
-        dataDir: o.data,
-        passphrase: pass,
-        ...(o.port === undefined ? {} : { port: intArg('port', o.port) }),
-        ...(o.host === undefined ? {} : { host: o.host }),
-        ...(didViewCacheMb === undefined ? {} : { didViewCacheMb }),
-        logger: o.log ? { level: 'info' } : false,
-      });
       const { chain } = running.node;
       output(o.json ?? false, { org: chain.signer?.org ?? null, chainId: chain.chainId, height: chain.head.height, url: running.url, docs: `${running.url}/docs` }, () =>
         `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`);
-      const stop = (signal: string): void => {
-        process.stderr.write(`${signal}: committing pending transactions and stopping\n`);
-        running.close().then(() => process.exit(0), (err: unknown) => {
-          process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-          process.exit(1);
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(running, o.exitWithParent ?? false);
     });
+}
+
+/** A repeated signal within this time is the same stop request delivered twice (see below). */
+const REPEAT_MS = 1000;
+/** How often `--exit-with-parent` checks the parent PID. */
+const PARENT_POLL_MS = 250;
+
+/**
+ * SIGINT and SIGTERM stop the node cleanly: HTTP first, then the pending transactions are
+ * committed and the store and lock are closed; exit 0. Under `npm start`, Ctrl-C reaches the node
+ * twice (from the terminal and forwarded by npm): a repeat within {@link REPEAT_MS} is ignored, a
+ * later one exits at once with 1 (what was committed is safe, as after a crash). With
+ * `exitWithParent`, the node also stops when its parent exits (the node is reparented).
+ */
+function stopOnSignals(running: RunningNode, exitWithParent: boolean): void {
+  let stoppingSince: number | undefined;
+  const stop = (why: string): void => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < REPEAT_MS) return;
+      process.stderr.write(`${why} again: exiting without waiting for the node to close\n`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    process.stderr.write(`${why}: committing pending transactions and stopping\n`);
+    running.close().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (exitWithParent) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop(`parent process ${parent} exited`);
+    }, PARENT_POLL_MS).unref();
+  }
 }
 
 /** `--did-view-cache-mb`: 0 … 4096 (a view arena is one Buffer). @throws ERR_CLI_USAGE */
