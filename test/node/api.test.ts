@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { toBase64url } from '../../src/crypto/index.ts';
-import { ERROR_REGISTRY, isAppError, type ErrorCode } from '../../src/errors.ts';
+import { isAppError, type ErrorCode } from '../../src/errors.ts';
 import { decodeTx, signCheckpoint, type Checkpoint, type SignedCheckpoint, type SignedTxJson } from '../../src/ledger/index.ts';
-import { buildApp } from '../../src/node/index.ts';
+import { buildApp, defaultModules } from '../../src/node/index.ts';
 import {
   hashGenesis,
   RealdidClient,
@@ -21,14 +21,23 @@ import { makeOrg, openTestLedger, snapshotLedger, type SignOverrides, type TestL
 const KiB = 1024;
 const SECP256K1_DID_KEY = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme';
 
-/** Every `app.<method>('<path>'` in src/node/routes/*.ts, as "METHOD /path". */
+/**
+ * Every route a default node serves, from the source: each `app.<method>('<path>'` in src/ (the
+ * core's routes and the modules' own), and each query a default module declares (a GET route).
+ */
 function routesInSource(): string[] {
-  const dir = new URL('../../src/node/routes/', import.meta.url);
   const routes: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(new URL(file, dir), 'utf8');
-    for (const m of text.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
-  }
+  const scan = (dir: URL): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) scan(new URL(`${entry.name}/`, dir));
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(new URL(entry.name, dir), 'utf8');
+        for (const m of text.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+      }
+    }
+  };
+  scan(new URL('../../src/', import.meta.url));
+  for (const m of defaultModules()) for (const q of m.queries ?? []) routes.push(`GET ${q.path}`);
   return routes.sort();
 }
 
@@ -222,7 +231,10 @@ const CASES: BadCase[] = [
   { route: 'GET /v1/gov/orgs', name: 'POST instead of GET', request: () => postJson('/v1/gov/orgs', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
   { route: 'GET /health', name: 'POST instead of GET', request: () => postJson('/health', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
   { route: 'GET /metrics', name: 'DELETE instead of GET', request: () => ({ method: 'DELETE', url: '/metrics' }), status: 404, code: 'ERR_API_NOT_FOUND' },
+  { route: 'GET /', name: 'POST instead of GET', request: () => postJson('/', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
 
+  // GET /v1/modules
+  { route: 'GET /v1/modules', name: 'POST instead of GET', request: () => postJson('/v1/modules', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
   // GET /v1/gov/proposals
   { route: 'GET /v1/gov/proposals', name: 'limit 0', request: () => get('/v1/gov/proposals?limit=0'), status: 400, code: 'ERR_API_SCHEMA' },
   { route: 'GET /v1/gov/proposals', name: 'limit 501', request: () => get('/v1/gov/proposals?limit=501'), status: 400, code: 'ERR_API_SCHEMA' },
@@ -277,7 +289,7 @@ describe('bad input on every route: the documented 4xx code, and nothing changes
 
   for (const c of CASES) {
     test(`${c.route}: ${c.name} → ${c.status} ${c.code}`, async () => {
-      assert.equal(ERROR_REGISTRY[c.code][0], c.status, 'the case agrees with the registry');
+      assert.equal(f.l.node.errors.status(c.code), c.status, 'the case agrees with the registry');
       const cpBefore = (await getJson<SignedCheckpoint>(f.app, '/v1/checkpoint')).checkpoint;
       const snapBefore = snapshotLedger(f.l.node);
       const res = await f.app.inject(c.request(f));
@@ -504,10 +516,11 @@ describe('the batch route with good and bad transactions', () => {
   });
 });
 
-describe('known defects (failing until fixed in src/)', () => {
-  // BUG (src/node/app.ts: `ajv.customOptions.coerceTypes: 'array'` applies to bodies too):
-  // a wrong-typed body field is coerced instead of rejected, e.g. "nonce": "4" becomes 4, and
-  // "created": true becomes 1. Bodies are signed data; they should be validated as they are.
+describe('regressions: defects found in review, fixed in src/', () => {
+  // Fixed in src/node/app.ts (bodies are compiled by a non-coercing Ajv): with fastify's
+  // `coerceTypes: 'array'` applied to bodies too, a wrong-typed field was coerced instead of
+  // rejected ("nonce": "4" became 4, "created": true became 1). Bodies are signed data and are
+  // validated as they are.
   test('POST /v1/txs with a numeric field sent as a string is ERR_API_SCHEMA, not coerced', async () => {
     const f = await openFixture();
     try {
@@ -522,11 +535,10 @@ describe('known defects (failing until fixed in src/)', () => {
     }
   });
 
-  // BUG (src/node/app.ts: fastify's default `maxParamLength` is 100): a path parameter longer
-  // than 100 characters never reaches the route schema (maxLength 512 for signer DIDs, 2048 for
-  // the resolver); fastify answers 414 with its own body `{code: "FST_ERR_MAX_PARAM_LENGTH"}`,
-  // a code outside the registry. Suggested fix: `maxParamLength: 2048` in the Fastify options
-  // (and map FST_ERR_MAX_PARAM_LENGTH in node/errors.ts if a limit is kept).
+  // Fixed in src/node/app.ts (`maxParamLength: 2048`) and node/errors.ts (FST_ERR_MAX_PARAM_LENGTH
+  // → ERR_API_SCHEMA): with fastify's default limit of 100, a longer path parameter never reached
+  // the route schema (maxLength 512 for signer DIDs, 2048 for the resolver) and fastify answered
+  // 414 with its own code `FST_ERR_MAX_PARAM_LENGTH`, outside the registry.
   test('path parameters up to the schema maxLength reach the route; longer ones are ERR_API_SCHEMA', async () => {
     const f = await openFixture();
     try {
@@ -544,9 +556,9 @@ describe('known defects (failing until fixed in src/)', () => {
     }
   });
 
-  // BUG (src/ledger/chain.ts Chain.cosign → isMemberSignature): the signature is checked against
-  // every key of `org`, but the `key` field is never compared with them and is stored as sent.
-  // A valid signature labelled with another org's key is accepted, and clients then ignore it.
+  // Fixed in src/ledger/chain.ts (isMemberSignature compares `key` with the org's keys): the
+  // signature was checked against every key of `org` while the `key` field was stored as sent,
+  // so a valid signature labelled with another org's key was accepted.
   test("a cosignature whose 'key' is not the signing org's key is ERR_LEDGER_BAD_CHECKPOINT", async () => {
     const f = await openFixture();
     try {
