@@ -65,10 +65,11 @@ export interface DidDocument {
   id: string;
   controller: string;
   verificationMethod: { id: string; type: 'Multikey'; controller: string; publicKeyMultibase: string }[];
-  authentication: string[];
-  assertionMethod: string[];
-  capabilityInvocation: string[];
-  capabilityDelegation: string[];
+  /** Each relationship is present only when it holds a method (DID Core §5.3). */
+  authentication?: string[];
+  assertionMethod?: string[];
+  capabilityInvocation?: string[];
+  capabilityDelegation?: string[];
   service?: { id: string; type: string; serviceEndpoint: string }[];
 }
 
@@ -127,15 +128,20 @@ const CONTEXT_MEMBER = `"@context":${JSON.stringify(DID_CONTEXT)},`;
 
 /**
  * Renders the W3C DID document of a record (DID Core §5) as JSON text: absolute ids,
- * `controller` the DID itself, every relationship present. With `ld`, adds the JSON-LD
- * `@context`. Written directly as text (no intermediate objects): the resolver's hot path.
+ * `controller` the DID itself, a verification relationship only when it holds a method ("one or
+ * more verification methods", DID Core §5.3), `service` only when not empty. With `ld`, adds the
+ * JSON-LD `@context`. Written directly as text (no intermediate objects): the resolver's hot path.
  */
 export function renderDocumentJson(record: DidRecord, ld = false): string {
   const { did, document: d } = record;
   const q = jsonString;
   const didQ = q(did);
   const ref = (f: string): string => q(`${did}#${f}`);
-  const refs = (fs: readonly string[] | undefined): string => (fs === undefined || fs.length === 0 ? '[]' : `[${fs.map(ref).join(',')}]`);
+  let rels = '';
+  for (const rel of RELATIONSHIPS) {
+    const fs = d[rel];
+    if (fs !== undefined && fs.length > 0) rels += `,"${rel}":[${fs.map(ref).join(',')}]`;
+  }
   let vms = '';
   for (const vm of d.verificationMethod) {
     vms += `${vms === '' ? '' : ','}{"id":${ref(vm.id)},"type":"Multikey","controller":${didQ},"publicKeyMultibase":${q(vm.publicKeyMultibase)}}`;
@@ -144,9 +150,7 @@ export function renderDocumentJson(record: DidRecord, ld = false): string {
   for (const sv of d.service ?? []) {
     services += `${services === '' ? ',"service":[' : ','}{"id":${ref(sv.id)},"type":${q(sv.type)},"serviceEndpoint":${q(sv.serviceEndpoint)}}`;
   }
-  return `{${ld ? CONTEXT_MEMBER : ''}"id":${didQ},"controller":${didQ},"verificationMethod":[${vms}],`
-    + `"authentication":${refs(d.authentication)},"assertionMethod":${refs(d.assertionMethod)},`
-    + `"capabilityInvocation":${refs(d.capabilityInvocation)},"capabilityDelegation":${refs(d.capabilityDelegation)}`
+  return `{${ld ? CONTEXT_MEMBER : ''}"id":${didQ},"controller":${didQ},"verificationMethod":[${vms}]${rels}`
     + `${services === '' ? '' : `${services}]`}}`;
 }
 

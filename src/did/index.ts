@@ -3,14 +3,18 @@ export { DID_CONTEXT, documentMetadata, documentMetadataJson, documentProblem, D
 export type { DidDocument, DidRecord, Relationship, ServiceSpec, VerificationMethodSpec } from './document.ts';
 export { CreateBody, DeactivateBody, didModule, Patch, RecoverBody, UpdateBody } from './operations.ts';
 export {
+  checkResolveOptions,
   checkVersionSelection,
   parseVersionTime,
   renderResolution,
   resolveDidKey,
   resolveOptionsOf,
   resolveRdid,
+  RESOLUTION_OPTIONS,
   SUPPORTED_METHODS,
 } from './resolve.ts';
+export { DEREFERENCE_PARAMETERS, dereferenceDocument, dereferenceOf, namesResource } from './dereference.ts';
+export type { Dereferenced, DereferenceTarget, DocumentResource } from './dereference.ts';
 export type { RdidResolution, ResolveOptions } from './resolve.ts';
 export { currentRecord, DID_KEYS, opensCommitment, rdidFor, recoveryCommitmentOf, resolveRdidKey, versionRecord } from './state.ts';
 export { isRdid, parseDidUrl, parseRdid, RDID_METHOD, RDID_RE } from './syntax.ts';
@@ -19,7 +23,25 @@ export { checkMnemonic, deriveMasterKey, derivePairwise, entropyMnemonic, MASTER
 export type { DerivedKey, MasterPurpose } from './wallet-keys.ts';
 export { authFragment, planCreate, planDeactivate, planRecover, planRotate, planUpdate, walletDocument } from './wallet-ops.ts';
 export type { PlannedTx } from './wallet-ops.ts';
-export { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT, resolveForHttp } from './http.ts';
-export type { ProofWriter, Representation, ResolutionResult, ResolverAnswer } from './http.ts';
+export { isResolutionResult, negotiate, OFFERS, resolveForHttp } from './http.ts';
+export type { ProofWriter, Representation, ResolverAnswer } from './http.ts';
+export { IDENTIFIERS_ROUTE_SCHEMA } from './http-schemas.ts';
+export {
+  DID_ERROR_BASE,
+  DID_ERROR_TYPES,
+  ERROR_TYPE_OF_CODE,
+  errorMetadataJson,
+  MEDIA,
+  problemOf,
+  RESOLUTION_CONTEXT,
+  RESULT_TEXT,
+  resultJson,
+  successMetadataJson,
+} from './results.ts';
+export type { DereferencingResult, DidErrorType, ProblemDetails, ResolutionResult, ResultForm, ResultMetadata } from './results.ts';
 export { DidViewCache } from './view-cache.ts';
 export type { CachedAnswer, DidViewStats, ViewProofSource } from './view-cache.ts';
+export { DID_ERRORS } from './errors.ts';
+export { DEFAULT_DID_VIEW_CACHE_MB, didNode, didRuntimeOf, MAX_DID_VIEW_CACHE_MB } from './node.ts';
+export type { DidNodeOptions, DidRuntime } from './node.ts';
+export { resolverProofs } from './proofs.ts';

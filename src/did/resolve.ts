@@ -25,13 +25,13 @@ export interface RdidResolution {
 const VERSION_RE = /^[1-9][0-9]{0,14}$/;
 const TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,3})?Z$/;
 
-/** Parses a DID Resolution `versionTime` (XML Schema dateTime, UTC). @throws ERR_DID_INVALID */
+/** Parses a DID Resolution `versionTime` (XML Schema dateTime, UTC). @throws ERR_DID_INVALID_OPTIONS */
 export function parseVersionTime(text: string): number {
   const m = typeof text === 'string' ? TIME_RE.exec(text) : null;
   const ms = m === null ? NaN : Date.parse(text);
   // Date.parse rolls impossible dates over (2026-02-30 becomes 2026-03-02): require the same fields back.
   if (m === null || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 19) !== m[1]) {
-    throw new AppError('ERR_DID_INVALID', `versionTime must be an ISO 8601 UTC time like 2026-01-01T00:00:00Z, got ${JSON.stringify(String(text).slice(0, 40))}`);
+    throw new AppError('ERR_DID_INVALID_OPTIONS', `versionTime must be an ISO 8601 UTC time like 2026-01-01T00:00:00Z, got ${JSON.stringify(String(text).slice(0, 40))}`);
   }
   return ms;
 }
@@ -44,26 +44,42 @@ function published(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
 
-/** The version number asked for, checked. @throws ERR_DID_INVALID */
+/** The version number asked for, checked. @throws ERR_DID_INVALID_OPTIONS */
 function parseVersionId(text: string): number {
-  if (!VERSION_RE.test(text)) throw new AppError('ERR_DID_INVALID', `versionId must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!VERSION_RE.test(text)) throw new AppError('ERR_DID_INVALID_OPTIONS', `versionId must be a positive integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
-/** Resolution options from a DID URL's query and explicit options (explicit wins). */
+/** The resolution options this resolver knows (DID Resolution §4.1); others are FEATURE_NOT_SUPPORTED. */
+export const RESOLUTION_OPTIONS = ['versionId', 'versionTime'] as const;
+
+/**
+ * Checks resolution options: only {@link RESOLUTION_OPTIONS}, and not both at once.
+ * @throws ERR_DID_FEATURE_NOT_SUPPORTED for another option, ERR_DID_INVALID_OPTIONS for both
+ */
+export function checkResolveOptions(options: Readonly<Record<string, string | undefined>>): ResolveOptions {
+  const unknown = Object.keys(options).filter((k) => !(RESOLUTION_OPTIONS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', `unsupported DID resolution option(s): ${unknown.join(', ')}; this resolver knows ${RESOLUTION_OPTIONS.join(' and ')}`);
+  if (options.versionId !== undefined && options.versionTime !== undefined) throw new AppError('ERR_DID_INVALID_OPTIONS', 'give versionId or versionTime, not both');
+  return options as ResolveOptions;
+}
+
+/**
+ * Resolution options from a DID's query (DID parameters) and explicit options (explicit wins).
+ * A DID URL with a fragment, a path or a dereferencing parameter is not a DID to resolve (it is
+ * dereferenced: `dereferenceOf`).
+ * @throws ERR_DID_INVALID, ERR_DID_FEATURE_NOT_SUPPORTED, ERR_DID_INVALID_OPTIONS
+ */
 export function resolveOptionsOf(didUrl: string, options: ResolveOptions = {}): { did: string; method: string; options: ResolveOptions } {
   const url = parseDidUrl(didUrl);
-  const extra = Object.keys(url.params).filter((k) => k !== 'versionId' && k !== 'versionTime');
-  if (extra.length > 0 || url.fragment !== undefined) throw new AppError('ERR_DID_INVALID', 'only the versionId and versionTime DID parameters can be resolved');
-  const merged: ResolveOptions = { ...url.params, ...options };
-  if (merged.versionId !== undefined && merged.versionTime !== undefined) throw new AppError('ERR_DID_INVALID', 'give versionId or versionTime, not both');
-  return { did: url.did, method: url.method, options: merged };
+  if (url.fragment !== undefined || url.path !== undefined) throw new AppError('ERR_DID_INVALID', 'a DID URL with a path or fragment is dereferenced, not resolved');
+  return { did: url.did, method: url.method, options: checkResolveOptions({ ...url.params, ...options }) };
 }
 
 /**
  * Resolves a did:rdid against ledger state: the current record, a given `versionId`, or the
  * version in force at `versionTime`. A deactivated DID resolves (its record says so).
- * @throws ERR_DID_INVALID, ERR_DID_NOT_FOUND, ERR_DID_VERSION_NOT_FOUND
+ * @throws ERR_DID_INVALID, ERR_DID_INVALID_OPTIONS, ERR_DID_NOT_FOUND, ERR_DID_VERSION_NOT_FOUND
  */
 export function resolveRdid(state: StateReader, did: string, options: ResolveOptions = {}): RdidResolution {
   const id = parseRdid(did);
@@ -131,7 +147,7 @@ export function checkVersionSelection(record: DidRecord, next: DidRecord | undef
 /** The DID document of an Ed25519 did:key (did:key v0.7 §3.1). @throws ERR_DID_INVALID */
 export function resolveDidKey(did: string, ld = false): DidDocument {
   const url = parseDidUrl(did);
-  if (url.method !== 'key' || url.fragment !== undefined || Object.keys(url.params).length > 0) throw new AppError('ERR_DID_INVALID', `not a plain did:key: ${did.slice(0, 80)}`);
+  if (url.method !== 'key' || url.fragment !== undefined || url.path !== undefined || Object.keys(url.params).length > 0) throw new AppError('ERR_DID_INVALID', `not a plain did:key: ${did.slice(0, 80)}`);
   const multikey = encodeMultikey(publicKeyOfDidKey(url.did));
   const vmId = `${url.did}#${multikey}`;
   return {

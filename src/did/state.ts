@@ -48,7 +48,7 @@ export function resolveRdidKey(state: StateReader, didUrl: string): Uint8Array |
   let url;
   try {
     url = parseDidUrl(didUrl);
-    if (url.fragment === undefined || Object.keys(url.params).length > 0) return undefined;
+    if (url.fragment === undefined || url.path !== undefined || Object.keys(url.params).length > 0) return undefined;
     parseRdid(url.did);
   } catch {
     return undefined; // not a did:rdid key URL: "no key" for the core, which reports ERR_LEDGER_BAD_SIGNER

@@ -18,12 +18,16 @@ const IDCHAR = '(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})';
 const DID_RE = new RegExp(`^did:([a-z0-9]+):((?:${IDCHAR}*:)*${IDCHAR}+)$`);
 /** RFC 3986 fragment: pchar / "/" / "?", where pchar includes percent-encoded octets. */
 const FRAGMENT_RE = /^(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*$/;
+/** RFC 3986 path-abempty: `*( "/" *pchar )`. */
+const PATH_RE = /^(?:\/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)+$/;
 
-/** A parsed DID URL (DID Core §3.2): the DID plus optional query parameters and fragment. */
+/** A parsed DID URL (DID Core §3.2): the DID plus optional path, query parameters and fragment. */
 export interface DidUrl {
   readonly did: string;
   readonly method: string;
   readonly id: string;
+  /** The path (`/…`), if any. */
+  readonly path: string | undefined;
   readonly params: Readonly<Record<string, string>>;
   readonly fragment: string | undefined;
 }
@@ -42,9 +46,13 @@ export function parseDidUrl(input: string): DidUrl {
   const fragment = hash === -1 ? undefined : input.slice(hash + 1);
   const beforeFragment = hash === -1 ? input : input.slice(0, hash);
   const q = beforeFragment.indexOf('?');
-  const did = q === -1 ? beforeFragment : beforeFragment.slice(0, q);
+  const beforeQuery = q === -1 ? beforeFragment : beforeFragment.slice(0, q);
+  const slash = beforeQuery.indexOf('/');
+  const did = slash === -1 ? beforeQuery : beforeQuery.slice(0, slash);
+  const path = slash === -1 ? undefined : beforeQuery.slice(slash);
   const m = DID_RE.exec(did);
   if (m === null || m[2] === '') invalid(`not a DID: ${JSON.stringify(input.slice(0, 100))}`);
+  if (path !== undefined && !PATH_RE.test(path)) invalid('DID URL path has invalid characters');
   if (fragment !== undefined && !FRAGMENT_RE.test(fragment)) invalid('DID URL fragment has invalid characters');
   const params: Record<string, string> = {};
   if (q !== -1) {
@@ -53,7 +61,7 @@ export function parseDidUrl(input: string): DidUrl {
       params[k] = v;
     }
   }
-  return { did, method: m[1]!, id: m[2]!, params, fragment };
+  return { did, method: m[1]!, id: m[2]!, path, params, fragment };
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { constants } from 'node:buffer';
 import { documentMetadataJson, renderDocumentJson, type DidRecord } from './document.ts';
-import { isResolutionResult, MEDIA, negotiate, RESOLUTION_CONTEXT } from './http.ts';
+import { negotiate, type Representation } from './http.ts';
+import { MEDIA, RESULT_TEXT, type ResultForm } from './results.ts';
 import { DID_KEYS } from './state.ts';
 
 /** The parts of an answer that change with each block, supplied by the node that holds the proofs. */
@@ -49,21 +50,42 @@ const MIN_ARENA = 1 << 16;
 const MAX_LENGTH = constants.MAX_LENGTH;
 
 /**
- * The three fixed parts of a full resolution result for a current record: the answer is
- * `a + checkpoint + b + siblings + c`, byte for byte what {@link resolveForHttp} writes with the
- * node's proof writer (a test holds the two together).
+ * The three parts of a view of a current record: the JSON-LD document (a), the start of its
+ * state proof (b) and the document metadata (c). A full result is
+ * `head + a + metadata + PROOF_OPEN + checkpoint + PROOF_MID + b + siblings + PROOF_CLOSE + tail + c + "}"`
+ * (head, metadata, tail: the result's own text, {@link RESULT_TEXT}), byte for byte what
+ * {@link resolveForHttp} writes with the node's proof writer (a test holds the two together).
  */
 function viewParts(key: string, value: string): { a: string; b: string; c: string; status: number } {
   const record = JSON.parse(value) as DidRecord;
   return {
-    a: `{"@context":${JSON.stringify(RESOLUTION_CONTEXT)},"didDocument":${renderDocumentJson(record, true)},`
-      + `"didResolutionMetadata":{"contentType":"${MEDIA.didLdJson}","proof":{"checkpoint":`,
-    b: `,"stateProofs":[{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[`,
-    c: `]}]}},"didDocumentMetadata":${documentMetadataJson(record)}}`,
+    a: renderDocumentJson(record, true),
+    b: `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[`,
+    c: documentMetadataJson(record),
     // A current record has no next version: deactivated means 410 Gone.
     status: record.deactivated ? 410 : 200,
   };
 }
+
+const bytes = (text: string): Buffer => Buffer.from(text);
+/** `successMetadataJson` with one proof item `{"checkpoint":…,"stateProofs":[<one state proof>]}`, around its variable parts. */
+const PROOF_OPEN = bytes(`{"contentType":"${MEDIA.didLdJson}","proof":[{"checkpoint":`);
+const PROOF_MID = bytes(',"stateProofs":[');
+const PROOF_CLOSE = bytes(']}]}]}');
+const CLOSE = bytes('}');
+const FORM_TEXT: Readonly<Record<ResultForm, { head: Buffer; metadata: Buffer; tail: Buffer }>> = {
+  resolution: { head: bytes(RESULT_TEXT.resolution.head), metadata: bytes(RESULT_TEXT.resolution.metadata), tail: bytes(RESULT_TEXT.resolution.tail) },
+  dereferencing: { head: bytes(RESULT_TEXT.dereferencing.head), metadata: bytes(RESULT_TEXT.dereferencing.metadata), tail: bytes(RESULT_TEXT.dereferencing.tail) },
+};
+/** Most bytes of fixed text in one answer. */
+const FIXED_MAX = Math.max(...Object.values(FORM_TEXT).map((t) => t.head.length + t.metadata.length + t.tail.length))
+  + PROOF_OPEN.length + PROOF_MID.length + PROOF_CLOSE.length + CLOSE.length;
+/** The full results the views serve, by representation. */
+const SERVED: Partial<Record<Representation, { form: ResultForm; contentType: string }>> = {
+  resolution: { form: 'resolution', contentType: MEDIA.resolution },
+  'resolution-ld': { form: 'resolution', contentType: MEDIA.resolutionLd },
+  dereferencing: { form: 'dereferencing', contentType: MEDIA.dereferencing },
+};
 
 /**
  * Pre-rendered current resolutions of did:rdid, in one off-heap byte arena (no JS object per
@@ -244,15 +266,17 @@ export class DidViewCache {
   }
 
   /**
-   * The answer to `GET /1.0/identifiers/{did}` from the read model: a full resolution result
-   * (`application/did-resolution` or its JSON-LD profile) of the current version of a plain
-   * did:rdid with no resolution options. Undefined for anything else, or a DID not kept: the
-   * caller then resolves from the store.
+   * The answer to `GET /1.0/identifiers/{did}` from the read model: a full result (the DID
+   * resolution result, `application/did-resolution` or its JSON-LD profile, or the DID URL
+   * dereferencing result, `application/did-url-dereferencing`) of the current version of a plain
+   * did:rdid with no options. Undefined for anything else, or a DID not kept: the caller then
+   * resolves from the store.
    */
   answer(did: string, accept: string | undefined, query: Readonly<Record<string, string>>, proof: ViewProofSource): CachedAnswer | undefined {
     if (!did.startsWith(RDID_PREFIX)) return undefined;
     const representation = negotiate(accept);
-    if (representation === undefined || !isResolutionResult(representation)) return undefined;
+    const served = representation === undefined ? undefined : SERVED[representation];
+    if (served === undefined) return undefined;
     if (Object.keys(query).length > 0) return undefined;
     const id = did.slice(RDID_PREFIX.length);
     const slot = this.#slots.get(id);
@@ -261,13 +285,17 @@ export class DidViewCache {
       return undefined;
     }
     const cp = proof.checkpointJson();
+    const text = FORM_TEXT[served.form];
     const start = this.#start[slot] as number;
     const endA = start + (this.#lenA[slot] as number);
     const endB = endA + (this.#lenB[slot] as number);
-    const out = this.#scratchOf(this.#size(slot) + cp.length + proof.siblingsJsonMaxBytes);
-    let at = this.#arena.copy(out, 0, start, endA);
-    out.set(cp, at);
-    at += cp.length;
+    const out = this.#scratchOf(this.#size(slot) + cp.length + proof.siblingsJsonMaxBytes + FIXED_MAX);
+    let at = put(out, 0, text.head);
+    at += this.#arena.copy(out, at, start, endA);
+    at = put(out, at, text.metadata);
+    at = put(out, at, PROOF_OPEN);
+    at = put(out, at, cp);
+    at = put(out, at, PROOF_MID);
     at += this.#arena.copy(out, at, endA, endB);
     at = proof.writeInclusionSiblingsJson(DOC_PREFIX + id, out, at);
     if (at < 0) {
@@ -275,10 +303,12 @@ export class DidViewCache {
       this.switchOff(`${did} has a view but no state`);
       return undefined;
     }
+    at = put(out, at, PROOF_CLOSE);
+    at = put(out, at, text.tail);
     at += this.#arena.copy(out, at, endB, endB + (this.#lenC[slot] as number));
+    at = put(out, at, CLOSE);
     this.#hits++;
-    const contentType = representation === 'resolution' ? MEDIA.resolution : MEDIA.resolutionLd;
-    return { status: this.#status[slot] as number, contentType, body: Buffer.from(out.subarray(0, at)) };
+    return { status: this.#status[slot] as number, contentType: served.contentType, body: Buffer.from(out.subarray(0, at)) };
   }
 
   #scratchOf(bytes: number): Buffer {
@@ -298,4 +328,10 @@ export class DidViewCache {
       ...(this.#disabled === undefined ? {} : { disabled: this.#disabled }),
     };
   }
+}
+
+/** Writes `bytes` into `out` at `at`; returns the offset after them. */
+function put(out: Buffer, at: number, bytes: Uint8Array): number {
+  out.set(bytes, at);
+  return at + bytes.length;
 }

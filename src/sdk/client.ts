@@ -1,9 +1,20 @@
 import type { Ed25519KeyPair } from '../crypto/index.ts';
 import { AppError, isErrorCode } from '../errors.ts';
 import { signTx, type Checkpoint, type SignedCheckpoint, type SignedTxJson, type StateProof, type Tx } from '../ledger/index.ts';
-import { proofOf, resolutionError, resolveDidKeyLocally, verifyRdidResolution, type VerifiedResolution } from './did.ts';
-import type { ResolutionResult, ResolveOptions } from '../did/index.ts';
-import { parseDidUrl } from '../did/index.ts';
+import {
+  dereferenceDidKeyLocally,
+  identifierPath,
+  isProvenAnswer,
+  proofOf,
+  resolutionError,
+  resolveDidKeyLocally,
+  verifyRdidDereference,
+  verifyRdidResolution,
+  type VerifiedDereference,
+  type VerifiedResolution,
+} from './did.ts';
+import type { DereferencingResult, ResolutionResult, ResolveOptions } from '../did/index.ts';
+import { dereferenceOf, MEDIA, parseDidUrl, resolveOptionsOf } from '../did/index.ts';
 import {
   hashGenesis,
   trustFromGenesis,
@@ -221,20 +232,39 @@ export class RealdidClient {
    * Resolves a DID like a light client: did:key locally; did:rdid through the node's resolver,
    * accepting the answer only if its checkpoint is trusted and consistent and its state proofs
    * establish exactly the returned document and metadata.
-   * @throws ERR_DID_INVALID, ERR_DID_NOT_FOUND (proven), ERR_DID_VERSION_NOT_FOUND,
-   *   ERR_DID_METHOD_NOT_SUPPORTED, ERR_DID_BAD_PROOF, ERR_LEDGER_BAD_CHECKPOINT
+   * @throws ERR_DID_INVALID, ERR_DID_INVALID_OPTIONS, ERR_DID_NOT_FOUND (proven),
+   *   ERR_DID_VERSION_NOT_FOUND, ERR_DID_METHOD_NOT_SUPPORTED, ERR_DID_FEATURE_NOT_SUPPORTED,
+   *   ERR_DID_BAD_PROOF, ERR_LEDGER_BAD_CHECKPOINT
    */
   async resolveDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedResolution> {
     const url = parseDidUrl(didUrl);
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
-    const query = new URLSearchParams(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-    const path = `/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`;
-    const { status, json } = await this.#exchange('GET', path, undefined, 'application/did-resolution');
+    // Fails here, without asking, for a DID URL (dereferenceDid) or options the resolver would refuse.
+    resolveOptionsOf(didUrl, options);
+    const { status, json } = await this.#exchange('GET', identifierPath(didUrl, options), undefined, MEDIA.resolution);
     const result = json as ResolutionResult | undefined;
-    const proven = status === 200 || status === 410 || (status === 404 && result?.didResolutionMetadata?.error === 'notFound' && result.didResolutionMetadata.proof !== undefined);
-    if (!proven || result === undefined) throw resolutionError(status, result);
-    const checkpoint = await this.acceptCheckpoint(proofOf(result).checkpoint);
+    if (result === undefined || !isProvenAnswer(status, result.didResolutionMetadata)) throw resolutionError(status, result?.didResolutionMetadata);
+    const checkpoint = await this.acceptCheckpoint(proofOf(result.didResolutionMetadata).checkpoint);
     return verifyRdidResolution(didUrl, options, result, checkpoint);
+  }
+
+  /**
+   * Dereferences a DID URL like a light client (DID Resolution §5): a fragment gives the
+   * verification method or service, `?service=…&relativeRef=…` the document with that service
+   * and its endpoint URL (`serviceEndpoint`), a plain DID the document. did:key locally; did:rdid
+   * through the node, accepting the answer only as {@link RealdidClient.resolveDid} does and if
+   * the content is exactly what the DID URL names in the proven document.
+   * @throws the codes of resolveDid, ERR_DID_INVALID_URL, ERR_DID_RESOURCE_NOT_FOUND (proven)
+   * @example
+   * const { content } = await client.dereferenceDid(`${did}#key-0`); // the verification method
+   */
+  async dereferenceDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedDereference> {
+    if (dereferenceOf(didUrl, options as Record<string, string>).method === 'key') return dereferenceDidKeyLocally(didUrl, options);
+    const { status, json } = await this.#exchange('GET', identifierPath(didUrl, options), undefined, MEDIA.dereferencing);
+    const result = json as DereferencingResult | undefined;
+    if (result === undefined || !isProvenAnswer(status, result.dereferencingMetadata)) throw resolutionError(status, result?.dereferencingMetadata);
+    const checkpoint = await this.acceptCheckpoint(proofOf(result.dereferencingMetadata).checkpoint);
+    return verifyRdidDereference(didUrl, options, result, checkpoint);
   }
 
   health(): Promise<{ status: string; chainId: string; height: number; pending: number }> {

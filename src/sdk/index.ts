@@ -10,5 +10,5 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
-export { proofOf, resolveDidKeyLocally, verifyRdidResolution } from './did.ts';
-export type { VerifiedResolution } from './did.ts';
+export { dereferenceDidKeyLocally, proofOf, resolveDidKeyLocally, verifyRdidDereference, verifyRdidResolution } from './did.ts';
+export type { VerifiedDereference, VerifiedResolution } from './did.ts';

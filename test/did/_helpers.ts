@@ -5,6 +5,8 @@
  * to `app.inject()` (optionally tampering with answers), and a DID Core conformance checker.
  */
 import assert from 'node:assert/strict';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import {
   decodeMultikey,
@@ -17,7 +19,7 @@ import {
   type Ed25519KeyPair,
   type JsonValue,
 } from '../../src/crypto/index.ts';
-import { currentRecord, entropyMnemonic, parseDidUrl, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
+import { currentRecord, entropyMnemonic, IDENTIFIERS_ROUTE_SCHEMA, parseDidUrl, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
 import { lastNonce, signTx, type SignedTxJson, type SubmitOutcome } from '../../src/ledger/index.ts';
 import { buildApp } from '../../src/node/index.ts';
@@ -162,16 +164,64 @@ export async function appOf(l: DidLedger): Promise<FastifyInstance> {
   return buildApp(l.ledger.node, { logger: false });
 }
 
-/** GET /1.0/identifiers/{did} through inject: status, content type and parsed body. */
+/** An answer of the resolver route. */
+export interface IdentifierAnswer {
+  readonly status: number;
+  /** The Content-Type header ('undefined' when there is none). */
+  readonly contentType: string;
+  readonly location: string | undefined;
+  /** The parsed body (undefined for an empty one). */
+  readonly body: Record<string, any>;
+  readonly text: string;
+}
+
+/**
+ * GET /1.0/identifiers/{did} through inject: status, content type, Location and parsed body,
+ * after checking that the body is what the route's response schema says for its status and
+ * media type (an empty body for a 303).
+ */
 export async function getIdentifier(
   app: FastifyInstance,
   didUrl: string,
   options: { accept?: string; query?: Record<string, string>; encode?: boolean } = {},
-): Promise<{ status: number; contentType: string; body: Record<string, any> }> {
+): Promise<IdentifierAnswer> {
   const path = options.encode === false ? didUrl : encodeURIComponent(didUrl);
   const query = options.query === undefined ? '' : `?${new URLSearchParams(options.query).toString()}`;
   const res = await app.inject({ method: 'GET', url: `/1.0/identifiers/${path}${query}`, headers: options.accept === undefined ? {} : { accept: options.accept } });
-  return { status: res.statusCode, contentType: String(res.headers['content-type']), body: JSON.parse(res.body) as Record<string, any> };
+  const answer = {
+    status: res.statusCode,
+    contentType: String(res.headers['content-type']),
+    location: res.headers.location as string | undefined,
+    body: (res.body === '' ? undefined : JSON.parse(res.body)) as Record<string, any>,
+    text: res.body,
+  };
+  assertAnswerSchema(answer);
+  return answer;
+}
+
+const addFormats = ((addFormatsModule as unknown as { default?: (ajv: Ajv) => Ajv }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const schemaAjv = addFormats(new Ajv({ strict: false, allErrors: true }));
+const answerValidators = new Map<string, ValidateFunction>();
+
+/** Asserts that a resolver answer matches the route's response schema for its status and media type. */
+export function assertAnswerSchema(a: { status: number; contentType: string; body: unknown; text?: string }): void {
+  const byStatus = (IDENTIFIERS_ROUTE_SCHEMA.response as Record<number, { description: string; content?: Record<string, { schema: object }> }>)[a.status];
+  assert.ok(byStatus !== undefined, `the route schema documents status ${a.status}`);
+  if (byStatus.content === undefined || a.text === '') {
+    assert.equal(a.text ?? '', '', `status ${a.status} has an empty body`);
+    assert.match(byStatus.description, /body is empty/, `the route schema documents an empty body for status ${a.status}`);
+    return;
+  }
+  const media = a.contentType.split(';')[0]!.trim();
+  const schema = byStatus.content[media]?.schema;
+  assert.ok(schema !== undefined, `the route schema documents ${media} for status ${a.status}`);
+  const key = `${a.status} ${media}`;
+  let validate = answerValidators.get(key);
+  if (validate === undefined) {
+    validate = schemaAjv.compile(schema);
+    answerValidators.set(key, validate);
+  }
+  assert.ok(validate(a.body), `${key} answer does not match the route schema: ${schemaAjv.errorsText(validate.errors)} in ${JSON.stringify(a.body).slice(0, 300)}`);
 }
 
 const DID_CORE_PROPERTIES = new Set([

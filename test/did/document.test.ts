@@ -93,19 +93,23 @@ describe('rendered documents are DID Core 1.0', () => {
   });
 });
 
-/** The DID Core rendering of a record, written out plainly: what the fast text renderers must equal. */
+/**
+ * The DID Core rendering of a record, written out plainly: what the fast text renderers must
+ * equal. A verification relationship is present only when it holds a method (DID Core §5.3).
+ */
 function referenceDocument(r: DidRecord, ld: boolean): Record<string, unknown> {
   const abs = (f: string): string => `${r.did}#${f}`;
   const d = r.document;
+  const rel = (name: (typeof RELS)[number]): Record<string, string[]> => ((d[name] ?? []).length === 0 ? {} : { [name]: d[name]!.map(abs) });
   return {
     ...(ld ? { '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'] } : {}),
     id: r.did,
     controller: r.did,
     verificationMethod: d.verificationMethod.map((vm) => ({ id: abs(vm.id), type: 'Multikey', controller: r.did, publicKeyMultibase: vm.publicKeyMultibase })),
-    authentication: d.authentication.map(abs),
-    assertionMethod: (d.assertionMethod ?? []).map(abs),
-    capabilityInvocation: d.capabilityInvocation.map(abs),
-    capabilityDelegation: (d.capabilityDelegation ?? []).map(abs),
+    ...rel('authentication'),
+    ...rel('assertionMethod'),
+    ...rel('capabilityInvocation'),
+    ...rel('capabilityDelegation'),
     ...(d.service !== undefined && d.service.length > 0 ? { service: d.service.map((sv) => ({ ...sv, id: abs(sv.id) })) } : {}),
   };
 }
@@ -308,8 +312,8 @@ describe('parseDidUrl and parseRdid', () => {
       assert.equal(parseRdid(did), id, did);
       assert.ok(isRdid(did));
       assert.deepEqual(fromBase58btc(id), bytes);
-      assert.deepEqual(parseDidUrl(did), { did, method: 'rdid', id, params: {}, fragment: undefined });
-      assert.deepEqual(parseDidUrl(`${did}?versionId=2#${fragment}`), { did, method: 'rdid', id, params: { versionId: '2' }, fragment });
+      assert.deepEqual(parseDidUrl(did), { did, method: 'rdid', id, path: undefined, params: {}, fragment: undefined });
+      assert.deepEqual(parseDidUrl(`${did}?versionId=2#${fragment}`), { did, method: 'rdid', id, path: undefined, params: { versionId: '2' }, fragment });
     }), { numRuns: 500 });
     assert.equal(parseRdid(`did:rdid:${'1'.repeat(32)}`), '1'.repeat(32), 'the all-zero hash');
   });
@@ -335,7 +339,7 @@ describe('parseDidUrl and parseRdid', () => {
       const did = `did:${method}:${id}`;
       const query = Object.keys(params).length === 0 ? '' : `?${new URLSearchParams(params).toString()}`;
       const text = `${did}${query}${fragment === undefined ? '' : `#${fragment}`}`;
-      assert.deepEqual(parseDidUrl(text), { did, method, id, params: { ...params }, fragment });
+      assert.deepEqual(parseDidUrl(text), { did, method, id, path: undefined, params: { ...params }, fragment });
     }), { numRuns: 500 });
   });
 
@@ -367,11 +371,12 @@ describe('parseDidUrl and parseRdid', () => {
       try {
         parseVersionTime(s);
       } catch (err) {
-        assert.ok(isAppError(err, 'ERR_DID_INVALID'), `parseVersionTime(${JSON.stringify(s)}) threw ${String(err)}`);
+        assert.ok(isAppError(err, 'ERR_DID_INVALID_OPTIONS'), `parseVersionTime(${JSON.stringify(s)}) threw ${String(err)}`);
       }
       // The HTTP resolver answers everything with a DID Resolution status, never a crash.
       const answer = resolveForHttp({ get: () => undefined }, s, undefined);
       assert.ok([200, 400, 404, 501].includes(answer.status), `${answer.status} for ${JSON.stringify(s)}`);
+      assert.match(answer.body, /^\{/, 'a JSON result');
     }), { numRuns: 2000 });
   });
 
@@ -384,12 +389,15 @@ describe('parseDidUrl and parseRdid', () => {
       ['did:a:b#%20x', { fragment: '%20x' }],
       ['did:a:b#', { fragment: '' }],
       ['did:a:b?versionTime=2026-01-01T00:00:00Z#k', { params: { versionTime: '2026-01-01T00:00:00Z' }, fragment: 'k' }],
+      ['did:a:b/path', { did: 'did:a:b', path: '/path' }],
+      ['did:a:b/p/%20q/?service=s#f', { did: 'did:a:b', path: '/p/%20q/', params: { service: 's' }, fragment: 'f' }],
+      ['did:a:b/', { path: '/' }],
     ];
     for (const [text, want] of valid) {
       const got = parseDidUrl(text);
       for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k as keyof typeof got], v, `${text} ${k}`);
     }
-    for (const text of ['did:a::', 'did:a:b:', 'did:a:', 'did::b', 'DID:a:b', 'did:A:b', 'did:a:b c', 'did:a:%zz', 'did:a:%2', 'did:a:b/path', 'did:a:b#frag ment', 'did:a:b#%zz', 'did:a:b?x=1&x=2', '', 'did', 'x'.repeat(3000)]) {
+    for (const text of ['did:a::', 'did:a:b:', 'did:a:', 'did::b', 'DID:a:b', 'did:A:b', 'did:a:b c', 'did:a:%zz', 'did:a:%2', 'did:a:b/pa th', 'did:a:b/%zz', 'did:a:b#frag ment', 'did:a:b#%zz', 'did:a:b?x=1&x=2', '', 'did', 'x'.repeat(3000)]) {
       expectInvalid(() => parseDidUrl(text), text);
     }
   });

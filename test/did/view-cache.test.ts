@@ -1,9 +1,11 @@
 /**
- * The resolver's read model (DidViewCache): its answers are byte for byte the resolver's own
- * (resolveForHttp with the node's proof writer) for any record, follow every committed block
- * (update, rotation, deactivation), stay within their byte budget (compacting replaced views),
- * switch off on a record they cannot render, refill from the store when a node reopens, and
- * decline everything they do not serve (history, bare documents, options, other methods).
+ * The resolver's read model (DidViewCache): its answers — the DID resolution result and the DID
+ * URL dereferencing result of a current did:rdid — are byte for byte the resolver's own
+ * (resolveForHttp with the node's proof writer), with the same exact Content-Type, for any
+ * record; they follow every committed block (update, rotation, deactivation), stay within their
+ * byte budget (compacting replaced views), switch off on a record they cannot render, refill from
+ * the store when a node reopens, and decline everything they do not serve (history, bare
+ * documents, options, DID URLs with a fragment, path or service, other methods).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,12 +28,15 @@ import {
   type ViewProofSource,
 } from '../../src/did/index.ts';
 import { StateTree, type StateReader } from '../../src/ledger/index.ts';
+import { didRuntimeOf } from '../../src/did/index.ts';
 import type { LedgerNode } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
-import { appOf, injectFetch, openDidLedger, testSeed, type DidLedger } from './_helpers.ts';
+import { appOf, assertAnswerSchema, injectFetch, openDidLedger, testSeed, type DidLedger } from './_helpers.ts';
 
 const CHECKPOINT = { checkpoint: { chainId: 'test', height: 7, hash: 'ab'.repeat(32) }, signatures: [{ org: 'o"1', key: 'k', sig: 's\u00e9' }] };
-const ACCEPTS = [undefined, '', MEDIA.resolution, MEDIA.resolutionLd, '*/*', 'application/did+json;q=0.5, application/did-resolution'];
+/** Accept headers of every full result the views serve: resolution (both types) and dereferencing. */
+const ACCEPTS = [undefined, '', MEDIA.resolution, MEDIA.resolutionLd, '*/*', 'application/did+json;q=0.5, application/did-resolution',
+  MEDIA.dereferencing, 'text/html;q=0.2, application/did-url-dereferencing;q=0.9'];
 
 /** A state, its tree, the uncached resolver's proof writer and the views' proof source over them. */
 function world(): { state: Map<string, string>; reader: StateReader; tree: StateTree; writeProof: ProofWriter; source: ViewProofSource } {
@@ -65,6 +70,7 @@ function assertSameAnswers(views: DidViewCache, w: ReturnType<typeof world>, did
     assert.equal(got.body.toString('utf8'), want.body, `same body for Accept ${accept}`);
     assert.equal(got.status, want.status);
     assert.equal(got.contentType, want.contentType);
+    assert.doesNotMatch(got.contentType, /charset/, 'the registered media type, without charset');
   }
 }
 
@@ -152,13 +158,17 @@ describe('DidViewCache answers', () => {
     assert.equal(views.answer(record.did, undefined, { versionTime: '2026-01-01T00:00:00Z' }, source), undefined, 'versionTime');
     assert.equal(views.answer(`${record.did}?versionId=2`, undefined, {}, source), undefined, 'DID URL with a query');
     assert.equal(views.answer(`${record.did}#k`, undefined, {}, source), undefined, 'DID URL with a fragment');
+    assert.equal(views.answer(`${record.did}?service=home`, MEDIA.dereferencing, {}, source), undefined, 'DID URL with a service');
+    assert.equal(views.answer(`${record.did}/path`, MEDIA.dereferencing, {}, source), undefined, 'DID URL with a path');
+    assert.equal(views.answer(record.did, MEDIA.uriList, {}, source), undefined, 'text/uri-list');
+    assert.equal(views.answer(record.did, MEDIA.dereferencing, { service: 'home' }, source), undefined, 'service as an option');
     assert.equal(views.answer(record.did, MEDIA.didJson, {}, source), undefined, 'did+json');
     assert.equal(views.answer(record.did, MEDIA.didLdJson, {}, source), undefined, 'did+ld+json');
     assert.equal(views.answer(record.did, 'text/html', {}, source), undefined, 'unacceptable');
     assert.equal(views.answer('did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp', undefined, {}, source), undefined, 'did:key');
     assert.equal(views.answer(`did:rdid:${idOf('nobody')}`, undefined, {}, source), undefined, 'not registered');
-    // A did:rdid the views do not hold is a miss (the DID URLs with a query or fragment too).
-    assert.equal(views.stats().misses, 3);
+    // A did:rdid the views do not hold is a miss (the DID URLs with a query, fragment or path too).
+    assert.equal(views.stats().misses, 5);
     assert.equal(views.stats().hits, 1);
   });
 });
@@ -266,9 +276,9 @@ async function assertNodeAnswersFromViews(node: LedgerNode, app: Awaited<ReturnT
   const { chain } = node;
   const writeProof: ProofWriter = (keys, values) =>
     `{"checkpoint":${JSON.stringify(chain.signedCheckpoint())},"stateProofs":[${keys.map((k, i) => chain.stateProofJson(k, values[i] ?? null)).join(',')}]}`;
-  const hits = node.didViews.stats().hits;
+  const hits = didRuntimeOf(node)!.views.stats().hits;
   const res = await app.inject({ url: `/1.0/identifiers/${did}` });
-  assert.equal(node.didViews.stats().hits, hits + 1, 'answered from the views');
+  assert.equal(didRuntimeOf(node)!.views.stats().hits, hits + 1, 'answered from the views');
   assert.equal(res.statusCode, status);
   assert.equal(res.headers['content-type'], MEDIA.resolution);
   assert.equal(res.body, resolveForHttp(chain.state, did, undefined, {}, writeProof).body);
@@ -298,10 +308,10 @@ describe('a node\'s views follow its ledger', () => {
       const gone = await client.resolveDid(create.did);
       assert.equal(gone.didDocumentMetadata.deactivated, true);
       // A historical version is not in the views: resolved from the store, as before.
-      const hits = l.ledger.node.didViews.stats().hits;
+      const hits = didRuntimeOf(l.ledger.node)!.views.stats().hits;
       const v1 = await app.inject({ url: `/1.0/identifiers/${create.did}?versionId=1` });
       assert.equal(v1.statusCode, 200);
-      assert.equal(l.ledger.node.didViews.stats().hits, hits);
+      assert.equal(didRuntimeOf(l.ledger.node)!.views.stats().hits, hits);
     } finally {
       await app.close();
       await l.close();
@@ -344,22 +354,23 @@ describe('a node\'s views follow its ledger', () => {
       for (const l of [withViews, without]) await l.commit(planCreate(seed));
       const did = planCreate(seed).did;
       const strip = (body: string): unknown => {
-        const json = JSON.parse(body) as { didResolutionMetadata: { proof?: unknown } };
-        delete json.didResolutionMetadata.proof;
+        const json = JSON.parse(body) as { didResolutionMetadata?: { proof?: unknown }; dereferencingMetadata?: { proof?: unknown } };
+        delete (json.didResolutionMetadata ?? json.dereferencingMetadata)!.proof;
         return json;
       };
       for (const accept of ACCEPTS) {
-        const hits = withViews.ledger.node.didViews.stats().hits;
+        const hits = didRuntimeOf(withViews.ledger.node)!.views.stats().hits;
         const headers = accept === undefined ? {} : { accept };
         const [a, b] = await Promise.all(apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}`, headers })));
-        assert.equal(withViews.ledger.node.didViews.stats().hits, hits + 1, `answered from the views (Accept ${accept})`);
+        assert.equal(didRuntimeOf(withViews.ledger.node)!.views.stats().hits, hits + 1, `answered from the views (Accept ${accept})`);
         assert.equal(a!.statusCode, 200);
         assert.equal(b!.statusCode, 200);
         assert.equal(a!.headers['content-type'], b!.headers['content-type'], `same Content-Type for Accept ${accept}`);
+        assert.doesNotMatch(String(a!.headers['content-type']), /charset/);
         // Same document and metadata (the two ledgers' proofs differ: their blocks differ).
         assert.deepEqual(strip(a!.body), strip(b!.body));
       }
-      assert.equal(without.ledger.node.didViews.stats().entries, 0);
+      assert.equal(didRuntimeOf(without.ledger.node)!.views.stats().entries, 0);
     } finally {
       await Promise.all(apps.map((app) => app.close()));
       await withViews.close();
@@ -386,9 +397,9 @@ describe('a node\'s views follow its ledger', () => {
     const { again, seeds, creates } = await reopenedWithDids('views warm', 700);
     const { node } = again.ledger;
     // The first chunk is filled at open; the rest between turns of the event loop.
-    assert.ok(node.didViews.stats().entries < 700, 'still filling');
+    assert.ok(didRuntimeOf(node)!.views.stats().entries < 700, 'still filling');
     const filledAtCommit: number[] = [];
-    node.chain.onCommit(() => filledAtCommit.push(node.didViews.stats().entries));
+    node.chain.onCommit(() => filledAtCommit.push(didRuntimeOf(node)!.views.stats().entries));
     // Update DIDs on both sides of the fill cursor while it runs.
     const sorted = creates.map((c, i) => ({ c, seed: seeds[i]! })).sort((a, b) => (a.c.did < b.c.did ? -1 : 1));
     const touched = [sorted[0]!, sorted[350]!, sorted[699]!];
@@ -397,8 +408,8 @@ describe('a node\'s views follow its ledger', () => {
     assert.ok(filledAtCommit.some((n) => n < 700), `a block was committed mid-fill (views at each commit: ${filledAtCommit.join(', ')})`);
     const app = await appOf(again);
     try {
-      await node.didViewsReady;
-      assert.equal(node.didViews.stats().entries, 700);
+      await node.ready;
+      assert.equal(didRuntimeOf(node)!.views.stats().entries, 700);
       for (const t of touched) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
       for (const t of sorted.filter((_, i) => i % 50 === 7)) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
     } finally {
@@ -412,8 +423,8 @@ describe('a node\'s views follow its ledger', () => {
     const dids = creates.map((c) => c.did);
     const app = await appOf(again);
     try {
-      await again.ledger.node.didViewsReady;
-      assert.equal(again.ledger.node.didViews.stats().entries, 3);
+      await again.ledger.node.ready;
+      assert.equal(didRuntimeOf(again.ledger.node)!.views.stats().entries, 3);
       for (const did of dids) await assertNodeAnswersFromViews(again.ledger.node, app, did, 200);
       const metrics = await app.inject({ url: '/metrics' });
       assert.match(metrics.body, /^realdid_did_views 3$/m);
@@ -421,7 +432,7 @@ describe('a node\'s views follow its ledger', () => {
       assert.match(metrics.body, /^realdid_did_views_off 0$/m);
       assert.equal(JSON.parse((await app.inject({ url: '/health' })).body).warnings, undefined);
       // Switched off: the node still answers (from the store), and says so.
-      again.ledger.node.didViews.switchOff('test');
+      didRuntimeOf(again.ledger.node)!.views.switchOff('test');
       const health = JSON.parse((await app.inject({ url: '/health' })).body) as { status: string; warnings?: string[] };
       assert.equal(health.status, 'ok');
       assert.deepEqual(health.warnings, ['resolver views are off (every DID is resolved from the store): test']);
@@ -434,17 +445,41 @@ describe('a node\'s views follow its ledger', () => {
   });
 });
 
-test('the answer of a view is the JSON the resolver result schema describes', () => {
+test('the answers of a view are the JSON the route\'s response schema describes', () => {
   const w = world();
   const views = new DidViewCache(1 << 20);
-  const record = recordOf({ seed: 'json', version: 3, later: 99_000, recoveryCommitment: toHex(new Uint8Array(32)), services: [{ id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' }], assertion: true });
+  const realKey = `z6Mk${'a'.repeat(44)}`;
+  const record = recordOf({ seed: 'json', version: 3, later: 99_000, recoveryCommitment: toHex(new Uint8Array(32)), keys: [{ id: 'key-0', publicKeyMultibase: realKey }], services: [{ id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' }], assertion: true });
   const { key } = store(w, views, record);
-  const body = JSON.parse(views.answer(record.did, undefined, {}, w.source)!.body.toString()) as Record<string, any>;
+  const metadata = { created: '2023-11-14T22:13:20Z', updated: '2023-11-14T22:14:59Z', versionId: '3', deactivated: false };
+  const answer = views.answer(record.did, undefined, {}, w.source)!;
+  const body = JSON.parse(answer.body.toString()) as Record<string, any>;
   assert.deepEqual(Object.keys(body), ['@context', 'didDocument', 'didResolutionMetadata', 'didDocumentMetadata']);
   assert.equal(body.didResolutionMetadata.contentType, MEDIA.didLdJson);
-  assert.deepEqual(body.didResolutionMetadata.proof.checkpoint, CHECKPOINT);
-  assert.equal(body.didResolutionMetadata.proof.stateProofs[0].key, key);
-  assert.equal(body.didResolutionMetadata.proof.stateProofs[0].value, w.state.get(key));
-  assert.deepEqual(body.didDocumentMetadata, { created: '2023-11-14T22:13:20Z', updated: '2023-11-14T22:14:59Z', versionId: '3', deactivated: false });
+  assert.equal(body.didResolutionMetadata.proof.length, 1, 'a set of one proof');
+  assert.deepEqual(body.didResolutionMetadata.proof[0].checkpoint, CHECKPOINT);
+  assert.equal(body.didResolutionMetadata.proof[0].stateProofs[0].key, key);
+  assert.equal(body.didResolutionMetadata.proof[0].stateProofs[0].value, w.state.get(key));
+  assert.deepEqual(body.didDocumentMetadata, metadata);
   assert.equal(body.didDocument.service[0].id, `${record.did}#home`);
+  assert.equal('capabilityDelegation' in body.didDocument, false, 'an empty relationship is omitted');
+  assertAnswerSchema({ status: answer.status, contentType: answer.contentType, body: withSchemaCheckpoint(body, 'didResolutionMetadata') });
+  const deref = views.answer(record.did, MEDIA.dereferencing, {}, w.source)!;
+  assert.equal(deref.contentType, MEDIA.dereferencing);
+  const derefBody = JSON.parse(deref.body.toString()) as Record<string, any>;
+  assert.deepEqual(Object.keys(derefBody), ['content', 'dereferencingMetadata', 'contentMetadata']);
+  assert.deepEqual(derefBody.content, body.didDocument);
+  assert.deepEqual(derefBody.contentMetadata, metadata);
+  assert.deepEqual(derefBody.dereferencingMetadata, body.didResolutionMetadata);
+  assertAnswerSchema({ status: deref.status, contentType: deref.contentType, body: withSchemaCheckpoint(derefBody, 'dereferencingMetadata') });
 });
+
+/** The body with a checkpoint of the real shape in place of the test's stand-in. */
+function withSchemaCheckpoint(body: Record<string, any>, metadata: string): Record<string, any> {
+  const copy = structuredClone(body);
+  copy[metadata].proof[0].checkpoint = {
+    checkpoint: { chainId: 'test', height: 7, blockHash: 'ab'.repeat(32), logSize: 7, logRoot: 'cd'.repeat(32), stateRoot: 'ef'.repeat(32), time: 0 },
+    signatures: [{ org: 'o1', key: 'k', sig: 's' }],
+  };
+  return copy;
+}

@@ -1,15 +1,15 @@
 /**
- * The SDK's light-client DID resolution (RealdidClient.resolveDid): it accepts an honest node's
- * answers and rejects every tampered one — document, metadata, state proofs and checkpoint —
- * with ERR_DID_BAD_PROOF or ERR_LEDGER_BAD_CHECKPOINT, and a forked ledger with
- * ERR_LEDGER_INCONSISTENT. The node is reached through a custom `fetch` that routes to
- * `app.inject()` and rewrites answers on the way.
+ * The SDK's light-client DID resolution and DID URL dereferencing (RealdidClient.resolveDid,
+ * dereferenceDid): it accepts an honest node's answers and rejects every tampered one —
+ * document, content, metadata, state proofs and checkpoint — with ERR_DID_BAD_PROOF or
+ * ERR_LEDGER_BAD_CHECKPOINT, and a forked ledger with ERR_LEDGER_INCONSISTENT. The node is
+ * reached through a custom `fetch` that routes to `app.inject()` and rewrites answers on the way.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { canonicalize } from '../../src/crypto/index.ts';
-import { parseRdid, planCreate, planDeactivate, planRotate, planUpdate, renderDocument, resolveRdid, renderResolution } from '../../src/did/index.ts';
+import { DID_CONTEXT, MEDIA, parseRdid, planCreate, planDeactivate, planRotate, planUpdate, renderDocument, resolveDidKey, resolveRdid, renderResolution } from '../../src/did/index.ts';
 import { isAppError, type ErrorCode } from '../../src/errors.ts';
 import { signCheckpoint, type SignedCheckpoint, type StateProof } from '../../src/ledger/index.ts';
 import { RealdidClient, type ClientOptions } from '../../src/sdk/index.ts';
@@ -79,7 +79,8 @@ function flipB64(text: string, i: number): string {
   return text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
 }
 
-const proofOf = (b: Body): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } => b.didResolutionMetadata.proof;
+/** The ledger proof: the one item of the metadata's proof set. */
+const proofOf = (b: Body): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } => (b.didResolutionMetadata ?? b.dereferencingMetadata).proof[0];
 
 /** The untampered resolution body of `did` (same head as the tampered answer). */
 async function honest(did: string, query?: Record<string, string>): Promise<Body> {
@@ -275,12 +276,127 @@ describe('tampered answers are rejected', () => {
     // A's own key, claimed absent.
     await rejects(clientOf((b, x) => {
       x.status = 404;
-      x.json = { ...ghost, didResolutionMetadata: { ...ghost.didResolutionMetadata, proof: { ...proofOf(b), stateProofs: [{ ...proofOf(b).stateProofs[0]!, value: null }] } } };
+      x.json = { ...ghost, didResolutionMetadata: { ...ghost.didResolutionMetadata, proof: [{ ...proofOf(b), stateProofs: [{ ...proofOf(b).stateProofs[0]!, value: null }] }] } };
     }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+  });
+
+  test('NOT_FOUND without a proof, or a proof that is not a set of one → ERR_DID_BAD_PROOF', async () => {
+    await rejects(clientOf((b, x) => {
+      x.status = 404;
+      delete b.didResolutionMetadata.proof;
+      b.didResolutionMetadata.error = { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'trust me', code: 'ERR_DID_NOT_FOUND' };
+      b.didDocument = null;
+    }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(clientOf((b) => { b.didResolutionMetadata.proof = b.didResolutionMetadata.proof[0]; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(clientOf((b) => { b.didResolutionMetadata.proof.push(b.didResolutionMetadata.proof[0]); }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    // An error beside a proven record.
+    await rejects(clientOf((b) => { b.didResolutionMetadata.error = { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'x' }; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
   });
 
   test('checkpoint: fewer trusted signatures than the client requires → ERR_LEDGER_BAD_CHECKPOINT', async () => {
     await rejects(clientOf(undefined, { minSignatures: 2 }).resolveDid(A), 'ERR_LEDGER_BAD_CHECKPOINT');
+  });
+});
+
+describe('dereferenceDid: honest answers are accepted', () => {
+  test('a fragment (verification method or service), a version, a service with relativeRef, a plain DID', async () => {
+    const c = clientOf();
+    const doc = renderDocument(l.record(A), true);
+    const vm = doc.verificationMethod[0]!;
+    const key = await c.dereferenceDid(vm.id);
+    assert.deepEqual(key.content, { '@context': DID_CONTEXT, ...vm });
+    assert.equal(key.contentMetadata.versionId, '3');
+    assert.equal(key.checkpoint?.height, l.ledger.node.chain.head.height);
+    assert.deepEqual((await c.dereferenceDid(`${A}#home`)).content, { '@context': DID_CONTEXT, ...SERVICE, id: `${A}#home` });
+    const old = await c.dereferenceDid(`${A}?versionId=1#key-0`);
+    assert.equal(old.content.id, `${A}#key-0`);
+    assert.equal(old.contentMetadata.nextVersionId, '2');
+    assert.equal((await c.dereferenceDid(`${A}#key-0`, { versionTime: iso(A2) })).contentMetadata.versionId, '2');
+    const service = await c.dereferenceDid(`${A}?service=home&relativeRef=${encodeURIComponent('/inbox?x=1')}#top`);
+    assert.equal(service.serviceEndpoint, 'https://example.org/inbox?x=1#top', 'the endpoint, computed from the proven document');
+    assert.deepEqual((service.content as Record<string, unknown>).service, [{ ...SERVICE, id: `${A}#home` }]);
+    const plain = await c.dereferenceDid(A);
+    assert.deepEqual(plain.content, doc);
+    assert.equal(plain.serviceEndpoint, undefined);
+  });
+
+  test('a missing fragment or service is ERR_DID_RESOURCE_NOT_FOUND (proven), an unknown DID ERR_DID_NOT_FOUND (proven)', async () => {
+    const c = clientOf();
+    await rejects(c.dereferenceDid(`${A}#nope`), 'ERR_DID_RESOURCE_NOT_FOUND');
+    await rejects(c.dereferenceDid(`${A}#key-0`), 'ERR_DID_RESOURCE_NOT_FOUND');
+    await rejects(c.dereferenceDid(`${A}?service=files`), 'ERR_DID_RESOURCE_NOT_FOUND');
+    await rejects(c.dereferenceDid(`${GHOST}#key-0`), 'ERR_DID_NOT_FOUND');
+    await rejects(c.dereferenceDid(`${A}?relativeRef=%2Fx`), 'ERR_DID_INVALID_URL');
+    await rejects(c.dereferenceDid(`${A}?serviceType=X`), 'ERR_DID_FEATURE_NOT_SUPPORTED');
+    await rejects(c.dereferenceDid('did:web:example.com#key-1'), 'ERR_DID_METHOD_NOT_SUPPORTED');
+  });
+
+  test('did:key DID URLs are dereferenced locally, without asking the node', async () => {
+    const offline = new RealdidClient({ url: 'http://node.test', fetch: (async () => { throw new Error('no network'); }) as typeof fetch });
+    const k = testKey('lc deref did:key');
+    const r = await offline.dereferenceDid(`${k.did}#${k.multikey}`);
+    assert.deepEqual(r.content, { '@context': DID_CONTEXT, ...resolveDidKey(k.did, false).verificationMethod[0]! });
+    assert.equal(r.checkpoint, undefined);
+    await rejects(offline.dereferenceDid(`${k.did}#other`), 'ERR_DID_RESOURCE_NOT_FOUND');
+    await rejects(offline.dereferenceDid(k.did, { versionId: '1' }), 'ERR_DID_FEATURE_NOT_SUPPORTED');
+  });
+});
+
+describe('dereferenceDid: tampered answers are rejected', () => {
+  const vmUrl = (): string => renderDocument(l.record(A), true).verificationMethod[0]!.id;
+  const cases: { name: string; url: () => string; tamper: (b: Body, x: Exchange) => void; code: ErrorCode }[] = [
+    { name: 'content: the key', url: vmUrl, tamper: (b) => { b.content.publicKeyMultibase = other; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'content: another method of the document', url: () => `${A}#home`, tamper: (b) => { b.content = { '@context': DID_CONTEXT, ...renderDocument(l.record(A), false).verificationMethod[0] }; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'content: the service endpoint', url: () => `${A}?service=home`, tamper: (b) => { b.content.service[0].serviceEndpoint = 'https://evil.example/'; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'content: every service kept', url: () => `${A}?service=home`, tamper: (b) => { b.content.service.push({ id: `${A}#evil`, type: 'LinkedDomains', serviceEndpoint: 'https://evil.example/' }); }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'content metadata: versionId', url: vmUrl, tamper: (b) => { b.contentMetadata.versionId = '1'; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'content metadata: deactivated hidden', url: () => `${B}#key-0`, tamper: (b, x) => { x.status = 200; b.contentMetadata.deactivated = false; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'contentType: an unknown one', url: vmUrl, tamper: (b) => { b.dereferencingMetadata.contentType = 'text/plain'; }, code: 'ERR_DID_BAD_PROOF' },
+    {
+      name: 'an existing method claimed NOT_FOUND (with the proof of the record)',
+      url: vmUrl,
+      tamper: (b, x) => {
+        x.status = 404;
+        b.content = null;
+        b.contentMetadata = {};
+        b.dereferencingMetadata = { error: { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'gone', code: 'ERR_DID_RESOURCE_NOT_FOUND' }, proof: b.dereferencingMetadata.proof };
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'an existing method claimed NOT_FOUND without a proof',
+      url: vmUrl,
+      tamper: (b, x) => {
+        x.status = 404;
+        b.dereferencingMetadata = { error: { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'gone', code: 'ERR_DID_RESOURCE_NOT_FOUND' } };
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'a missing method answered with a made-up one',
+      url: () => `${A}#nope`,
+      tamper: (b, x) => {
+        x.status = 200;
+        b.content = { '@context': DID_CONTEXT, id: `${A}#nope`, type: 'Multikey', controller: A, publicKeyMultibase: other };
+        b.contentMetadata = renderResolution({ record: l.record(A), next: undefined }, true).didDocumentMetadata;
+        b.dereferencingMetadata = { contentType: MEDIA.didLdJson, proof: b.dereferencingMetadata.proof };
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    { name: 'proof: a sibling dropped', url: vmUrl, tamper: (b) => { proofOf(b).stateProofs[0]!.siblings.pop(); }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'proof: missing', url: vmUrl, tamper: (b) => { delete b.dereferencingMetadata.proof; }, code: 'ERR_DID_BAD_PROOF' },
+    { name: 'proof: of an old version (versionId 1 has key-0)', url: () => `${A}#key-0`, tamper: () => undefined, code: 'ERR_DID_RESOURCE_NOT_FOUND' },
+    { name: 'checkpoint: a stateRoot bit', url: vmUrl, tamper: (b) => { const cp = proofOf(b).checkpoint.checkpoint as { stateRoot: string }; cp.stateRoot = flipHex(cp.stateRoot, 10); }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
+  ];
+  for (const c of cases) {
+    test(`${c.name} → ${c.code}`, async () => {
+      await rejects(clientOf(c.tamper).dereferenceDid(c.url()), c.code);
+    });
+  }
+
+  test('the answer for version 1 passed off as the current one → ERR_DID_BAD_PROOF', async () => {
+    const v1 = (await getIdentifier(app, `${A}?versionId=1#key-0`, { accept: MEDIA.dereferencing })).body;
+    await rejects(clientOf((_b, x) => { x.status = 200; x.json = v1; }).dereferenceDid(`${A}#key-0`), 'ERR_DID_BAD_PROOF');
   });
 });
 
