@@ -1,5 +1,5 @@
 import type { Ed25519KeyPair } from '../crypto/index.ts';
-import { AppError, isErrorCode } from '../errors.ts';
+import { AppError, isAppError, isErrorCode } from '../errors.ts';
 import { signTx, type Checkpoint, type SignedCheckpoint, type SignedTxJson, type StateProof, type Tx } from '../ledger/index.ts';
 import {
   dereferenceDidKeyLocally,
@@ -15,6 +15,7 @@ import {
 } from './did.ts';
 import type { DereferencingResult, ResolutionResult, ResolveOptions } from '../did/index.ts';
 import { dereferenceOf, MEDIA, parseDidUrl, resolveOptionsOf } from '../did/index.ts';
+import { CheckpointConflictError, GenesisMismatchError, StaleCheckpointError } from './errors.ts';
 import {
   hashGenesis,
   trustFromGenesis,
@@ -34,9 +35,48 @@ export interface ClientOptions {
   readonly genesisHash?: string;
   /** Distinct trusted organizations that must have signed a checkpoint. */
   readonly minSignatures?: number;
-  /** The last checkpoint this client saw (e.g. persisted); later ones must be consistent with it. */
+  /**
+   * The last checkpoint this client verified (e.g. persisted by a previous run). Later ones must
+   * extend it, and one below it is a rollback (see {@link RealdidClient.acceptCheckpoint}).
+   */
   readonly lastCheckpoint?: Checkpoint;
+  /**
+   * Accept a checkpoint below the last one verified if the node proves it a prefix of it (a URL
+   * in front of several nodes, some lagging). Default false: a client talks to one node, and a
+   * node that goes back is a rollback (`ERR_SDK_ROLLBACK`).
+   */
+  readonly acceptOlderCheckpoints?: boolean;
+  /** Reject answers whose checkpoint is too old (`ERR_SDK_STALE_CHECKPOINT`). */
+  readonly freshness?: Freshness;
+  /** Clock for `freshness.maxAgeMs`, in ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Called with each newly remembered checkpoint (to persist it); an error it throws fails the call. */
+  readonly onCheckpoint?: (checkpoint: Checkpoint) => void;
   readonly fetch?: typeof fetch;
+}
+
+/** How fresh an answer's checkpoint must be. */
+export interface Freshness {
+  /** The lowest acceptable height. */
+  readonly minHeight?: number;
+  /** The largest acceptable age of the checkpoint's block time, in ms (by `ClientOptions.now`). */
+  readonly maxAgeMs?: number;
+}
+
+/** Checks the freshness options once. @throws RangeError */
+function checkFreshness(f: Freshness | undefined): void {
+  if (f?.minHeight !== undefined && !(Number.isSafeInteger(f.minHeight) && f.minHeight >= 0)) {
+    throw new RangeError(`"freshness.minHeight" must be a non-negative integer, got ${f.minHeight}`);
+  }
+  if (f?.maxAgeMs !== undefined && !(Number.isFinite(f.maxAgeMs) && f.maxAgeMs >= 0)) {
+    throw new RangeError(`"freshness.maxAgeMs" must be a non-negative number, got ${f.maxAgeMs}`);
+  }
+}
+
+const CHECKPOINT_FIELDS = ['chainId', 'height', 'blockHash', 'logSize', 'logRoot', 'stateRoot', 'time'] as const;
+
+function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
+  return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
 }
 
 export interface Receipt {
@@ -60,13 +100,17 @@ export class RealdidClient {
   readonly #options: ClientOptions;
   #trust: TrustAnchor | undefined;
   #last: Checkpoint | undefined;
+  readonly #floor: Checkpoint | undefined;
 
+  /** @throws RangeError for malformed `freshness` options */
   constructor(options: ClientOptions) {
+    checkFreshness(options.freshness);
     this.url = options.url.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? fetch;
     this.#options = options;
     this.#trust = options.trust;
     this.#last = options.lastCheckpoint;
+    this.#floor = options.lastCheckpoint;
   }
 
   /** The last verified checkpoint (persist it to keep consistency across runs). */
@@ -114,13 +158,16 @@ export class RealdidClient {
     return json as T;
   }
 
-  /** The node's genesis document and hash, checked against the pinned hash if any. */
+  /**
+   * The node's genesis document and hash, checked against the pinned hash if any.
+   * @throws ERR_SDK_GENESIS_MISMATCH ({@link GenesisMismatchError}), ERR_SDK_BAD_RESPONSE
+   */
   async genesis(): Promise<{ hash: string; genesis: { chainId: string; time: number; modules: Record<string, unknown> } }> {
     const g = await this.request<{ hash: string; genesis: { chainId: string; time: number; modules: Record<string, unknown> } }>('GET', '/v1/genesis');
     const hash = hashGenesis(g.genesis);
     if (hash !== g.hash) throw new AppError('ERR_SDK_BAD_RESPONSE', 'genesis document does not hash to the announced hash');
     if (this.#options.genesisHash !== undefined && hash !== this.#options.genesisHash) {
-      throw new AppError('ERR_LEDGER_BAD_GENESIS', `node runs chain ${hash}, pinned ${this.#options.genesisHash}`);
+      throw new GenesisMismatchError(this.url, this.#options.genesisHash, hash);
     }
     return g;
   }
@@ -132,28 +179,85 @@ export class RealdidClient {
   }
 
   /**
-   * Verifies a signed checkpoint and its consistency with the last one seen, then remembers it.
-   * @throws ERR_LEDGER_BAD_CHECKPOINT, ERR_LEDGER_INCONSISTENT
+   * Verifies a signed checkpoint (trusted signatures, freshness) and that it agrees with the last
+   * checkpoint verified; remembers it when it is newer.
+   *
+   * The rule for a checkpoint below the last one verified: it is a rollback (`ERR_SDK_ROLLBACK`)
+   * when it is below `floor`, the checkpoint the client had verified when it sent the request.
+   * Between the two (answers to concurrent requests come back in any order) the node must prove
+   * it a prefix of the last one. `acceptOlderCheckpoints` treats every older checkpoint that way.
+   * A newer checkpoint must extend the last one (RFC 6962 consistency proof); another block at a
+   * verified height, or a history that does not extend it, is a fork (`ERR_LEDGER_INCONSISTENT`).
+   * Both conflicts are {@link CheckpointConflictError}s naming the two checkpoints.
+   *
+   * @param options.floor default: the `lastCheckpoint` the client was created with; `null` for a
+   *   past checkpoint asked for on purpose (it must still be a prefix of the last one)
+   * @throws ERR_LEDGER_BAD_CHECKPOINT, ERR_SDK_STALE_CHECKPOINT, ERR_SDK_ROLLBACK, ERR_LEDGER_INCONSISTENT
    */
-  async acceptCheckpoint(scp: SignedCheckpoint): Promise<Checkpoint> {
+  async acceptCheckpoint(scp: SignedCheckpoint, options: { readonly floor?: Checkpoint | null } = {}): Promise<Checkpoint> {
     const cp = verifySignedCheckpoint(scp, await this.trust(), this.#options.minSignatures ?? 1);
+    this.#checkFresh(cp);
     const last = this.#last;
-    if (last !== undefined && (cp.height !== last.height || cp.blockHash !== last.blockHash)) {
-      if (cp.logSize < last.logSize || cp.height < last.height) {
-        // An older checkpoint (e.g. a lagging node) must be a prefix of what we saw; keep ours.
-        const p = await this.consistencyProof(cp.logSize, last.logSize);
-        verifyCheckpointConsistency(cp, last, p);
-        return cp;
+    if (last === undefined) return this.#remember(cp);
+    if (sameCheckpoint(cp, last)) return cp;
+    if (cp.height < last.height) {
+      const floor = options.floor === undefined ? this.#floor : options.floor;
+      if (!this.#options.acceptOlderCheckpoints && floor !== null && floor !== undefined && cp.height < floor.height) {
+        throw new CheckpointConflictError('ERR_SDK_ROLLBACK', this.url, floor, cp, 'a node never goes back to a lower height');
       }
-      verifyCheckpointConsistency(last, cp, await this.consistencyProof(last.logSize, cp.logSize));
+      await this.#checkExtends(cp, last, cp);
+      return cp;
     }
-    if (last === undefined || cp.height >= last.height) this.#last = cp;
+    await this.#checkExtends(last, cp, cp);
+    return this.#remember(cp);
+  }
+
+  #remember(cp: Checkpoint): Checkpoint {
+    this.#last = cp;
+    this.#options.onCheckpoint?.(cp);
     return cp;
   }
 
-  /** The latest checkpoint, verified. */
+  /** @throws ERR_SDK_STALE_CHECKPOINT */
+  #checkFresh(cp: Checkpoint): void {
+    const { minHeight, maxAgeMs } = this.#options.freshness ?? {};
+    if (minHeight !== undefined && cp.height < minHeight) throw new StaleCheckpointError(this.url, cp, { reason: 'height', minHeight });
+    if (maxAgeMs === undefined) return;
+    const ageMs = (this.#options.now ?? Date.now)() - cp.time;
+    if (ageMs > maxAgeMs) throw new StaleCheckpointError(this.url, cp, { reason: 'age', maxAgeMs, ageMs });
+  }
+
+  /**
+   * Checks that `newer` extends `older` with a consistency proof from the node; `received` is the
+   * one the node just sent (the other is remembered).
+   * @throws ERR_LEDGER_INCONSISTENT, or ERR_SDK_ROLLBACK when an older `received` cannot be proven a prefix
+   */
+  async #checkExtends(older: Checkpoint, newer: Checkpoint, received: Checkpoint): Promise<void> {
+    const remembered = received === older ? newer : older;
+    const fork = (why: string, cause?: unknown): CheckpointConflictError =>
+      new CheckpointConflictError('ERR_LEDGER_INCONSISTENT', this.url, remembered, received, why, cause);
+    if (newer.logSize < older.logSize) throw fork(`the log at height ${newer.height} (size ${newer.logSize}) is smaller than at height ${older.height} (size ${older.logSize})`);
+    let proof: string[];
+    try {
+      proof = await this.consistencyProof(older.logSize, newer.logSize);
+    } catch (err) {
+      if (!isAppError(err, 'ERR_LEDGER_RANGE') && !isAppError(err, 'ERR_LEDGER_NOT_FOUND')) throw err;
+      const why = `the node cannot prove that the log of size ${older.logSize} is a prefix of the log of size ${newer.logSize} (${err.code}: ${err.message})`;
+      if (received === older) throw new CheckpointConflictError('ERR_SDK_ROLLBACK', this.url, remembered, received, why, err);
+      throw fork(why, err);
+    }
+    try {
+      verifyCheckpointConsistency(older, newer, proof);
+    } catch (err) {
+      if (!isAppError(err, 'ERR_LEDGER_INCONSISTENT')) throw err;
+      throw fork(err.message, err);
+    }
+  }
+
+  /** The latest checkpoint, verified. @throws as {@link acceptCheckpoint} */
   async checkpoint(): Promise<Checkpoint> {
-    return this.acceptCheckpoint(await this.request<SignedCheckpoint>('GET', '/v1/checkpoint'));
+    const floor = this.#last ?? null;
+    return this.acceptCheckpoint(await this.request<SignedCheckpoint>('GET', '/v1/checkpoint'), { floor });
   }
 
   async consistencyProof(size1: number, size2: number): Promise<string[]> {
@@ -183,9 +287,10 @@ export class RealdidClient {
 
   /** A committed transaction, verified by its inclusion proof against a verified checkpoint. */
   async tx(id: string): Promise<{ tx: Tx; height: number; logIndex: number; checkpoint: Checkpoint }> {
+    const floor = this.#last ?? null;
     const a = await this.request<{ id: string; tx: unknown; height: number; logIndex: number; inclusion: { leafIndex: number; logSize: number; hashes: string[] }; checkpoint: SignedCheckpoint }>(
       'GET', `/v1/txs/${encodeURIComponent(id)}`);
-    const checkpoint = await this.acceptCheckpoint(a.checkpoint);
+    const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const tx = verifyTxInclusion(a, checkpoint);
     if (tx.id !== id) throw new AppError('ERR_LEDGER_BAD_PROOF', `asked for ${id}, got ${tx.id}`);
     return { tx, height: a.height, logIndex: a.logIndex, checkpoint };
@@ -193,8 +298,9 @@ export class RealdidClient {
 
   /** A state key's value (or null), verified by its sparse-Merkle proof against a verified checkpoint. */
   async state<T = unknown>(key: string): Promise<{ value: T | null; proof: StateProof; checkpoint: Checkpoint }> {
+    const floor = this.#last ?? null;
     const a = await this.request<{ value: unknown; proof: StateProof; checkpoint: SignedCheckpoint }>('GET', `/v1/state?key=${encodeURIComponent(key)}`);
-    const checkpoint = await this.acceptCheckpoint(a.checkpoint);
+    const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const value = verifyStateAnswer(key, a, checkpoint) as T | null;
     return { value, proof: a.proof, checkpoint };
   }

@@ -1,6 +1,6 @@
 /** sdk/: a typed HTTP client of a realdid node that verifies every proof it is given. */
 export { RealdidClient } from './client.ts';
-export type { BatchOutcome, ClientOptions, Receipt } from './client.ts';
+export type { BatchOutcome, ClientOptions, Freshness, Receipt } from './client.ts';
 export {
   hashGenesis,
   trustFromGenesis,
@@ -12,3 +12,5 @@ export {
 export type { TrustAnchor } from './verify.ts';
 export { dereferenceDidKeyLocally, proofOf, resolveDidKeyLocally, verifyRdidDereference, verifyRdidResolution } from './did.ts';
 export type { VerifiedDereference, VerifiedResolution } from './did.ts';
+export { CheckpointConflictError, GenesisMismatchError, SDK_ERRORS, StaleCheckpointError } from './errors.ts';
+export type { StaleReason } from './errors.ts';
