@@ -1,15 +1,17 @@
 /** cli/: the `realdid` command line (commander). Entry point: main.ts. */
 import { Command, CommanderError } from 'commander';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
 import { keyCommands } from './commands/key.ts';
 import { nodeCommands } from './commands/node.ts';
 import { proofCommands } from './commands/proof.ts';
+import { queryCommand } from './commands/query.ts';
+import { trustCommands } from './commands/trust.ts';
 import { txCommands } from './commands/tx.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { walletCommands } from './commands/wallet.ts';
-import { exitCodeOf } from './io.ts';
+import { EXIT_CODES, failureOf } from './io.ts';
 
 /** Builds the `realdid` command tree. */
 export function buildProgram(): Command {
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   govCommands(program);
   walletCommands(program);
   didCommands(program);
+  trustCommands(program);
+  queryCommand(program);
   return program;
 }
 
@@ -39,11 +43,12 @@ export async function main(argv: string[]): Promise<void> {
       if (err.exitCode === 0) return; // --help, --version
       const e = new AppError('ERR_CLI_USAGE', err.message.replace(/^error: /, ''));
       process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : '');
-      process.exitCode = 2;
+      process.exitCode = EXIT_CODES.ERR_CLI_USAGE;
       return;
     }
-    const e = isAppError(err) ? err : new AppError('ERR_API_INTERNAL', (err as Error).message ?? String(err), { cause: err });
+    const { error: e, exit } = failureOf(err);
+    if (e.code === 'ERR_CLI_INTERNAL' && !json && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
     process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : `realdid: ${e.code}: ${e.message}\n`);
-    process.exitCode = exitCodeOf(err);
+    process.exitCode = exit;
   }
 }

@@ -3,19 +3,61 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 
-/** Process exit codes by error code; anything else exits 1. */
-const EXIT_CODES: Partial<Record<ErrorCode, number>> = {
+/**
+ * Process exit codes by error code; any other error code exits {@link EXIT_OTHER}. The "Exit
+ * codes" table of docs/operations.md lists the same (test/cli/exit-codes.test.ts checks it).
+ */
+export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_CLI_USAGE: 2,
+  ERR_CLI_INSECURE_PASSPHRASE: 2,
   ERR_CLI_DATA_DIR: 3,
   ERR_SDK_HTTP: 4,
   ERR_CRYPTO_WRONG_PASSPHRASE: 5,
+  ERR_SDK_GENESIS_MISMATCH: 6,
+  ERR_SDK_ROLLBACK: 6,
+  ERR_LEDGER_INCONSISTENT: 6,
+  ERR_CLI_TRUST_FILE: 6,
+  ERR_SDK_STALE_CHECKPOINT: 7,
+  ERR_CLI_SYSTEM: 8,
+  ERR_CLI_INTERNAL: 70,
 };
 
+/** Exit code of a command that succeeded. */
+export const EXIT_OK = 0;
+/** Exit code of an error whose code has no row in {@link EXIT_CODES}. */
+export const EXIT_OTHER = 1;
 /** Exit code when `realdid verify` finds a problem. */
 export const EXIT_VERIFY_FAILED = 10;
 
-export function exitCodeOf(err: unknown): number {
-  return isAppError(err) ? (EXIT_CODES[err.code] ?? 1) : 1;
+/** The exit code of a typed error. */
+export function exitCodeOf(err: AppError): number {
+  return EXIT_CODES[err.code] ?? EXIT_OTHER;
+}
+
+/** An operating-system error from Node (`listen EADDRINUSE`, `open EACCES`, …). */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && (typeof e.syscall === 'string' || typeof e.errno === 'number');
+}
+
+/**
+ * What the CLI reports for an error that ended a command, and its exit code. Typed errors keep
+ * their code, except the node's own ERR_API_INTERNAL (an answer of a failing node: ERR_SDK_HTTP);
+ * an operating-system error is ERR_CLI_SYSTEM; anything else is a bug: ERR_CLI_INTERNAL.
+ */
+export function failureOf(err: unknown): { error: AppError; exit: number } {
+  let error: AppError;
+  if (isAppError(err, 'ERR_API_INTERNAL')) {
+    error = new AppError('ERR_SDK_HTTP', `the node failed to answer (ERR_API_INTERNAL: ${err.message}); retry, and report it with the node log if it persists`, { cause: err });
+  } else if (isAppError(err)) {
+    error = err;
+  } else if (isSystemError(err)) {
+    error = new AppError('ERR_CLI_SYSTEM', err.message, { cause: err, details: { errno: err.code, ...(err.syscall === undefined ? {} : { syscall: err.syscall }) } });
+  } else {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    error = new AppError('ERR_CLI_INTERNAL', `${message} (a bug in realdid: please report it with the command and this message)`, { cause: err });
+  }
+  return { error, exit: exitCodeOf(error) };
 }
 
 /** Prints a result: JSON with `--json`, else the human text. */

@@ -4,13 +4,13 @@
  * The mnemonic and the seed never touch the disk in clear; the file is written with mode 0600,
  * created without overwriting and updated atomically (temp file + rename).
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decryptKeystore, encryptKeystore, type Keystore } from '../crypto/index.ts';
 import { entropyMnemonic, isRdid, mnemonicEntropy, seedOfMnemonic } from '../did/index.ts';
 import { AppError, isAppError } from '../errors.ts';
+import { writeTemp } from './atomic-write.ts';
+import { realdidHome } from './home.ts';
 
 /** Public label bound (as AES-GCM associated data) to the wallet keystore. */
 export const WALLET_LABEL = 'realdid-wallet';
@@ -42,12 +42,15 @@ export interface UnlockedWallet {
   readonly seed: Uint8Array;
 }
 
-/** The wallet path: `--wallet`, else `$REALDID_WALLET`, else `~/.realdid/wallet.json`. */
+/**
+ * The wallet path: `--wallet`, else `$REALDID_WALLET`, else `wallet.json` in the realdid folder
+ * (`$REALDID_HOME`, else `~/.realdid`).
+ */
 export function walletPath(option?: string): string {
   if (option !== undefined && option !== '') return option;
   const env = process.env.REALDID_WALLET;
   if (env !== undefined && env !== '') return env;
-  return join(homedir(), '.realdid', 'wallet.json');
+  return join(realdidHome(), 'wallet.json');
 }
 
 function isIndex(n: unknown): n is number {
@@ -68,19 +71,6 @@ function checkWallet(path: string, value: unknown): WalletFile {
 function serialize(file: WalletFile): string {
   const { version, keystore, did, authIndex, recoveryIndex } = file;
   return `${JSON.stringify(did === undefined ? { version, keystore, authIndex, recoveryIndex } : { version, keystore, did, authIndex, recoveryIndex }, null, 2)}\n`;
-}
-
-/** Writes `text` to a fresh temp file next to `path` (mode 0600, fsynced); returns its name. */
-function writeTemp(path: string, text: string): string {
-  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  return tmp;
 }
 
 /**

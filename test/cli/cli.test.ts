@@ -31,9 +31,12 @@ function folder(files: Record<string, string> = {}): string {
   return dir;
 }
 
+/** The realdid folder of every run (wallet, trust file): never the real ~/.realdid. */
+const HOME = folder();
+
 /** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: HOME, ...extra };
   if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
   if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
   return e;

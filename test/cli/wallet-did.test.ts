@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { toBase64url, toHex } from '../../src/crypto/index.ts';
 import { deriveMasterKey, derivePairwise, DID_KEYS, mnemonicEntropy, parseRdid, planCreate, planUpdate, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
 import { isAppError } from '../../src/errors.ts';
@@ -31,10 +31,14 @@ function tempDir(files: Record<string, string>): string {
   return dir;
 }
 
-/** Environment without the caller's REALDID_* settings, plus `extra`. */
+/** The realdid folder of every run (trust file): never the real ~/.realdid. */
+const HOME = mkdtempSync(join(tmpdir(), 'realdid-wallet-home-'));
+after(() => rmSync(HOME, { recursive: true, force: true }));
+
+/** Environment without the caller's REALDID_* settings, plus REALDID_HOME and `extra`. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_')));
-  return { ...env, ...extra };
+  return { ...env, REALDID_HOME: HOME, ...extra };
 }
 
 /** Runs the CLI in `cwd`; a run killed by a signal (30 s timeout) gets code -1. */

@@ -18,13 +18,12 @@ import {
 import { AppError, isAppError } from '../../errors.ts';
 import { signTx, type SignedTxJson } from '../../ledger/index.ts';
 import { RealdidClient, type Receipt } from '../../sdk/index.ts';
-import { nodeUrl, output } from '../io.ts';
+import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
+import { output } from '../io.ts';
 import { loadWallet, saveWalletState, walletPath, type UnlockedWallet } from '../wallet-file.ts';
 import { fetchRecord, unlockWalletOpts, type WalletOpts } from './wallet.ts';
 
-interface DidOpts extends WalletOpts {
-  url?: string;
-}
+interface DidOpts extends WalletOpts, NodeOpts {}
 
 /** An unlocked wallet with a DID, a client, and the DID's current (proof-checked, active) record. */
 interface Session {
@@ -42,7 +41,7 @@ async function openSession(o: DidOpts): Promise<Session> {
   const w = await unlockWalletOpts(o);
   const did = w.file.did;
   if (did === undefined) throw new AppError('ERR_DID_NOT_FOUND', `the wallet ${w.path} has no DID yet; run \`realdid did create\` (or \`realdid wallet sync\`)`);
-  const client = new RealdidClient({ url: nodeUrl(o.url) });
+  const client = await connect(o);
   const record = await fetchRecord(client, did);
   if (record === undefined) throw new AppError('ERR_DID_NOT_FOUND', `${did} is proven absent on the node at ${client.url} (another chain?)`);
   if (record.deactivated) throw new AppError('ERR_DID_DEACTIVATED', `${did} was deactivated at version ${record.version}; nothing can change it any more`);
@@ -106,9 +105,8 @@ function committed(r: Receipt): string {
 /** Registers `realdid did create | update | rotate | recover | deactivate | resolve`. */
 export function didCommands(program: Command): void {
   const did = program.command('did').description("the wallet's did:rdid: create, update services, rotate keys, recover, deactivate, resolve");
-  const common = (c: Command): Command => c
-    .option('--wallet <file>', 'wallet file (default $REALDID_WALLET or ~/.realdid/wallet.json)')
-    .option('--url <url>', 'node URL (default $REALDID_URL or http://127.0.0.1:8080)')
+  const common = (c: Command): Command => nodeOptions(c)
+    .option('--wallet <file>', 'wallet file (default $REALDID_WALLET, else $REALDID_HOME/wallet.json, else ~/.realdid/wallet.json)')
     .option('--passphrase-file <file>', 'file holding the wallet passphrase')
     .option('--json', 'machine-readable output');
 
@@ -118,7 +116,7 @@ export function didCommands(program: Command): void {
       const w = await unlockWalletOpts(o);
       if (w.file.did !== undefined) throw new AppError('ERR_DID_ALREADY_EXISTS', `the wallet already has ${w.file.did}`);
       const plan = planCreate(w.seed, 0, 0);
-      const client = new RealdidClient({ url: nodeUrl(o.url) });
+      const client = await connect(o);
       let receipt: Receipt;
       try {
         receipt = await submitPlanned(client, plan);
@@ -183,15 +181,14 @@ export function didCommands(program: Command): void {
       output(o.json ?? false, { did: s.did, version: s.record.version + 1, deactivated: true, ...receipt }, () => `deactivated ${s.did} (version ${s.record.version + 1})\n${committed(receipt)}`);
     });
 
-  did.command('resolve')
+  nodeOptions(did.command('resolve'))
     .description('resolve a DID, checking the ledger proofs against a signed checkpoint (default: the wallet DID)')
     .argument('[did]', 'did:rdid or did:key (default: the wallet DID)')
     .option('--version-id <n>', 'resolve this version')
     .option('--version-time <iso>', 'resolve the version in force at this UTC time, e.g. 2026-01-01T00:00:00Z')
     .option('--wallet <file>', 'wallet whose DID to resolve when none is given')
-    .option('--url <url>', 'node URL')
     .option('--json', 'machine-readable output')
-    .action(async (didArg: string | undefined, o: { versionId?: string; versionTime?: string; wallet?: string; url?: string; json?: boolean }) => {
+    .action(async (didArg: string | undefined, o: NodeOpts & { versionId?: string; versionTime?: string; wallet?: string; json?: boolean }) => {
       const options: { -readonly [K in keyof ResolveOptions]: ResolveOptions[K] } = {};
       if (o.versionId !== undefined) {
         if (!/^[1-9][0-9]{0,14}$/.test(o.versionId)) throw new AppError('ERR_CLI_USAGE', `--version-id must be a positive integer, got ${JSON.stringify(o.versionId)}`);
@@ -203,7 +200,9 @@ export function didCommands(program: Command): void {
       }
       const target = didArg ?? loadWallet(walletPath(o.wallet)).did;
       if (target === undefined) throw new AppError('ERR_CLI_USAGE', 'give a DID, or create the wallet DID first');
-      const r = await new RealdidClient({ url: nodeUrl(o.url) }).resolveDid(target, options);
+      // did:key is computed locally: no node, no trust file.
+      const client = target.startsWith('did:key:') ? new RealdidClient({ url: 'http://did-key.invalid' }) : await connect(o);
+      const r = await client.resolveDid(target, options);
       const verified = r.checkpoint === undefined ? 'did:key: computed locally' : `ledger proofs verified against checkpoint ${r.checkpoint.height}`;
       output(o.json ?? false, { didDocument: r.didDocument, didDocumentMetadata: r.didDocumentMetadata, verified: r.checkpoint === undefined ? 'local' : { checkpoint: r.checkpoint } }, () =>
         `${JSON.stringify(r.didDocument, null, 2)}\nmetadata ${JSON.stringify(r.didDocumentMetadata)}\n${verified}`);

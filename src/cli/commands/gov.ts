@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { signCheckpoint } from '../../ledger/index.ts';
-import { RealdidClient } from '../../sdk/index.ts';
-import { intArg, jsonArg, nodeUrl, output } from '../io.ts';
+import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
+import { intArg, jsonArg, output } from '../io.ts';
 import { unlockKey } from './key.ts';
 
-interface KeyOpts {
+interface KeyOpts extends NodeOpts {
   key: string;
-  url?: string;
   passphraseFile?: string;
   json?: boolean;
 }
@@ -14,45 +13,42 @@ interface KeyOpts {
 export function govCommands(program: Command): void {
   const gov = program.command('gov').description('consortium governance: M-of-N proposals, accreditation, parameters');
 
-  gov.command('propose')
+  nodeOptions(gov.command('propose'))
     .description('propose a change, signed by an organization key (counts as its approval)')
     .requiredOption('--change <json>', 'the change as JSON or @file, e.g. {"type":"set-quorum","quorum":3}')
     .option('--note <text>', 'a public note')
     .requiredOption('--key <file>', 'organization key file')
-    .option('--url <url>', 'node URL')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--json', 'machine-readable output')
     .action(async (o: KeyOpts & { change: string; note?: string }) => {
       const key = await unlockKey(o.key, o.passphraseFile);
-      const client = new RealdidClient({ url: nodeUrl(o.url) });
+      const client = await connect(o);
       const body = { change: jsonArg('change', o.change), ...(o.note === undefined ? {} : { note: o.note }) } as unknown as Record<string, never>;
       const r = await client.signAndSubmit(key.keyPair, key.signer, 'gov.propose', body);
       const p = await client.govProposal(r.id);
       output(o.json ?? false, p, () => `proposal ${r.id}: ${String(p.status)} (${(p.approvals as string[]).length} approval(s))`);
     });
 
-  gov.command('approve')
+  nodeOptions(gov.command('approve'))
     .description('approve a proposal as an organization; it executes when the quorum is reached')
     .argument('<proposal>', 'proposal id')
     .requiredOption('--key <file>', 'organization key file')
-    .option('--url <url>', 'node URL')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--json', 'machine-readable output')
     .action(async (proposal: string, o: KeyOpts) => {
       const key = await unlockKey(o.key, o.passphraseFile);
-      const client = new RealdidClient({ url: nodeUrl(o.url) });
+      const client = await connect(o);
       await client.signAndSubmit(key.keyPair, key.signer, 'gov.approve', { proposal });
       const p = await client.govProposal(proposal);
       output(o.json ?? false, p, () => `proposal ${proposal}: ${String(p.status)} (${(p.approvals as string[]).join(', ')})`);
     });
 
-  gov.command('list')
+  nodeOptions(gov.command('list'))
     .description('list proposals, organizations and accredited roles')
     .option('--status <status>', 'only proposals with this status (open, executed, failed)')
-    .option('--url <url>', 'node URL')
     .option('--json', 'machine-readable output')
-    .action(async (o: { status?: 'open' | 'executed' | 'failed'; url?: string; json?: boolean }) => {
-      const client = new RealdidClient({ url: nodeUrl(o.url) });
+    .action(async (o: NodeOpts & { status?: 'open' | 'executed' | 'failed'; json?: boolean }) => {
+      const client = await connect(o);
       const [orgs, proposals, roles] = await Promise.all([client.govOrgs(), client.govProposals(o.status), client.govRoles()]);
       output(o.json ?? false, { ...orgs, proposals: proposals.proposals, roles: roles.roles }, () => [
         `quorum ${orgs.quorum} of ${orgs.orgs.length}`,
@@ -65,19 +61,20 @@ export function govCommands(program: Command): void {
       ].join('\n'));
     });
 
-  gov.command('cosign')
+  nodeOptions(gov.command('cosign'))
     .description("add this organization's signature to a checkpoint")
     .option('--height <n>', 'block height (default: latest)')
     .requiredOption('--org <id>', 'organization id')
     .requiredOption('--key <file>', 'organization key file')
-    .option('--url <url>', 'node URL')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--json', 'machine-readable output')
     .action(async (o: KeyOpts & { height?: string; org: string }) => {
       const key = await unlockKey(o.key, o.passphraseFile);
-      const client = new RealdidClient({ url: nodeUrl(o.url) });
+      const client = await connect(o);
       const height = o.height === undefined ? undefined : intArg('height', o.height);
-      const { checkpoint } = await client.signedCheckpoint(height);
+      // Only a checkpoint that verifies and agrees with the chain seen so far gets our signature.
+      const floor = height === undefined ? client.lastCheckpoint ?? null : null;
+      const checkpoint = await client.acceptCheckpoint(await client.signedCheckpoint(height), { floor });
       const signed = await client.cosign(checkpoint.height, signCheckpoint(checkpoint, o.org, key.multikey, key.keyPair));
       output(o.json ?? false, signed, () => `checkpoint ${checkpoint.height} now signed by ${signed.signatures.map((s) => s.org).join(', ')}`);
     });

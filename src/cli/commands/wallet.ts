@@ -17,8 +17,10 @@ import {
   type DocumentSpec,
 } from '../../did/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { RealdidClient } from '../../sdk/index.ts';
-import { nodeUrl, output, passphrase } from '../io.ts';
+import { DEMO_PASSPHRASE } from '../../node/index.ts';
+import type { RealdidClient } from '../../sdk/index.ts';
+import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
+import { output, passphrase } from '../io.ts';
 import { createWallet, openWallet, saveWalletState, walletPath, type UnlockedWallet, type WalletState } from '../wallet-file.ts';
 
 /** How far `wallet restore`/`sync` scans recovery key indexes for the ledger's commitment. */
@@ -98,14 +100,32 @@ export async function discoverWallet(client: RealdidClient, seed: Uint8Array): P
   return { found: true, did, authIndex: authIndex ?? 0, recoveryIndex: recoveryIndex ?? 0, version: record.version, deactivated: record.deactivated, warnings };
 }
 
-/** A new wallet's passphrase: file or $REALDID_PASSPHRASE, else typed twice on a terminal. */
-async function newPassphrase(file: string | undefined): Promise<string> {
+/** Options of the commands that create a wallet file. */
+interface NewWalletOpts extends WalletOpts {
+  insecureDemoPassphrase?: boolean;
+}
+
+/**
+ * A new wallet's passphrase: file or $REALDID_PASSPHRASE, else typed twice on a terminal. The
+ * public demo passphrase (what README's demo exports for the demo organizations' keys) is refused
+ * unless `--insecure-demo-passphrase` asks for it, and then warned about.
+ * @throws ERR_CLI_USAGE (empty, or typed twice differently), ERR_CLI_INSECURE_PASSPHRASE
+ */
+async function newPassphrase(o: NewWalletOpts): Promise<string> {
+  const file = o.passphraseFile;
   const pass = await passphrase(file);
   if (file === undefined && !process.env.REALDID_PASSPHRASE && process.stdin.isTTY) {
     process.stderr.write('again, to confirm\n');
     if ((await passphrase(undefined)) !== pass) throw new AppError('ERR_CLI_USAGE', 'the two passphrases differ');
   }
   if (pass === '') throw new AppError('ERR_CLI_USAGE', 'the wallet passphrase must not be empty');
+  if (pass.normalize('NFKC') === DEMO_PASSPHRASE) {
+    const source = file !== undefined ? `the file ${file}` : process.env.REALDID_PASSPHRASE ? '$REALDID_PASSPHRASE' : 'the prompt';
+    if (!o.insecureDemoPassphrase) {
+      throw new AppError('ERR_CLI_INSECURE_PASSPHRASE', `the wallet passphrase from ${source} is the public demo passphrase "${DEMO_PASSPHRASE}": anyone who gets the wallet file could decrypt it and take your identity. Use a passphrase of your own (\`unset REALDID_PASSPHRASE\` to be asked for one, or --passphrase-file), or pass --insecure-demo-passphrase for a throwaway demo wallet`);
+    }
+    process.stderr.write(`WARNING: this wallet is encrypted under the public demo passphrase "${DEMO_PASSPHRASE}" (--insecure-demo-passphrase). Anyone with the file can open it. Never use it for a real identity.\n`);
+  }
   return pass;
 }
 
@@ -124,11 +144,10 @@ function describeState(path: string, s: WalletState): string {
 }
 
 /** Looks the wallet up on the ledger unless --offline; an unreachable node is a warning. */
-async function lookUp(o: { url?: string; offline?: boolean }, seed: Uint8Array): Promise<Discovery | undefined> {
+async function lookUp(o: NodeOpts & { offline?: boolean }, seed: Uint8Array): Promise<Discovery | undefined> {
   if (o.offline) return undefined;
-  const client = new RealdidClient({ url: nodeUrl(o.url) });
   try {
-    return await discoverWallet(client, seed);
+    return await discoverWallet(await connect(o), seed);
   } catch (err) {
     if (!isAppError(err, 'ERR_SDK_HTTP')) throw err;
     process.stderr.write(`warning: ${err.message}; the wallet's DID was not looked up (run \`realdid wallet sync --url <node>\` later)\n`);
@@ -145,18 +164,19 @@ function stateOf(d: Discovery | undefined): WalletState {
 export function walletCommands(program: Command): void {
   const wallet = program.command('wallet').description('the BIP-39 wallet: master DID keys, recovery keys and pairwise site DIDs');
   const common = (c: Command): Command => c
-    .option('--wallet <file>', 'wallet file (default $REALDID_WALLET or ~/.realdid/wallet.json)')
+    .option('--wallet <file>', 'wallet file (default $REALDID_WALLET, else $REALDID_HOME/wallet.json, else ~/.realdid/wallet.json)')
     .option('--passphrase-file <file>', 'file holding the wallet passphrase (default $REALDID_PASSPHRASE or a prompt)')
     .option('--json', 'machine-readable output');
 
   common(wallet.command('init'))
     .description('create a wallet from a new BIP-39 mnemonic (shown once: write it down)')
     .option('--words <n>', 'mnemonic length, 12 or 24', '24')
-    .action(async (o: WalletOpts & { words: string }) => {
+    .option('--insecure-demo-passphrase', 'allow the public demo passphrase (a throwaway demo wallet only)')
+    .action(async (o: NewWalletOpts & { words: string }) => {
       if (o.words !== '12' && o.words !== '24') throw new AppError('ERR_CLI_USAGE', `--words must be 12 or 24, got ${JSON.stringify(o.words)}`);
       const path = walletPath(o.wallet);
       refuseExisting(path);
-      const pass = await newPassphrase(o.passphraseFile);
+      const pass = await newPassphrase(o);
       const mnemonic = newMnemonic(o.words === '12' ? 12 : 24);
       const file = createWallet(path, mnemonic, pass);
       const warning = `Write these ${o.words} words down and keep them offline. They are shown only this once; whoever has them controls your identity, and without them a lost wallet cannot be restored.`;
@@ -164,17 +184,17 @@ export function walletCommands(program: Command): void {
         `created wallet ${path}\n\n${warning.toUpperCase()}\n\n  ${mnemonic}\n\nNext: \`realdid did create\` registers your DID.`);
     });
 
-  common(wallet.command('restore'))
+  nodeOptions(common(wallet.command('restore')))
     .description('re-create a wallet from its mnemonic and find its DID on the ledger again')
     .option('--mnemonic <words>', 'the BIP-39 words, quoted (visible in the process list: prefer --mnemonic-file)')
     .option('--mnemonic-file <file>', 'file holding the BIP-39 words')
-    .option('--url <url>', 'node URL to look the DID up on (default $REALDID_URL or http://127.0.0.1:8080)')
     .option('--offline', 'do not look the DID up (run `realdid wallet sync` later)')
-    .action(async (o: WalletOpts & { mnemonic?: string; mnemonicFile?: string; url?: string; offline?: boolean }) => {
+    .option('--insecure-demo-passphrase', 'allow the public demo passphrase (a throwaway demo wallet only)')
+    .action(async (o: NewWalletOpts & NodeOpts & { mnemonic?: string; mnemonicFile?: string; offline?: boolean }) => {
       const mnemonic = readMnemonic(o);
       const path = walletPath(o.wallet);
       refuseExisting(path);
-      const pass = await newPassphrase(o.passphraseFile);
+      const pass = await newPassphrase(o);
       const found = await lookUp(o, seedOfMnemonic(mnemonic));
       for (const w of found?.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       const file = createWallet(path, mnemonic, pass, stateOf(found));
@@ -183,15 +203,15 @@ export function walletCommands(program: Command): void {
         `restored ${describeState(path, file)}\nledger: ${ledger}`);
     });
 
-  common(wallet.command('sync'))
+  nodeOptions(common(wallet.command('sync')))
     .description("re-read the wallet's DID, auth and recovery key indexes from the ledger")
-    .option('--url <url>', 'node URL')
-    .action(async (o: WalletOpts & { url?: string }) => {
+    .action(async (o: WalletOpts & NodeOpts) => {
       const w = await unlockWalletOpts(o);
-      const found = await discoverWallet(new RealdidClient({ url: nodeUrl(o.url) }), w.seed);
+      const client = await connect(o);
+      const found = await discoverWallet(client, w.seed);
       for (const warning of found.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (!found.found && w.file.did !== undefined) {
-        throw new AppError('ERR_DID_NOT_FOUND', `${w.file.did} is proven absent on the node at ${nodeUrl(o.url)} (another chain?); the wallet is unchanged`);
+        throw new AppError('ERR_DID_NOT_FOUND', `${w.file.did} is proven absent on the node at ${client.url} (another chain?); the wallet is unchanged`);
       }
       const file = found.found ? saveWalletState(w.path, w.file, stateOf(found)) : w.file;
       output(o.json ?? false, { wallet: w.path, did: file.did ?? null, authIndex: file.authIndex, recoveryIndex: file.recoveryIndex, found: found.found }, () =>
