@@ -71,7 +71,6 @@ function open(host: ModuleHost): DidRuntime {
       onCommit: (changes) => views.applyChanges(changes),
       fill: (closed) => fillViews(views, chain, closed),
       memory: () => ({ bytes: views.stats().bytes, budget: views.maxBytes }),
-      disabled: () => views.stats().disabled,
     });
   }
   const m = host.metrics;
@@ -79,7 +78,12 @@ function open(host: ModuleHost): DidRuntime {
   m.gauge('view_hits_total', 'Resolutions answered from the pre-rendered views.', () => views.stats().hits, 'counter');
   m.gauge('view_misses_total', 'did:rdid resolutions of DIDs without a view (resolved from the store).', () => views.stats().misses, 'counter');
   m.gauge('view_over_budget_total', 'DID views not kept because the memory budget was reached.', () => views.stats().overBudget, 'counter');
-  return { views, routes: (app) => resolverRoutes(app, chain, views) };
+  m.gauge('views_off', '1 when the views switched themselves off (every DID is resolved from the store).', () => (views.stats().disabled === undefined ? 0 : 1));
+  const warnings = (): string[] => {
+    const off = views.stats().disabled;
+    return off === undefined ? [] : [`resolver views are off (every DID is resolved from the store): ${off}`];
+  };
+  return { views, warnings, routes: (app) => resolverRoutes(app, chain, views) };
 }
 
 /**

@@ -222,7 +222,7 @@ export const governanceModule: LedgerModule = {
   namespace: 'gov',
   kinds: [propose, approve],
   initGenesis: (state, config, time) => initGenesis(state, config, time),
-  consortium: { signers, quorum: getQuorum },
+  consortium: { signers, quorum: getQuorum, genesisSection: (orgs, quorum) => ({ orgs: orgs.map((o) => ({ ...o, keys: [...o.keys] })), quorum }) },
   errors: GOV_ERRORS,
   onDeadline: (state, block, ref) => expire(state, block, ref),
   queries: GOV_QUERIES,

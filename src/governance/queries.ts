@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
 import type { ModuleQuery, QueryState } from '../ledger/index.ts';
 import { ChangeSchema, OrgSchema, RoleGrantInput, ROLES, type Proposal, type Role } from './schema.ts';
@@ -63,9 +63,8 @@ export function pageByPrefix<T>(
   }
 }
 
-function query<I, O>(q: ModuleQuery<I, O> & { response: TSchema }): ModuleQuery<I, O> {
-  return q;
-}
+/** Types a query's input and output where it is declared. */
+const query = <I, O>(q: ModuleQuery<I, O>): ModuleQuery<I, O> => q;
 
 /** The governance module's read-only queries (mounted under `/v1/gov`). */
 export const GOV_QUERIES: readonly ModuleQuery[] = [

@@ -81,6 +81,8 @@ export interface BlockSigner {
 export interface ConsortiumPolicy {
   signers(state: StateReader): BlockSigner[];
   quorum(state: StateReader): number;
+  /** The module's genesis section for a new consortium of these organizations (what `node init` writes). */
+  genesisSection(orgs: readonly { readonly id: string; readonly name: string; readonly keys: readonly string[] }[], quorum: number): JsonValue;
 }
 
 /**

@@ -149,13 +149,13 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       options: options.moduleOptions?.[module.namespace],
       submit,
       metrics: moduleMetrics(metrics, module.namespace),
-      vault(name) {
+      vault(name): SecretStore {
         if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new RangeError(`vault name ${JSON.stringify(name)} must match ^[a-z][a-z0-9-]{0,31}$`);
         const vault = options.moduleData === undefined
           ? new MemoryVault()
           : new FileVault(join(options.moduleData.dir, 'modules', module.namespace, `${name}.vault`), options.moduleData.passphrase);
         vaults.push(vault);
-        return vault satisfies SecretStore;
+        return vault;
       },
       readModel(model) {
         models.push({ namespace: module.namespace, model });
@@ -177,12 +177,12 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     ready,
     pendingState,
     warnings() {
-      const out = chain.listenerErrors.map((e) => `a read model's commit listener failed and was removed: ${e.message}`);
+      const out = chain.listenerErrors.map((e) => `a commit listener failed and was removed: ${e.message}`);
       for (const { namespace, model } of models) {
         const off = model.disabled?.();
         if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
       }
-      for (const { module, runtime } of opened) for (const w of runtime.warnings?.() ?? []) out.push(`${module.name}: ${w}`);
+      for (const { runtime } of opened) out.push(...(runtime.warnings?.() ?? []));
       return out;
     },
     submit,
@@ -230,7 +230,10 @@ function readModelMetrics(metrics: Metrics, namespace: string, model: ReadModel)
   const name = `realdid_${namespace.replace(/-/g, '_')}_${model.name}`;
   metrics.gauge(`${name}_bytes`, `Bytes held by the ${namespace}.${model.name} read model.`, () => model.memory().bytes);
   metrics.gauge(`${name}_budget_bytes`, `Memory budget of the ${namespace}.${model.name} read model (0: none).`, () => model.memory().budget);
-  metrics.gauge(`${name}_off`, `1 when the ${namespace}.${model.name} read model switched itself off.`, () => (model.disabled?.() === undefined ? 0 : 1));
+  if (model.disabled !== undefined) {
+    const disabled = model.disabled.bind(model);
+    metrics.gauge(`${name}_off`, `1 when the ${namespace}.${model.name} read model switched itself off.`, () => (disabled() === undefined ? 0 : 1));
+  }
 }
 
 function moduleLog(sink: ModuleLogSink, module: string): ModuleLog {
