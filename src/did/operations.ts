@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
 import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
 import { documentProblem, DocumentSpec, methodsFor, ServiceSpec, VerificationMethodSpec, RELATIONSHIPS, type DidRecord } from './document.ts';
+import { DID_ERRORS } from './errors.ts';
+import { didNode } from './node.ts';
 import { currentRecord, DID_KEYS, opensCommitment, rdidFor, resolveRdidKey } from './state.ts';
 import { parseDidUrl, parseRdid } from './syntax.ts';
 
@@ -176,4 +178,6 @@ export const didModule: LedgerModule = {
   namespace: 'did',
   kinds: [create, update, recover, deactivate],
   keyResolvers: { rdid: resolveRdidKey },
+  errors: DID_ERRORS,
+  node: didNode,
 };

@@ -26,6 +26,17 @@ import {
   type TrustAnchor,
 } from './verify.ts';
 
+/** What `GET /v1/modules` lists. */
+export interface ModuleList {
+  readonly modules: readonly {
+    readonly name: string;
+    readonly namespace: string;
+    readonly kinds: readonly string[];
+    readonly queries: readonly { readonly name: string; readonly summary: string; readonly path: string }[];
+    readonly errors: readonly string[];
+  }[];
+}
+
 export interface ClientOptions {
   /** Base URL of a node, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
@@ -98,6 +109,7 @@ export class RealdidClient {
   readonly url: string;
   readonly #fetch: typeof fetch;
   readonly #options: ClientOptions;
+  #modules: Promise<ModuleList> | undefined;
   #trust: TrustAnchor | undefined;
   #last: Checkpoint | undefined;
   readonly #floor: Checkpoint | undefined;
@@ -318,11 +330,42 @@ export class RealdidClient {
     return this.request('GET', height === undefined ? '/v1/checkpoint' : `/v1/checkpoints/${height}`);
   }
 
+  /** The modules the node runs, with their kinds, queries (path and schemas) and error codes; fetched once. */
+  modules(): Promise<ModuleList> {
+    this.#modules ??= this.request<ModuleList>('GET', '/v1/modules').catch((err: unknown) => {
+      this.#modules = undefined;
+      throw err;
+    });
+    return this.#modules;
+  }
+
+  /**
+   * Runs a module's query by name, as the node lists it at `/v1/modules`: fields of `input`
+   * named in the path fill its parameters, the others go in the query string.
+   * @throws ERR_SDK_NO_QUERY when the node runs no such query, ERR_SDK_QUERY_INPUT for a missing
+   *   path parameter, or the node's error code
+   * @example
+   * const open = await client.query('gov', 'proposals', { status: 'open', limit: 10 });
+   */
+  async query<T = unknown>(namespace: string, name: string, input: Readonly<Record<string, string | number | boolean>> = {}): Promise<T> {
+    const q = (await this.modules()).modules.find((m) => m.namespace === namespace)?.queries.find((x) => x.name === name);
+    if (q === undefined) throw new AppError('ERR_SDK_NO_QUERY', `the node at ${this.url} runs no query ${namespace}.${name}`);
+    const used = new Set<string>();
+    const path = q.path.replace(/:([A-Za-z0-9_]+)/g, (_m, param: string) => {
+      const v = input[param];
+      if (v === undefined) throw new AppError('ERR_SDK_QUERY_INPUT', `query ${namespace}.${name} needs "${param}" (path ${q.path})`);
+      used.add(param);
+      return encodeURIComponent(String(v));
+    });
+    const rest = new URLSearchParams(Object.entries(input).filter(([k]) => !used.has(k)).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return this.request<T>('GET', rest === '' ? path : `${path}?${rest}`);
+  }
+
   govOrgs(): Promise<{ quorum: number; orgs: { id: string; name: string; keys: string[] }[] }> {
     return this.request('GET', '/v1/gov/orgs');
   }
 
-  govProposals(status?: 'open' | 'executed' | 'failed'): Promise<{ proposals: unknown[]; next: string | null }> {
+  govProposals(status?: 'open' | 'executed' | 'failed' | 'expired'): Promise<{ proposals: unknown[]; next: string | null }> {
     return this.request('GET', `/v1/gov/proposals${status === undefined ? '' : `?status=${status}`}`);
   }
 
