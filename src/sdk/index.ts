@@ -1,6 +1,6 @@
 /** sdk/: a typed HTTP client of a realdid node that verifies every proof it is given. */
 export { RealdidClient } from './client.ts';
-export type { BatchOutcome, ClientOptions, Freshness, Receipt } from './client.ts';
+export type { BatchOutcome, ClientOptions, Freshness, ModuleList, Receipt } from './client.ts';
 export {
   hashGenesis,
   trustFromGenesis,
