@@ -87,10 +87,10 @@ async function npmStart(data: string): Promise<NpmStart> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once('exit', (code, signal) => resolve({ code, signal })));
   let out = '';
   let err = '';
-  npm.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  npm.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not listen; stdout ${out}; stderr ${err}`)), 30_000);
-    npm.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    npm.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\b/.exec(out);
       if (m !== null) {

@@ -59,7 +59,7 @@ describe('GET /', () => {
   test('Accept: application/json gets the same facts as JSON, matching the documented schema', async () => {
     const res = await app.inject({ method: 'GET', url: '/', headers: { accept: 'application/json' } });
     assert.equal(res.statusCode, 200);
-    const body = res.json() as HomeInfo;
+    const body = res.json<HomeInfo>();
     assert.ok(Value.Check(Home, body), JSON.stringify([...Value.Errors(Home, body)].slice(0, 3)));
     const { chain } = l.node;
     assert.deepEqual(body.node, { org: 'org1', key: l.orgs[0]!.multikey });
@@ -89,7 +89,7 @@ describe('GET /', () => {
 
   test('the page follows the head: a new block shows a new height', async () => {
     await l.submitOk(1, 'gov.propose', { change: { type: 'set-param', name: 'disputeDays', value: 21 } });
-    const body = (await app.inject({ method: 'GET', url: '/', headers: { accept: 'application/json' } })).json() as HomeInfo;
+    const body = (await app.inject({ method: 'GET', url: '/', headers: { accept: 'application/json' } })).json<HomeInfo>();
     assert.equal(body.chain.height, l.node.chain.head.height);
     assert.equal(body.chain.height, 2);
   });
@@ -98,7 +98,7 @@ describe('GET /', () => {
     const head = await app.inject({ method: 'HEAD', url: '/' });
     assert.equal(head.statusCode, 200);
     assert.equal(head.body, '');
-    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }> };
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }> }>();
     const content = doc.paths['/']!.get.responses['200']!.content;
     assert.deepEqual(Object.keys(content).sort(), ['application/json', 'text/html']);
   });
