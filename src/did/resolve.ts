@@ -61,7 +61,7 @@ export function checkResolveOptions(options: Readonly<Record<string, string | un
   const unknown = Object.keys(options).filter((k) => !(RESOLUTION_OPTIONS as readonly string[]).includes(k));
   if (unknown.length > 0) throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', `unsupported DID resolution option(s): ${unknown.join(', ')}; this resolver knows ${RESOLUTION_OPTIONS.join(' and ')}`);
   if (options.versionId !== undefined && options.versionTime !== undefined) throw new AppError('ERR_DID_INVALID_OPTIONS', 'give versionId or versionTime, not both');
-  return options as ResolveOptions;
+  return options;
 }
 
 /**

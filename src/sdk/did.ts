@@ -132,8 +132,8 @@ export function verifyRdidResolution(didUrl: string, options: ResolveOptions, re
   const { record, next } = provenRecords(did, opts, stateProofs, checkpoint, metadata.error?.type === NOT_FOUND);
   if (metadata.error !== undefined) badProof(`an error result (${String(metadata.error.type)}) for a proven record`);
   const expected = renderResolution({ record, next }, isLd(metadata.contentType));
-  if (canonicalize(expected.didDocument) !== canonicalize(result.didDocument as never)) badProof('the returned DID document differs from the proven record');
-  if (canonicalize(expected.didDocumentMetadata as never) !== canonicalize(result.didDocumentMetadata as never)) badProof('the returned document metadata differs from the proven record');
+  if (canonicalize(expected.didDocument) !== canonicalize(result.didDocument)) badProof('the returned DID document differs from the proven record');
+  if (canonicalize(expected.didDocumentMetadata) !== canonicalize(result.didDocumentMetadata)) badProof('the returned document metadata differs from the proven record');
   return { ...expected, checkpoint };
 }
 
@@ -164,8 +164,8 @@ export function verifyRdidDereference(didUrl: string, options: ResolveOptions, r
   }
   if (notFound) badProof('NOT_FOUND for a resource the proven document has');
   const contentMetadata = renderResolution({ record, next }, ld).didDocumentMetadata;
-  if (canonicalize(expected.content as never) !== canonicalize(result.content as never)) badProof('the returned content differs from what the DID URL names in the proven record');
-  if (canonicalize(contentMetadata as never) !== canonicalize(result.contentMetadata as never)) badProof('the returned content metadata differs from the proven record');
+  if (canonicalize(expected.content) !== canonicalize(result.content)) badProof('the returned content differs from what the DID URL names in the proven record');
+  if (canonicalize(contentMetadata) !== canonicalize(result.contentMetadata)) badProof('the returned content metadata differs from the proven record');
   return { content: expected.content, contentMetadata, ...(expected.serviceEndpoint === undefined ? {} : { serviceEndpoint: expected.serviceEndpoint }), checkpoint };
 }
 

@@ -191,7 +191,7 @@ export async function getIdentifier(
   const answer = {
     status: res.statusCode,
     contentType: String(res.headers['content-type']),
-    location: res.headers.location as string | undefined,
+    location: res.headers.location,
     body: (res.body === '' ? undefined : JSON.parse(res.body)) as Record<string, any>,
     text: res.body,
   };
