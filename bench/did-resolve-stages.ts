@@ -48,7 +48,7 @@ const STAGES: Record<string, (did: string) => void> = {
     parseRdid(did);
   },
   read: (did) => chain.state.get(keyOf(did)),
-  'read+parse': (did) => JSON.parse(chain.state.get(keyOf(did))!),
+  'read+parse': (did) => JSON.parse(chain.state.get(keyOf(did))!) as unknown,
   'read+parse+render': (did) => {
     const record = JSON.parse(chain.state.get(keyOf(did))!) as DidRecord;
     renderDocumentJson(record, true);
@@ -57,7 +57,7 @@ const STAGES: Record<string, (did: string) => void> = {
   proof: (did) => chain.stateProofJson(keyOf(did), 'unused'),
   'read+proof': (did) => {
     const key = keyOf(did);
-    chain.stateProofJson(key, chain.state.get(key)!);
+    chain.stateProofJson(key, chain.state.get(key));
   },
   'resolve (no proof)': (did) => resolveForHttp(chain.state, did, undefined),
   // The node's two ways to a full answer: from the store, and from the pre-rendered views.

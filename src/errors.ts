@@ -28,7 +28,7 @@ export type ErrorCatalog = Readonly<Record<ErrorCode, ErrorSpec>>;
  * @throws TypeError for a malformed code, an empty or multi-line meaning, or a status outside 400..599
  */
 export function defineErrors<const T extends Record<ErrorCode, ErrorSpec>>(catalog: T): T {
-  for (const [code, spec] of Object.entries(catalog) as [string, ErrorSpec][]) {
+  for (const [code, spec] of Object.entries<ErrorSpec>(catalog)) {
     if (!ERROR_CODE_RE.test(code)) throw new TypeError(`error code ${JSON.stringify(code)} does not match ERR_<AREA>_<REASON>`);
     if (spec.meaning.length === 0 || spec.meaning.includes('\n')) throw new TypeError(`${code}: the meaning must be one line`);
     if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 400 && spec.status <= 599)) {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CLI_ERRORS } from '../src/cli/errors.ts';
+import { CLI_ERRORS } from '../src/cli/index.ts';
 import { AppError, defineErrors, isAppError, isErrorCode, type ErrorCode } from '../src/errors.ts';
 import { defaultModules, ErrorRegistry } from '../src/node/index.ts';
 import { SDK_ERRORS } from '../src/sdk/index.ts';

@@ -7,7 +7,7 @@
  * Pure and deterministic: the vector runner (scripts/gen-vectors.ts) writes `test/vectors/<file>`.
  */
 import { fromHex, sha256, toHex, utf8 } from '../../src/crypto/index.ts';
-import { EMPTY_ROOT, hashLeaf, MerkleLog } from '../../src/ledger/merkle/index.ts';
+import { EMPTY_ROOT, hashLeaf, MerkleLog } from '../../src/ledger/index.ts';
 
 /** An inclusion proof case: `proof` shows `leafHash` is leaf `leafIdx` of (`treeSize`, `root`). */
 export interface InclusionVector {

@@ -8,8 +8,8 @@
  * Pure and deterministic: the vector runner (scripts/gen-vectors.ts) writes `test/vectors/<file>`.
  */
 import { sha256, toHex, utf8 } from '../../src/crypto/index.ts';
-import { StateTree } from '../../src/ledger/smt/index.ts';
-import type { StateProof } from '../../src/ledger/smt/index.ts';
+import { StateTree } from '../../src/ledger/index.ts';
+import type { StateProof } from '../../src/ledger/index.ts';
 
 /** The fixed state: canonical JSON values (RFC 8785). */
 export const SMT_VECTOR_STATE: ReadonlyArray<readonly [string, string]> = [

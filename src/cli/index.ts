@@ -1,4 +1,5 @@
 /** cli/: the `realdid` command line (commander). Entry point: main.ts. */
+export { CLI_ERRORS } from './errors.ts';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
 import { didCommands } from './commands/did.ts';

@@ -32,7 +32,7 @@ function serialize(value: unknown, path: string, depth: number): string {
       if (Array.isArray(value)) {
         return `[${value.map((v, i) => serialize(v, `${path}[${i}]`, depth + 1)).join(',')}]`;
       }
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) fail(path, 'only plain objects are JSON');
       // Keys sorted by UTF-16 code units (RFC 8785 §3.2.3): the default Array.prototype.sort order.
       const keys = Object.keys(value).sort();

@@ -84,7 +84,7 @@ function supersede(state: ModuleState, old: DidRecord, next: Omit<DidRecord, 'di
 }
 
 function applyPatches(doc: DocumentSpec, patches: readonly Patch[]): DocumentSpec {
-  const d = structuredClone(doc) as { -readonly [K in keyof DocumentSpec]: DocumentSpec[K] };
+  const d = structuredClone<{ -readonly [K in keyof DocumentSpec]: DocumentSpec[K] }>(doc);
   for (const p of patches) {
     switch (p.op) {
       case 'add-key':

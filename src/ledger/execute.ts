@@ -186,8 +186,8 @@ export class BlockExecutor implements BlockContext {
       const module = this.#registry.moduleOf(d.namespace);
       const effects = new StateOverlay(this.state);
       effects.delete(d.key);
-      if (module?.onDeadline !== undefined) {
-        const handler = module.onDeadline;
+      const handler = module?.onDeadline;
+      if (module !== undefined && handler !== undefined) {
         try {
           runModuleCode(module, `deadline ${d.ref}`, () => handler(moduleState(effects, module.namespace, this.#deadlines), this, d.ref, d.at));
         } catch (err) {

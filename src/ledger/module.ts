@@ -51,7 +51,7 @@ export interface TxContext {
 }
 
 /** One transaction kind a module registers: schema, authorization rule and state transition. */
-export interface TxKind<Body = any> {
+export interface TxKind<Body = unknown> {
   /** `<namespace>.<verb>`; the namespace must be the module's. */
   readonly kind: string;
   /** JSON Schema of the body (TypeBox), checked before anything else. */
@@ -108,7 +108,7 @@ export interface LedgerModule {
    * due deadline this module scheduled (in time order, then `ref` order), with the block time.
    * Deterministic like `apply`; its writes are discarded if it throws.
    */
-  onDeadline?(state: ModuleState, block: BlockContext, ref: string, at: number): void;
+  onDeadline?(this: void, state: ModuleState, block: BlockContext, ref: string, at: number): void;
   /** Read-only queries over committed state, each mounted as a GET route with its schemas. */
   readonly queries?: readonly ModuleQuery[];
   /** The node-side part: HTTP routes, derived read models, off-ledger services. */
@@ -129,7 +129,7 @@ export interface QueryState extends StateReader {
  * (path parameters, query string, response) under the module's OpenAPI tag, and lists it at
  * `GET /v1/modules`, which is how the SDK (`client.query`) and the CLI (`realdid query`) find it.
  */
-export interface ModuleQuery<Input = any, Output = unknown> {
+export interface ModuleQuery<Input = unknown, Output = unknown> {
   /** Unique inside the module, e.g. `proposals`. */
   readonly name: string;
   readonly summary: string;

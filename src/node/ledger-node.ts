@@ -166,7 +166,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     };
     opened.push({ module, runtime: module.node.open(host) });
   }
-  const ready = Promise.all(models.map(({ model }) => model.fill?.(() => closed))).then(() => undefined);
+  const ready = Promise.all(models.map(({ model }) => model.fill?.(() => closed) ?? Promise.resolve())).then(() => undefined);
 
   return {
     chain,

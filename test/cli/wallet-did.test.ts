@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { toBase64url, toHex } from '../../src/crypto/index.ts';
 import { deriveMasterKey, derivePairwise, DID_KEYS, mnemonicEntropy, parseRdid, planCreate, planUpdate, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
 import { isAppError } from '../../src/errors.ts';
-import { signTx, type SignedTxJson } from '../../src/ledger/index.ts';
+import { signTx } from '../../src/ledger/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
 import { runRealdid, startNodeProcess } from '../helpers/cli.ts';
 
@@ -114,17 +114,17 @@ test('realdid wallet and did commands against a running node', async (t) => {
       ...origins.map((o) => cli('wallet', 'pairwise', o, '--json')),
       cli('wallet', 'pairwise', 'http://example.com', '--json'),
     ]);
-    const s = json(show!);
+    const s = json(show);
     assert.equal(s.did, null);
     assert.equal(s.authIndex, 0);
     assert.equal(s.recoveryIndex, 0);
     assert.equal(s.authKey, deriveMasterKey(seed, 'auth', 0).multikey);
     assert.equal(s.plannedDid, planCreate(seed, 0, 0).did);
-    assert.ok(!show!.stdout.includes(mnemonic.split(' ').slice(0, 2).join(' ')));
-    pairwise = [p1!, p2!].map((r) => json<{ did: string }>(r).did);
+    assert.ok(!show.stdout.includes(mnemonic.split(' ').slice(0, 2).join(' ')));
+    pairwise = [p1, p2!].map((r) => json<{ did: string }>(r).did);
     assert.notEqual(pairwise[0], pairwise[1]);
     assert.deepEqual(pairwise, origins.map((o) => derivePairwise(seed, o).did));
-    assert.equal(json<{ origin: string }>(p1!).origin, 'https://shop.example');
+    assert.equal(json<{ origin: string }>(p1).origin, 'https://shop.example');
     assert.equal(errorOf(bad!).code, 'ERR_WALLET_BAD_ORIGIN');
   });
 
@@ -154,7 +154,7 @@ test('realdid wallet and did commands against a running node', async (t) => {
     // An update signed with the rotated-out key 0: the ledger resolves no key for `#key-0` any more.
     const record = (await client.state<DidRecord>(DID_KEYS.current(parseRdid(did)))).value!;
     const plan = planUpdate(seed, record, 0, [{ op: 'remove-service', id: 'web' }]);
-    const tx = signTx({ kind: plan.kind, body: plan.body as SignedTxJson['body'], signer: plan.signer, nonce: await client.nextNonce(did), created: Date.now() }, plan.keyPair);
+    const tx = signTx({ kind: plan.kind, body: plan.body, signer: plan.signer, nonce: await client.nextNonce(did), created: Date.now() }, plan.keyPair);
     await assert.rejects(client.submit(tx), (err: unknown) => isAppError(err, 'ERR_LEDGER_BAD_SIGNER'));
   });
 
@@ -180,15 +180,15 @@ test('realdid wallet and did commands against a running node', async (t) => {
       cli('did', 'resolve', did, '--json'),
       cli('did', 'update', '--remove-service', 'web', '--json'),
     ]);
-    assert.equal(json<Resolved>(resolved!).didDocumentMetadata.deactivated, true);
+    assert.equal(json<Resolved>(resolved).didDocumentMetadata.deactivated, true);
     // The CLI reads the proven record first and refuses: ERR_DID_DEACTIVATED (nothing is submitted).
-    assert.equal(errorOf(update!).code, 'ERR_DID_DEACTIVATED');
+    assert.equal(errorOf(update).code, 'ERR_DID_DEACTIVATED');
     // Submitted anyway with the last valid key, the ledger answers ERR_LEDGER_BAD_SIGNER: its key
     // resolver gives no key for a deactivated DID, and the signer key is resolved before the
     // module's apply (which is where ERR_DID_DEACTIVATED would come from).
     const record = (await client.state<DidRecord>(DID_KEYS.current(parseRdid(did)))).value!;
     const plan = planUpdate(seed, record, 2, [{ op: 'remove-service', id: 'web' }]);
-    const tx = signTx({ kind: plan.kind, body: plan.body as SignedTxJson['body'], signer: plan.signer, nonce: await client.nextNonce(did), created: Date.now() }, plan.keyPair);
+    const tx = signTx({ kind: plan.kind, body: plan.body, signer: plan.signer, nonce: await client.nextNonce(did), created: Date.now() }, plan.keyPair);
     await assert.rejects(client.submit(tx), (err: unknown) => isAppError(err, 'ERR_LEDGER_BAD_SIGNER'));
   });
 
@@ -205,12 +205,12 @@ test('realdid wallet and did commands against a running node', async (t) => {
       cli('wallet', 'sync', '--json'),
     ]);
     // The first wallet kept its indexes through every operation: a sync with the ledger changes nothing.
-    assert.deepEqual(json(sync!), { wallet: walletFile, did, authIndex: 2, recoveryIndex: 1, found: true });
+    assert.deepEqual(json(sync), { wallet: walletFile, did, authIndex: 2, recoveryIndex: 1, found: true });
     assert.equal(readFileSync(walletFile, 'utf8'), before);
     assert.equal(statSync(walletFile).mode & 0o777, 0o600);
-    const r = json<{ did: string; authIndex: number; recoveryIndex: number }>(restored!);
+    const r = json<{ did: string; authIndex: number; recoveryIndex: number }>(restored);
     assert.deepEqual([r.did, r.authIndex, r.recoveryIndex], [did, 2, 1]);
-    assert.equal(errorOf(bad!).code, 'ERR_WALLET_BAD_MNEMONIC');
+    assert.equal(errorOf(bad).code, 'ERR_WALLET_BAD_MNEMONIC');
     const p = json<{ did: string }>(await runCli(restoreDir, ['wallet', 'pairwise', 'https://shop.example', '--json'], env2));
     assert.equal(p.did, pairwise[0]);
     const text = readFileSync(second, 'utf8');

@@ -156,7 +156,7 @@ export function injectFetch(app: FastifyInstance, tamper?: (x: Exchange) => void
       if (x.json !== undefined) text = JSON.stringify(x.json);
     }
     return new Response(text, { status, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } });
-  }) as typeof fetch;
+  });
 }
 
 /** A ledger with its HTTP app. */

@@ -425,7 +425,7 @@ describe('did.recover', () => {
       const seed = testSeed('recover ghost');
       const c = planCreate(seed);
       const fake = { ...c.body, version: 1, deactivated: false, created: 0, updated: 0, txId: '0'.repeat(64) };
-      await l.reject(planRecover(seed, fake as never, 0, 1), 'ERR_DID_BAD_RECOVERY');
+      await l.reject(planRecover(seed, fake, 0, 1), 'ERR_DID_BAD_RECOVERY');
     });
   });
 });

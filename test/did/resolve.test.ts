@@ -163,12 +163,12 @@ describe('resolveRdid', () => {
       renderResolution(resolveRdid(l.ledger.node.chain.state, C, options), false).didDocumentMetadata;
     const v1 = meta({ versionId: '1' });
     assert.equal(v1.created, iso(C1));
-    assert.deepEqual(versionsOf(C, { versionTime: v1.created as string }), [1, 2], 'at the published creation time');
+    assert.deepEqual(versionsOf(C, { versionTime: v1.created }), [1, 2], 'at the published creation time');
     const v2 = meta({ versionId: '2' });
     assert.equal(v2.updated, iso(C2));
     assert.equal(v2.updated, iso(C3), 'same second');
     // Both versions are published at the same second: that second resolves to the later one.
-    assert.deepEqual(versionsOf(C, { versionTime: v2.updated as string }), [3, undefined]);
+    assert.deepEqual(versionsOf(C, { versionTime: v2.updated }), [3, undefined]);
     assert.deepEqual(versionsOf(C, { versionTime: iso(C2 - 1000) }), [1, 2]);
     assertThrowsCode(() => resolveRdid(l.ledger.node.chain.state, C, { versionTime: iso(C1 - 1000) }), 'ERR_DID_VERSION_NOT_FOUND');
   });

@@ -119,7 +119,7 @@ function recordOf(r: Partial<Raw> & { seed: string }): DidRecord {
 /** A record in state and in the views. */
 function store(w: ReturnType<typeof world>, views: DidViewCache, record: DidRecord): { key: string; value: string } {
   const key = DID_KEYS.current(record.did.slice('did:rdid:'.length));
-  const value = canonicalize(record as never);
+  const value = canonicalize(record);
   put(w, key, value);
   views.fill([{ key, value }]);
   return { key, value };
@@ -205,7 +205,7 @@ describe('DidViewCache memory', () => {
     const { record, key } = records[1]!;
     let value = '';
     for (let v = 1; v <= 2000; v++) {
-      value = canonicalize({ ...record, version: v, updated: record.created + v } as never);
+      value = canonicalize({ ...record, version: v, updated: record.created + v });
       views.applyChanges(new Map([[key, value]]));
     }
     put(w, key, value);
@@ -240,7 +240,7 @@ describe('DidViewCache memory', () => {
     const views = new DidViewCache(1 << 20);
     const record = recordOf({ seed: 'stateless' });
     const key = DID_KEYS.current(idOf('stateless'));
-    views.fill([{ key, value: canonicalize(record as never) }]);
+    views.fill([{ key, value: canonicalize(record) }]);
     assert.equal(views.answer(record.did, undefined, {}, w.source), undefined);
     assert.match(views.stats().disabled ?? '', /has a view but no state/);
   });

@@ -183,7 +183,7 @@ describe('membership and proposal look-ups', () => {
       // Expiry is a state change at the first block past the deadline: a block the node seals
       // for the deadline itself when no transaction comes (the rejected approval made none).
       const app = await buildApp(l.node);
-      const view = async (): Promise<{ status: string; expiredAt?: number }> => (await app.inject({ url: `/v1/gov/proposals/${late}` })).json() as { status: string; expiredAt?: number };
+      const view = async (): Promise<{ status: string; expiredAt?: number }> => (await app.inject({ url: `/v1/gov/proposals/${late}` })).json<{ status: string; expiredAt?: number }>();
       assert.equal((await view()).status, 'open', 'no block past the deadline yet');
       const height = l.node.chain.head.height;
       l.node.orderer.tick();
@@ -191,7 +191,7 @@ describe('membership and proposal look-ups', () => {
       assert.equal(l.node.chain.store.block(height + 1)!.txCount, 0);
       assert.equal(proposal(l, late).status, 'expired', 'the committed state says so');
       assert.deepEqual(await view(), { ...proposal(l, late), status: 'expired', expiredAt: l.node.chain.head.header.time });
-      const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json() as { proposals: { id: string }[] };
+      const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json<{ proposals: { id: string }[] }>();
       assert.deepEqual(listed.proposals.map((p) => p.id), [late]);
       assert.equal(proposal(l, early).status, 'executed', 'an executed proposal never expires');
       l.node.orderer.tick();
@@ -218,7 +218,7 @@ describe('membership and proposal look-ups', () => {
               const url: string = `/v1/gov/proposals?status=${status}&limit=${limit}${after === null ? '' : `&after=${after}`}`;
               const res = await app.inject({ url });
               assert.equal(res.statusCode, 200, res.body);
-              const body = res.json() as { proposals: { id: string; status: string }[]; next: string | null };
+              const body = res.json<{ proposals: { id: string; status: string }[]; next: string | null }>();
               assert.ok(body.proposals.every((p) => p.status === status));
               if (body.next !== null) assert.equal(body.proposals.length, limit, `a page with a next is full (status ${status}, limit ${limit})`);
               seen.push(...body.proposals.map((p) => p.id));

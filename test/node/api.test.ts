@@ -61,7 +61,7 @@ async function openFixture(): Promise<Fixture> {
   const [out] = await l.node.submit([committed]);
   assert.ok(out?.ok);
   await l.submitOk(1, 'gov.approve', { proposal: out.id });
-  return { l, app, trust: trustFromGenesis(l.genesis as never), committed, proposalId: out.id };
+  return { l, app, trust: trustFromGenesis(l.genesis), committed, proposalId: out.id };
 }
 
 async function closeFixture(f: Fixture): Promise<void> {
@@ -72,7 +72,7 @@ async function closeFixture(f: Fixture): Promise<void> {
 async function getJson<T = any>(app: FastifyInstance, url: string): Promise<T> {
   const res = await app.inject({ method: 'GET', url });
   assert.equal(res.statusCode, 200, `GET ${url}: ${res.body}`);
-  return res.json() as T;
+  return res.json<T>();
 }
 
 const postJson = (url: string, payload: unknown): InjectOptions => ({ method: 'POST', url, payload: payload as object });
@@ -294,7 +294,7 @@ describe('bad input on every route: the documented 4xx code, and nothing changes
       const snapBefore = snapshotLedger(f.l.node);
       const res = await f.app.inject(c.request(f));
       assert.equal(res.statusCode, c.status, res.body.slice(0, 300));
-      const body = res.json() as { code: string; message: string; details?: Record<string, unknown> };
+      const body = res.json<{ code: string; message: string; details?: Record<string, unknown> }>();
       assert.equal(body.code, c.code, body.message);
       assert.equal(typeof body.message, 'string');
       assert.ok(body.message.length > 0);
@@ -333,7 +333,7 @@ describe('happy paths', () => {
     const tx = f.l.sign(2, 'gov.propose', { change: { type: 'set-param', name: 'x', value: 1 }, note: 'api test' });
     const res = await f.app.inject(postJson('/v1/txs', tx));
     assert.equal(res.statusCode, 200, res.body);
-    const receipt = res.json() as { id: string; height: number; logIndex: number };
+    const receipt = res.json<{ id: string; height: number; logIndex: number }>();
     assert.deepEqual(receipt, { id: decodeTx(tx).id, height: 3, logIndex: 2 });
 
     const answer = await getJson(f.app, `/v1/txs/${receipt.id}`);
@@ -385,7 +385,7 @@ describe('happy paths', () => {
     const h = f.l.node.chain.head.height;
     const res = await f.app.inject(postJson(`/v1/checkpoints/${h}/signatures`, cosig(f, 1, h)));
     assert.equal(res.statusCode, 200, res.body);
-    const scp = res.json() as SignedCheckpoint;
+    const scp = res.json<SignedCheckpoint>();
     assert.deepEqual(scp.signatures.map((s) => s.org), ['org1', 'org2']);
     assert.equal(verifySignedCheckpoint(scp, f.trust, 2).height, h);
     assert.deepEqual(await getJson(f.app, `/v1/checkpoints/${h}`), scp);
@@ -483,7 +483,7 @@ describe('the batch route with good and bad transactions', () => {
       const startLog = f.l.node.chain.log.size;
       const res = await f.app.inject(postJson('/v1/txs/batch', { txs: batch.map(([tx]) => tx) }));
       assert.equal(res.statusCode, 200, res.body);
-      const { results } = res.json() as { results: ({ ok: true; id: string; height: number; logIndex: number } | { ok: false; id?: string; error: { code: string; message: string } })[] };
+      const { results } = res.json<{ results: ({ ok: true; id: string; height: number; logIndex: number } | { ok: false; id?: string; error: { code: string; message: string } })[] }>();
       assert.equal(results.length, batch.length);
       let logIndex = startLog;
       results.forEach((r, i) => {

@@ -50,13 +50,13 @@ describe('a module is one folder and one registration line', () => {
       assertRejected(dup, 'ERR_REM_EXISTS');
       assert.equal(l.node.errors.status('ERR_REM_EXISTS'), 409, "the module's own status is composed into the node's registry");
 
-      const spec = (await app.inject({ url: '/docs/json' })).json() as { paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown> }>> };
+      const spec = (await app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown> }>> }>();
       assert.deepEqual(spec.paths['/v1/rem/reminders/{id}']!.get!.tags, ['reminders']);
       assert.deepEqual(spec.paths['/v1/rem/notes/{id}']!.put!.tags, ['reminders']);
       assert.deepEqual(spec.paths['/v1/gov/proposals']!.get!.tags, ['governance']);
       assert.ok(spec.paths['/v1/rem/reminders/{id}']!.get!.responses['200'], 'the response schema is in the OpenAPI document');
 
-      const list = (await app.inject({ url: '/v1/modules' })).json() as { modules: { namespace: string; kinds: string[]; queries: { name: string; path: string }[]; errors: string[] }[] };
+      const list = (await app.inject({ url: '/v1/modules' })).json<{ modules: { namespace: string; kinds: string[]; queries: { name: string; path: string }[]; errors: string[] }[] }>();
       const rem = list.modules.find((m) => m.namespace === 'rem')!;
       assert.deepEqual(rem.kinds, ['rem.set', 'rem.cancel', 'rem.crash']);
       assert.deepEqual(rem.queries.map((x) => [x.name, x.path]), [['reminder', '/v1/rem/reminders/:id']]);
@@ -194,7 +194,7 @@ describe('a throwing module rejects only its own transaction', () => {
       ];
       const res = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs } });
       assert.equal(res.statusCode, 200, res.body);
-      const results = (res.json() as { results: { ok: boolean; error?: { code: string } }[] }).results;
+      const results = res.json<{ results: { ok: boolean; error?: { code: string } }[] }>().results;
       assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.error!.code)), ['ok', 'ERR_LEDGER_MODULE_FAILED', 'ok', 'ERR_REM_EXISTS']);
       assert.equal(l.node.orderer.pending, 0, 'the pending count does not drift');
       assert.equal(l.node.chain.state.get('rem/r/b'), undefined, 'the buggy write was discarded');
@@ -222,5 +222,5 @@ function injectFetch(app: Awaited<ReturnType<typeof buildApp>>): typeof fetch {
       ...(init?.body === undefined ? {} : { payload: init.body as string }),
     });
     return new Response(res.rawPayload, { status: res.statusCode, headers: res.headers as Record<string, string> });
-  }) as typeof fetch;
+  });
 }

@@ -66,7 +66,7 @@ function routedFetch(target: () => FastifyInstance): typeof fetch {
       ...(typeof init?.body === 'string' ? { payload: init.body } : {}),
     });
     return new Response(res.body, { status: res.statusCode, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
+  });
 }
 
 function clientOf(app: FastifyInstance, options: Partial<ClientOptions> = {}): RealdidClient {

@@ -99,7 +99,7 @@ export class SoloOrderer implements Orderer {
       return Promise.resolve(inputs.map(() => ({ ok: false, error: e })));
     }
     this.#inFlight += inputs.length;
-    const outcomes: (SubmitOutcome | Promise<SubmitOutcome>)[] = new Array(inputs.length);
+    const outcomes = new Array<SubmitOutcome | Promise<SubmitOutcome>>(inputs.length);
     const state = this.pendingState;
     const admitted = inputs.map((input, i): AdmittedTx | undefined => {
       let tx: Tx | undefined;
@@ -121,7 +121,7 @@ export class SoloOrderer implements Orderer {
     });
     this.#tail = turn.catch(() => undefined);
     return turn.then(async () => {
-      const done = await Promise.all(outcomes);
+      const done = await Promise.all(outcomes.map((o) => Promise.resolve(o)));
       this.#inFlight -= inputs.length;
       return done;
     }, (err: unknown) => {

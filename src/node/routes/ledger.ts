@@ -119,7 +119,7 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
     // Proof and checkpoint come from the same committed head: nothing commits in between.
     const proof = chain.stateProof(key);
     const checkpoint = chain.signedCheckpoint();
-    return { key, value: proof.value === null ? null : JSON.parse(proof.value), proof, checkpoint };
+    return { key, value: proof.value === null ? null : (JSON.parse(proof.value) as unknown), proof, checkpoint };
   });
 
   app.get('/v1/signers/:did/nonce', {

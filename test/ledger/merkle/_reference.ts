@@ -42,7 +42,7 @@ export function leafRangeHash(leafHashes: readonly Uint8Array[]): RangeHash {
     let h = memo.get(key);
     if (h === undefined) {
       const n = hi - lo;
-      if (n === 1n) h = leafHashes[Number(lo)] as Uint8Array;
+      if (n === 1n) h = leafHashes[Number(lo)]!;
       else {
         const k = splitPoint(n);
         h = refNodeHash(mth(lo, lo + k), mth(lo + k, hi));
