@@ -5,9 +5,23 @@
  * Ed25519 verify rate, measured in the same run. Usage: npm run bench:verify [-- --size N]
  */
 import { join } from 'node:path';
-import { ModuleRegistry, SqliteStore, verifyChain, WorkerPoolVerifier } from '../src/ledger/index.ts';
+import {
+  ModuleRegistry,
+  SqliteStore,
+  verifyChain,
+  WorkerPoolVerifier,
+} from '../src/ledger/index.ts';
 import { openLedgerNode } from '../src/node/index.ts';
-import { benchGenesis, benchModules, log, makeSigners, makeTxs, measureEd25519VerifyRate, sizeArg, tempDir } from './common.ts';
+import {
+  benchGenesis,
+  benchModules,
+  log,
+  makeSigners,
+  makeTxs,
+  measureEd25519VerifyRate,
+  sizeArg,
+  tempDir,
+} from './common.ts';
 
 const size = sizeArg(60_000);
 log(`chain-verify: building a ledger of ${size} transactions`);
@@ -29,7 +43,11 @@ const signers = makeSigners(1000);
 const CHUNK = 20_000;
 for (let done = 0; done < size; done += CHUNK) {
   const txs = makeTxs(signers, Math.min(CHUNK, size - done), Date.now());
-  const out = await Promise.all(Array.from({ length: Math.ceil(txs.length / 1000) }, (_, i) => node.submit(txs.slice(i * 1000, i * 1000 + 1000))));
+  const out = await Promise.all(
+    Array.from({ length: Math.ceil(txs.length / 1000) }, (_, i) =>
+      node.submit(txs.slice(i * 1000, i * 1000 + 1000)),
+    ),
+  );
   const bad = out.flat().find((o) => !o.ok);
   if (bad !== undefined && !bad.ok) throw new Error(`rejected: ${bad.error.code}`);
   log(`  built ${done + txs.length}/${size} (height ${node.chain.head.height})`);
@@ -52,14 +70,17 @@ const result = await verifyChain(store, new ModuleRegistry(benchModules()), {
 const seconds = (performance.now() - t0) / 1000;
 await verifier.close();
 store.close();
-if (!result.ok) throw new Error(`verify failed at ${result.height}: ${result.code} ${result.message}`);
+if (!result.ok)
+  throw new Error(`verify failed at ${result.height}: ${result.code} ${result.message}`);
 const txPerSec = result.txs / seconds;
 log(`verified ${result.txs} txs in ${result.height + 1} blocks in ${seconds.toFixed(2)} s`);
-console.log(JSON.stringify({
-  bench: 'chain-verify',
-  txs: result.txs,
-  seconds: Number(seconds.toFixed(2)),
-  txPerSec: Math.round(txPerSec),
-  ed25519VerifyPerSec: Math.round(verifyRate),
-  ratio: Number((txPerSec / verifyRate).toFixed(3)),
-}));
+console.log(
+  JSON.stringify({
+    bench: 'chain-verify',
+    txs: result.txs,
+    seconds: Number(seconds.toFixed(2)),
+    txPerSec: Math.round(txPerSec),
+    ed25519VerifyPerSec: Math.round(verifyRate),
+    ratio: Number((txPerSec / verifyRate).toFixed(3)),
+  }),
+);

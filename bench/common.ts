@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ed25519Verify, encodeMultikey, generateEd25519, utf8, type Ed25519KeyPair } from '../src/crypto/index.ts';
+import {
+  ed25519Verify,
+  encodeMultikey,
+  generateEd25519,
+  utf8,
+  type Ed25519KeyPair,
+} from '../src/crypto/index.ts';
 import { didKeyUrlOf, signTx, type GenesisDoc, type SignedTxJson } from '../src/ledger/index.ts';
 import { governanceModule } from '../src/governance/index.ts';
 import { benchModule } from './kv-module.ts';
@@ -26,14 +32,18 @@ export function log(line: string): void {
 /** This machine's single-thread Ed25519 verify rate (KeyObjects reused): median of `runs` runs. */
 export function measureEd25519VerifyRate(runs = 3, ms = 700): number {
   const { keyPair } = generateEd25519();
-  const msgs = Array.from({ length: 256 }, (_, i) => utf8(`{"kind":"bench.put","nonce":${i},"body":{"key":"k${i}","value":"${'x'.repeat(120)}"}}`));
+  const msgs = Array.from({ length: 256 }, (_, i) =>
+    utf8(`{"kind":"bench.put","nonce":${i},"body":{"key":"k${i}","value":"${'x'.repeat(120)}"}}`),
+  );
   const sigs = msgs.map((m) => keyPair.sign(m));
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
     let n = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < ms) {
-      for (let i = 0; i < 64; i++, n++) if (!ed25519Verify(sigs[n % 256]!, msgs[n % 256]!, keyPair.publicKey)) throw new Error('verify failed');
+      for (let i = 0; i < 64; i++, n++)
+        if (!ed25519Verify(sigs[n % 256]!, msgs[n % 256]!, keyPair.publicKey))
+          throw new Error('verify failed');
     }
     rates.push(n / ((performance.now() - t0) / 1000));
   }
@@ -54,23 +64,46 @@ export function makeSigners(n: number): Signer[] {
 }
 
 /** `count` signed bench.put transactions spread round-robin over the signers. */
-export function makeTxs(signers: Signer[], count: number, created: number, onProgress?: (i: number) => void): SignedTxJson[] {
+export function makeTxs(
+  signers: Signer[],
+  count: number,
+  created: number,
+  onProgress?: (i: number) => void,
+): SignedTxJson[] {
   const out: SignedTxJson[] = [];
   for (let i = 0; i < count; i++) {
     const s = signers[i % signers.length]!;
     s.nonce += 1;
-    out.push(signTx({ kind: 'bench.put', body: { key: `k${i}`, value: `value-${i}-${'x'.repeat(64)}` }, signer: s.url, nonce: s.nonce, created }, s.keyPair));
+    out.push(
+      signTx(
+        {
+          kind: 'bench.put',
+          body: { key: `k${i}`, value: `value-${i}-${'x'.repeat(64)}` },
+          signer: s.url,
+          nonce: s.nonce,
+          created,
+        },
+        s.keyPair,
+      ),
+    );
     if (onProgress !== undefined && i % 10_000 === 0) onProgress(i);
   }
   return out;
 }
 
 /** A one-org genesis for benchmarks, with the org key. */
-export function benchGenesis(time: number): { genesis: GenesisDoc; org: { keyPair: Ed25519KeyPair; multikey: string; seed: Uint8Array } } {
+export function benchGenesis(time: number): {
+  genesis: GenesisDoc;
+  org: { keyPair: Ed25519KeyPair; multikey: string; seed: Uint8Array };
+} {
   const { keyPair, seed } = generateEd25519();
   const multikey = encodeMultikey(keyPair.publicKey);
   return {
-    genesis: { chainId: 'realdid-bench', time, modules: { gov: { orgs: [{ id: 'org1', name: 'Bench Org', keys: [multikey] }], quorum: 1 } } },
+    genesis: {
+      chainId: 'realdid-bench',
+      time,
+      modules: { gov: { orgs: [{ id: 'org1', name: 'Bench Org', keys: [multikey] }], quorum: 1 } },
+    },
     org: { keyPair, multikey, seed },
   };
 }

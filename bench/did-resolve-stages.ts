@@ -9,7 +9,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import { didRuntimeOf, documentMetadataJson, parseRdid, renderDocumentJson, resolveForHttp, resolveOptionsOf, resolverProofs, type DidRecord } from '../src/did/index.ts';
+import {
+  didRuntimeOf,
+  documentMetadataJson,
+  parseRdid,
+  renderDocumentJson,
+  resolveForHttp,
+  resolveOptionsOf,
+  resolverProofs,
+  type DidRecord,
+} from '../src/did/index.ts';
 import type { GenesisDoc } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
 import { log, median } from './common.ts';
@@ -21,14 +30,18 @@ const arg = (name: string): string | undefined => {
 };
 const ledgerDir = arg('--ledger');
 if (ledgerDir === undefined || !existsSync(join(ledgerDir, 'bench-resolve.json'))) {
-  throw new Error('give --ledger DIR with a ledger built by `npm run bench:resolve -- --ledger DIR`');
+  throw new Error(
+    'give --ledger DIR with a ledger built by `npm run bench:resolve -- --ledger DIR`',
+  );
 }
 const dir = resolvePath(ledgerDir);
 const SECONDS = Number(arg('--seconds') ?? 3);
 const ROUNDS = Number(arg('--rounds') ?? 3);
 const CONNECTIONS = 10;
 
-const { genesis } = JSON.parse(readFileSync(join(dir, 'bench-resolve.json'), 'utf8')) as { genesis: GenesisDoc };
+const { genesis } = JSON.parse(readFileSync(join(dir, 'bench-resolve.json'), 'utf8')) as {
+  genesis: GenesisDoc;
+};
 log('did-resolve-stages: opening the ledger');
 const node = openLedgerNode({ path: join(dir, 'ledger.sqlite'), genesis });
 const { chain } = node;
@@ -80,10 +93,22 @@ const portOf = (f: typeof app): number => (f.server.address() as { port: number 
 const rps: Record<string, number[]> = {};
 for (let r = 0; r < ROUNDS; r++) {
   for (const [i, name] of names.entries()) {
-    const out = await loadRandomPaths(`http://127.0.0.1:${portOf(stages)}`, `/${i}/`, didsFile, SECONDS, CONNECTIONS);
+    const out = await loadRandomPaths(
+      `http://127.0.0.1:${portOf(stages)}`,
+      `/${i}/`,
+      didsFile,
+      SECONDS,
+      CONNECTIONS,
+    );
     (rps[name] ??= []).push(out.rps);
   }
-  const full = await loadRandomPaths(`http://127.0.0.1:${portOf(app)}`, '/1.0/identifiers/', didsFile, SECONDS, CONNECTIONS);
+  const full = await loadRandomPaths(
+    `http://127.0.0.1:${portOf(app)}`,
+    '/1.0/identifiers/',
+    didsFile,
+    SECONDS,
+    CONNECTIONS,
+  );
   (rps['resolve (node route)'] ??= []).push(full.rps);
   log(`  round ${r + 1} done`);
 }
@@ -92,5 +117,8 @@ await app.close();
 await node.close();
 const medians = Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, Math.round(median(v))]));
 const floorUs = 1e6 / medians.fixed!;
-for (const [k, v] of Object.entries(medians)) log(`  ${k.padEnd(22)} ${String(v).padStart(6)} req/s  ${(1e6 / v - floorUs).toFixed(1).padStart(6)} µs over fixed`);
+for (const [k, v] of Object.entries(medians))
+  log(
+    `  ${k.padEnd(22)} ${String(v).padStart(6)} req/s  ${(1e6 / v - floorUs).toFixed(1).padStart(6)} µs over fixed`,
+  );
 console.log(JSON.stringify({ bench: 'did-resolve-stages', dids: dids.length, reqPerSec: medians }));

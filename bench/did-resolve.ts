@@ -9,7 +9,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import Fastify from 'fastify';
-import { ed25519FromSeed, encodeMultikey, fromHex, generateEd25519, toHex, type Ed25519KeyPair } from '../src/crypto/index.ts';
+import {
+  ed25519FromSeed,
+  encodeMultikey,
+  fromHex,
+  generateEd25519,
+  toHex,
+  type Ed25519KeyPair,
+} from '../src/crypto/index.ts';
 import { didRuntimeOf, rdidFor, walletDocument } from '../src/did/index.ts';
 import { signTx, type GenesisDoc, type SignedTxJson } from '../src/ledger/index.ts';
 import { buildApp, openLedgerNode } from '../src/node/index.ts';
@@ -25,11 +32,22 @@ const CONNECTIONS = 10;
 
 // --ledger DIR keeps the built ledger in DIR and reuses it on the next run (same --size).
 const ledgerArg = process.argv.indexOf('--ledger');
-const dir = ledgerArg === -1 ? tempDir('realdid-bench-resolve-') : resolvePath(process.argv[ledgerArg + 1]!);
+const dir =
+  ledgerArg === -1 ? tempDir('realdid-bench-resolve-') : resolvePath(process.argv[ledgerArg + 1]!);
 const savedFile = join(dir, 'bench-resolve.json');
-const saved = existsSync(savedFile) ? (JSON.parse(readFileSync(savedFile, 'utf8')) as { size: number; genesis: GenesisDoc; orgSeed: string }) : undefined;
-if (saved !== undefined && saved.size !== size) throw new Error(`${dir} holds a ledger of ${saved.size} DIDs, not --size ${size}`);
-const { genesis, org } = saved === undefined ? benchGenesis(Date.now() - 1000) : { genesis: saved.genesis, org: orgOf(saved.orgSeed) };
+const saved = existsSync(savedFile)
+  ? (JSON.parse(readFileSync(savedFile, 'utf8')) as {
+      size: number;
+      genesis: GenesisDoc;
+      orgSeed: string;
+    })
+  : undefined;
+if (saved !== undefined && saved.size !== size)
+  throw new Error(`${dir} holds a ledger of ${saved.size} DIDs, not --size ${size}`);
+const { genesis, org } =
+  saved === undefined
+    ? benchGenesis(Date.now() - 1000)
+    : { genesis: saved.genesis, org: orgOf(saved.orgSeed) };
 mkdirSync(dir, { recursive: true });
 const node = openLedgerNode({
   path: join(dir, 'ledger.sqlite'),
@@ -38,10 +56,12 @@ const node = openLedgerNode({
   ordering: { maxBlockTxs: 5000, blockIntervalMs: 50, maxPending: 200_000 },
 });
 const didsFile = join(dir, 'dids.json');
-const dids: string[] = saved === undefined ? await build() : (JSON.parse(readFileSync(didsFile, 'utf8')) as string[]);
+const dids: string[] =
+  saved === undefined ? await build() : (JSON.parse(readFileSync(didsFile, 'utf8')) as string[]);
 if (saved === undefined) {
   writeFileSync(didsFile, JSON.stringify(dids));
-  if (ledgerArg !== -1) writeFileSync(savedFile, JSON.stringify({ size, genesis, orgSeed: toHex(org.seed) }));
+  if (ledgerArg !== -1)
+    writeFileSync(savedFile, JSON.stringify({ size, genesis, orgSeed: toHex(org.seed) }));
 }
 
 function orgOf(seedHex: string): { keyPair: Ed25519KeyPair; multikey: string; seed: Uint8Array } {
@@ -68,21 +88,40 @@ async function build(): Promise<string[]> {
       const recoveryCommitment = toHex(randomBytes(32));
       const did = rdidFor(document, recoveryCommitment);
       const body = { did, document, recoveryCommitment };
-      txs.push(signTx({ kind: 'did.create', body, signer: `did:key:${multikey}#${multikey}`, nonce: 1, created: Date.now() }, keyPair));
+      txs.push(
+        signTx(
+          {
+            kind: 'did.create',
+            body,
+            signer: `did:key:${multikey}#${multikey}`,
+            nonce: 1,
+            created: Date.now(),
+          },
+          keyPair,
+        ),
+      );
       out.push(did);
     }
-    inFlight.push(node.submit(txs).then((res) => {
-      const bad = res.find((o) => !o.ok);
-      if (bad !== undefined && !bad.ok) throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
-    }));
+    inFlight.push(
+      node.submit(txs).then((res) => {
+        const bad = res.find((o) => !o.ok);
+        if (bad !== undefined && !bad.ok)
+          throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
+      }),
+    );
     if (inFlight.length >= 4) {
       await Promise.all(inFlight);
       inFlight = [];
     }
-    if ((done / CHUNK) % 10 === 0) log(`  ${done}/${size} DIDs (height ${node.chain.head.height}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    if ((done / CHUNK) % 10 === 0)
+      log(
+        `  ${done}/${size} DIDs (height ${node.chain.head.height}, ${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
   }
   await Promise.all(inFlight);
-  log(`built ${size} DIDs in ${((performance.now() - t0) / 1000).toFixed(1)} s; state keys ${node.chain.tree.size}`);
+  log(
+    `built ${size} DIDs in ${((performance.now() - t0) / 1000).toFixed(1)} s; state keys ${node.chain.tree.size}`,
+  );
   return out;
 }
 
@@ -90,7 +129,9 @@ async function build(): Promise<string[]> {
   const t0 = performance.now();
   await node.ready;
   const v = didRuntimeOf(node)!.views.stats();
-  log(`resolver views: ${v.entries} DIDs, ${Math.round(v.bytes / 2 ** 20)} MiB, ready ${((performance.now() - t0) / 1000).toFixed(1)} s after open${v.overBudget > 0 ? `, ${v.overBudget} over budget` : ''}`);
+  log(
+    `resolver views: ${v.entries} DIDs, ${Math.round(v.bytes / 2 ** 20)} MiB, ready ${((performance.now() - t0) / 1000).toFixed(1)} s after open${v.overBudget > 0 ? `, ${v.overBudget} over budget` : ''}`,
+  );
 }
 const app = await buildApp(node);
 await app.listen({ host: '127.0.0.1', port: 0 });
@@ -103,9 +144,12 @@ const bare = Fastify();
 bare.get('/fixed/:id', async () => fixed);
 await bare.listen({ host: '127.0.0.1', port: 0 });
 const barePort = (bare.server.address() as { port: number }).port;
-log(`resolution answer: ${sampleAnswer.body.length} bytes (status ${sampleAnswer.statusCode}); bare route serves the same document`);
+log(
+  `resolution answer: ${sampleAnswer.body.length} bytes (status ${sampleAnswer.statusCode}); bare route serves the same document`,
+);
 
-const load = (port: number, prefix: string) => loadRandomPaths(`http://127.0.0.1:${port}`, prefix, didsFile, SECONDS, CONNECTIONS);
+const load = (port: number, prefix: string) =>
+  loadRandomPaths(`http://127.0.0.1:${port}`, prefix, didsFile, SECONDS, CONNECTIONS);
 
 const didRps: number[] = [];
 const bareRps: number[] = [];
@@ -113,11 +157,14 @@ const p99s: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const b = await load(barePort, '/fixed/');
   const d = await load(appPort, '/1.0/identifiers/');
-  if (d.non2xx > 0 || d.errors > 0) throw new Error(`resolver answered ${d.non2xx} non-2xx, ${d.errors} errors`);
+  if (d.non2xx > 0 || d.errors > 0)
+    throw new Error(`resolver answered ${d.non2xx} non-2xx, ${d.errors} errors`);
   bareRps.push(b.rps);
   didRps.push(d.rps);
   p99s.push(d.p99);
-  log(`  round ${r + 1}: resolve ${Math.round(d.rps)} req/s (p99 ${d.p99} ms), bare ${Math.round(b.rps)} req/s`);
+  log(
+    `  round ${r + 1}: resolve ${Math.round(d.rps)} req/s (p99 ${d.p99} ms), bare ${Math.round(b.rps)} req/s`,
+  );
 }
 const rssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 await app.close();
@@ -125,12 +172,14 @@ await bare.close();
 await node.close();
 const reqPerSec = median(didRps);
 const bareReqPerSec = median(bareRps);
-console.log(JSON.stringify({
-  bench: 'did-resolve',
-  dids: size,
-  reqPerSec: Math.round(reqPerSec),
-  bareReqPerSec: Math.round(bareReqPerSec),
-  ratio: Number((reqPerSec / bareReqPerSec).toFixed(3)),
-  p99Ms: median(p99s),
-  rssMb,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'did-resolve',
+    dids: size,
+    reqPerSec: Math.round(reqPerSec),
+    bareReqPerSec: Math.round(bareReqPerSec),
+    ratio: Number((reqPerSec / bareReqPerSec).toFixed(3)),
+    p99Ms: median(p99s),
+    rssMb,
+  }),
+);

@@ -24,12 +24,34 @@ process.stdout.write(JSON.stringify({ rps: result.requests.average, p99: result.
 `;
 
 /** Loads `url` for `seconds` with `connections` connections; paths are `prefix` + a random id of `idsFile`. */
-export function loadRandomPaths(url: string, prefix: string, idsFile: string, seconds: number, connections: number): Promise<LoadResult> {
+export function loadRandomPaths(
+  url: string,
+  prefix: string,
+  idsFile: string,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const args = ['--input-type=module', '-e', LOADER, url, prefix, String(seconds), String(connections), idsFile];
-    const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [
+      '--input-type=module',
+      '-e',
+      LOADER,
+      url,
+      prefix,
+      String(seconds),
+      String(connections),
+      idsFile,
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`loader exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as LoadResult)
+        : reject(new Error(`loader exited ${code}`)),
+    );
   });
 }

@@ -6,7 +6,17 @@
  */
 import { join } from 'node:path';
 import { openLedgerNode } from '../src/node/index.ts';
-import { benchGenesis, benchModules, log, makeSigners, makeTxs, measureEd25519VerifyRate, median, sizeArg, tempDir } from './common.ts';
+import {
+  benchGenesis,
+  benchModules,
+  log,
+  makeSigners,
+  makeTxs,
+  measureEd25519VerifyRate,
+  median,
+  sizeArg,
+  tempDir,
+} from './common.ts';
 
 const size = sizeArg(60_000);
 const BATCH = 1000;
@@ -42,7 +52,8 @@ async function worker(): Promise<void> {
     next += BATCH;
     const out = await node.submit(batch);
     const bad = out.find((o) => !o.ok);
-    if (bad !== undefined && !bad.ok) throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
+    if (bad !== undefined && !bad.ok)
+      throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
     committed += out.length;
     const t = performance.now();
     if (t - windowStart >= 1000) {
@@ -61,12 +72,16 @@ const seconds = (performance.now() - t0) / 1000;
 await node.close();
 const overall = committed / seconds;
 const txPerSec = rates.length >= 3 ? median(rates) : overall;
-log(`committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} tx/s overall, ${Math.round(txPerSec)} tx/s median of ${rates.length} one-second windows`);
-console.log(JSON.stringify({
-  bench: 'ledger-ingest',
-  txs: committed,
-  txPerSec: Math.round(txPerSec),
-  overallTxPerSec: Math.round(overall),
-  ed25519VerifyPerSec: Math.round(verifyRate),
-  ratio: Number((txPerSec / verifyRate).toFixed(3)),
-}));
+log(
+  `committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} tx/s overall, ${Math.round(txPerSec)} tx/s median of ${rates.length} one-second windows`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'ledger-ingest',
+    txs: committed,
+    txPerSec: Math.round(txPerSec),
+    overallTxPerSec: Math.round(overall),
+    ed25519VerifyPerSec: Math.round(verifyRate),
+    ratio: Number((txPerSec / verifyRate).toFixed(3)),
+  }),
+);

@@ -29,9 +29,14 @@ export type ErrorCatalog = Readonly<Record<ErrorCode, ErrorSpec>>;
  */
 export function defineErrors<const T extends Record<ErrorCode, ErrorSpec>>(catalog: T): T {
   for (const [code, spec] of Object.entries<ErrorSpec>(catalog)) {
-    if (!ERROR_CODE_RE.test(code)) throw new TypeError(`error code ${JSON.stringify(code)} does not match ERR_<AREA>_<REASON>`);
-    if (spec.meaning.length === 0 || spec.meaning.includes('\n')) throw new TypeError(`${code}: the meaning must be one line`);
-    if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 400 && spec.status <= 599)) {
+    if (!ERROR_CODE_RE.test(code))
+      throw new TypeError(`error code ${JSON.stringify(code)} does not match ERR_<AREA>_<REASON>`);
+    if (spec.meaning.length === 0 || spec.meaning.includes('\n'))
+      throw new TypeError(`${code}: the meaning must be one line`);
+    if (
+      spec.status !== undefined &&
+      !(Number.isInteger(spec.status) && spec.status >= 400 && spec.status <= 599)
+    ) {
       throw new TypeError(`${code}: HTTP status ${spec.status} is not within 400..599`);
     }
   }

@@ -29,8 +29,14 @@ const SECTIONS: Readonly<Record<string, RegExp>> = {
 };
 
 /** The table rows of docs/errors.md: code → {status, meaning, todo, section}. */
-function docRows(): Map<string, { status: string; meaning: string; todo: string; section: string }> {
-  const rows = new Map<string, { status: string; meaning: string; todo: string; section: string }>();
+function docRows(): Map<
+  string,
+  { status: string; meaning: string; todo: string; section: string }
+> {
+  const rows = new Map<
+    string,
+    { status: string; meaning: string; todo: string; section: string }
+  >();
   let section = '';
   for (const line of DOC.split('\n')) {
     if (line.startsWith('## ')) section = line.slice(3).trim();
@@ -55,10 +61,18 @@ test('every code matches ERR_<AREA>_<REASON>, has a one-line meaning, and a 4xx/
   for (const code of CODES) {
     assert.match(code, CODE_RE);
     const { status, meaning, owner } = ROWS.get(code)!;
-    if (owner === 'sdk' || owner === 'cli') assert.equal(status, undefined, `${code}: client-side codes carry no HTTP status`);
-    else assert.ok(Number.isInteger(status) && status! >= 400 && status! <= 599, `${code}: status ${status}`);
+    if (owner === 'sdk' || owner === 'cli')
+      assert.equal(status, undefined, `${code}: client-side codes carry no HTTP status`);
+    else
+      assert.ok(
+        Number.isInteger(status) && status! >= 400 && status! <= 599,
+        `${code}: status ${status}`,
+      );
     assert.ok(meaning.length > 0 && !meaning.includes('\n'), `${code}: meaning`);
-    assert.ok(Object.hasOwn(SECTIONS, code.split('_')[1]!), `${code}: area ${code.split('_')[1]} has a section in docs/errors.md`);
+    assert.ok(
+      Object.hasOwn(SECTIONS, code.split('_')[1]!),
+      `${code}: area ${code.split('_')[1]} has a section in docs/errors.md`,
+    );
   }
 });
 
@@ -68,10 +82,22 @@ test('docs/errors.md lists every registered code with its HTTP status and meanin
     const row = rows.get(code);
     assert.ok(row !== undefined, `${code} is missing from docs/errors.md`);
     const { status, meaning } = ROWS.get(code)!;
-    assert.equal(row.status, status === undefined ? '—' : String(status), `${code}: HTTP status in docs/errors.md`);
-    assert.equal(row.meaning, meaning, `${code}: meaning in docs/errors.md differs from the registry`);
+    assert.equal(
+      row.status,
+      status === undefined ? '—' : String(status),
+      `${code}: HTTP status in docs/errors.md`,
+    );
+    assert.equal(
+      row.meaning,
+      meaning,
+      `${code}: meaning in docs/errors.md differs from the registry`,
+    );
     assert.ok(row.todo.length > 0, `${code}: "what to do" is empty`);
-    assert.match(row.section, SECTIONS[code.split('_')[1]!]!, `${code} is listed under "${row.section}"`);
+    assert.match(
+      row.section,
+      SECTIONS[code.split('_')[1]!]!,
+      `${code} is listed under "${row.section}"`,
+    );
   }
 });
 
@@ -107,10 +133,17 @@ test('AppError serializes to {code, message, details?}; the node maps each code 
     assert.equal(REGISTRY.status(code), ROWS.get(code)!.status ?? 500);
   }
   const cause = new Error('root');
-  const e = new AppError('ERR_LEDGER_REPLAY', 'nonce 3 is not greater than 7', { cause, details: { lastNonce: 7 } });
+  const e = new AppError('ERR_LEDGER_REPLAY', 'nonce 3 is not greater than 7', {
+    cause,
+    details: { lastNonce: 7 },
+  });
   assert.equal(e.name, 'AppError');
   assert.equal(e.cause, cause);
-  assert.deepEqual(e.toJSON(), { code: 'ERR_LEDGER_REPLAY', message: 'nonce 3 is not greater than 7', details: { lastNonce: 7 } });
+  assert.deepEqual(e.toJSON(), {
+    code: 'ERR_LEDGER_REPLAY',
+    message: 'nonce 3 is not greater than 7',
+    details: { lastNonce: 7 },
+  });
   assert.equal(isErrorCode('ERR_NOPE_NOPE'), true, 'shape only');
   assert.equal(REGISTRY.has('ERR_NOPE_NOPE'), false);
   assert.equal(isErrorCode('toString'), false);
@@ -122,8 +155,20 @@ test('catalogs are checked: malformed codes, multi-line meanings, bad statuses, 
   assert.throws(() => defineErrors({ ERR_bad: { meaning: 'x' } } as never), TypeError);
   assert.throws(() => defineErrors({ ERR_X_Y: { meaning: 'two\nlines' } }), TypeError);
   assert.throws(() => defineErrors({ ERR_X_Y: { meaning: 'x', status: 200 } }), TypeError);
-  const mod = (errors: Record<ErrorCode, { meaning: string; status?: number }>) => ({ name: 'm', errors });
-  assert.throws(() => new ErrorRegistry([mod({ ERR_LEDGER_REPLAY: { meaning: 'again', status: 409 } })]), /declared by both/);
-  assert.throws(() => new ErrorRegistry([mod({ ERR_M_X: { meaning: 'no status' } })]), /no HTTP status/);
-  assert.equal(new ErrorRegistry([mod({ ERR_M_X: { meaning: 'x', status: 418 } })]).status('ERR_M_X'), 418);
+  const mod = (errors: Record<ErrorCode, { meaning: string; status?: number }>) => ({
+    name: 'm',
+    errors,
+  });
+  assert.throws(
+    () => new ErrorRegistry([mod({ ERR_LEDGER_REPLAY: { meaning: 'again', status: 409 } })]),
+    /declared by both/,
+  );
+  assert.throws(
+    () => new ErrorRegistry([mod({ ERR_M_X: { meaning: 'no status' } })]),
+    /no HTTP status/,
+  );
+  assert.equal(
+    new ErrorRegistry([mod({ ERR_M_X: { meaning: 'x', status: 418 } })]).status('ERR_M_X'),
+    418,
+  );
 });

@@ -7,11 +7,17 @@
  * test/did/pairwise.test.ts checks that this still produces exactly the committed file.
  */
 import { toHex } from '../../src/crypto/index.ts';
-import { deriveMasterKey, derivePairwise, seedOfMnemonic, type MasterPurpose } from '../../src/did/index.ts';
+import {
+  deriveMasterKey,
+  derivePairwise,
+  seedOfMnemonic,
+  type MasterPurpose,
+} from '../../src/did/index.ts';
 import { isAppError } from '../../src/errors.ts';
 
 /** The BIP-39 test mnemonic (all-zero 128-bit entropy). Public: never use it for real keys. */
-export const TEST_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+export const TEST_MNEMONIC =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
 /** One origin: the normalized origin and pairwise DID it must give, or the error it must raise. */
 export interface PairwiseCase {
@@ -86,7 +92,8 @@ export function generatePairwiseVectors(): PairwiseVectorFile[] {
   const seed = seedOfMnemonic(TEST_MNEMONIC);
   const master: MasterCase[] = [];
   for (const purpose of ['auth', 'recovery'] as const) {
-    for (const index of [0, 1, 2, 1000]) master.push({ purpose, index, multikey: deriveMasterKey(seed, purpose, index).multikey });
+    for (const index of [0, 1, 2, 1000])
+      master.push({ purpose, index, multikey: deriveMasterKey(seed, purpose, index).multikey });
   }
   const vector: PairwiseVector = {
     desc: 'Wallet key derivation: pairwise did:key = Ed25519(HKDF-SHA-256(seed, "realdid/pairwise/v1", normalized origin)); master keys = Ed25519(HKDF-SHA-256(seed, "realdid/wallet/v1", "did:rdid/<purpose>/<index>"))',

@@ -27,26 +27,54 @@ export interface NodeOpts {
 export function nodeOptions(c: Command): Command {
   return c
     .option('--url <url>', 'node URL (default $REALDID_URL or http://127.0.0.1:8080)')
-    .option('--genesis-hash <hex>', 'the chain to expect: the SHA-256 of its genesis document (default: pinned at first contact)')
-    .option('--trust-file <file>', 'pinned chains and last verified checkpoints (default $REALDID_HOME/trust.json or ~/.realdid/trust.json)')
-    .option('--accept-lagging', "accept a node behind the last verified checkpoint if it proves it a prefix of it (else that is a rollback)")
-    .option('--max-age <seconds>', "refuse answers whose checkpoint's block time is older than this");
+    .option(
+      '--genesis-hash <hex>',
+      'the chain to expect: the SHA-256 of its genesis document (default: pinned at first contact)',
+    )
+    .option(
+      '--trust-file <file>',
+      'pinned chains and last verified checkpoints (default $REALDID_HOME/trust.json or ~/.realdid/trust.json)',
+    )
+    .option(
+      '--accept-lagging',
+      'accept a node behind the last verified checkpoint if it proves it a prefix of it (else that is a rollback)',
+    )
+    .option(
+      '--max-age <seconds>',
+      "refuse answers whose checkpoint's block time is older than this",
+    );
 }
 
 /** The node URL without trailing slashes, as the trust file keys it. @throws ERR_CLI_USAGE */
 export function normalizeNodeUrl(text: string): string {
-  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) throw new AppError('ERR_CLI_USAGE', `--url must be an http(s) URL, got ${JSON.stringify(text)}`);
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--url must be an http(s) URL, got ${JSON.stringify(text)}`,
+    );
   return text.replace(/\/+$/, '');
 }
 
-function parseOptions(o: NodeOpts): { url: string; explicit: string | undefined; maxAgeMs: number | undefined } {
+function parseOptions(o: NodeOpts): {
+  url: string;
+  explicit: string | undefined;
+  maxAgeMs: number | undefined;
+} {
   const url = normalizeNodeUrl(nodeUrl(o.url));
   const explicit = o.genesisHash?.toLowerCase();
-  if (explicit !== undefined && !/^[0-9a-f]{64}$/.test(explicit)) throw new AppError('ERR_CLI_USAGE', `--genesis-hash must be 64 hex digits, got ${JSON.stringify(o.genesisHash)}`);
+  if (explicit !== undefined && !/^[0-9a-f]{64}$/.test(explicit))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--genesis-hash must be 64 hex digits, got ${JSON.stringify(o.genesisHash)}`,
+    );
   let maxAgeMs: number | undefined;
   if (o.maxAge !== undefined) {
     const s = Number(o.maxAge);
-    if (!Number.isSafeInteger(s) || s <= 0) throw new AppError('ERR_CLI_USAGE', `--max-age must be a positive number of seconds, got ${JSON.stringify(o.maxAge)}`);
+    if (!Number.isSafeInteger(s) || s <= 0)
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `--max-age must be a positive number of seconds, got ${JSON.stringify(o.maxAge)}`,
+      );
     maxAgeMs = s * 1000;
   }
   return { url, explicit, maxAgeMs };
@@ -61,7 +89,12 @@ function withAdvice(err: unknown, url: string, pinnedFromFile: boolean): unknown
   } else if (err.code === 'ERR_SDK_ROLLBACK' || err.code === 'ERR_LEDGER_INCONSISTENT') {
     advice = `keep both checkpoints as evidence (--json prints them) and alert the consortium; only if the node was restored from a backup on purpose, \`realdid trust forget ${url}\` accepts its history from now on`;
   }
-  return advice === undefined ? err : new AppError(err.code, `${err.message}. ${advice}`, { cause: err, ...(err.details === undefined ? {} : { details: err.details }) });
+  return advice === undefined
+    ? err
+    : new AppError(err.code, `${err.message}. ${advice}`, {
+        cause: err,
+        ...(err.details === undefined ? {} : { details: err.details }),
+      });
 }
 
 /**
@@ -71,26 +104,38 @@ function withAdvice(err: unknown, url: string, pinnedFromFile: boolean): unknown
  * @throws ERR_CLI_USAGE, ERR_CLI_TRUST_FILE, ERR_SDK_HTTP, ERR_SDK_GENESIS_MISMATCH, ERR_SDK_ROLLBACK,
  *   ERR_LEDGER_INCONSISTENT, ERR_LEDGER_BAD_CHECKPOINT, ERR_SDK_STALE_CHECKPOINT
  */
-export async function connect(o: NodeOpts, extra: Pick<ClientOptions, 'fetch'> = {}): Promise<RealdidClient> {
+export async function connect(
+  o: NodeOpts,
+  extra: Pick<ClientOptions, 'fetch'> = {},
+): Promise<RealdidClient> {
   const { url, explicit, maxAgeMs } = parseOptions(o);
   const path = trustFilePath(o.trustFile);
   const trust = loadTrustFile(path);
   const pin = trust.nodes[url];
   const expected = explicit ?? pin?.genesisHash;
   try {
-    const g = await new RealdidClient({ url, ...extra, ...(expected === undefined ? {} : { genesisHash: expected }) }).genesis();
+    const g = await new RealdidClient({
+      url,
+      ...extra,
+      ...(expected === undefined ? {} : { genesisHash: expected }),
+    }).genesis();
     const client = new RealdidClient({
       url,
       ...extra,
       trust: trustFromGenesis(g.genesis),
       genesisHash: g.hash,
       acceptOlderCheckpoints: o.acceptLagging ?? false,
-      ...(trust.chains[g.hash] === undefined ? {} : { lastCheckpoint: trust.chains[g.hash]!.checkpoint }),
+      ...(trust.chains[g.hash] === undefined
+        ? {}
+        : { lastCheckpoint: trust.chains[g.hash]!.checkpoint }),
       ...(maxAgeMs === undefined ? {} : { freshness: { maxAgeMs } }),
       onCheckpoint: (cp) => rememberCheckpoint(path, g.hash, url, cp),
     });
     if (pin?.genesisHash !== g.hash) {
-      if (pin !== undefined) process.stderr.write(`warning: ${url} was pinned to genesis ${pin.genesisHash} (${pin.chainId}); re-pinned to ${g.hash} (${g.genesis.chainId}) as --genesis-hash says\n`);
+      if (pin !== undefined)
+        process.stderr.write(
+          `warning: ${url} was pinned to genesis ${pin.genesisHash} (${pin.chainId}); re-pinned to ${g.hash} (${g.genesis.chainId}) as --genesis-hash says\n`,
+        );
       pinNode(path, url, g.hash, g.genesis.chainId);
     }
     await client.checkpoint();

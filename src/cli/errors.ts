@@ -3,10 +3,20 @@ import { defineErrors } from '../errors.ts';
 /** Error codes of the command line (exit codes are mapped in cli/io.ts). */
 export const CLI_ERRORS = defineErrors({
   ERR_CLI_USAGE: { meaning: 'A command-line argument is missing or invalid.' },
-  ERR_CLI_DATA_DIR: { meaning: 'The data folder is missing, not initialized, or already initialized.' },
+  ERR_CLI_DATA_DIR: {
+    meaning: 'The data folder is missing, not initialized, or already initialized.',
+  },
   ERR_CLI_DATA_DIR_LOCKED: { meaning: 'The data folder is held by another running node process.' },
-  ERR_CLI_TRUST_FILE: { meaning: 'The trust file (pinned genesis hashes, last verified checkpoints) cannot be read, is malformed, or is writable by others.' },
-  ERR_CLI_INSECURE_PASSPHRASE: { meaning: 'A wallet would be encrypted under the public demo passphrase.' },
-  ERR_CLI_SYSTEM: { meaning: 'An operating-system call failed (port in use, permission denied, disk full, missing file…).' },
+  ERR_CLI_TRUST_FILE: {
+    meaning:
+      'The trust file (pinned genesis hashes, last verified checkpoints) cannot be read, is malformed, or is writable by others.',
+  },
+  ERR_CLI_INSECURE_PASSPHRASE: {
+    meaning: 'A wallet would be encrypted under the public demo passphrase.',
+  },
+  ERR_CLI_SYSTEM: {
+    meaning:
+      'An operating-system call failed (port in use, permission denied, disk full, missing file…).',
+  },
   ERR_CLI_INTERNAL: { meaning: 'An unexpected error in the command line (a bug).' },
 });

@@ -48,8 +48,11 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const { error: e, exit } = failureOf(err);
-    if (e.code === 'ERR_CLI_INTERNAL' && !json && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
-    process.stderr.write(json ? `${JSON.stringify(e.toJSON())}\n` : `realdid: ${e.code}: ${e.message}\n`);
+    if (e.code === 'ERR_CLI_INTERNAL' && !json && err instanceof Error && err.stack !== undefined)
+      process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(
+      json ? `${JSON.stringify(e.toJSON())}\n` : `realdid: ${e.code}: ${e.message}\n`,
+    );
     process.exitCode = exit;
   }
 }

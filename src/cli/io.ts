@@ -37,7 +37,12 @@ export function exitCodeOf(err: AppError): number {
 /** An operating-system error from Node (`listen EADDRINUSE`, `open EACCES`, …). */
 function isSystemError(err: unknown): err is NodeJS.ErrnoException {
   const e = err as NodeJS.ErrnoException | null;
-  return e instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && (typeof e.syscall === 'string' || typeof e.errno === 'number');
+  return (
+    e instanceof Error &&
+    typeof e.code === 'string' &&
+    /^E[A-Z0-9]+$/.test(e.code) &&
+    (typeof e.syscall === 'string' || typeof e.errno === 'number')
+  );
 }
 
 /**
@@ -48,14 +53,25 @@ function isSystemError(err: unknown): err is NodeJS.ErrnoException {
 export function failureOf(err: unknown): { error: AppError; exit: number } {
   let error: AppError;
   if (isAppError(err, 'ERR_API_INTERNAL')) {
-    error = new AppError('ERR_SDK_HTTP', `the node failed to answer (ERR_API_INTERNAL: ${err.message}); retry, and report it with the node log if it persists`, { cause: err });
+    error = new AppError(
+      'ERR_SDK_HTTP',
+      `the node failed to answer (ERR_API_INTERNAL: ${err.message}); retry, and report it with the node log if it persists`,
+      { cause: err },
+    );
   } else if (isAppError(err)) {
     error = err;
   } else if (isSystemError(err)) {
-    error = new AppError('ERR_CLI_SYSTEM', err.message, { cause: err, details: { errno: err.code, ...(err.syscall === undefined ? {} : { syscall: err.syscall }) } });
+    error = new AppError('ERR_CLI_SYSTEM', err.message, {
+      cause: err,
+      details: { errno: err.code, ...(err.syscall === undefined ? {} : { syscall: err.syscall }) },
+    });
   } else {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    error = new AppError('ERR_CLI_INTERNAL', `${message} (a bug in realdid: please report it with the command and this message)`, { cause: err });
+    error = new AppError(
+      'ERR_CLI_INTERNAL',
+      `${message} (a bug in realdid: please report it with the command and this message)`,
+      { cause: err },
+    );
   }
   return { error, exit: exitCodeOf(error) };
 }
@@ -71,7 +87,9 @@ export function jsonArg(name: string, text: string): unknown {
   try {
     return JSON.parse(source);
   } catch (err) {
-    throw new AppError('ERR_CLI_USAGE', `--${name} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new AppError('ERR_CLI_USAGE', `--${name} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -87,7 +105,11 @@ export function intArg(name: string, text: string | undefined, fallback?: number
     return fallback;
   }
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('ERR_CLI_USAGE', `--${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--${name} must be a non-negative integer, got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
@@ -114,7 +136,10 @@ export async function passphrase(file: string | undefined, fallback?: string): P
   if (env !== undefined && env !== '') return env;
   if (fallback !== undefined) return fallback;
   if (process.stdin.isTTY) return prompt('passphrase: ');
-  throw new AppError('ERR_CLI_USAGE', 'no passphrase: set REALDID_PASSPHRASE or pass --passphrase-file');
+  throw new AppError(
+    'ERR_CLI_USAGE',
+    'no passphrase: set REALDID_PASSPHRASE or pass --passphrase-file',
+  );
 }
 
 /** Base URL of the node to talk to: --url, else $REALDID_URL, else the default local node. */

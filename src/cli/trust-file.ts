@@ -56,7 +56,11 @@ export function trustFilePath(option?: string): string {
 }
 
 function bad(path: string, why: string, cause?: unknown): AppError {
-  return new AppError('ERR_CLI_TRUST_FILE', `${path}: ${why}; fix or remove it (removing it forgets every pinned chain)`, cause === undefined ? {} : { cause });
+  return new AppError(
+    'ERR_CLI_TRUST_FILE',
+    `${path}: ${why}; fix or remove it (removing it forgets every pinned chain)`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -66,21 +70,47 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function isCheckpoint(v: unknown): v is Checkpoint {
   if (!isObject(v)) return false;
   const n = (k: string): boolean => Number.isSafeInteger(v[k]) && (v[k] as number) >= 0;
-  return typeof v.chainId === 'string' && n('height') && n('logSize') && n('time') &&
-    [v.blockHash, v.logRoot, v.stateRoot].every((h) => typeof h === 'string' && HEX64.test(h));
+  return (
+    typeof v.chainId === 'string' &&
+    n('height') &&
+    n('logSize') &&
+    n('time') &&
+    [v.blockHash, v.logRoot, v.stateRoot].every((h) => typeof h === 'string' && HEX64.test(h))
+  );
 }
 
 function checkTrustFile(path: string, v: unknown): TrustFile {
-  if (!isObject(v) || v.version !== TRUST_FILE_VERSION || !isObject(v.nodes) || !isObject(v.chains)) {
-    throw bad(path, `not a realdid trust file: expected {version: ${TRUST_FILE_VERSION}, nodes, chains}`);
+  if (
+    !isObject(v) ||
+    v.version !== TRUST_FILE_VERSION ||
+    !isObject(v.nodes) ||
+    !isObject(v.chains)
+  ) {
+    throw bad(
+      path,
+      `not a realdid trust file: expected {version: ${TRUST_FILE_VERSION}, nodes, chains}`,
+    );
   }
   for (const [url, pin] of Object.entries(v.nodes)) {
-    if (!isObject(pin) || typeof pin.genesisHash !== 'string' || !HEX64.test(pin.genesisHash) || typeof pin.chainId !== 'string' || typeof pin.pinnedAt !== 'string') {
+    if (
+      !isObject(pin) ||
+      typeof pin.genesisHash !== 'string' ||
+      !HEX64.test(pin.genesisHash) ||
+      typeof pin.chainId !== 'string' ||
+      typeof pin.pinnedAt !== 'string'
+    ) {
       throw bad(path, `the pin of ${JSON.stringify(url)} is malformed`);
     }
   }
   for (const [hash, c] of Object.entries(v.chains)) {
-    if (!HEX64.test(hash) || !isObject(c) || !isCheckpoint(c.checkpoint) || typeof c.chainId !== 'string' || typeof c.url !== 'string' || typeof c.verifiedAt !== 'string') {
+    if (
+      !HEX64.test(hash) ||
+      !isObject(c) ||
+      !isCheckpoint(c.checkpoint) ||
+      typeof c.chainId !== 'string' ||
+      typeof c.url !== 'string' ||
+      typeof c.verifiedAt !== 'string'
+    ) {
       throw bad(path, `the checkpoint of chain ${JSON.stringify(hash)} is malformed`);
     }
   }
@@ -101,7 +131,10 @@ export function loadTrustFile(path: string): TrustFile {
   }
   const mode = statSync(path).mode;
   if (process.platform !== 'win32' && (mode & 0o022) !== 0) {
-    throw bad(path, `is writable by others (mode ${(mode & 0o777).toString(8)}), so its pins cannot be trusted; check it and \`chmod 600\` it`);
+    throw bad(
+      path,
+      `is writable by others (mode ${(mode & 0o777).toString(8)}), so its pins cannot be trusted; check it and \`chmod 600\` it`,
+    );
   }
   let json: unknown;
   try {
@@ -125,8 +158,17 @@ export function updateTrustFile(path: string, change: (t: TrustFile) => TrustFil
 }
 
 /** Pins `url` to the chain of `genesisHash`. */
-export function pinNode(path: string, url: string, genesisHash: string, chainId: string, now = new Date()): void {
-  updateTrustFile(path, (t) => ({ ...t, nodes: { ...t.nodes, [url]: { genesisHash, chainId, pinnedAt: now.toISOString() } } }));
+export function pinNode(
+  path: string,
+  url: string,
+  genesisHash: string,
+  chainId: string,
+  now = new Date(),
+): void {
+  updateTrustFile(path, (t) => ({
+    ...t,
+    nodes: { ...t.nodes, [url]: { genesisHash, chainId, pinnedAt: now.toISOString() } },
+  }));
 }
 
 /**
@@ -134,15 +176,33 @@ export function pinNode(path: string, url: string, genesisHash: string, chainId:
  * higher one (another command, running at the same time, got further).
  * @throws ERR_LEDGER_INCONSISTENT when the file holds another block at the same height (a fork seen by two runs)
  */
-export function rememberCheckpoint(path: string, genesisHash: string, url: string, cp: Checkpoint, now = new Date()): void {
+export function rememberCheckpoint(
+  path: string,
+  genesisHash: string,
+  url: string,
+  cp: Checkpoint,
+  now = new Date(),
+): void {
   updateTrustFile(path, (t) => {
     const had = t.chains[genesisHash];
     if (had !== undefined && had.checkpoint.height > cp.height) return t;
     if (had !== undefined && had.checkpoint.height === cp.height) {
       if (had.checkpoint.blockHash === cp.blockHash) return t;
-      throw new CheckpointConflictError('ERR_LEDGER_INCONSISTENT', url, had.checkpoint, cp, `${path} holds the other block, verified by another command via ${had.url}`);
+      throw new CheckpointConflictError(
+        'ERR_LEDGER_INCONSISTENT',
+        url,
+        had.checkpoint,
+        cp,
+        `${path} holds the other block, verified by another command via ${had.url}`,
+      );
     }
-    return { ...t, chains: { ...t.chains, [genesisHash]: { chainId: cp.chainId, checkpoint: cp, url, verifiedAt: now.toISOString() } } };
+    return {
+      ...t,
+      chains: {
+        ...t.chains,
+        [genesisHash]: { chainId: cp.chainId, checkpoint: cp, url, verifiedAt: now.toISOString() },
+      },
+    };
   });
 }
 

@@ -60,10 +60,20 @@ function isIndex(n: unknown): n is number {
 function checkWallet(path: string, value: unknown): WalletFile {
   const w = value as Partial<WalletFile> | null;
   const ok =
-    w !== null && typeof w === 'object' && w.version === WALLET_FILE_VERSION && typeof w.keystore === 'object' && w.keystore !== null &&
-    w.keystore.label === WALLET_LABEL && isIndex(w.authIndex) && isIndex(w.recoveryIndex) && (w.did === undefined || isRdid(w.did));
+    w !== null &&
+    typeof w === 'object' &&
+    w.version === WALLET_FILE_VERSION &&
+    typeof w.keystore === 'object' &&
+    w.keystore !== null &&
+    w.keystore.label === WALLET_LABEL &&
+    isIndex(w.authIndex) &&
+    isIndex(w.recoveryIndex) &&
+    (w.did === undefined || isRdid(w.did));
   if (!ok) {
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `${path} is not a realdid wallet file: expected {version: 1, keystore (label "${WALLET_LABEL}"), did?, authIndex, recoveryIndex}`);
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `${path} is not a realdid wallet file: expected {version: 1, keystore (label "${WALLET_LABEL}"), did?, authIndex, recoveryIndex}`,
+    );
   }
   return w as WalletFile;
 }
@@ -78,9 +88,18 @@ function serialize(file: WalletFile): string {
  * overwriting: the content goes to a temp file that is then hard-linked to `path`.
  * @throws ERR_WALLET_EXISTS if `path` exists; ERR_WALLET_BAD_MNEMONIC
  */
-export function createWallet(path: string, mnemonic: string, passphrase: string, state: WalletState = { authIndex: 0, recoveryIndex: 0 }): WalletFile {
+export function createWallet(
+  path: string,
+  mnemonic: string,
+  passphrase: string,
+  state: WalletState = { authIndex: 0, recoveryIndex: 0 },
+): WalletFile {
   const entropy = mnemonicEntropy(mnemonic);
-  const file: WalletFile = { version: 1, keystore: encryptKeystore(entropy, passphrase, WALLET_LABEL), ...state };
+  const file: WalletFile = {
+    version: 1,
+    keystore: encryptKeystore(entropy, passphrase, WALLET_LABEL),
+    ...state,
+  };
   entropy.fill(0);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = writeTemp(path, serialize(file));
@@ -88,7 +107,12 @@ export function createWallet(path: string, mnemonic: string, passphrase: string,
     linkSync(tmp, path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new AppError('ERR_WALLET_EXISTS', `a wallet already exists at ${path}; move it away or pass --wallet <other file>`, { cause: err });
+    if (code === 'EEXIST')
+      throw new AppError(
+        'ERR_WALLET_EXISTS',
+        `a wallet already exists at ${path}; move it away or pass --wallet <other file>`,
+        { cause: err },
+      );
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
     createExclusive(path, serialize(file)); // no hard links on this file system
   } finally {
@@ -101,7 +125,8 @@ function createExclusive(path: string, text: string): void {
   try {
     writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AppError('ERR_WALLET_EXISTS', `a wallet already exists at ${path}`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new AppError('ERR_WALLET_EXISTS', `a wallet already exists at ${path}`, { cause: err });
     throw err;
   }
 }
@@ -116,15 +141,27 @@ export function loadWallet(path: string): WalletFile {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AppError('ERR_WALLET_NOT_FOUND', `no wallet at ${path}; run \`realdid wallet init\` or \`realdid wallet restore\``, { cause: err });
+      throw new AppError(
+        'ERR_WALLET_NOT_FOUND',
+        `no wallet at ${path}; run \`realdid wallet init\` or \`realdid wallet restore\``,
+        { cause: err },
+      );
     }
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `cannot read wallet ${path}: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `cannot read wallet ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `${path} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `${path} is not JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return checkWallet(path, json);
 }
@@ -138,7 +175,11 @@ export function unlockWallet(file: WalletFile, passphrase: string): Uint8Array {
   try {
     return seedOfMnemonic(entropyMnemonic(entropy));
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', 'the wallet keystore does not hold BIP-39 entropy', { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      'the wallet keystore does not hold BIP-39 entropy',
+      { cause: err },
+    );
   } finally {
     entropy.fill(0);
   }
@@ -148,14 +189,19 @@ export function unlockWallet(file: WalletFile, passphrase: string): Uint8Array {
  * Loads and unlocks a wallet. The passphrase is asked for only once the file is known to exist.
  * @throws ERR_WALLET_NOT_FOUND, ERR_CRYPTO_WRONG_PASSPHRASE (naming the wallet), ERR_CRYPTO_BAD_KEYSTORE
  */
-export async function openWallet(path: string, passphrase: string | (() => Promise<string>)): Promise<UnlockedWallet> {
+export async function openWallet(
+  path: string,
+  passphrase: string | (() => Promise<string>),
+): Promise<UnlockedWallet> {
   const file = loadWallet(path);
   const pass = typeof passphrase === 'string' ? passphrase : await passphrase();
   try {
     return { path, file, seed: unlockWallet(file, pass) };
   } catch (err) {
     if (!isAppError(err, 'ERR_CRYPTO_WRONG_PASSPHRASE')) throw err;
-    throw new AppError('ERR_CRYPTO_WRONG_PASSPHRASE', `wrong passphrase for the wallet ${path}`, { cause: err });
+    throw new AppError('ERR_CRYPTO_WRONG_PASSPHRASE', `wrong passphrase for the wallet ${path}`, {
+      cause: err,
+    });
   }
 }
 
@@ -164,10 +210,20 @@ export async function openWallet(path: string, passphrase: string | (() => Promi
  * the wallet. The keystore on disk must still be the one `file` was loaded with.
  * @throws ERR_WALLET_NOT_FOUND, ERR_CRYPTO_BAD_KEYSTORE if the file was replaced meanwhile
  */
-export function saveWalletState(path: string, file: WalletFile, changes: Partial<WalletState>): WalletFile {
+export function saveWalletState(
+  path: string,
+  file: WalletFile,
+  changes: Partial<WalletState>,
+): WalletFile {
   const onDisk = loadWallet(path);
-  if (onDisk.keystore.ciphertext !== file.keystore.ciphertext || onDisk.keystore.kdfParams.salt !== file.keystore.kdfParams.salt) {
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `${path} now holds a different wallet; not overwriting it`);
+  if (
+    onDisk.keystore.ciphertext !== file.keystore.ciphertext ||
+    onDisk.keystore.kdfParams.salt !== file.keystore.kdfParams.salt
+  ) {
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `${path} now holds a different wallet; not overwriting it`,
+    );
   }
   const next: WalletFile = { ...file, ...changes };
   checkWallet(path, next);

@@ -4,8 +4,13 @@ const HEX_RE = /^(?:[0-9a-f]{2})*$/;
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
 
 /** Asserts that `value` is a Uint8Array (of `length` bytes when given). @throws TypeError */
-export function assertBytes(value: unknown, length?: number, name = 'value'): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`"${name}" expected Uint8Array, got ${typeof value}`);
+export function assertBytes(
+  value: unknown,
+  length?: number,
+  name = 'value',
+): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new TypeError(`"${name}" expected Uint8Array, got ${typeof value}`);
   if (length !== undefined && value.length !== length) {
     throw new TypeError(`"${name}" expected ${length} bytes, got ${value.length}`);
   }
@@ -19,7 +24,10 @@ export function toHex(bytes: Uint8Array): string {
 /** Decodes lower-case hex. @throws ERR_CRYPTO_BAD_ENCODING */
 export function fromHex(hex: string): Uint8Array {
   if (typeof hex !== 'string' || !HEX_RE.test(hex)) {
-    throw new AppError('ERR_CRYPTO_BAD_ENCODING', `expected lower-case hex of even length, got ${JSON.stringify(String(hex).slice(0, 40))}`);
+    throw new AppError(
+      'ERR_CRYPTO_BAD_ENCODING',
+      `expected lower-case hex of even length, got ${JSON.stringify(String(hex).slice(0, 40))}`,
+    );
   }
   return new Uint8Array(Buffer.from(hex, 'hex'));
 }
@@ -32,7 +40,10 @@ export function toBase64url(bytes: Uint8Array): string {
 /** Decodes unpadded base64url, rejecting any non-canonical input. @throws ERR_CRYPTO_BAD_ENCODING */
 export function fromBase64url(text: string): Uint8Array {
   if (typeof text !== 'string' || !B64URL_RE.test(text) || text.length % 4 === 1) {
-    throw new AppError('ERR_CRYPTO_BAD_ENCODING', `expected unpadded base64url, got ${JSON.stringify(String(text).slice(0, 40))}`);
+    throw new AppError(
+      'ERR_CRYPTO_BAD_ENCODING',
+      `expected unpadded base64url, got ${JSON.stringify(String(text).slice(0, 40))}`,
+    );
   }
   const out = Buffer.from(text, 'base64url');
   if (out.toString('base64url') !== text) {

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { assertBytes, toHex } from './bytes.ts';
 
@@ -40,9 +47,21 @@ const PLACEHOLDER_X = Buffer.alloc(32).toString('base64url');
 
 function importSeed(seed: Uint8Array): KeyObject {
   try {
-    return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(seed).toString('base64url'), x: PLACEHOLDER_X }, format: 'jwk' });
+    return createPrivateKey({
+      key: {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        d: Buffer.from(seed).toString('base64url'),
+        x: PLACEHOLDER_X,
+      },
+      format: 'jwk',
+    });
   } catch {
-    return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    return createPrivateKey({
+      key: Buffer.concat([PKCS8_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
   }
 }
 
@@ -71,7 +90,10 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
   const id = toHex(publicKey);
   let key = publicKeyCache.get(id);
   if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+    key = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
+      format: 'jwk',
+    });
     if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) {
       const oldest = publicKeyCache.keys().next().value;
       if (oldest !== undefined) publicKeyCache.delete(oldest);
@@ -86,10 +108,16 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
  *
  * @example ed25519Verify(sig, utf8('hello'), publicKey) // true or false
  */
-export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function ed25519Verify(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
   assertBytes(message, undefined, 'message');
-  if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_LENGTH) return false;
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) return false;
+  if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_LENGTH)
+    return false;
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_LENGTH)
+    return false;
   let key: KeyObject;
   try {
     key = publicKeyObject(publicKey);

@@ -24,7 +24,12 @@ export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
  *
  * @example hkdfSha256(seed, utf8('realdid/pairwise/v1'), utf8('https://shop.example'), 32)
  */
-export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+export function hkdfSha256(
+  ikm: Uint8Array,
+  salt: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
   assertBytes(ikm, undefined, 'ikm');
   if (!Number.isInteger(length) || length < 1 || length > 255 * 32) {
     throw new RangeError(`"length" expected 1..8160, got ${length}`);

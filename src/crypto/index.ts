@@ -1,5 +1,15 @@
 /** crypto/: small, pure primitives over node:crypto. No I/O, no clock. */
-export { assertBytes, concatBytes, equalBytes, fromBase64url, fromHex, fromUtf8, toBase64url, toHex, utf8 } from './bytes.ts';
+export {
+  assertBytes,
+  concatBytes,
+  equalBytes,
+  fromBase64url,
+  fromHex,
+  fromUtf8,
+  toBase64url,
+  toHex,
+  utf8,
+} from './bytes.ts';
 export { equalSecret, hkdfSha256, hmacSha256, sha256, SHA256_LENGTH } from './hash.ts';
 export {
   ED25519_PUBLIC_KEY_LENGTH,
@@ -12,7 +22,15 @@ export {
 export type { Ed25519KeyPair } from './ed25519.ts';
 export { canonicalBytes, canonicalize } from './jcs.ts';
 export type { JsonValue } from './jcs.ts';
-export { decodeMultikey, ED25519_MULTICODEC, encodeMultikey, fromBase58btc, fromMultibase, toBase58btc, toMultibase } from './multibase.ts';
+export {
+  decodeMultikey,
+  ED25519_MULTICODEC,
+  encodeMultikey,
+  fromBase58btc,
+  fromMultibase,
+  toBase58btc,
+  toMultibase,
+} from './multibase.ts';
 export { decryptKeystore, DEFAULT_SCRYPT, encryptKeystore } from './keystore.ts';
 export type { Keystore, ScryptParams } from './keystore.ts';
 export { CRYPTO_ERRORS } from './errors.ts';

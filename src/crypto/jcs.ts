@@ -2,7 +2,8 @@ import { AppError } from '../errors.ts';
 import { utf8 } from './bytes.ts';
 
 /** A JSON value as RFC 8785 sees it. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 

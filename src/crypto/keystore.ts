@@ -64,13 +64,32 @@ function checkShape(ks: unknown): asserts ks is Keystore {
   const k = ks as Partial<Keystore> | null;
   const p = k?.kdfParams;
   const ok =
-    k !== null && typeof k === 'object' && k.version === 1 && k.kdf === 'scrypt' &&
-    k.cipher === 'aes-256-gcm' && typeof k.iv === 'string' && typeof k.ciphertext === 'string' &&
-    typeof k.tag === 'string' && typeof k.label === 'string' && p !== undefined &&
-    Number.isInteger(p.n) && p.n >= 1 << 10 && p.n <= 1 << 20 && (p.n & (p.n - 1)) === 0 &&
-    Number.isInteger(p.r) && p.r >= 1 && p.r <= 32 && Number.isInteger(p.p) && p.p >= 1 && p.p <= 16 &&
+    k !== null &&
+    typeof k === 'object' &&
+    k.version === 1 &&
+    k.kdf === 'scrypt' &&
+    k.cipher === 'aes-256-gcm' &&
+    typeof k.iv === 'string' &&
+    typeof k.ciphertext === 'string' &&
+    typeof k.tag === 'string' &&
+    typeof k.label === 'string' &&
+    p !== undefined &&
+    Number.isInteger(p.n) &&
+    p.n >= 1 << 10 &&
+    p.n <= 1 << 20 &&
+    (p.n & (p.n - 1)) === 0 &&
+    Number.isInteger(p.r) &&
+    p.r >= 1 &&
+    p.r <= 32 &&
+    Number.isInteger(p.p) &&
+    p.p >= 1 &&
+    p.p <= 16 &&
     typeof p.salt === 'string';
-  if (!ok) throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', 'keystore must be {version:1, kdf:"scrypt", cipher:"aes-256-gcm", …} with sane scrypt parameters');
+  if (!ok)
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      'keystore must be {version:1, kdf:"scrypt", cipher:"aes-256-gcm", …} with sane scrypt parameters',
+    );
 }
 
 /**
@@ -81,12 +100,22 @@ function checkShape(ks: unknown): asserts ks is Keystore {
 export function decryptKeystore(keystore: unknown, passphrase: string): Uint8Array {
   checkShape(keystore);
   const { kdfParams: p } = keystore;
-  const decipher = createDecipheriv('aes-256-gcm', deriveKey(passphrase, fromBase64url(p.salt), p), fromBase64url(keystore.iv));
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    deriveKey(passphrase, fromBase64url(p.salt), p),
+    fromBase64url(keystore.iv),
+  );
   decipher.setAAD(Buffer.from(keystore.label, 'utf8'));
   decipher.setAuthTag(fromBase64url(keystore.tag));
   try {
-    return new Uint8Array(Buffer.concat([decipher.update(fromBase64url(keystore.ciphertext)), decipher.final()]));
+    return new Uint8Array(
+      Buffer.concat([decipher.update(fromBase64url(keystore.ciphertext)), decipher.final()]),
+    );
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_WRONG_PASSPHRASE', 'wrong passphrase: the keystore does not decrypt', { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_WRONG_PASSPHRASE',
+      'wrong passphrase: the keystore does not decrypt',
+      { cause: err },
+    );
   }
 }

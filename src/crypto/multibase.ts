@@ -15,7 +15,11 @@ export function fromBase58btc(text: string): Uint8Array {
   try {
     return base58.decode(text);
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_BAD_ENCODING', `not base58btc: ${JSON.stringify(String(text).slice(0, 40))}`, { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_ENCODING',
+      `not base58btc: ${JSON.stringify(String(text).slice(0, 40))}`,
+      { cause: err },
+    );
   }
 }
 
@@ -27,7 +31,10 @@ export function toMultibase(bytes: Uint8Array): string {
 /** Decodes a `z`-prefixed multibase string. @throws ERR_CRYPTO_BAD_ENCODING */
 export function fromMultibase(text: string): Uint8Array {
   if (typeof text !== 'string' || !text.startsWith('z')) {
-    throw new AppError('ERR_CRYPTO_BAD_ENCODING', 'multibase value must be base58btc with a "z" prefix');
+    throw new AppError(
+      'ERR_CRYPTO_BAD_ENCODING',
+      'multibase value must be base58btc with a "z" prefix',
+    );
   }
   return fromBase58btc(text.slice(1));
 }
@@ -38,7 +45,10 @@ export function fromMultibase(text: string): Uint8Array {
  */
 export function encodeMultikey(publicKey: Uint8Array): string {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== ED25519_PUBLIC_KEY_LENGTH) {
-    throw new AppError('ERR_CRYPTO_BAD_KEY', `Ed25519 public key expected ${ED25519_PUBLIC_KEY_LENGTH} bytes`);
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEY',
+      `Ed25519 public key expected ${ED25519_PUBLIC_KEY_LENGTH} bytes`,
+    );
   }
   const out = new Uint8Array(2 + ED25519_PUBLIC_KEY_LENGTH);
   out.set(ED25519_MULTICODEC, 0);
@@ -52,10 +62,17 @@ export function decodeMultikey(multikey: string): Uint8Array {
   try {
     bytes = fromMultibase(multikey);
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_BAD_MULTIKEY', `Multikey ${JSON.stringify(String(multikey).slice(0, 60))} is not base58btc multibase`, { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_MULTIKEY',
+      `Multikey ${JSON.stringify(String(multikey).slice(0, 60))} is not base58btc multibase`,
+      { cause: err },
+    );
   }
   if (bytes.length !== 2 + ED25519_PUBLIC_KEY_LENGTH || bytes[0] !== 0xed || bytes[1] !== 0x01) {
-    throw new AppError('ERR_CRYPTO_BAD_MULTIKEY', `Multikey must be 0xed01 followed by 32 bytes, got ${bytes.length} bytes`);
+    throw new AppError(
+      'ERR_CRYPTO_BAD_MULTIKEY',
+      `Multikey must be 0xed01 followed by 32 bytes, got ${bytes.length} bytes`,
+    );
   }
   return bytes.subarray(2);
 }

@@ -36,7 +36,10 @@ const NOT_RELATIVE_RE = /^(?:[A-Za-z][A-Za-z0-9+.-]*:|\/\/)/;
  *   `relativeRef` without `service` or not relative), ERR_DID_FEATURE_NOT_SUPPORTED (another
  *   parameter or option), ERR_DID_INVALID_OPTIONS (both versionId and versionTime)
  */
-export function dereferenceOf(didUrl: string, options: Readonly<Record<string, string>> = {}): DereferenceTarget {
+export function dereferenceOf(
+  didUrl: string,
+  options: Readonly<Record<string, string>> = {},
+): DereferenceTarget {
   let url;
   try {
     url = parseDidUrl(didUrl);
@@ -48,14 +51,33 @@ export function dereferenceOf(didUrl: string, options: Readonly<Record<string, s
     throw err;
   }
   const { service, relativeRef, ...rest } = { ...url.params, ...options } as Record<string, string>;
-  const unknown = Object.keys(rest).filter((k) => !(RESOLUTION_OPTIONS as readonly string[]).includes(k));
+  const unknown = Object.keys(rest).filter(
+    (k) => !(RESOLUTION_OPTIONS as readonly string[]).includes(k),
+  );
   if (unknown.length > 0) {
-    throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', `unsupported DID parameter(s) or option(s): ${unknown.join(', ')}; this resolver knows ${[...RESOLUTION_OPTIONS, ...DEREFERENCE_PARAMETERS].join(', ')}`);
+    throw new AppError(
+      'ERR_DID_FEATURE_NOT_SUPPORTED',
+      `unsupported DID parameter(s) or option(s): ${unknown.join(', ')}; this resolver knows ${[...RESOLUTION_OPTIONS, ...DEREFERENCE_PARAMETERS].join(', ')}`,
+    );
   }
-  if (relativeRef !== undefined && service === undefined) throw new AppError('ERR_DID_INVALID_URL', 'relativeRef needs the service DID parameter');
-  if (relativeRef !== undefined && NOT_RELATIVE_RE.test(relativeRef)) throw new AppError('ERR_DID_INVALID_URL', `relativeRef must be a relative reference (RFC 3986 §4.2), got ${JSON.stringify(relativeRef.slice(0, 80))}`);
-  if (service === '') throw new AppError('ERR_DID_INVALID_URL', 'the service DID parameter is empty');
-  return { did: url.did, method: url.method, options: checkResolveOptions(rest), path: url.path, fragment: url.fragment, service, relativeRef };
+  if (relativeRef !== undefined && service === undefined)
+    throw new AppError('ERR_DID_INVALID_URL', 'relativeRef needs the service DID parameter');
+  if (relativeRef !== undefined && NOT_RELATIVE_RE.test(relativeRef))
+    throw new AppError(
+      'ERR_DID_INVALID_URL',
+      `relativeRef must be a relative reference (RFC 3986 §4.2), got ${JSON.stringify(relativeRef.slice(0, 80))}`,
+    );
+  if (service === '')
+    throw new AppError('ERR_DID_INVALID_URL', 'the service DID parameter is empty');
+  return {
+    did: url.did,
+    method: url.method,
+    options: checkResolveOptions(rest),
+    path: url.path,
+    fragment: url.fragment,
+    service,
+    relativeRef,
+  };
 }
 
 /** Does the DID URL name more than its DID document (a fragment, a path or a service)? */
@@ -64,7 +86,8 @@ export function namesResource(t: DereferenceTarget): boolean {
 }
 
 /** A verification method or service of a DID document. */
-export type DocumentResource = NonNullable<DidDocument['service']>[number] | DidDocument['verificationMethod'][number];
+export type DocumentResource =
+  NonNullable<DidDocument['service']>[number] | DidDocument['verificationMethod'][number];
 
 /** What a DID URL dereferences to in a resolved document. */
 export interface Dereferenced {
@@ -89,25 +112,37 @@ function notFound(message: string): never {
  * @example
  * dereferenceDocument(doc, dereferenceOf(`${did}#key-0`), true).content; // the verification method
  */
-export function dereferenceDocument(doc: DidDocument, t: DereferenceTarget, ld: boolean): Dereferenced {
-  if (t.path !== undefined) notFound(`did:${t.method} defines no DID URL paths (${JSON.stringify(t.path.slice(0, 80))})`);
+export function dereferenceDocument(
+  doc: DidDocument,
+  t: DereferenceTarget,
+  ld: boolean,
+): Dereferenced {
+  if (t.path !== undefined)
+    notFound(`did:${t.method} defines no DID URL paths (${JSON.stringify(t.path.slice(0, 80))})`);
   if (t.service !== undefined) return serviceOf(doc, t);
   if (t.fragment === undefined) return { content: doc };
   const id = `${t.did}#${t.fragment}`;
-  const found = doc.verificationMethod.find((vm) => vm.id === id) ?? doc.service?.find((s) => s.id === id);
-  if (found === undefined) notFound(`${t.did} has no verification method or service #${t.fragment}`);
+  const found =
+    doc.verificationMethod.find((vm) => vm.id === id) ?? doc.service?.find((s) => s.id === id);
+  if (found === undefined)
+    notFound(`${t.did} has no verification method or service #${t.fragment}`);
   return { content: ld ? { '@context': DID_CONTEXT, ...found } : found };
 }
 
 /** §5.4.1 step 7 and §5.4.2 step 2: select the service, resolve `relativeRef`, append the fragment. */
 function serviceOf(doc: DidDocument, t: DereferenceTarget): Dereferenced {
-  const wanted = t.service!.startsWith('did:') ? t.service! : `${t.did}#${t.service!.replace(/^#/, '')}`;
+  const wanted = t.service!.startsWith('did:')
+    ? t.service!
+    : `${t.did}#${t.service!.replace(/^#/, '')}`;
   const selected = doc.service?.find((s) => s.id === wanted);
   if (selected === undefined) notFound(`${t.did} has no service ${JSON.stringify(t.service)}`);
   let endpoint = selected.serviceEndpoint;
   if (t.relativeRef !== undefined) endpoint = resolveReference(t.relativeRef, endpoint);
   if (t.fragment !== undefined) {
-    if (endpoint.includes('#')) notFound(`the endpoint of service ${JSON.stringify(t.service)} has a fragment already; #${t.fragment} cannot be applied`);
+    if (endpoint.includes('#'))
+      notFound(
+        `the endpoint of service ${JSON.stringify(t.service)} has a fragment already; #${t.fragment} cannot be applied`,
+      );
     endpoint += `#${t.fragment}`;
   }
   return { content: { ...doc, service: [selected] }, serviceEndpoint: endpoint };
@@ -119,6 +154,10 @@ function resolveReference(relativeRef: string, base: string): string {
     return new URL(relativeRef, base).href;
   } catch (err) {
     // The WHATWG parser throws a TypeError for a base it cannot parse: no URL to give.
-    throw new AppError('ERR_DID_RESOURCE_NOT_FOUND', `cannot resolve relativeRef against the endpoint ${JSON.stringify(base.slice(0, 80))}`, { cause: err });
+    throw new AppError(
+      'ERR_DID_RESOURCE_NOT_FOUND',
+      `cannot resolve relativeRef against the endpoint ${JSON.stringify(base.slice(0, 80))}`,
+      { cause: err },
+    );
   }
 }

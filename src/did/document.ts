@@ -3,11 +3,22 @@ import { decodeMultikey } from '../crypto/index.ts';
 import { jsonString, toIsoTime } from './_util.ts';
 
 /** Verification relationships a did:rdid document may use (DID Core §5.3). */
-export const RELATIONSHIPS = ['authentication', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const;
+export const RELATIONSHIPS = [
+  'authentication',
+  'assertionMethod',
+  'capabilityInvocation',
+  'capabilityDelegation',
+] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
 
-const Fragment = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'fragment id, without "#"' });
-const Multikey = Type.String({ pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$', description: 'Ed25519 Multikey' });
+const Fragment = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,32}$',
+  description: 'fragment id, without "#"',
+});
+const Multikey = Type.String({
+  pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$',
+  description: 'Ed25519 Multikey',
+});
 
 export const VerificationMethodSpec = Type.Object(
   { id: Fragment, type: Type.Literal('Multikey'), publicKeyMultibase: Multikey },
@@ -64,7 +75,12 @@ export interface DidDocument {
   '@context'?: string[];
   id: string;
   controller: string;
-  verificationMethod: { id: string; type: 'Multikey'; controller: string; publicKeyMultibase: string }[];
+  verificationMethod: {
+    id: string;
+    type: 'Multikey';
+    controller: string;
+    publicKeyMultibase: string;
+  }[];
   /** Each relationship is present only when it holds a method (DID Core §5.3). */
   authentication?: string[];
   assertionMethod?: string[];
@@ -73,7 +89,10 @@ export interface DidDocument {
   service?: { id: string; type: string; serviceEndpoint: string }[];
 }
 
-export const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+export const DID_CONTEXT = [
+  'https://www.w3.org/ns/did/v1',
+  'https://w3id.org/security/multikey/v1',
+];
 
 /**
  * Checks the rules a document must keep beyond its schema: unique method and service ids,
@@ -84,8 +103,10 @@ export const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/se
  */
 export function documentProblem(doc: DocumentSpec): string | undefined {
   // Updates must not grow a document beyond what DocumentSpec allows at creation.
-  if (doc.verificationMethod.length > MAX_ITEMS) return `at most ${MAX_ITEMS} verification methods, got ${doc.verificationMethod.length}`;
-  if ((doc.service ?? []).length > MAX_ITEMS) return `at most ${MAX_ITEMS} services, got ${(doc.service ?? []).length}`;
+  if (doc.verificationMethod.length > MAX_ITEMS)
+    return `at most ${MAX_ITEMS} verification methods, got ${doc.verificationMethod.length}`;
+  if ((doc.service ?? []).length > MAX_ITEMS)
+    return `at most ${MAX_ITEMS} services, got ${(doc.service ?? []).length}`;
   const ids = new Set<string>();
   const keys = new Set<string>();
   for (const vm of doc.verificationMethod) {
@@ -100,10 +121,12 @@ export function documentProblem(doc: DocumentSpec): string | undefined {
     }
   }
   for (const rel of RELATIONSHIPS) {
-    for (const ref of doc[rel] ?? []) if (!ids.has(ref)) return `${rel} references unknown method "${ref}"`;
+    for (const ref of doc[rel] ?? [])
+      if (!ids.has(ref)) return `${rel} references unknown method "${ref}"`;
   }
   if (doc.authentication.length === 0) return 'at least one authentication method is required';
-  if (doc.capabilityInvocation.length === 0) return 'at least one capabilityInvocation method is required';
+  if (doc.capabilityInvocation.length === 0)
+    return 'at least one capabilityInvocation method is required';
   // Transactions are signed with authentication keys, updates need capabilityInvocation: at least
   // one key must hold both, or nobody but the recovery key could ever change the document.
   if (!doc.capabilityInvocation.some((ref) => doc.authentication.includes(ref))) {
@@ -118,7 +141,10 @@ export function documentProblem(doc: DocumentSpec): string | undefined {
 }
 
 /** Fragments of the methods that hold `relationship`. */
-export function methodsFor(doc: DocumentSpec, relationship: Relationship): VerificationMethodSpec[] {
+export function methodsFor(
+  doc: DocumentSpec,
+  relationship: Relationship,
+): VerificationMethodSpec[] {
   const refs = new Set(doc[relationship] ?? []);
   return doc.verificationMethod.filter((vm) => refs.has(vm.id));
 }
@@ -150,8 +176,10 @@ export function renderDocumentJson(record: DidRecord, ld = false): string {
   for (const sv of d.service ?? []) {
     services += `${services === '' ? ',"service":[' : ','}{"id":${ref(sv.id)},"type":${q(sv.type)},"serviceEndpoint":${q(sv.serviceEndpoint)}}`;
   }
-  return `{${ld ? CONTEXT_MEMBER : ''}"id":${didQ},"controller":${didQ},"verificationMethod":[${vms}]${rels}`
-    + `${services === '' ? '' : `${services}]`}}`;
+  return (
+    `{${ld ? CONTEXT_MEMBER : ''}"id":${didQ},"controller":${didQ},"verificationMethod":[${vms}]${rels}` +
+    `${services === '' ? '' : `${services}]`}}`
+  );
 }
 
 /** {@link renderDocumentJson} as an object. */
@@ -163,7 +191,10 @@ export function renderDocument(record: DidRecord, ld = false): DidDocument {
 export function documentMetadataJson(record: DidRecord, next?: DidRecord): string {
   // "The updated property is omitted if an Update operation has never been performed" (§7.1.3).
   const updated = record.version > 1 ? `"updated":"${toIsoTime(record.updated)}",` : '';
-  const after = next === undefined ? '' : `,"nextUpdate":"${toIsoTime(next.updated)}","nextVersionId":"${next.version}"`;
+  const after =
+    next === undefined
+      ? ''
+      : `,"nextUpdate":"${toIsoTime(next.updated)}","nextVersionId":"${next.version}"`;
   return `{"created":"${toIsoTime(record.created)}",${updated}"versionId":"${record.version}","deactivated":${record.deactivated === true}${after}}`;
 }
 

@@ -1,14 +1,27 @@
 import { AppError, isAppError } from '../errors.ts';
 import type { StateReader } from '../ledger/index.ts';
-import { dereferenceDocument, dereferenceOf, namesResource, type DereferenceTarget } from './dereference.ts';
+import {
+  dereferenceDocument,
+  dereferenceOf,
+  namesResource,
+  type DereferenceTarget,
+} from './dereference.ts';
 import { documentMetadataJson, renderDocumentJson, type DidDocument } from './document.ts';
 import { resolveDidKey, resolveRdid, type RdidResolution } from './resolve.ts';
-import { errorMetadataJson, MEDIA, problemOf, resultJson, successMetadataJson, type ResultForm } from './results.ts';
+import {
+  errorMetadataJson,
+  MEDIA,
+  problemOf,
+  resultJson,
+  successMetadataJson,
+  type ResultForm,
+} from './results.ts';
 import { DID_KEYS } from './state.ts';
 import { parseRdid, RDID_METHOD } from './syntax.ts';
 
 /** What the client asked for, from its Accept header. */
-export type Representation = 'resolution' | 'resolution-ld' | 'dereferencing' | 'did+json' | 'did+ld+json' | 'uri-list';
+export type Representation =
+  'resolution' | 'resolution-ld' | 'dereferencing' | 'did+json' | 'did+ld+json' | 'uri-list';
 
 /**
  * The representations offered for a DID, a DID URL naming a verification method or service (a
@@ -36,7 +49,10 @@ const CONTENT_TYPES: Readonly<Record<Representation, string>> = {
 };
 
 /** The representation a media range names (`any` for a wildcard). */
-function representationOf(type: string, profile: string | undefined): Representation | 'any' | undefined {
+function representationOf(
+  type: string,
+  profile: string | undefined,
+): Representation | 'any' | undefined {
   switch (type) {
     case '*/*':
     case 'application/*':
@@ -65,14 +81,21 @@ function representationOf(type: string, profile: string | undefined): Representa
  * `application/did+json` / `application/did+ld+json` (and `application/json`).
  * @returns undefined when nothing acceptable is offered (406)
  */
-export function negotiate(accept: string | undefined, offers: readonly Representation[] = OFFERS.did): Representation | undefined {
+export function negotiate(
+  accept: string | undefined,
+  offers: readonly Representation[] = OFFERS.did,
+): Representation | undefined {
   if (accept === undefined || accept.trim() === '') return offers[0];
-  const ranges = accept.split(',').map((r) => {
-    const [type = '', ...params] = r.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    const profile = params.find((p) => p.startsWith('profile='));
-    return { type, q: q === undefined ? 1 : Number(q.slice(2)), profile };
-  }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q);
+  const ranges = accept
+    .split(',')
+    .map((r) => {
+      const [type = '', ...params] = r.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      const profile = params.find((p) => p.startsWith('profile='));
+      return { type, q: q === undefined ? 1 : Number(q.slice(2)), profile };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q);
   for (const r of ranges) {
     const representation = representationOf(r.type, r.profile);
     if (representation === 'any') return offers[0];
@@ -105,12 +128,21 @@ export interface ResolverAnswer {
  * The form of error results for a request: dereferencing for a DID URL that names a resource,
  * or when the client asks for it; else (also when the input does not parse) resolution.
  */
-function errorFormOf(accept: string | undefined, target: DereferenceTarget | undefined): ResultForm {
+function errorFormOf(
+  accept: string | undefined,
+  target: DereferenceTarget | undefined,
+): ResultForm {
   if (target !== undefined && namesResource(target)) return 'dereferencing';
-  return negotiate(accept, ['resolution', 'dereferencing']) === 'dereferencing' ? 'dereferencing' : 'resolution';
+  return negotiate(accept, ['resolution', 'dereferencing']) === 'dereferencing'
+    ? 'dereferencing'
+    : 'resolution';
 }
 
-function errorAnswer(err: AppError | undefined, form: ResultForm, proofJson?: string): ResolverAnswer {
+function errorAnswer(
+  err: AppError | undefined,
+  form: ResultForm,
+  proofJson?: string,
+): ResolverAnswer {
   const { problem, status } = problemOf(err);
   const body = resultJson(form, 'null', errorMetadataJson(problem, proofJson), '{}');
   const representation = form === 'resolution' ? 'resolution' : 'dereferencing';
@@ -130,18 +162,33 @@ interface Resolved {
  * Resolves the DID of `t` for dereferencing.
  * @throws the resolution errors; ERR_DID_NOT_FOUND carries `proofJson`, the proof of absence
  */
-function resolveTarget(state: StateReader, t: DereferenceTarget, writeProof: ProofWriter | undefined): Resolved {
+function resolveTarget(
+  state: StateReader,
+  t: DereferenceTarget,
+  writeProof: ProofWriter | undefined,
+): Resolved {
   if (t.method === 'key') {
-    if (t.options.versionId !== undefined || t.options.versionTime !== undefined) throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', 'did:key has no versions');
-    return { documentJson: (ld) => JSON.stringify(resolveDidKey(t.did, ld)), metadataJson: '{}', deactivated: false, proofJson: () => undefined };
+    if (t.options.versionId !== undefined || t.options.versionTime !== undefined)
+      throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', 'did:key has no versions');
+    return {
+      documentJson: (ld) => JSON.stringify(resolveDidKey(t.did, ld)),
+      metadataJson: '{}',
+      deactivated: false,
+      proofJson: () => undefined,
+    };
   }
-  if (t.method !== RDID_METHOD) throw new AppError('ERR_DID_METHOD_NOT_SUPPORTED', `did:${t.method} is not supported; this resolver knows did:rdid and did:key`);
+  if (t.method !== RDID_METHOD)
+    throw new AppError(
+      'ERR_DID_METHOD_NOT_SUPPORTED',
+      `did:${t.method} is not supported; this resolver knows did:rdid and did:key`,
+    );
   let r: RdidResolution;
   try {
     r = resolveRdid(state, t.did, t.options);
   } catch (err) {
     // A proof of absence backs a notFound answer.
-    if (isAppError(err, 'ERR_DID_NOT_FOUND')) throw new ProvenError(err, writeProof?.([DID_KEYS.current(parseRdid(t.did))], [null]));
+    if (isAppError(err, 'ERR_DID_NOT_FOUND'))
+      throw new ProvenError(err, writeProof?.([DID_KEYS.current(parseRdid(t.did))], [null]));
     throw err;
   }
   return {
@@ -164,11 +211,20 @@ class ProvenError extends Error {
 }
 
 /** The answer for a resolved DID or DID URL in the negotiated representation. */
-function answerOf(t: DereferenceTarget, representation: Representation, d: Resolved): ResolverAnswer {
+function answerOf(
+  t: DereferenceTarget,
+  representation: Representation,
+  d: Resolved,
+): ResolverAnswer {
   const status = d.deactivated ? 410 : 200;
   const contentType = CONTENT_TYPES[representation];
   if (isResolutionResult(representation)) {
-    const body = resultJson('resolution', d.documentJson(true), successMetadataJson(MEDIA.didLdJson, d.proofJson()), d.metadataJson);
+    const body = resultJson(
+      'resolution',
+      d.documentJson(true),
+      successMetadataJson(MEDIA.didLdJson, d.proofJson()),
+      d.metadataJson,
+    );
     return { status, contentType, representation, body };
   }
   const ld = representation !== 'did+json';
@@ -194,8 +250,19 @@ function answerOf(t: DereferenceTarget, representation: Representation, d: Resol
       ? { status: 410, contentType: undefined, representation, body: '' }
       : { status: 303, contentType: undefined, representation, body: '', location: endpoint };
   }
-  if (representation !== 'dereferencing') return { status, contentType, representation, body: contentJson };
-  return { status, contentType, representation, body: resultJson('dereferencing', contentJson, successMetadataJson(MEDIA.didLdJson, d.proofJson()), d.metadataJson) };
+  if (representation !== 'dereferencing')
+    return { status, contentType, representation, body: contentJson };
+  return {
+    status,
+    contentType,
+    representation,
+    body: resultJson(
+      'dereferencing',
+      contentJson,
+      successMetadataJson(MEDIA.didLdJson, d.proofJson()),
+      d.metadataJson,
+    ),
+  };
 }
 
 /**
@@ -223,14 +290,19 @@ export function resolveForHttp(
   let t: DereferenceTarget | undefined;
   try {
     t = dereferenceOf(didUrl, query);
-    const offers = t.service !== undefined ? OFFERS.service : namesResource(t) ? OFFERS.resource : OFFERS.did;
+    const offers =
+      t.service !== undefined ? OFFERS.service : namesResource(t) ? OFFERS.resource : OFFERS.did;
     const representation = negotiate(accept, offers);
     if (representation === undefined) {
-      throw new AppError('ERR_DID_REPRESENTATION_NOT_SUPPORTED', `cannot answer Accept: ${accept}; offer ${offers.map((r) => CONTENT_TYPES[r]).join(', ')}`);
+      throw new AppError(
+        'ERR_DID_REPRESENTATION_NOT_SUPPORTED',
+        `cannot answer Accept: ${accept}; offer ${offers.map((r) => CONTENT_TYPES[r]).join(', ')}`,
+      );
     }
     return answerOf(t, representation, resolveTarget(state, t, writeProof));
   } catch (err) {
-    if (err instanceof ProvenError) return errorAnswer(err.error, errorFormOf(accept, t), err.proofJson);
+    if (err instanceof ProvenError)
+      return errorAnswer(err.error, errorFormOf(accept, t), err.proofJson);
     if (isAppError(err)) return errorAnswer(err, errorFormOf(accept, t));
     if (onInternalError === undefined) throw err;
     onInternalError(err);

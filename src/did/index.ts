@@ -1,7 +1,30 @@
 /** did/: the did:rdid method (a ledger module), its resolver, did:key, and wallet key derivation. */
-export { DID_CONTEXT, documentMetadata, documentMetadataJson, documentProblem, DocumentSpec, methodsFor, RELATIONSHIPS, renderDocument, renderDocumentJson } from './document.ts';
-export type { DidDocument, DidRecord, Relationship, ServiceSpec, VerificationMethodSpec } from './document.ts';
-export { CreateBody, DeactivateBody, didModule, Patch, RecoverBody, UpdateBody } from './operations.ts';
+export {
+  DID_CONTEXT,
+  documentMetadata,
+  documentMetadataJson,
+  documentProblem,
+  DocumentSpec,
+  methodsFor,
+  RELATIONSHIPS,
+  renderDocument,
+  renderDocumentJson,
+} from './document.ts';
+export type {
+  DidDocument,
+  DidRecord,
+  Relationship,
+  ServiceSpec,
+  VerificationMethodSpec,
+} from './document.ts';
+export {
+  CreateBody,
+  DeactivateBody,
+  didModule,
+  Patch,
+  RecoverBody,
+  UpdateBody,
+} from './operations.ts';
 export {
   checkResolveOptions,
   checkVersionSelection,
@@ -13,15 +36,47 @@ export {
   RESOLUTION_OPTIONS,
   SUPPORTED_METHODS,
 } from './resolve.ts';
-export { DEREFERENCE_PARAMETERS, dereferenceDocument, dereferenceOf, namesResource } from './dereference.ts';
+export {
+  DEREFERENCE_PARAMETERS,
+  dereferenceDocument,
+  dereferenceOf,
+  namesResource,
+} from './dereference.ts';
 export type { Dereferenced, DereferenceTarget, DocumentResource } from './dereference.ts';
 export type { RdidResolution, ResolveOptions } from './resolve.ts';
-export { currentRecord, DID_KEYS, opensCommitment, rdidFor, recoveryCommitmentOf, resolveRdidKey, versionRecord } from './state.ts';
+export {
+  currentRecord,
+  DID_KEYS,
+  opensCommitment,
+  rdidFor,
+  recoveryCommitmentOf,
+  resolveRdidKey,
+  versionRecord,
+} from './state.ts';
 export { isRdid, parseDidUrl, parseRdid, RDID_METHOD, RDID_RE } from './syntax.ts';
 export type { DidUrl } from './syntax.ts';
-export { checkMnemonic, deriveMasterKey, derivePairwise, entropyMnemonic, MASTER_SALT, mnemonicEntropy, newMnemonic, normalizeOrigin, PAIRWISE_SALT, seedOfMnemonic } from './wallet-keys.ts';
+export {
+  checkMnemonic,
+  deriveMasterKey,
+  derivePairwise,
+  entropyMnemonic,
+  MASTER_SALT,
+  mnemonicEntropy,
+  newMnemonic,
+  normalizeOrigin,
+  PAIRWISE_SALT,
+  seedOfMnemonic,
+} from './wallet-keys.ts';
 export type { DerivedKey, MasterPurpose } from './wallet-keys.ts';
-export { authFragment, planCreate, planDeactivate, planRecover, planRotate, planUpdate, walletDocument } from './wallet-ops.ts';
+export {
+  authFragment,
+  planCreate,
+  planDeactivate,
+  planRecover,
+  planRotate,
+  planUpdate,
+  walletDocument,
+} from './wallet-ops.ts';
 export type { PlannedTx } from './wallet-ops.ts';
 export { isResolutionResult, negotiate, OFFERS, resolveForHttp } from './http.ts';
 export type { ProofWriter, Representation, ResolverAnswer } from './http.ts';
@@ -38,7 +93,14 @@ export {
   resultJson,
   successMetadataJson,
 } from './results.ts';
-export type { DereferencingResult, DidErrorType, ProblemDetails, ResolutionResult, ResultForm, ResultMetadata } from './results.ts';
+export type {
+  DereferencingResult,
+  DidErrorType,
+  ProblemDetails,
+  ResolutionResult,
+  ResultForm,
+  ResultMetadata,
+} from './results.ts';
 export { DidViewCache } from './view-cache.ts';
 export type { CachedAnswer, DidViewStats, ViewProofSource } from './view-cache.ts';
 export { DID_ERRORS } from './errors.ts';

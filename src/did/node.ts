@@ -1,7 +1,13 @@
 import { constants } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import type { JsonValue } from '../crypto/index.ts';
-import type { Chain, LedgerModule, ModuleHost, ModuleNode, ModuleRuntime } from '../ledger/index.ts';
+import type {
+  Chain,
+  LedgerModule,
+  ModuleHost,
+  ModuleNode,
+  ModuleRuntime,
+} from '../ledger/index.ts';
 import { resolveForHttp } from './http.ts';
 import { IDENTIFIERS_ROUTE_SCHEMA } from './http-schemas.ts';
 import { resolverProofs } from './proofs.ts';
@@ -29,11 +35,19 @@ export interface DidRuntime extends ModuleRuntime {
 /** @throws RangeError for an unknown option or a budget outside 0..MAX_DID_VIEW_CACHE_MB */
 function checkOptions(options: JsonValue | undefined): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new RangeError('did module options must be an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new RangeError('did module options must be an object');
   for (const [name, value] of Object.entries(options)) {
-    if (name !== 'viewCacheMb') throw new RangeError(`unknown did module option ${JSON.stringify(name)}`);
-    if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_DID_VIEW_CACHE_MB) {
-      throw new RangeError(`did option "viewCacheMb" expected an integer from 0 to ${MAX_DID_VIEW_CACHE_MB}, got ${JSON.stringify(value)}`);
+    if (name !== 'viewCacheMb')
+      throw new RangeError(`unknown did module option ${JSON.stringify(name)}`);
+    if (
+      !Number.isSafeInteger(value) ||
+      (value as number) < 0 ||
+      (value as number) > MAX_DID_VIEW_CACHE_MB
+    ) {
+      throw new RangeError(
+        `did option "viewCacheMb" expected an integer from 0 to ${MAX_DID_VIEW_CACHE_MB}, got ${JSON.stringify(value)}`,
+      );
     }
   }
 }
@@ -74,14 +88,39 @@ function open(host: ModuleHost): DidRuntime {
     });
   }
   const m = host.metrics;
-  m.gauge('views', 'DIDs whose current resolution is kept pre-rendered.', () => views.stats().entries);
-  m.gauge('view_hits_total', 'Resolutions answered from the pre-rendered views.', () => views.stats().hits, 'counter');
-  m.gauge('view_misses_total', 'did:rdid resolutions of DIDs without a view (resolved from the store).', () => views.stats().misses, 'counter');
-  m.gauge('view_over_budget_total', 'DID views not kept because the memory budget was reached.', () => views.stats().overBudget, 'counter');
-  m.gauge('views_off', '1 when the views switched themselves off (every DID is resolved from the store).', () => (views.stats().disabled === undefined ? 0 : 1));
+  m.gauge(
+    'views',
+    'DIDs whose current resolution is kept pre-rendered.',
+    () => views.stats().entries,
+  );
+  m.gauge(
+    'view_hits_total',
+    'Resolutions answered from the pre-rendered views.',
+    () => views.stats().hits,
+    'counter',
+  );
+  m.gauge(
+    'view_misses_total',
+    'did:rdid resolutions of DIDs without a view (resolved from the store).',
+    () => views.stats().misses,
+    'counter',
+  );
+  m.gauge(
+    'view_over_budget_total',
+    'DID views not kept because the memory budget was reached.',
+    () => views.stats().overBudget,
+    'counter',
+  );
+  m.gauge(
+    'views_off',
+    '1 when the views switched themselves off (every DID is resolved from the store).',
+    () => (views.stats().disabled === undefined ? 0 : 1),
+  );
   const warnings = (): string[] => {
     const off = views.stats().disabled;
-    return off === undefined ? [] : [`resolver views are off (every DID is resolved from the store): ${off}`];
+    return off === undefined
+      ? []
+      : [`resolver views are off (every DID is resolved from the store): ${off}`];
   };
   return { views, warnings, routes: (app) => resolverRoutes(app, chain, views) };
 }
@@ -100,8 +139,11 @@ function resolverRoutes(app: FastifyInstance, chain: Chain, views: DidViewCache)
     // Bodies go out as bytes, which fastify leaves alone: the Content-Type is the registered
     // media type exactly (fastify adds "; charset=utf-8" to a +json type sent as a string).
     const cached = views.answer(did, req.headers.accept, query, viewProof);
-    if (cached !== undefined) return reply.status(cached.status).type(cached.contentType).send(cached.body);
-    const answer = resolveForHttp(chain.state, did, req.headers.accept, query, writeProof, (err) => req.log.error({ err }, 'DID resolver failed'));
+    if (cached !== undefined)
+      return reply.status(cached.status).type(cached.contentType).send(cached.body);
+    const answer = resolveForHttp(chain.state, did, req.headers.accept, query, writeProof, (err) =>
+      req.log.error({ err }, 'DID resolver failed'),
+    );
     reply.status(answer.status);
     if (answer.location !== undefined) reply.header('location', answer.location);
     if (answer.contentType === undefined) return reply.send();
@@ -113,6 +155,8 @@ function resolverRoutes(app: FastifyInstance, chain: Chain, views: DidViewCache)
 export const didNode: ModuleNode = { checkOptions, open };
 
 /** The did module's runtime among a node's opened modules (its views), if the node runs it. */
-export function didRuntimeOf(node: { readonly modules: readonly { readonly module: LedgerModule; readonly runtime: ModuleRuntime }[] }): DidRuntime | undefined {
+export function didRuntimeOf(node: {
+  readonly modules: readonly { readonly module: LedgerModule; readonly runtime: ModuleRuntime }[];
+}): DidRuntime | undefined {
   return node.modules.find((m) => m.module.namespace === 'did')?.runtime as DidRuntime | undefined;
 }

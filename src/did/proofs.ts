@@ -8,15 +8,20 @@ import { StateTree, type Chain, type SignedCheckpoint } from '../ledger/index.ts
  * (`resolveForHttp`), `viewProof` for answers from the pre-rendered views (`DidViewCache`).
  * Both carry the same checkpoint JSON, serialized once per checkpoint.
  */
-export function resolverProofs(chain: Chain): { writeProof: ProofWriter; viewProof: ViewProofSource } {
+export function resolverProofs(chain: Chain): {
+  writeProof: ProofWriter;
+  viewProof: ViewProofSource;
+} {
   const writeProof: ProofWriter = (keys, values) => {
     let proofs = '';
-    for (let i = 0; i < keys.length; i++) proofs += `${i === 0 ? '' : ','}${chain.stateProofJson(keys[i]!, values[i] ?? null)}`;
+    for (let i = 0; i < keys.length; i++)
+      proofs += `${i === 0 ? '' : ','}${chain.stateProofJson(keys[i]!, values[i] ?? null)}`;
     return `{"checkpoint":${checkpointJson(chain.signedCheckpoint()).text},"stateProofs":[${proofs}]}`;
   };
   const viewProof: ViewProofSource = {
     checkpointJson: () => checkpointJson(chain.signedCheckpoint()).bytes,
-    writeInclusionSiblingsJson: (key, out, offset) => chain.writeInclusionSiblingsJson(key, out, offset),
+    writeInclusionSiblingsJson: (key, out, offset) =>
+      chain.writeInclusionSiblingsJson(key, out, offset),
     siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
   };
   return { writeProof, viewProof };

@@ -89,28 +89,54 @@ export interface DereferencingResult {
 export type ResultForm = 'resolution' | 'dereferencing';
 
 /** The fixed text around the three members of each result (the read model writes them too). */
-export const RESULT_TEXT: Readonly<Record<ResultForm, { readonly head: string; readonly metadata: string; readonly tail: string }>> = {
-  resolution: { head: `{"@context":${JSON.stringify(RESOLUTION_CONTEXT)},"didDocument":`, metadata: ',"didResolutionMetadata":', tail: ',"didDocumentMetadata":' },
-  dereferencing: { head: '{"content":', metadata: ',"dereferencingMetadata":', tail: ',"contentMetadata":' },
+export const RESULT_TEXT: Readonly<
+  Record<ResultForm, { readonly head: string; readonly metadata: string; readonly tail: string }>
+> = {
+  resolution: {
+    head: `{"@context":${JSON.stringify(RESOLUTION_CONTEXT)},"didDocument":`,
+    metadata: ',"didResolutionMetadata":',
+    tail: ',"didDocumentMetadata":',
+  },
+  dereferencing: {
+    head: '{"content":',
+    metadata: ',"dereferencingMetadata":',
+    tail: ',"contentMetadata":',
+  },
 };
 
 /** A result as JSON text, from the JSON texts of its content, metadata and content metadata. */
-export function resultJson(form: ResultForm, contentJson: string, metadataJson: string, contentMetadataJson: string): string {
+export function resultJson(
+  form: ResultForm,
+  contentJson: string,
+  metadataJson: string,
+  contentMetadataJson: string,
+): string {
   const t = RESULT_TEXT[form];
   return `${t.head}${contentJson}${t.metadata}${metadataJson}${t.tail}${contentMetadataJson}}`;
 }
 
 /** `{"contentType":…,"proof":[…]}` of a success; `proofJson` is one proof's JSON object text. */
 export function successMetadataJson(contentType: string, proofJson?: string): string {
-  return proofJson === undefined ? `{"contentType":"${contentType}"}` : `{"contentType":"${contentType}","proof":[${proofJson}]}`;
+  return proofJson === undefined
+    ? `{"contentType":"${contentType}"}`
+    : `{"contentType":"${contentType}","proof":[${proofJson}]}`;
 }
 
 /** The problem details of a failure and its HTTP status; no error (an unexpected failure) is INTERNAL_ERROR. */
 export function problemOf(err: AppError | undefined): { problem: ProblemDetails; status: number } {
   const name = (err === undefined ? undefined : ERROR_TYPE_OF_CODE[err.code]) ?? 'INTERNAL_ERROR';
   const { title, status } = DID_ERROR_TYPES[name];
-  const detail = err?.message ?? 'an unexpected error occurred in the resolver; the node log has its details';
-  return { problem: { type: `${DID_ERROR_BASE}${name}`, title, detail, ...(err === undefined ? {} : { code: err.code }) }, status };
+  const detail =
+    err?.message ?? 'an unexpected error occurred in the resolver; the node log has its details';
+  return {
+    problem: {
+      type: `${DID_ERROR_BASE}${name}`,
+      title,
+      detail,
+      ...(err === undefined ? {} : { code: err.code }),
+    },
+    status,
+  };
 }
 
 /** `{"error":{…},"proof":[…]}` of a failure. */

@@ -1,4 +1,11 @@
-import { canonicalBytes, decodeMultikey, fromHex, sha256, toBase58btc, toHex } from '../crypto/index.ts';
+import {
+  canonicalBytes,
+  decodeMultikey,
+  fromHex,
+  sha256,
+  toBase58btc,
+  toHex,
+} from '../crypto/index.ts';
 import { readJson, type StateReader } from '../ledger/index.ts';
 import type { DidRecord, DocumentSpec } from './document.ts';
 import { methodsFor } from './document.ts';
@@ -26,7 +33,11 @@ export function recoveryCommitmentOf(multikey: string): string {
 
 /** Does `multikey` open `commitment`? */
 export function opensCommitment(multikey: string, commitment: string): boolean {
-  return commitment !== '' && toHex(sha256(decodeMultikey(multikey))) === commitment && fromHex(commitment).length === 32;
+  return (
+    commitment !== '' &&
+    toHex(sha256(decodeMultikey(multikey))) === commitment &&
+    fromHex(commitment).length === 32
+  );
 }
 
 /** The current record of a did:rdid (including a deactivated one), or undefined. */
@@ -35,7 +46,11 @@ export function currentRecord(state: StateReader, did: string): DidRecord | unde
 }
 
 /** A superseded version's record. */
-export function versionRecord(state: StateReader, did: string, version: number): DidRecord | undefined {
+export function versionRecord(
+  state: StateReader,
+  did: string,
+  version: number,
+): DidRecord | undefined {
   return readJson<DidRecord>(state, DID_KEYS.version(parseRdid(did), version));
 }
 
@@ -48,7 +63,8 @@ export function resolveRdidKey(state: StateReader, didUrl: string): Uint8Array |
   let url;
   try {
     url = parseDidUrl(didUrl);
-    if (url.fragment === undefined || url.path !== undefined || Object.keys(url.params).length > 0) return undefined;
+    if (url.fragment === undefined || url.path !== undefined || Object.keys(url.params).length > 0)
+      return undefined;
     parseRdid(url.did);
   } catch {
     return undefined; // not a did:rdid key URL: "no key" for the core, which reports ERR_LEDGER_BAD_SIGNER

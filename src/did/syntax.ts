@@ -41,7 +41,8 @@ function invalid(message: string): never {
  * @throws ERR_DID_INVALID
  */
 export function parseDidUrl(input: string): DidUrl {
-  if (typeof input !== 'string' || input.length > 2048) invalid('a DID URL must be a string of at most 2048 characters');
+  if (typeof input !== 'string' || input.length > 2048)
+    invalid('a DID URL must be a string of at most 2048 characters');
   const hash = input.indexOf('#');
   const fragment = hash === -1 ? undefined : input.slice(hash + 1);
   const beforeFragment = hash === -1 ? input : input.slice(0, hash);
@@ -53,7 +54,8 @@ export function parseDidUrl(input: string): DidUrl {
   const m = DID_RE.exec(did);
   if (m === null || m[2] === '') invalid(`not a DID: ${JSON.stringify(input.slice(0, 100))}`);
   if (path !== undefined && !PATH_RE.test(path)) invalid('DID URL path has invalid characters');
-  if (fragment !== undefined && !FRAGMENT_RE.test(fragment)) invalid('DID URL fragment has invalid characters');
+  if (fragment !== undefined && !FRAGMENT_RE.test(fragment))
+    invalid('DID URL fragment has invalid characters');
   const params: Record<string, string> = {};
   if (q !== -1) {
     for (const [k, v] of new URLSearchParams(beforeFragment.slice(q + 1))) {

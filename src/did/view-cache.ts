@@ -56,7 +56,10 @@ const MAX_LENGTH = constants.MAX_LENGTH;
  * (head, metadata, tail: the result's own text, {@link RESULT_TEXT}), byte for byte what
  * {@link resolveForHttp} writes with the node's proof writer (a test holds the two together).
  */
-function viewParts(key: string, value: string): { a: string; b: string; c: string; status: number } {
+function viewParts(
+  key: string,
+  value: string,
+): { a: string; b: string; c: string; status: number } {
   const record = JSON.parse(value) as DidRecord;
   return {
     a: renderDocumentJson(record, true),
@@ -74,12 +77,26 @@ const PROOF_MID = bytes(',"stateProofs":[');
 const PROOF_CLOSE = bytes(']}]}]}');
 const CLOSE = bytes('}');
 const FORM_TEXT: Readonly<Record<ResultForm, { head: Buffer; metadata: Buffer; tail: Buffer }>> = {
-  resolution: { head: bytes(RESULT_TEXT.resolution.head), metadata: bytes(RESULT_TEXT.resolution.metadata), tail: bytes(RESULT_TEXT.resolution.tail) },
-  dereferencing: { head: bytes(RESULT_TEXT.dereferencing.head), metadata: bytes(RESULT_TEXT.dereferencing.metadata), tail: bytes(RESULT_TEXT.dereferencing.tail) },
+  resolution: {
+    head: bytes(RESULT_TEXT.resolution.head),
+    metadata: bytes(RESULT_TEXT.resolution.metadata),
+    tail: bytes(RESULT_TEXT.resolution.tail),
+  },
+  dereferencing: {
+    head: bytes(RESULT_TEXT.dereferencing.head),
+    metadata: bytes(RESULT_TEXT.dereferencing.metadata),
+    tail: bytes(RESULT_TEXT.dereferencing.tail),
+  },
 };
 /** Most bytes of fixed text in one answer. */
-const FIXED_MAX = Math.max(...Object.values(FORM_TEXT).map((t) => t.head.length + t.metadata.length + t.tail.length))
-  + PROOF_OPEN.length + PROOF_MID.length + PROOF_CLOSE.length + CLOSE.length;
+const FIXED_MAX =
+  Math.max(
+    ...Object.values(FORM_TEXT).map((t) => t.head.length + t.metadata.length + t.tail.length),
+  ) +
+  PROOF_OPEN.length +
+  PROOF_MID.length +
+  PROOF_CLOSE.length +
+  CLOSE.length;
 /** The full results the views serve, by representation. */
 const SERVED: Partial<Record<Representation, { form: ResultForm; contentType: string }>> = {
   resolution: { form: 'resolution', contentType: MEDIA.resolution },
@@ -122,7 +139,9 @@ export class DidViewCache {
   /** @param maxBytes - most bytes of rendered views to keep (about 1.6 KB per wallet DID) */
   constructor(maxBytes: number) {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0 || maxBytes > MAX_LENGTH) {
-      throw new RangeError(`"maxBytes" expected an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${maxBytes}`);
+      throw new RangeError(
+        `"maxBytes" expected an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${maxBytes}`,
+      );
     }
     this.maxBytes = maxBytes;
   }
@@ -206,7 +225,9 @@ export class DidViewCache {
   }
 
   #size(slot: number): number {
-    return (this.#lenA[slot] as number) + (this.#lenB[slot] as number) + (this.#lenC[slot] as number);
+    return (
+      (this.#lenA[slot] as number) + (this.#lenB[slot] as number) + (this.#lenC[slot] as number)
+    );
   }
 
   /**
@@ -272,7 +293,12 @@ export class DidViewCache {
    * did:rdid with no options. Undefined for anything else, or a DID not kept: the caller then
    * resolves from the store.
    */
-  answer(did: string, accept: string | undefined, query: Readonly<Record<string, string>>, proof: ViewProofSource): CachedAnswer | undefined {
+  answer(
+    did: string,
+    accept: string | undefined,
+    query: Readonly<Record<string, string>>,
+    proof: ViewProofSource,
+  ): CachedAnswer | undefined {
     if (!did.startsWith(RDID_PREFIX)) return undefined;
     const representation = negotiate(accept);
     const served = representation === undefined ? undefined : SERVED[representation];
@@ -289,7 +315,9 @@ export class DidViewCache {
     const start = this.#start[slot] as number;
     const endA = start + (this.#lenA[slot] as number);
     const endB = endA + (this.#lenB[slot] as number);
-    const out = this.#scratchOf(this.#size(slot) + cp.length + proof.siblingsJsonMaxBytes + FIXED_MAX);
+    const out = this.#scratchOf(
+      this.#size(slot) + cp.length + proof.siblingsJsonMaxBytes + FIXED_MAX,
+    );
     let at = put(out, 0, text.head);
     at += this.#arena.copy(out, at, start, endA);
     at = put(out, at, text.metadata);
@@ -308,11 +336,16 @@ export class DidViewCache {
     at += this.#arena.copy(out, at, endB, endB + (this.#lenC[slot] as number));
     at = put(out, at, CLOSE);
     this.#hits++;
-    return { status: this.#status[slot] as number, contentType: served.contentType, body: Buffer.from(out.subarray(0, at)) };
+    return {
+      status: this.#status[slot] as number,
+      contentType: served.contentType,
+      body: Buffer.from(out.subarray(0, at)),
+    };
   }
 
   #scratchOf(bytes: number): Buffer {
-    if (this.#scratch.length < bytes) this.#scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * this.#scratch.length));
+    if (this.#scratch.length < bytes)
+      this.#scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * this.#scratch.length));
     return this.#scratch;
   }
 

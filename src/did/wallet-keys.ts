@@ -1,6 +1,18 @@
-import { entropyToMnemonic, generateMnemonic, mnemonicToEntropy, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
+import {
+  entropyToMnemonic,
+  generateMnemonic,
+  mnemonicToEntropy,
+  mnemonicToSeedSync,
+  validateMnemonic,
+} from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { ed25519FromSeed, encodeMultikey, hkdfSha256, utf8, type Ed25519KeyPair } from '../crypto/index.ts';
+import {
+  ed25519FromSeed,
+  encodeMultikey,
+  hkdfSha256,
+  utf8,
+  type Ed25519KeyPair,
+} from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 
 /** HKDF salts: domain separation between the wallet's master keys and its pairwise keys. */
@@ -16,7 +28,10 @@ export function newMnemonic(words: 12 | 24 = 24): string {
 export function checkMnemonic(mnemonic: string): string {
   const normalized = mnemonic.normalize('NFKD').trim().toLowerCase().split(/\s+/).join(' ');
   if (!validateMnemonic(normalized, wordlist)) {
-    throw new AppError('ERR_WALLET_BAD_MNEMONIC', 'the mnemonic is not a valid BIP-39 English phrase (unknown word or bad checksum)');
+    throw new AppError(
+      'ERR_WALLET_BAD_MNEMONIC',
+      'the mnemonic is not a valid BIP-39 English phrase (unknown word or bad checksum)',
+    );
   }
   return normalized;
 }
@@ -50,8 +65,13 @@ function derived(seed32: Uint8Array): DerivedKey {
 }
 
 /** Master key `index` for `purpose`: Ed25519 seed = HKDF-SHA-256(seed, MASTER_SALT, "did:rdid/<purpose>/<index>"). */
-export function deriveMasterKey(seed: Uint8Array, purpose: MasterPurpose, index: number): DerivedKey {
-  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`"index" expected a non-negative integer, got ${index}`);
+export function deriveMasterKey(
+  seed: Uint8Array,
+  purpose: MasterPurpose,
+  index: number,
+): DerivedKey {
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new RangeError(`"index" expected a non-negative integer, got ${index}`);
   return derived(hkdfSha256(seed, utf8(MASTER_SALT), utf8(`did:rdid/${purpose}/${index}`), 32));
 }
 
@@ -65,14 +85,30 @@ export function normalizeOrigin(origin: string): string {
   try {
     url = new URL(origin);
   } catch (err) {
-    throw new AppError('ERR_WALLET_BAD_ORIGIN', `not a URL: ${JSON.stringify(origin.slice(0, 100))}`, { cause: err });
+    throw new AppError(
+      'ERR_WALLET_BAD_ORIGIN',
+      `not a URL: ${JSON.stringify(origin.slice(0, 100))}`,
+      { cause: err },
+    );
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new AppError('ERR_WALLET_BAD_ORIGIN', `origin must be https (or http on localhost), got ${url.protocol}`);
+    throw new AppError(
+      'ERR_WALLET_BAD_ORIGIN',
+      `origin must be https (or http on localhost), got ${url.protocol}`,
+    );
   }
-  if (url.username !== '' || url.password !== '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    throw new AppError('ERR_WALLET_BAD_ORIGIN', `an origin has no credentials, path, query or fragment: ${JSON.stringify(origin.slice(0, 100))}`);
+  if (
+    url.username !== '' ||
+    url.password !== '' ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new AppError(
+      'ERR_WALLET_BAD_ORIGIN',
+      `an origin has no credentials, path, query or fragment: ${JSON.stringify(origin.slice(0, 100))}`,
+    );
   }
   return url.origin;
 }
@@ -81,7 +117,10 @@ export function normalizeOrigin(origin: string): string {
  * The pairwise key for a site: Ed25519 seed = HKDF-SHA-256(seed, PAIRWISE_SALT, origin). Same
  * seed and origin give the same did:key on any device; different origins give unrelated keys.
  */
-export function derivePairwise(seed: Uint8Array, origin: string): DerivedKey & { origin: string; did: string } {
+export function derivePairwise(
+  seed: Uint8Array,
+  origin: string,
+): DerivedKey & { origin: string; did: string } {
   const o = normalizeOrigin(origin);
   const key = derived(hkdfSha256(seed, utf8(PAIRWISE_SALT), utf8(o), 32));
   return { ...key, origin: o, did: `did:key:${key.multikey}` };

@@ -26,25 +26,56 @@ export function walletDocument(multikey: string, fragment: string): DocumentSpec
 }
 
 /** did.create for the wallet's master DID: auth key `authIndex`, committing to recovery key `recoveryIndex`. */
-export function planCreate(seed: Uint8Array, authIndex = 0, recoveryIndex = 0): PlannedTx<CreateBody> & { did: string } {
+export function planCreate(
+  seed: Uint8Array,
+  authIndex = 0,
+  recoveryIndex = 0,
+): PlannedTx<CreateBody> & { did: string } {
   const auth = deriveMasterKey(seed, 'auth', authIndex);
   const document = walletDocument(auth.multikey, authFragment(authIndex));
-  const recoveryCommitment = recoveryCommitmentOf(deriveMasterKey(seed, 'recovery', recoveryIndex).multikey);
+  const recoveryCommitment = recoveryCommitmentOf(
+    deriveMasterKey(seed, 'recovery', recoveryIndex).multikey,
+  );
   const did = rdidFor(document, recoveryCommitment);
-  return { did, kind: 'did.create', body: { did, document, recoveryCommitment }, signer: `did:key:${auth.multikey}#${auth.multikey}`, keyPair: auth.keyPair };
+  return {
+    did,
+    kind: 'did.create',
+    body: { did, document, recoveryCommitment },
+    signer: `did:key:${auth.multikey}#${auth.multikey}`,
+    keyPair: auth.keyPair,
+  };
 }
 
 /** did.update signed by the wallet's current auth key. */
-export function planUpdate(seed: Uint8Array, record: DidRecord, authIndex: number, patches: Patch[]): PlannedTx<UpdateBody> {
+export function planUpdate(
+  seed: Uint8Array,
+  record: DidRecord,
+  authIndex: number,
+  patches: Patch[],
+): PlannedTx<UpdateBody> {
   const auth = deriveMasterKey(seed, 'auth', authIndex);
-  return { kind: 'did.update', body: { did: record.did, version: record.version, patches }, signer: `${record.did}#${authFragment(authIndex)}`, keyPair: auth.keyPair };
+  return {
+    kind: 'did.update',
+    body: { did: record.did, version: record.version, patches },
+    signer: `${record.did}#${authFragment(authIndex)}`,
+    keyPair: auth.keyPair,
+  };
 }
 
 /** Key rotation: add auth key `toIndex` (all relationships) and remove key `fromIndex`, in one update signed by the old key. */
-export function planRotate(seed: Uint8Array, record: DidRecord, fromIndex: number, toIndex: number): PlannedTx<UpdateBody> {
+export function planRotate(
+  seed: Uint8Array,
+  record: DidRecord,
+  fromIndex: number,
+  toIndex: number,
+): PlannedTx<UpdateBody> {
   const next = deriveMasterKey(seed, 'auth', toIndex);
   return planUpdate(seed, record, fromIndex, [
-    { op: 'add-key', key: { id: authFragment(toIndex), type: 'Multikey', publicKeyMultibase: next.multikey }, relationships: ['authentication', 'assertionMethod', 'capabilityInvocation'] },
+    {
+      op: 'add-key',
+      key: { id: authFragment(toIndex), type: 'Multikey', publicKeyMultibase: next.multikey },
+      relationships: ['authentication', 'assertionMethod', 'capabilityInvocation'],
+    },
     { op: 'remove-key', id: authFragment(fromIndex) },
   ]);
 }
@@ -54,7 +85,12 @@ export function planRotate(seed: Uint8Array, record: DidRecord, fromIndex: numbe
  * (signing with it), replace the whole document with auth key `newAuthIndex`, and commit to
  * recovery key `recoveryIndex + 1` (pre-rotation).
  */
-export function planRecover(seed: Uint8Array, record: DidRecord, recoveryIndex: number, newAuthIndex: number): PlannedTx<RecoverBody> {
+export function planRecover(
+  seed: Uint8Array,
+  record: DidRecord,
+  recoveryIndex: number,
+  newAuthIndex: number,
+): PlannedTx<RecoverBody> {
   const recovery = deriveMasterKey(seed, 'recovery', recoveryIndex);
   const auth = deriveMasterKey(seed, 'auth', newAuthIndex);
   return {
@@ -64,7 +100,9 @@ export function planRecover(seed: Uint8Array, record: DidRecord, recoveryIndex: 
       version: record.version,
       recoveryKey: recovery.multikey,
       document: walletDocument(auth.multikey, authFragment(newAuthIndex)),
-      recoveryCommitment: recoveryCommitmentOf(deriveMasterKey(seed, 'recovery', recoveryIndex + 1).multikey),
+      recoveryCommitment: recoveryCommitmentOf(
+        deriveMasterKey(seed, 'recovery', recoveryIndex + 1).multikey,
+      ),
     },
     signer: `did:key:${recovery.multikey}#${recovery.multikey}`,
     keyPair: recovery.keyPair,
@@ -72,7 +110,11 @@ export function planRecover(seed: Uint8Array, record: DidRecord, recoveryIndex: 
 }
 
 /** Deactivation, signed by the revealed recovery key `recoveryIndex` (the only key that may end a DID). */
-export function planDeactivate(seed: Uint8Array, record: DidRecord, recoveryIndex: number): PlannedTx<DeactivateBody> {
+export function planDeactivate(
+  seed: Uint8Array,
+  record: DidRecord,
+  recoveryIndex: number,
+): PlannedTx<DeactivateBody> {
   const recovery = deriveMasterKey(seed, 'recovery', recoveryIndex);
   return {
     kind: 'did.deactivate',

@@ -24,7 +24,17 @@ import {
 } from './schema.ts';
 import { GOV_ERRORS } from './errors.ts';
 import { GOV_QUERIES } from './queries.ts';
-import { DEFAULT_PARAMS, getOrg, getParam, getProposal, getQuorum, getRole, KEYS, orgIds, orgOfKey } from './state.ts';
+import {
+  DEFAULT_PARAMS,
+  getOrg,
+  getParam,
+  getProposal,
+  getQuorum,
+  getRole,
+  KEYS,
+  orgIds,
+  orgOfKey,
+} from './state.ts';
 
 /**
  * The member organization that signed a governance transaction: the signer must be the did:key
@@ -34,7 +44,11 @@ import { DEFAULT_PARAMS, getOrg, getParam, getProposal, getQuorum, getRole, KEYS
 export function signingOrg(state: StateReader, ctx: TxContext): string {
   const mk = ctx.signer.startsWith('did:key:') ? ctx.signer.slice('did:key:'.length) : undefined;
   const org = mk === undefined ? undefined : orgOfKey(state, mk);
-  if (org === undefined) throw new AppError('ERR_GOV_NOT_MEMBER', `${ctx.signer} is not a key of a consortium organization`);
+  if (org === undefined)
+    throw new AppError(
+      'ERR_GOV_NOT_MEMBER',
+      `${ctx.signer} is not a key of a consortium organization`,
+    );
   return org;
 }
 
@@ -51,25 +65,37 @@ function putOrg(state: ModuleState, org: Org, sinceHeight: number): void {
     try {
       decodeMultikey(k); // the schema checks the pattern only; checkpoint verification must decode it
     } catch (err) {
-      throw new AppError('ERR_GOV_INVALID_CHANGE', `key ${k} of organization "${org.id}" is not an Ed25519 Multikey`, { cause: err });
+      throw new AppError(
+        'ERR_GOV_INVALID_CHANGE',
+        `key ${k} of organization "${org.id}" is not an Ed25519 Multikey`,
+        { cause: err },
+      );
     }
     const owner = orgOfKey(state.reader, k);
-    if (owner !== undefined && owner !== org.id) invalid(`key ${k} already belongs to organization "${owner}"`);
+    if (owner !== undefined && owner !== org.id)
+      invalid(`key ${k} already belongs to organization "${owner}"`);
   }
   for (const k of org.keys) state.write(KEYS.memberKey(k), org.id);
   const stored: Member = { ...org, sinceHeight };
   state.write(KEYS.org(org.id), stored);
 }
 
-function putGrant(state: ModuleState, grant: RoleGrantInput, since: number, grantedBy: string): void {
+function putGrant(
+  state: ModuleState,
+  grant: RoleGrantInput,
+  since: number,
+  grantedBy: string,
+): void {
   const stored: RoleGrant = { ...grant, since, grantedBy };
   state.write(KEYS.role(grant.role, grant.subject), stored);
 }
 
 function checkParam(name: string, value: number | string | boolean): void {
   const known = DEFAULT_PARAMS[name];
-  if (known !== undefined && typeof known !== typeof value) invalid(`parameter "${name}" must be a ${typeof known}`);
-  if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) invalid(`parameter "${name}" must be a non-negative integer`);
+  if (known !== undefined && typeof known !== typeof value)
+    invalid(`parameter "${name}" must be a ${typeof known}`);
+  if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0))
+    invalid(`parameter "${name}" must be a non-negative integer`);
 }
 
 /**
@@ -77,7 +103,12 @@ function checkParam(name: string, value: number | string | boolean): void {
  * writes nothing.
  * @throws ERR_GOV_INVALID_CHANGE
  */
-export function applyChange(state: ModuleState, change: Change, at: { blockTime: number; height: number }, proposalId: string): void {
+export function applyChange(
+  state: ModuleState,
+  change: Change,
+  at: { blockTime: number; height: number },
+  proposalId: string,
+): void {
   const r = state.reader;
   const ids = orgIds(r);
   switch (change.type) {
@@ -89,21 +120,29 @@ export function applyChange(state: ModuleState, change: Change, at: { blockTime:
     case 'remove-org': {
       const org = getOrg(r, change.org);
       if (org === undefined) invalid(`no organization "${change.org}"`);
-      if (ids.length - 1 < getQuorum(r)) invalid(`removing "${change.org}" would leave ${ids.length - 1} organizations, fewer than the quorum ${getQuorum(r)}`);
+      if (ids.length - 1 < getQuorum(r))
+        invalid(
+          `removing "${change.org}" would leave ${ids.length - 1} organizations, fewer than the quorum ${getQuorum(r)}`,
+        );
       for (const k of org.keys) state.remove(KEYS.memberKey(k));
       state.remove(KEYS.org(org.id));
-      state.write(KEYS.orgs, ids.filter((id) => id !== org.id));
+      state.write(
+        KEYS.orgs,
+        ids.filter((id) => id !== org.id),
+      );
       return;
     }
     case 'set-quorum':
-      if (change.quorum > ids.length) invalid(`quorum ${change.quorum} exceeds the ${ids.length} organizations`);
+      if (change.quorum > ids.length)
+        invalid(`quorum ${change.quorum} exceeds the ${ids.length} organizations`);
       state.write(KEYS.quorum, change.quorum);
       return;
     case 'accredit':
       putGrant(state, change.grant, at.blockTime, proposalId);
       return;
     case 'revoke':
-      if (getRole(r, change.role, change.subject) === undefined) invalid(`${change.subject} does not hold role ${change.role}`);
+      if (getRole(r, change.role, change.subject) === undefined)
+        invalid(`${change.subject} does not hold role ${change.role}`);
       state.remove(KEYS.role(change.role, change.subject));
       return;
     case 'set-param':
@@ -117,7 +156,11 @@ export function applyChange(state: ModuleState, change: Change, at: { blockTime:
 const expiryOf = (p: Proposal): number => p.expires + 1;
 
 /** Executes the proposal if enough current members approved; records a failure instead of throwing. */
-function maybeExecute(state: ModuleState, p: Proposal, at: { blockTime: number; height: number }): void {
+function maybeExecute(
+  state: ModuleState,
+  p: Proposal,
+  at: { blockTime: number; height: number },
+): void {
   const members = new Set(orgIds(state.reader));
   const votes = p.approvals.filter((o) => members.has(o)).length;
   if (votes < getQuorum(state.reader)) return;
@@ -167,10 +210,14 @@ const approve: TxKind<ApproveBody> = {
   apply(state, ctx, body) {
     const org = signingOrg(state.reader, ctx);
     const p = getProposal(state.reader, body.proposal);
-    if (p === undefined) throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${body.proposal}`);
-    if (p.status !== 'open') throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} is ${p.status}`);
-    if (ctx.blockTime > p.expires) throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} expired at ${p.expires}`);
-    if (p.approvals.includes(org)) throw new AppError('ERR_GOV_ALREADY_APPROVED', `"${org}" already approved proposal ${p.id}`);
+    if (p === undefined)
+      throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${body.proposal}`);
+    if (p.status !== 'open')
+      throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} is ${p.status}`);
+    if (ctx.blockTime > p.expires)
+      throw new AppError('ERR_GOV_PROPOSAL_CLOSED', `proposal ${p.id} expired at ${p.expires}`);
+    if (p.approvals.includes(org))
+      throw new AppError('ERR_GOV_ALREADY_APPROVED', `"${org}" already approved proposal ${p.id}`);
     p.approvals.push(org);
     maybeExecute(state, p, ctx);
     state.write(KEYS.proposal(p.id), p);
@@ -180,11 +227,20 @@ const approve: TxKind<ApproveBody> = {
 const validateGenesis = createAjv().compile(GovGenesis);
 
 function initGenesis(state: ModuleState, config: unknown, genesisTime: number): void {
-  if (!validateGenesis(config)) throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov" ${describeSchemaError(validateGenesis)}`);
+  if (!validateGenesis(config))
+    throw new AppError(
+      'ERR_LEDGER_BAD_GENESIS',
+      `genesis "gov" ${describeSchemaError(validateGenesis)}`,
+    );
   const g = config as GovGenesis;
   const ids = g.orgs.map((o) => o.id);
-  if (new Set(ids).size !== ids.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', 'genesis "gov": organization ids must be unique');
-  if (g.quorum > g.orgs.length) throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": quorum ${g.quorum} exceeds ${g.orgs.length} organizations`);
+  if (new Set(ids).size !== ids.length)
+    throw new AppError('ERR_LEDGER_BAD_GENESIS', 'genesis "gov": organization ids must be unique');
+  if (g.quorum > g.orgs.length)
+    throw new AppError(
+      'ERR_LEDGER_BAD_GENESIS',
+      `genesis "gov": quorum ${g.quorum} exceeds ${g.orgs.length} organizations`,
+    );
   try {
     for (const org of g.orgs) putOrg(state, org, 0);
     for (const [name, value] of Object.entries(g.params ?? {})) {
@@ -192,7 +248,9 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
       state.write(KEYS.param(name), value);
     }
   } catch (err) {
-    throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": ${(err as Error).message}`, { cause: err });
+    throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   state.write(KEYS.orgs, [...ids].sort());
   state.write(KEYS.quorum, g.quorum);
@@ -203,7 +261,12 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
 function signers(state: StateReader): BlockSigner[] {
   return orgIds(state).flatMap((id) => {
     const org = getOrg(state, id);
-    return (org?.keys ?? []).map((k) => ({ id, multikey: k, publicKey: decodeMultikey(k), sinceHeight: org?.sinceHeight ?? 0 }));
+    return (org?.keys ?? []).map((k) => ({
+      id,
+      multikey: k,
+      publicKey: decodeMultikey(k),
+      sinceHeight: org?.sinceHeight ?? 0,
+    }));
   });
 }
 
@@ -222,7 +285,14 @@ export const governanceModule: LedgerModule = {
   namespace: 'gov',
   kinds: [propose, approve],
   initGenesis: (state, config, time) => initGenesis(state, config, time),
-  consortium: { signers, quorum: getQuorum, genesisSection: (orgs, quorum) => ({ orgs: orgs.map((o) => ({ ...o, keys: [...o.keys] })), quorum }) },
+  consortium: {
+    signers,
+    quorum: getQuorum,
+    genesisSection: (orgs, quorum) => ({
+      orgs: orgs.map((o) => ({ ...o, keys: [...o.keys] })),
+      quorum,
+    }),
+  },
   errors: GOV_ERRORS,
   onDeadline: (state, block, ref) => expire(state, block, ref),
   queries: GOV_QUERIES,

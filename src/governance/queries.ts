@@ -1,7 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
 import type { ModuleQuery, QueryState } from '../ledger/index.ts';
-import { ChangeSchema, OrgSchema, RoleGrantInput, ROLES, type Proposal, type Role } from './schema.ts';
+import {
+  ChangeSchema,
+  OrgSchema,
+  RoleGrantInput,
+  ROLES,
+  type Proposal,
+  type Role,
+} from './schema.ts';
 import { getOrg, getProposal, getQuorum, KEYS, orgIds } from './state.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -9,26 +16,41 @@ const PROPOSAL_STATUSES = ['open', 'executed', 'failed', 'expired'] as const;
 const ErrorCodeAndMessage = Type.Object({ code: Type.String(), message: Type.String() });
 
 /** A proposal as the API shows it. */
-export const ProposalView = Type.Object({
-  id: Hex32,
-  change: ChangeSchema,
-  note: Type.Optional(Type.String()),
-  proposer: Type.String(),
-  approvals: Type.Array(Type.String()),
-  created: Type.Integer(),
-  expires: Type.Integer(),
-  status: Type.Union(PROPOSAL_STATUSES.map((s) => Type.Literal(s))),
-  executedAt: Type.Optional(Type.Integer()),
-  expiredAt: Type.Optional(Type.Integer()),
-  failure: Type.Optional(ErrorCodeAndMessage),
-}, { additionalProperties: false });
+export const ProposalView = Type.Object(
+  {
+    id: Hex32,
+    change: ChangeSchema,
+    note: Type.Optional(Type.String()),
+    proposer: Type.String(),
+    approvals: Type.Array(Type.String()),
+    created: Type.Integer(),
+    expires: Type.Integer(),
+    status: Type.Union(PROPOSAL_STATUSES.map((s) => Type.Literal(s))),
+    executedAt: Type.Optional(Type.Integer()),
+    expiredAt: Type.Optional(Type.Integer()),
+    failure: Type.Optional(ErrorCodeAndMessage),
+  },
+  { additionalProperties: false },
+);
 
-const Member = Type.Composite([OrgSchema, Type.Object({ sinceHeight: Type.Integer({ minimum: 0 }) })], { additionalProperties: false });
-const RoleGrantView = Type.Composite([RoleGrantInput, Type.Object({ since: Type.Integer(), grantedBy: Type.String() })], { additionalProperties: false });
+const Member = Type.Composite(
+  [OrgSchema, Type.Object({ sinceHeight: Type.Integer({ minimum: 0 }) })],
+  { additionalProperties: false },
+);
+const RoleGrantView = Type.Composite(
+  [RoleGrantInput, Type.Object({ since: Type.Integer(), grantedBy: Type.String() })],
+  { additionalProperties: false },
+);
 
-const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'page size (default 100)' }));
-const After = Type.Optional(Type.String({ maxLength: 300, description: 'the `next` of the previous page' }));
-const Next = Type.Union([Type.String(), Type.Null()], { description: 'pass as `after` for the next page; null on the last page' });
+const Limit = Type.Optional(
+  Type.Integer({ minimum: 1, maximum: 500, description: 'page size (default 100)' }),
+);
+const After = Type.Optional(
+  Type.String({ maxLength: 300, description: 'the `next` of the previous page' }),
+);
+const Next = Type.Union([Type.String(), Type.Null()], {
+  description: 'pass as `after` for the next page; null on the last page',
+});
 
 /** Entries scanned per step while filtering a page. */
 const SCAN_STEP = 500;
@@ -72,22 +94,40 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
     name: 'orgs',
     summary: 'Consortium organizations, their keys and the quorum',
     path: '/v1/gov/orgs',
-    response: Type.Object({ quorum: Type.Integer({ minimum: 1 }), orgs: Type.Array(Member) }, { additionalProperties: false }),
-    run: (state) => ({ quorum: getQuorum(state), orgs: orgIds(state).map((id) => getOrg(state, id)!) }),
+    response: Type.Object(
+      { quorum: Type.Integer({ minimum: 1 }), orgs: Type.Array(Member) },
+      { additionalProperties: false },
+    ),
+    run: (state) => ({
+      quorum: getQuorum(state),
+      orgs: orgIds(state).map((id) => getOrg(state, id)!),
+    }),
   }),
   query({
     name: 'proposals',
     summary: 'Governance proposals, paged by id (filtered by status before paging)',
     path: '/v1/gov/proposals',
-    querystring: Type.Object({
-      limit: Limit,
-      after: After,
-      status: Type.Optional(Type.Union(PROPOSAL_STATUSES.map((s) => Type.Literal(s)))),
-    }, { additionalProperties: false }),
-    response: Type.Object({ proposals: Type.Array(ProposalView), next: Next }, { additionalProperties: false }),
+    querystring: Type.Object(
+      {
+        limit: Limit,
+        after: After,
+        status: Type.Optional(Type.Union(PROPOSAL_STATUSES.map((s) => Type.Literal(s)))),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object(
+      { proposals: Type.Array(ProposalView), next: Next },
+      { additionalProperties: false },
+    ),
     run: (state, input: { limit?: number; after?: string; status?: Proposal['status'] }) => {
-      const page = pageByPrefix(state, KEYS.proposal(''), input.limit ?? 100, input.after, (v) => JSON.parse(v) as Proposal,
-        (p) => input.status === undefined || p.status === input.status);
+      const page = pageByPrefix(
+        state,
+        KEYS.proposal(''),
+        input.limit ?? 100,
+        input.after,
+        (v) => JSON.parse(v) as Proposal,
+        (p) => input.status === undefined || p.status === input.status,
+      );
       return { proposals: page.items, next: page.next };
     },
   }),
@@ -99,7 +139,8 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
     response: ProposalView,
     run: (state, input: { id: string }) => {
       const p = getProposal(state, input.id);
-      if (p === undefined) throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${input.id}`);
+      if (p === undefined)
+        throw new AppError('ERR_GOV_PROPOSAL_NOT_FOUND', `no proposal ${input.id}`);
       return p;
     },
   }),
@@ -107,15 +148,27 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
     name: 'roles',
     summary: 'Accredited identity authorities, credit issuers, queriers and relying parties',
     path: '/v1/gov/roles',
-    querystring: Type.Object({
-      limit: Limit,
-      after: After,
-      role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
-    }, { additionalProperties: false }),
-    response: Type.Object({ roles: Type.Array(RoleGrantView), next: Next }, { additionalProperties: false }),
+    querystring: Type.Object(
+      {
+        limit: Limit,
+        after: After,
+        role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Object(
+      { roles: Type.Array(RoleGrantView), next: Next },
+      { additionalProperties: false },
+    ),
     run: (state, input: { limit?: number; after?: string; role?: Role }) => {
       const prefix = input.role === undefined ? 'gov/role/' : KEYS.role(input.role, '');
-      const page = pageByPrefix(state, prefix, input.limit ?? 100, input.after, (v) => JSON.parse(v) as unknown);
+      const page = pageByPrefix(
+        state,
+        prefix,
+        input.limit ?? 100,
+        input.after,
+        (v) => JSON.parse(v) as unknown,
+      );
       return { roles: page.items, next: page.next };
     },
   }),

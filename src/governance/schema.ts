@@ -4,14 +4,28 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ROLES = ['identity-authority', 'credit-issuer', 'querier', 'relying-party'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'organization id' });
-export const Multikey = Type.String({ pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$', description: 'Ed25519 Multikey' });
-export const Did = Type.String({ pattern: '^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200}$', maxLength: 220, description: 'a DID' });
-const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }), { maxItems: 64, uniqueItems: true });
+export const OrgId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
+  description: 'organization id',
+});
+export const Multikey = Type.String({
+  pattern: '^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$',
+  description: 'Ed25519 Multikey',
+});
+export const Did = Type.String({
+  pattern: '^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200}$',
+  maxLength: 220,
+  description: 'a DID',
+});
+const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }), {
+  maxItems: 64,
+  uniqueItems: true,
+});
 
 /** What a role may do: e.g. `{categories: [...]}` for credit issuers, `{purposes: [...]}` for queriers. */
 export const Scope = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,31}$' }), ScopeValue, {
-  description: 'per-role limits, e.g. {"categories": ["tax-arrears"]} or {"purposes": ["credit-application"]}',
+  description:
+    'per-role limits, e.g. {"categories": ["tax-arrears"]} or {"purposes": ["credit-application"]}',
 });
 
 export const OrgSchema = Type.Object(
@@ -45,13 +59,27 @@ export type RoleGrantInput = Static<typeof RoleGrantInput>;
 export const ChangeSchema = Type.Union([
   Type.Object({ type: Type.Literal('add-org'), org: OrgSchema }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('remove-org'), org: OrgId }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('set-quorum'), quorum: Type.Integer({ minimum: 1, maximum: 64 }) }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('accredit'), grant: RoleGrantInput }, { additionalProperties: false }),
   Type.Object(
-    { type: Type.Literal('revoke'), role: Type.Union(ROLES.map((r) => Type.Literal(r))), subject: Did, reason: Type.String({ minLength: 1, maxLength: 500 }) },
+    { type: Type.Literal('set-quorum'), quorum: Type.Integer({ minimum: 1, maximum: 64 }) },
     { additionalProperties: false },
   ),
-  Type.Object({ type: Type.Literal('set-param'), name: ParamName, value: ParamValue }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('accredit'), grant: RoleGrantInput },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('revoke'),
+      role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+      subject: Did,
+      reason: Type.String({ minLength: 1, maxLength: 500 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('set-param'), name: ParamName, value: ParamValue },
+    { additionalProperties: false },
+  ),
 ]);
 export type Change = Static<typeof ChangeSchema>;
 
@@ -62,7 +90,12 @@ export const ProposeBody = Type.Object(
 export type ProposeBody = Static<typeof ProposeBody>;
 
 export const ApproveBody = Type.Object(
-  { proposal: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'proposal id (the propose tx id)' }) },
+  {
+    proposal: Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'proposal id (the propose tx id)',
+    }),
+  },
   { additionalProperties: false },
 );
 export type ApproveBody = Static<typeof ApproveBody>;

@@ -37,8 +37,14 @@ export function getQuorum(state: StateReader): number {
 }
 
 /** A governance parameter (or its default). */
-export function getParam<T extends number | string | boolean>(state: StateReader, name: string, fallback?: T): T | undefined {
-  return readJson<T>(state, KEYS.param(name)) ?? (DEFAULT_PARAMS[name] as T | undefined) ?? fallback;
+export function getParam<T extends number | string | boolean>(
+  state: StateReader,
+  name: string,
+  fallback?: T,
+): T | undefined {
+  return (
+    readJson<T>(state, KEYS.param(name)) ?? (DEFAULT_PARAMS[name] as T | undefined) ?? fallback
+  );
 }
 
 /** The accreditation of `subject` for `role`, if it holds one. */
@@ -50,7 +56,13 @@ export function getRole(state: StateReader, role: Role, subject: string): RoleGr
  * Does `subject` hold `role`, with `value` inside `scope[dimension]` when a scope check is
  * asked (e.g. `hasRole(s, 'credit-issuer', did, 'categories', 'tax-arrears')`)?
  */
-export function hasRole(state: StateReader, role: Role, subject: string, dimension?: string, value?: string): boolean {
+export function hasRole(
+  state: StateReader,
+  role: Role,
+  subject: string,
+  dimension?: string,
+  value?: string,
+): boolean {
   const grant = getRole(state, role, subject);
   if (grant === undefined) return false;
   if (dimension === undefined) return true;

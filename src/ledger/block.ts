@@ -1,4 +1,13 @@
-import { canonicalBytes, ed25519Verify, fromBase64url, sha256, toBase64url, toHex, utf8, type Ed25519KeyPair } from '../crypto/index.ts';
+import {
+  canonicalBytes,
+  ed25519Verify,
+  fromBase64url,
+  sha256,
+  toBase64url,
+  toHex,
+  utf8,
+  type Ed25519KeyPair,
+} from '../crypto/index.ts';
 
 /** A block header (DESIGN.md "Blocks and proofs"); hashes are lower-case hex, time in ms. */
 export interface BlockHeader {
@@ -19,7 +28,9 @@ export interface BlockHeader {
 /** SHA-256 of the header's canonical JSON. */
 export function hashHeader(header: BlockHeader): string {
   const { height, prevHash, txRoot, stateRoot, logSize, logRoot, time } = header;
-  return toHex(sha256(canonicalBytes({ height, prevHash, txRoot, stateRoot, logSize, logRoot, time })));
+  return toHex(
+    sha256(canonicalBytes({ height, prevHash, txRoot, stateRoot, logSize, logRoot, time })),
+  );
 }
 
 /**
@@ -54,7 +65,11 @@ export interface SignedCheckpoint {
 export const CHECKPOINT_TAG = 'realdid/checkpoint/v1\n';
 
 /** Checkpoint of a header on chain `chainId`. */
-export function checkpointOf(chainId: string, header: BlockHeader, blockHash = hashHeader(header)): Checkpoint {
+export function checkpointOf(
+  chainId: string,
+  header: BlockHeader,
+  blockHash = hashHeader(header),
+): Checkpoint {
   const { height, logSize, logRoot, stateRoot, time } = header;
   return { chainId, height, blockHash, logSize, logRoot, stateRoot, time };
 }
@@ -71,12 +86,21 @@ export function checkpointSigningBytes(cp: Checkpoint): Uint8Array {
 }
 
 /** Signs a checkpoint as organization `org`. */
-export function signCheckpoint(cp: Checkpoint, org: string, multikey: string, keyPair: Ed25519KeyPair): CheckpointSignature {
+export function signCheckpoint(
+  cp: Checkpoint,
+  org: string,
+  multikey: string,
+  keyPair: Ed25519KeyPair,
+): CheckpointSignature {
   return { org, key: multikey, sig: toBase64url(keyPair.sign(checkpointSigningBytes(cp))) };
 }
 
 /** Does `s` verify over `cp` with `publicKey`? Never throws. */
-export function verifyCheckpointSignature(cp: Checkpoint, s: CheckpointSignature, publicKey: Uint8Array): boolean {
+export function verifyCheckpointSignature(
+  cp: Checkpoint,
+  s: CheckpointSignature,
+  publicKey: Uint8Array,
+): boolean {
   let sig: Uint8Array;
   try {
     sig = fromBase64url(s.sig);

@@ -81,9 +81,20 @@ export function deriveHeader(
  * (the state the checkpoint commits to)? The named key must be one of the org's keys, and the
  * org must have been a member at the checkpoint's height.
  */
-export function isMemberSignature(registry: ModuleRegistry, state: StateReader, cp: Checkpoint, s: CheckpointSignature): boolean {
-  const signer = registry.consortium?.signers(state).find((m) => m.id === s.org && m.multikey === s.key);
-  return signer !== undefined && signer.sinceHeight <= cp.height && verifyCheckpointSignature(cp, s, signer.publicKey);
+export function isMemberSignature(
+  registry: ModuleRegistry,
+  state: StateReader,
+  cp: Checkpoint,
+  s: CheckpointSignature,
+): boolean {
+  const signer = registry.consortium
+    ?.signers(state)
+    .find((m) => m.id === s.org && m.multikey === s.key);
+  return (
+    signer !== undefined &&
+    signer.sinceHeight <= cp.height &&
+    verifyCheckpointSignature(cp, s, signer.publicKey)
+  );
 }
 
 /** Every committed state key under `prefix`, read in pages. */
@@ -120,7 +131,12 @@ export class Chain {
   readonly #commitListeners = new Set<CommitListener>();
   readonly #listenerErrors: Error[] = [];
 
-  private constructor(store: SqliteStore, registry: ModuleRegistry, genesis: GenesisDoc, signer: NodeSigner | undefined) {
+  private constructor(
+    store: SqliteStore,
+    registry: ModuleRegistry,
+    genesis: GenesisDoc,
+    signer: NodeSigner | undefined,
+  ) {
     this.store = store;
     this.registry = registry;
     this.genesis = genesis;
@@ -132,9 +148,10 @@ export class Chain {
     this.deadlines = DeadlineQueue.from(prefixKeys(store, DEADLINE_PREFIX));
     const last = store.lastHeight();
     const block = last >= 0 ? store.block(last) : undefined;
-    this.#head = block === undefined
-      ? { height: -1, hash: this.genesisHash, header: undefined as unknown as BlockHeader }
-      : { height: last, hash: block.hash, header: block.header };
+    this.#head =
+      block === undefined
+        ? { height: -1, hash: this.genesisHash, header: undefined as unknown as BlockHeader }
+        : { height: last, hash: block.hash, header: block.header };
   }
 
   /**
@@ -143,24 +160,35 @@ export class Chain {
    * against the last header.
    * @throws ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE
    */
-  static open(store: SqliteStore, registry: ModuleRegistry, options: { genesis?: GenesisDoc; signer?: NodeSigner } = {}): Chain {
+  static open(
+    store: SqliteStore,
+    registry: ModuleRegistry,
+    options: { genesis?: GenesisDoc; signer?: NodeSigner } = {},
+  ): Chain {
     const storedText = store.getMeta('genesis');
     let genesis: GenesisDoc;
     if (storedText === undefined) {
-      if (options.genesis === undefined) throw new AppError('ERR_LEDGER_STORE', 'store is empty and no genesis document was given');
+      if (options.genesis === undefined)
+        throw new AppError('ERR_LEDGER_STORE', 'store is empty and no genesis document was given');
       checkGenesis(options.genesis, registry);
       genesis = options.genesis;
     } else {
       genesis = JSON.parse(storedText) as GenesisDoc;
       if (options.genesis !== undefined && genesisHash(options.genesis) !== genesisHash(genesis)) {
-        throw new AppError('ERR_LEDGER_BAD_GENESIS', 'the store was created from a different genesis document');
+        throw new AppError(
+          'ERR_LEDGER_BAD_GENESIS',
+          'the store was created from a different genesis document',
+        );
       }
     }
     const chain = new Chain(store, registry, genesis, options.signer);
     if (chain.#head.height < 0) chain.#commitGenesis();
     else chain.#checkRebuiltRoots();
     if (!chain.canSign(chain.state, chain.#head.height + 1)) {
-      throw new AppError('ERR_LEDGER_NOT_SIGNER', `the node key ${options.signer!.multikey} of "${options.signer!.org}" is not a key of that consortium member at height ${chain.#head.height}; it could sign no block`);
+      throw new AppError(
+        'ERR_LEDGER_NOT_SIGNER',
+        `the node key ${options.signer!.multikey} of "${options.signer!.org}" is not a key of that consortium member at height ${chain.#head.height}; it could sign no block`,
+      );
     }
     return chain;
   }
@@ -169,17 +197,30 @@ export class Chain {
     const state = new StateOverlay(this.state);
     applyGenesis(this.genesis, this.registry, state, this.deadlines);
     if (!this.canSign(state, 0)) {
-      throw new AppError('ERR_LEDGER_NOT_SIGNER', `the node key ${this.signer!.multikey} of "${this.signer!.org}" is not a key of that member in the genesis document; it could sign no block`);
+      throw new AppError(
+        'ERR_LEDGER_NOT_SIGNER',
+        `the node key ${this.signer!.multikey} of "${this.signer!.org}" is not a key of that member in the genesis document; it could sign no block`,
+      );
     }
     // Block 0 carries no transactions: its parent hash is the genesis document hash.
-    this.#commitDerived({ height: -1, hash: this.genesisHash }, { time: this.genesis.time, txs: [], state }, () =>
-      this.store.setMeta('genesis', JSON.stringify(this.genesis)));
+    this.#commitDerived(
+      { height: -1, hash: this.genesisHash },
+      { time: this.genesis.time, txs: [], state },
+      () => this.store.setMeta('genesis', JSON.stringify(this.genesis)),
+    );
   }
 
   #checkRebuiltRoots(): void {
     const h = this.#head.header;
-    if (toHex(this.tree.root()) !== h.stateRoot || this.log.size !== h.logSize || toHex(this.log.root()) !== h.logRoot) {
-      throw new AppError('ERR_LEDGER_STORE', `rebuilt roots do not match block ${h.height}; run \`realdid verify\``);
+    if (
+      toHex(this.tree.root()) !== h.stateRoot ||
+      this.log.size !== h.logSize ||
+      toHex(this.log.root()) !== h.logRoot
+    ) {
+      throw new AppError(
+        'ERR_LEDGER_STORE',
+        `rebuilt roots do not match block ${h.height}; run \`realdid verify\``,
+      );
     }
   }
 
@@ -204,7 +245,10 @@ export class Chain {
     if (this.#failed !== undefined) throw this.#failed;
     if (this.signer !== undefined && !this.canSign(block.state, this.#head.height + 1)) {
       // Committing would write a block no member signed, which `verify` rejects: stop sealing.
-      this.#failed = new AppError('ERR_LEDGER_NOT_SIGNER', `block ${this.#head.height + 1} would not be signable by this node's organization "${this.signer.org}"; the node stops sealing (see docs/operations.md)`);
+      this.#failed = new AppError(
+        'ERR_LEDGER_NOT_SIGNER',
+        `block ${this.#head.height + 1} would not be signable by this node's organization "${this.signer.org}"; the node stops sealing (see docs/operations.md)`,
+      );
       throw this.#failed;
     }
     return this.#commitDerived(this.#head, block);
@@ -214,12 +258,25 @@ export class Chain {
   canSign(state: StateReader, height: number): boolean {
     const s = this.signer;
     if (s === undefined || this.registry.consortium === undefined) return true;
-    return this.registry.consortium.signers(state).some((m) => m.id === s.org && m.multikey === s.multikey && m.sinceHeight <= height);
+    return this.registry.consortium
+      .signers(state)
+      .some((m) => m.id === s.org && m.multikey === s.multikey && m.sinceHeight <= height);
   }
 
-  #commitDerived(parent: { height: number; hash: string }, block: PendingBlock, extra?: () => void): Head {
+  #commitDerived(
+    parent: { height: number; hash: string },
+    block: PendingBlock,
+    extra?: () => void,
+  ): Head {
     if (this.#failed !== undefined) throw this.#failed;
-    const { header, hash, leaves } = deriveHeader(parent, block.time, block.txs, block.state.changes, this.log, this.tree);
+    const { header, hash, leaves } = deriveHeader(
+      parent,
+      block.time,
+      block.txs,
+      block.state.changes,
+      this.log,
+      this.tree,
+    );
     // From here the in-memory trees are ahead of the store: any failure is fatal for this process.
     try {
       const signatures = this.#ownSignature(header, hash, block.state);
@@ -234,7 +291,11 @@ export class Chain {
         extra?.();
       })();
     } catch (err) {
-      this.#failed = new AppError('ERR_LEDGER_STORE', `could not commit block ${header.height}: ${(err as Error).message}`, { cause: err });
+      this.#failed = new AppError(
+        'ERR_LEDGER_STORE',
+        `could not commit block ${header.height}: ${(err as Error).message}`,
+        { cause: err },
+      );
       throw this.#failed;
     }
     this.#head = { height: header.height, hash, header };
@@ -279,10 +340,15 @@ export class Chain {
 
   /** The signed checkpoint of block `height` (default: the head). @throws ERR_LEDGER_NOT_FOUND */
   signedCheckpoint(height = this.#head.height): SignedCheckpoint {
-    if (height === this.#head.height && this.#headCheckpoint !== undefined) return this.#headCheckpoint;
+    if (height === this.#head.height && this.#headCheckpoint !== undefined)
+      return this.#headCheckpoint;
     const block = this.store.block(height);
-    if (block === undefined) throw new AppError('ERR_LEDGER_NOT_FOUND', `no block at height ${height}`);
-    const signed = { checkpoint: checkpointOf(this.chainId, block.header, block.hash), signatures: this.store.signatures(height) };
+    if (block === undefined)
+      throw new AppError('ERR_LEDGER_NOT_FOUND', `no block at height ${height}`);
+    const signed = {
+      checkpoint: checkpointOf(this.chainId, block.header, block.hash),
+      signatures: this.store.signatures(height),
+    };
     if (height === this.#head.height) this.#headCheckpoint = signed;
     return signed;
   }
@@ -294,7 +360,10 @@ export class Chain {
   cosign(height: number, s: CheckpointSignature): SignedCheckpoint {
     const { checkpoint } = this.signedCheckpoint(height);
     if (!isMemberSignature(this.registry, this.state, checkpoint, s)) {
-      throw new AppError('ERR_LEDGER_BAD_CHECKPOINT', `signature of "${s.org}" is not a valid consortium member signature over checkpoint ${height}`);
+      throw new AppError(
+        'ERR_LEDGER_BAD_CHECKPOINT',
+        `signature of "${s.org}" is not a valid consortium member signature over checkpoint ${height}`,
+      );
     }
     this.store.addSignature(height, s);
     if (height === this.#head.height) this.#headCheckpoint = undefined;
@@ -304,7 +373,8 @@ export class Chain {
   /** A committed transaction by hex id. @throws ERR_LEDGER_NOT_FOUND */
   tx(id: string): { tx: Tx; stored: StoredTx } {
     const stored = /^[0-9a-f]{64}$/.test(id) ? this.store.txById(fromHex(id)) : undefined;
-    if (stored === undefined) throw new AppError('ERR_LEDGER_NOT_FOUND', `no committed transaction ${id}`);
+    if (stored === undefined)
+      throw new AppError('ERR_LEDGER_NOT_FOUND', `no committed transaction ${id}`);
     return { tx: decodeTx(stored.bytes), stored };
   }
 
@@ -322,7 +392,8 @@ export class Chain {
   /** Consistency proof between two committed log sizes. @throws ERR_LEDGER_RANGE */
   consistencyProof(size1: number, size2 = this.log.size): string[] {
     this.#checkSize(size2);
-    if (size1 > size2) throw new AppError('ERR_LEDGER_RANGE', `size1 ${size1} is greater than size2 ${size2}`);
+    if (size1 > size2)
+      throw new AppError('ERR_LEDGER_RANGE', `size1 ${size1} is greater than size2 ${size2}`);
     return this.log.consistencyProof(size1, size2).map(toHex);
   }
 

@@ -25,8 +25,10 @@ export interface Deadline {
  * @throws RangeError for a time outside 0..MAX_DEADLINE_TIME or an empty ref (a module bug)
  */
 export function deadlineKey(at: number, namespace: string, ref: string): string {
-  if (!Number.isSafeInteger(at) || at < 0 || at > MAX_DEADLINE_TIME) throw new RangeError(`deadline time ${at} is outside 0..${MAX_DEADLINE_TIME}`);
-  if (ref.length === 0 || ref.length > 256) throw new RangeError(`deadline ref must be 1..256 characters, got ${ref.length}`);
+  if (!Number.isSafeInteger(at) || at < 0 || at > MAX_DEADLINE_TIME)
+    throw new RangeError(`deadline time ${at} is outside 0..${MAX_DEADLINE_TIME}`);
+  if (ref.length === 0 || ref.length > 256)
+    throw new RangeError(`deadline ref must be 1..256 characters, got ${ref.length}`);
   return `${DEADLINE_PREFIX}${String(at).padStart(TIME_DIGITS, '0')}/${namespace}/${ref}`;
 }
 
@@ -35,7 +37,12 @@ export function parseDeadlineKey(key: string): Deadline {
   const rest = key.slice(DEADLINE_PREFIX.length);
   const slash = rest.indexOf('/', TIME_DIGITS + 1);
   const at = Number(rest.slice(0, TIME_DIGITS));
-  if (!key.startsWith(DEADLINE_PREFIX) || rest[TIME_DIGITS] !== '/' || slash < 0 || !Number.isSafeInteger(at)) {
+  if (
+    !key.startsWith(DEADLINE_PREFIX) ||
+    rest[TIME_DIGITS] !== '/' ||
+    slash < 0 ||
+    !Number.isSafeInteger(at)
+  ) {
     throw new RangeError(`${JSON.stringify(key)} is not a deadline key`);
   }
   return { key, at, namespace: rest.slice(TIME_DIGITS + 1, slash), ref: rest.slice(slash + 1) };

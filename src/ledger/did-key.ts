@@ -12,14 +12,20 @@ export function publicKeyOfDidKey(didOrUrl: string): Uint8Array {
   const hash = didOrUrl.indexOf('#');
   const did = hash === -1 ? didOrUrl : didOrUrl.slice(0, hash);
   const m = DID_KEY_RE.exec(did);
-  if (m === null) throw new AppError('ERR_DID_INVALID', `not an Ed25519 did:key: ${JSON.stringify(didOrUrl.slice(0, 80))}`);
+  if (m === null)
+    throw new AppError(
+      'ERR_DID_INVALID',
+      `not an Ed25519 did:key: ${JSON.stringify(didOrUrl.slice(0, 80))}`,
+    );
   if (hash !== -1 && didOrUrl.slice(hash + 1) !== m[1]) {
     throw new AppError('ERR_DID_INVALID', 'a did:key URL fragment must repeat the multibase key');
   }
   try {
     return decodeMultikey(m[1]!);
   } catch (err) {
-    throw new AppError('ERR_DID_INVALID', 'did:key value is not an Ed25519 Multikey', { cause: err });
+    throw new AppError('ERR_DID_INVALID', 'did:key value is not an Ed25519 Multikey', {
+      cause: err,
+    });
   }
 }
 

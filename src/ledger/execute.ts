@@ -49,12 +49,19 @@ export interface AdmittedTx {
 export function admitTx(registry: ModuleRegistry, tx: Tx, state: StateReader): AdmittedTx {
   const kind = registry.kind(tx.payload.kind);
   if (!kind.validate(tx.payload.body)) {
-    throw new AppError('ERR_LEDGER_SCHEMA', `${tx.payload.kind} body ${describeSchemaError(kind.validate)}`);
+    throw new AppError(
+      'ERR_LEDGER_SCHEMA',
+      `${tx.payload.kind} body ${describeSchemaError(kind.validate)}`,
+    );
   }
   return { tx, kind, key: keyHint(registry, state, tx.payload.signer) };
 }
 
-function keyHint(registry: ModuleRegistry, state: StateReader, signer: string): KeyHint | undefined {
+function keyHint(
+  registry: ModuleRegistry,
+  state: StateReader,
+  signer: string,
+): KeyHint | undefined {
   const reads: [string, string | undefined][] = [];
   const recording: StateReader = {
     get(k) {
@@ -75,7 +82,9 @@ function keyHint(registry: ModuleRegistry, state: StateReader, signer: string): 
 /** The signature checks to hand to a {@link SignatureVerifier}, one per admitted tx with a key, in order. */
 export function signatureJobs(admitted: readonly (AdmittedTx | undefined)[]): SignatureJob[] {
   const jobs: SignatureJob[] = [];
-  for (const a of admitted) if (a?.key !== undefined) jobs.push({ sig: a.tx.sig, msg: signingBytesOf(a.tx), publicKey: a.key.publicKey });
+  for (const a of admitted)
+    if (a?.key !== undefined)
+      jobs.push({ sig: a.tx.sig, msg: signingBytesOf(a.tx), publicKey: a.key.publicKey });
   return jobs;
 }
 
@@ -83,7 +92,10 @@ export function signatureJobs(admitted: readonly (AdmittedTx | undefined)[]): Si
  * Pairs verifier results back with the admitted txs: the result of each tx that had a job,
  * undefined for the others.
  */
-export function signatureResults(admitted: readonly (AdmittedTx | undefined)[], results: readonly boolean[]): (boolean | undefined)[] {
+export function signatureResults(
+  admitted: readonly (AdmittedTx | undefined)[],
+  results: readonly boolean[],
+): (boolean | undefined)[] {
   let j = 0;
   return admitted.map((a) => (a?.key === undefined ? undefined : results[j++] === true));
 }
@@ -112,7 +124,14 @@ export class BlockExecutor implements BlockContext {
   readonly #deadlines: DeadlineQueue;
   readonly #firstLogIndex: number;
 
-  constructor(registry: ModuleRegistry, base: StateReader, deadlines: DeadlineQueue, height: number, blockTime: number, firstLogIndex: number) {
+  constructor(
+    registry: ModuleRegistry,
+    base: StateReader,
+    deadlines: DeadlineQueue,
+    height: number,
+    blockTime: number,
+    firstLogIndex: number,
+  ) {
     this.height = height;
     this.blockTime = blockTime;
     this.#registry = registry;
@@ -138,15 +157,33 @@ export class BlockExecutor implements BlockContext {
     const { payload } = tx;
     const time = this.blockTime;
     if (payload.created > time + MAX_TX_FUTURE_MS || payload.created < time - MAX_TX_AGE_MS) {
-      throw new AppError('ERR_LEDGER_TX_TIME', `created ${payload.created} is outside [${time - MAX_TX_AGE_MS}, ${time + MAX_TX_FUTURE_MS}] of block time ${time}`);
+      throw new AppError(
+        'ERR_LEDGER_TX_TIME',
+        `created ${payload.created} is outside [${time - MAX_TX_AGE_MS}, ${time + MAX_TX_FUTURE_MS}] of block time ${time}`,
+      );
     }
-    if (!this.#signatureHolds(a, sigOk)) throw new AppError('ERR_LEDGER_BAD_SIGNATURE', `signature does not verify for ${payload.signer}`);
+    if (!this.#signatureHolds(a, sigOk))
+      throw new AppError(
+        'ERR_LEDGER_BAD_SIGNATURE',
+        `signature does not verify for ${payload.signer}`,
+      );
     const last = lastNonce(this.state, tx.signerDid);
     if (payload.nonce <= last) {
-      throw new AppError('ERR_LEDGER_REPLAY', `nonce ${payload.nonce} is not greater than the last nonce ${last} of ${tx.signerDid}`, { details: { lastNonce: last } });
+      throw new AppError(
+        'ERR_LEDGER_REPLAY',
+        `nonce ${payload.nonce} is not greater than the last nonce ${last} of ${tx.signerDid}`,
+        { details: { lastNonce: last } },
+      );
     }
     const logIndex = this.nextLogIndex;
-    const ctx: TxContext = { tx, signer: tx.signerDid, keyId: payload.signer, height: this.height, blockTime: time, logIndex };
+    const ctx: TxContext = {
+      tx,
+      signer: tx.signerDid,
+      keyId: payload.signer,
+      height: this.height,
+      blockTime: time,
+      logIndex,
+    };
     const { def, module } = a.kind;
     const effects = new StateOverlay(this.state);
     effects.set(nonceKey(tx.signerDid), canonicalize(payload.nonce));
@@ -164,10 +201,16 @@ export class BlockExecutor implements BlockContext {
   /** Is the signature good for the signer key as it is now in the block's state? */
   #signatureHolds(a: AdmittedTx, sigOk: boolean | undefined): boolean {
     const hint = a.key;
-    if (hint !== undefined && sigOk !== undefined && hint.reads.every(([k, v]) => this.state.get(k) === v)) return sigOk;
+    if (
+      hint !== undefined &&
+      sigOk !== undefined &&
+      hint.reads.every(([k, v]) => this.state.get(k) === v)
+    )
+      return sigOk;
     // No hint, or the key's state changed since admission (e.g. rotated earlier in this block).
     const publicKey = this.#registry.resolveKey(this.state, a.tx.payload.signer);
-    if (hint !== undefined && sigOk !== undefined && equalBytes(publicKey, hint.publicKey)) return sigOk;
+    if (hint !== undefined && sigOk !== undefined && equalBytes(publicKey, hint.publicKey))
+      return sigOk;
     return ed25519Verify(a.tx.sig, signingBytesOf(a.tx), publicKey);
   }
 
@@ -189,7 +232,9 @@ export class BlockExecutor implements BlockContext {
       const handler = module?.onDeadline;
       if (module !== undefined && handler !== undefined) {
         try {
-          runModuleCode(module, `deadline ${d.ref}`, () => handler(moduleState(effects, module.namespace, this.#deadlines), this, d.ref, d.at));
+          runModuleCode(module, `deadline ${d.ref}`, () =>
+            handler(moduleState(effects, module.namespace, this.#deadlines), this, d.ref, d.at),
+          );
         } catch (err) {
           if (!isAppError(err)) throw err;
           this.deadlineErrors.push(err);
@@ -213,6 +258,10 @@ function runModuleCode(module: LedgerModule, what: string, fn: () => void): void
   } catch (err) {
     if (isAppError(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    throw new AppError('ERR_LEDGER_MODULE_FAILED', `module "${module.name}" failed on ${what}: ${message}`, { cause: err });
+    throw new AppError(
+      'ERR_LEDGER_MODULE_FAILED',
+      `module "${module.name}" failed on ${what}: ${message}`,
+      { cause: err },
+    );
   }
 }

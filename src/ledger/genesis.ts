@@ -27,7 +27,10 @@ export function genesisHash(genesis: GenesisDoc): string {
  * Checks the document's shape (not the module sections).
  * @throws ERR_LEDGER_BAD_GENESIS
  */
-export function checkGenesis(value: unknown, registry: ModuleRegistry): asserts value is GenesisDoc {
+export function checkGenesis(
+  value: unknown,
+  registry: ModuleRegistry,
+): asserts value is GenesisDoc {
   const g = value as Partial<GenesisDoc> | null;
   const fail = (why: string): never => {
     throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis: ${why}`);
@@ -35,26 +38,42 @@ export function checkGenesis(value: unknown, registry: ModuleRegistry): asserts 
   if (g === null || typeof g !== 'object' || Array.isArray(g)) fail('must be a JSON object');
   const keys = Object.keys(g!).sort().join();
   if (keys !== 'chainId,modules,time') fail(`fields must be chainId, modules, time; got ${keys}`);
-  if (typeof g!.chainId !== 'string' || !CHAIN_ID_RE.test(g!.chainId)) fail(`"chainId" must match ${CHAIN_ID_RE}`);
-  if (!Number.isSafeInteger(g!.time) || g!.time! < 0) fail('"time" must be milliseconds since the epoch');
+  if (typeof g!.chainId !== 'string' || !CHAIN_ID_RE.test(g!.chainId))
+    fail(`"chainId" must match ${CHAIN_ID_RE}`);
+  if (!Number.isSafeInteger(g!.time) || g!.time! < 0)
+    fail('"time" must be milliseconds since the epoch');
   const mods = g!.modules;
-  if (mods === null || typeof mods !== 'object' || Array.isArray(mods)) fail('"modules" must be an object');
+  if (mods === null || typeof mods !== 'object' || Array.isArray(mods))
+    fail('"modules" must be an object');
   const known = new Set(registry.modules.map((m) => m.namespace));
-  for (const ns of Object.keys(mods!)) if (!known.has(ns)) fail(`section "${ns}" names no registered module`);
+  for (const ns of Object.keys(mods!))
+    if (!known.has(ns)) fail(`section "${ns}" names no registered module`);
 }
 
 /**
  * Writes every module's genesis state into `state`.
  * @throws ERR_LEDGER_BAD_GENESIS (or a module's own code) for an invalid section
  */
-export function applyGenesis(genesis: GenesisDoc, registry: ModuleRegistry, state: StateOverlay, deadlines: DeadlineQueue): void {
+export function applyGenesis(
+  genesis: GenesisDoc,
+  registry: ModuleRegistry,
+  state: StateOverlay,
+  deadlines: DeadlineQueue,
+): void {
   for (const m of registry.modules) {
     if (m.initGenesis === undefined) {
       if (genesis.modules[m.namespace] !== undefined) {
-        throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis: module "${m.namespace}" takes no genesis section`);
+        throw new AppError(
+          'ERR_LEDGER_BAD_GENESIS',
+          `genesis: module "${m.namespace}" takes no genesis section`,
+        );
       }
       continue;
     }
-    m.initGenesis(moduleState(state, m.namespace, deadlines), genesis.modules[m.namespace], genesis.time);
+    m.initGenesis(
+      moduleState(state, m.namespace, deadlines),
+      genesis.modules[m.namespace],
+      genesis.time,
+    );
   }
 }

@@ -3,20 +3,72 @@
  * validation pipeline, hash-chained blocks, the RFC 6962 log, the state commitment,
  * checkpoints, ordering and the SQLite store.
  */
-export { checkpointOf, CHECKPOINT_TAG, checkpointSigningBytes, hashHeader, signCheckpoint, verifyCheckpointSignature } from './block.ts';
+export {
+  checkpointOf,
+  CHECKPOINT_TAG,
+  checkpointSigningBytes,
+  hashHeader,
+  signCheckpoint,
+  verifyCheckpointSignature,
+} from './block.ts';
 export type { BlockHeader, Checkpoint, CheckpointSignature, SignedCheckpoint } from './block.ts';
 export { Chain, deriveHeader, isMemberSignature } from './chain.ts';
 export type { CommitListener, Head, NodeSigner, PendingBlock } from './chain.ts';
 export { didKeyOf, didKeyUrlOf, publicKeyOfDidKey } from './did-key.ts';
-export { DEADLINE_PREFIX, deadlineKey, DeadlineQueue, MAX_DEADLINE_TIME, MAX_DEADLINES_PER_BLOCK, parseDeadlineKey } from './deadlines.ts';
+export {
+  DEADLINE_PREFIX,
+  deadlineKey,
+  DeadlineQueue,
+  MAX_DEADLINE_TIME,
+  MAX_DEADLINES_PER_BLOCK,
+  parseDeadlineKey,
+} from './deadlines.ts';
 export type { Deadline } from './deadlines.ts';
-export { admitTx, BlockExecutor, lastNonce, MAX_TX_AGE_MS, MAX_TX_FUTURE_MS, nonceKey, signatureJobs, signatureResults } from './execute.ts';
+export {
+  admitTx,
+  BlockExecutor,
+  lastNonce,
+  MAX_TX_AGE_MS,
+  MAX_TX_FUTURE_MS,
+  nonceKey,
+  signatureJobs,
+  signatureResults,
+} from './execute.ts';
 export type { AdmittedTx, TxGuard } from './execute.ts';
 export { applyGenesis, checkGenesis, genesisHash } from './genesis.ts';
 export type { GenesisDoc } from './genesis.ts';
-export { checkConsistency, checkInclusion, EMPTY_ROOT, hashLeaf, MerkleLog, rootFromInclusionProof, verifyConsistency, verifyInclusion } from './merkle/index.ts';
-export type { BlockContext, BlockSigner, ConsortiumPolicy, KeyResolver, LedgerModule, ModuleQuery, ModuleState, QueryState, StateReader, TxContext, TxKind } from './module.ts';
-export type { ModuleHost, ModuleLog, ModuleMetrics, ModuleNode, ModuleRuntime, ReadModel, SecretStore } from './module-host.ts';
+export {
+  checkConsistency,
+  checkInclusion,
+  EMPTY_ROOT,
+  hashLeaf,
+  MerkleLog,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle/index.ts';
+export type {
+  BlockContext,
+  BlockSigner,
+  ConsortiumPolicy,
+  KeyResolver,
+  LedgerModule,
+  ModuleQuery,
+  ModuleState,
+  QueryState,
+  StateReader,
+  TxContext,
+  TxKind,
+} from './module.ts';
+export type {
+  ModuleHost,
+  ModuleLog,
+  ModuleMetrics,
+  ModuleNode,
+  ModuleRuntime,
+  ReadModel,
+  SecretStore,
+} from './module-host.ts';
 export type { Orderer, SubmitOutcome } from './ordering/orderer.ts';
 export { SoloOrderer } from './ordering/solo.ts';
 export type { SoloOptions } from './ordering/solo.ts';

@@ -82,7 +82,14 @@ export interface ConsortiumPolicy {
   signers(state: StateReader): BlockSigner[];
   quorum(state: StateReader): number;
   /** The module's genesis section for a new consortium of these organizations (what `node init` writes). */
-  genesisSection(orgs: readonly { readonly id: string; readonly name: string; readonly keys: readonly string[] }[], quorum: number): JsonValue;
+  genesisSection(
+    orgs: readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly keys: readonly string[];
+    }[],
+    quorum: number,
+  ): JsonValue;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ConsortiumPolicy, KeyResolver, LedgerModule, StateReader, TxKind }
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
 
 /** Namespaces the core keeps for itself. */
 const RESERVED_NAMESPACES = new Set(['core']);
@@ -25,14 +26,23 @@ export function addFormatsTo(ajv: Ajv): Ajv {
 
 /** A strict ajv instance (no coercion, no defaults: bodies are signed as they are). */
 export function createAjv(): Ajv {
-  return addFormats(new Ajv({ strict: true, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false }));
+  return addFormats(
+    new Ajv({
+      strict: true,
+      allErrors: false,
+      coerceTypes: false,
+      useDefaults: false,
+      removeAdditional: false,
+    }),
+  );
 }
 
 /** Formats the first ajv error as `"/path" must …`. */
 export function describeSchemaError(validate: ValidateFunction): string {
   const e = validate.errors?.[0];
   if (e === undefined) return 'does not match the schema';
-  const extra = e.keyword === 'additionalProperties' ? ` (${JSON.stringify(e.params.additionalProperty)})` : '';
+  const extra =
+    e.keyword === 'additionalProperties' ? ` (${JSON.stringify(e.params.additionalProperty)})` : '';
   return `"${e.instancePath || '/'}" ${e.message ?? 'is invalid'}${extra}`;
 }
 
@@ -54,21 +64,30 @@ export class ModuleRegistry {
     const namespaces = new Set<string>();
     let consortium: ConsortiumPolicy | undefined;
     for (const m of modules) {
-      if (RESERVED_NAMESPACES.has(m.namespace) || namespaces.has(m.namespace) || !/^[a-z][a-z0-9-]*$/.test(m.namespace)) {
-        throw new TypeError(`module "${m.name}": namespace "${m.namespace}" is reserved, taken or invalid`);
+      if (
+        RESERVED_NAMESPACES.has(m.namespace) ||
+        namespaces.has(m.namespace) ||
+        !/^[a-z][a-z0-9-]*$/.test(m.namespace)
+      ) {
+        throw new TypeError(
+          `module "${m.name}": namespace "${m.namespace}" is reserved, taken or invalid`,
+        );
       }
       namespaces.add(m.namespace);
       for (const k of m.kinds) {
-        if (!k.kind.startsWith(`${m.namespace}.`)) throw new TypeError(`kind "${k.kind}" is outside namespace "${m.namespace}"`);
+        if (!k.kind.startsWith(`${m.namespace}.`))
+          throw new TypeError(`kind "${k.kind}" is outside namespace "${m.namespace}"`);
         if (this.#kinds.has(k.kind)) throw new TypeError(`kind "${k.kind}" registered twice`);
         this.#kinds.set(k.kind, { module: m, def: k, validate: ajv.compile(k.schema) });
       }
       for (const [method, resolver] of Object.entries(m.keyResolvers ?? {})) {
-        if (method === 'key' || this.#resolvers.has(method)) throw new TypeError(`key resolver for did:${method} registered twice`);
+        if (method === 'key' || this.#resolvers.has(method))
+          throw new TypeError(`key resolver for did:${method} registered twice`);
         this.#resolvers.set(method, resolver);
       }
       if (m.consortium !== undefined) {
-        if (consortium !== undefined) throw new TypeError('only one module may provide the consortium policy');
+        if (consortium !== undefined)
+          throw new TypeError('only one module may provide the consortium policy');
         consortium = m.consortium;
       }
     }
@@ -78,7 +97,11 @@ export class ModuleRegistry {
   /** @throws ERR_LEDGER_UNKNOWN_KIND */
   kind(kind: string): RegisteredKind {
     const k = this.#kinds.get(kind);
-    if (k === undefined) throw new AppError('ERR_LEDGER_UNKNOWN_KIND', `no module handles kind ${JSON.stringify(kind)}`);
+    if (k === undefined)
+      throw new AppError(
+        'ERR_LEDGER_UNKNOWN_KIND',
+        `no module handles kind ${JSON.stringify(kind)}`,
+      );
     return k;
   }
 
@@ -106,13 +129,22 @@ export class ModuleRegistry {
       try {
         return publicKeyOfDidKey(didUrl);
       } catch (err) {
-        throw new AppError('ERR_LEDGER_BAD_SIGNER', `signer ${JSON.stringify(didUrl.slice(0, 80))} is not an Ed25519 did:key URL`, { cause: err });
+        throw new AppError(
+          'ERR_LEDGER_BAD_SIGNER',
+          `signer ${JSON.stringify(didUrl.slice(0, 80))} is not an Ed25519 did:key URL`,
+          { cause: err },
+        );
       }
     }
     const resolver = this.#resolvers.get(method);
-    if (resolver === undefined) throw new AppError('ERR_LEDGER_BAD_SIGNER', `no key resolver for did:${method}`);
+    if (resolver === undefined)
+      throw new AppError('ERR_LEDGER_BAD_SIGNER', `no key resolver for did:${method}`);
     const key = resolver(state, didUrl);
-    if (key === undefined) throw new AppError('ERR_LEDGER_BAD_SIGNER', `signer key ${JSON.stringify(didUrl.slice(0, 120))} is not an active key in the ledger state`);
+    if (key === undefined)
+      throw new AppError(
+        'ERR_LEDGER_BAD_SIGNER',
+        `signer key ${JSON.stringify(didUrl.slice(0, 120))} is not an active key in the ledger state`,
+      );
     return key;
   }
 }

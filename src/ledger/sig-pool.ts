@@ -80,7 +80,10 @@ function pack(jobs: readonly SignatureJob[]): Uint8Array {
  */
 export class WorkerPoolVerifier implements SignatureVerifier {
   readonly #workers: Worker[];
-  readonly #pending = new Map<number, { slot: number; resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { slot: number; resolve: (r: Uint8Array) => void; reject: (e: Error) => void }
+  >();
   #nextId = 0;
   #nextWorker = 0;
   #closing = false;
@@ -146,7 +149,11 @@ export class WorkerPoolVerifier implements SignatureVerifier {
       const id = this.#nextId++;
       const slot = this.#nextWorker++ % this.#workers.length;
       const worker = this.#workers[slot]!;
-      parts.push(new Promise<Uint8Array>((resolve, reject) => this.#pending.set(id, { slot, resolve, reject })));
+      parts.push(
+        new Promise<Uint8Array>((resolve, reject) =>
+          this.#pending.set(id, { slot, resolve, reject }),
+        ),
+      );
       worker.ref();
       worker.postMessage({ id, count: chunk.length, data }, [data.buffer as ArrayBuffer]);
     }

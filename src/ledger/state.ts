@@ -49,12 +49,18 @@ export function readJson<T = JsonValue>(reader: StateReader, key: string): T | u
  * A module's view of an overlay: writes confined to `<namespace>/`; deadlines written under
  * `core/deadline/` and pushed to `deadlines` (which tolerates entries of rolled-back overlays).
  */
-export function moduleState(overlay: StateOverlay, namespace: string, deadlines: DeadlineQueue): ModuleState {
+export function moduleState(
+  overlay: StateOverlay,
+  namespace: string,
+  deadlines: DeadlineQueue,
+): ModuleState {
   const prefix = `${namespace}/`;
   const check = (key: string): void => {
     if (!key.startsWith(prefix) || key.length === prefix.length) {
       // A module bug, not bad input: it must never write outside its namespace.
-      throw new RangeError(`module "${namespace}" tried to write key ${JSON.stringify(key)} outside its namespace`);
+      throw new RangeError(
+        `module "${namespace}" tried to write key ${JSON.stringify(key)} outside its namespace`,
+      );
     }
   };
   return {

@@ -64,20 +64,30 @@ export function signTx(payload: TxPayload, keyPair: Ed25519KeyPair): SignedTxJso
 }
 
 function checkEnvelope(value: unknown): asserts value is SignedTxJson {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) malformed('transaction must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    malformed('transaction must be a JSON object');
   const fields = Object.keys(value).sort();
   if (fields.join() !== TX_FIELDS.join()) {
-    malformed(`transaction fields must be exactly ${TX_FIELDS.join(', ')}; got ${fields.join(', ')}`);
+    malformed(
+      `transaction fields must be exactly ${TX_FIELDS.join(', ')}; got ${fields.join(', ')}`,
+    );
   }
   const t = value as Record<string, unknown>;
-  if (typeof t.kind !== 'string' || !KIND_RE.test(t.kind)) malformed(`"kind" must match ${KIND_RE}, got ${JSON.stringify(t.kind)}`);
-  if (t.body === null || typeof t.body !== 'object' || Array.isArray(t.body)) malformed('"body" must be a JSON object');
+  if (typeof t.kind !== 'string' || !KIND_RE.test(t.kind))
+    malformed(`"kind" must match ${KIND_RE}, got ${JSON.stringify(t.kind)}`);
+  if (t.body === null || typeof t.body !== 'object' || Array.isArray(t.body))
+    malformed('"body" must be a JSON object');
   if (typeof t.signer !== 'string' || t.signer.length > 512 || !DID_URL_RE.test(t.signer)) {
-    malformed(`"signer" must be a DID URL with a fragment, got ${JSON.stringify(String(t.signer).slice(0, 80))}`);
+    malformed(
+      `"signer" must be a DID URL with a fragment, got ${JSON.stringify(String(t.signer).slice(0, 80))}`,
+    );
   }
-  if (!Number.isSafeInteger(t.nonce) || (t.nonce as number) < 1) malformed(`"nonce" must be a positive safe integer, got ${JSON.stringify(t.nonce)}`);
-  if (!Number.isSafeInteger(t.created) || (t.created as number) < 0) malformed(`"created" must be milliseconds since the epoch, got ${JSON.stringify(t.created)}`);
-  if (typeof t.sig !== 'string' || t.sig.length !== 86) malformed('"sig" must be a base64url Ed25519 signature (86 characters)');
+  if (!Number.isSafeInteger(t.nonce) || (t.nonce as number) < 1)
+    malformed(`"nonce" must be a positive safe integer, got ${JSON.stringify(t.nonce)}`);
+  if (!Number.isSafeInteger(t.created) || (t.created as number) < 0)
+    malformed(`"created" must be milliseconds since the epoch, got ${JSON.stringify(t.created)}`);
+  if (typeof t.sig !== 'string' || t.sig.length !== 86)
+    malformed('"sig" must be a base64url Ed25519 signature (86 characters)');
 }
 
 /**
@@ -88,11 +98,19 @@ function checkEnvelope(value: unknown): asserts value is SignedTxJson {
 export function decodeTx(input: unknown): Tx {
   let value: unknown = input;
   if (input instanceof Uint8Array) {
-    if (input.length > MAX_TX_BYTES) throw new AppError('ERR_LEDGER_TX_TOO_LARGE', `transaction is ${input.length} bytes, limit ${MAX_TX_BYTES}`);
+    if (input.length > MAX_TX_BYTES)
+      throw new AppError(
+        'ERR_LEDGER_TX_TOO_LARGE',
+        `transaction is ${input.length} bytes, limit ${MAX_TX_BYTES}`,
+      );
     try {
-      value = JSON.parse(Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'));
+      value = JSON.parse(
+        Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8'),
+      );
     } catch (err) {
-      throw new AppError('ERR_LEDGER_MALFORMED_TX', 'stored transaction is not JSON', { cause: err });
+      throw new AppError('ERR_LEDGER_MALFORMED_TX', 'stored transaction is not JSON', {
+        cause: err,
+      });
     }
   }
   checkEnvelope(value);
@@ -100,10 +118,18 @@ export function decodeTx(input: unknown): Tx {
   try {
     text = canonicalize(value);
   } catch (err) {
-    throw new AppError('ERR_LEDGER_MALFORMED_TX', `transaction is not canonicalizable JSON: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_LEDGER_MALFORMED_TX',
+      `transaction is not canonicalizable JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > MAX_TX_BYTES) throw new AppError('ERR_LEDGER_TX_TOO_LARGE', `transaction is ${bytes.length} bytes, limit ${MAX_TX_BYTES}`);
+  if (bytes.length > MAX_TX_BYTES)
+    throw new AppError(
+      'ERR_LEDGER_TX_TOO_LARGE',
+      `transaction is ${bytes.length} bytes, limit ${MAX_TX_BYTES}`,
+    );
   if (input instanceof Uint8Array && Buffer.compare(bytes, input) !== 0) {
     throw new AppError('ERR_LEDGER_MALFORMED_TX', 'stored transaction bytes are not canonical');
   }

@@ -3,7 +3,13 @@ import { AppError, isAppError, type ErrorCode } from '../errors.ts';
 import { checkpointOf, type BlockHeader } from './block.ts';
 import { deriveHeader, isMemberSignature } from './chain.ts';
 import { DeadlineQueue } from './deadlines.ts';
-import { admitTx, BlockExecutor, signatureJobs, signatureResults, type AdmittedTx } from './execute.ts';
+import {
+  admitTx,
+  BlockExecutor,
+  signatureJobs,
+  signatureResults,
+  type AdmittedTx,
+} from './execute.ts';
 import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
 import { hashLeaf, MerkleLog } from './merkle/index.ts';
 import type { ModuleRegistry } from './registry.ts';
@@ -15,8 +21,20 @@ import { decodeTx, type Tx } from './tx.ts';
 
 /** Outcome of a whole-chain verification. */
 export type VerifyResult =
-  | { readonly ok: true; readonly height: number; readonly txs: number; readonly blockHash: string; readonly stateRoot: string; readonly logRoot: string }
-  | { readonly ok: false; readonly height: number; readonly code: ErrorCode; readonly message: string };
+  | {
+      readonly ok: true;
+      readonly height: number;
+      readonly txs: number;
+      readonly blockHash: string;
+      readonly stateRoot: string;
+      readonly logRoot: string;
+    }
+  | {
+      readonly ok: false;
+      readonly height: number;
+      readonly code: ErrorCode;
+      readonly message: string;
+    };
 
 export interface VerifyOptions {
   readonly verifier?: SignatureVerifier;
@@ -57,16 +75,40 @@ function parseJson(text: string, code: ErrorCode, what: string): unknown {
 
 function loadBlock(store: SqliteStore, height: number): LoadedBlock {
   const raw = store.rawBlock(height);
-  if (raw === undefined) return { height, rawHeader: '', storedHash: '', firstSeq: 0, txs: [], error: new AppError('ERR_LEDGER_CHAIN_BROKEN', `block ${height} is missing`) };
+  if (raw === undefined)
+    return {
+      height,
+      rawHeader: '',
+      storedHash: '',
+      firstSeq: 0,
+      txs: [],
+      error: new AppError('ERR_LEDGER_CHAIN_BROKEN', `block ${height} is missing`),
+    };
   const base = { height, rawHeader: raw.header, storedHash: raw.hash, firstSeq: raw.firstSeq };
   try {
     const rows = store.txRange(raw.firstSeq, raw.firstSeq + raw.txCount);
-    if (rows.length !== raw.txCount) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${height} lists ${raw.txCount} transactions, the store has ${rows.length}`);
+    if (rows.length !== raw.txCount)
+      fail(
+        'ERR_LEDGER_CHAIN_BROKEN',
+        `block ${height} lists ${raw.txCount} transactions, the store has ${rows.length}`,
+      );
     const txs = rows.map((row) => {
       const tx = decodeTx(row.bytes);
-      if (toHex(row.id) !== tx.id) fail('ERR_LEDGER_ROOT_MISMATCH', `stored id of log entry ${row.seq} is not the hash of its bytes`);
-      if (!equalBytes(row.leaf, hashLeaf(row.bytes))) fail('ERR_LEDGER_ROOT_MISMATCH', `stored leaf hash of log entry ${row.seq} is not the hash of its bytes`);
-      if (row.height !== height) fail('ERR_LEDGER_CHAIN_BROKEN', `log entry ${row.seq} is stored at height ${row.height}, its block is ${height}`);
+      if (toHex(row.id) !== tx.id)
+        fail(
+          'ERR_LEDGER_ROOT_MISMATCH',
+          `stored id of log entry ${row.seq} is not the hash of its bytes`,
+        );
+      if (!equalBytes(row.leaf, hashLeaf(row.bytes)))
+        fail(
+          'ERR_LEDGER_ROOT_MISMATCH',
+          `stored leaf hash of log entry ${row.seq} is not the hash of its bytes`,
+        );
+      if (row.height !== height)
+        fail(
+          'ERR_LEDGER_CHAIN_BROKEN',
+          `log entry ${row.seq} is stored at height ${row.height}, its block is ${height}`,
+        );
       return tx;
     });
     return { ...base, txs };
@@ -82,7 +124,11 @@ function loadBlock(store: SqliteStore, height: number): LoadedBlock {
  * RFC 6962 tx and log roots, every state root, every checkpoint signature, and finally that the
  * stored current state equals the replayed one. Stops at the first bad height.
  */
-export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain(
+  store: SqliteStore,
+  registry: ModuleRegistry,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const verifier = options.verifier ?? inlineVerifier;
   const chunkTxs = options.chunkTxs ?? 4096;
   const lastHeight = store.lastHeight();
@@ -105,21 +151,24 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     }
     // Admitted against the state as replayed so far: the key hints may be stale for txs after
     // a rotation, which the executor notices and re-checks.
-    const admitted = blocks.flatMap((b) => b.txs.map((tx) => {
-      try {
-        return admitTx(registry, tx, reader);
-      } catch (err) {
-        if (!isAppError(err)) throw err;
-        return err;
-      }
-    }));
+    const admitted = blocks.flatMap((b) =>
+      b.txs.map((tx) => {
+        try {
+          return admitTx(registry, tx, reader);
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+          return err;
+        }
+      }),
+    );
     const jobs = signatureJobs(admitted.map((a) => (a instanceof AppError ? undefined : a)));
     return { blocks, admitted, verified: verifier.verifyMany(jobs) };
   };
 
   try {
     const genesisText = store.getMeta('genesis');
-    if (genesisText === undefined) fail('ERR_LEDGER_BAD_GENESIS', 'the store holds no genesis document');
+    if (genesisText === undefined)
+      fail('ERR_LEDGER_BAD_GENESIS', 'the store holds no genesis document');
     const genesis = parseJson(genesisText, 'ERR_LEDGER_BAD_GENESIS', 'the stored genesis document');
     checkGenesis(genesis, registry);
     let parent = { height: -1, hash: genesisHash(genesis), time: -1 };
@@ -128,20 +177,36 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
       const chunk = next;
       const lastInChunk = chunk.blocks.at(-1)!.height;
       next = loadChunk(lastInChunk + 1); // its signatures verify on workers while this chunk executes
-      const sigs = signatureResults(chunk.admitted.map((a) => (a instanceof AppError ? undefined : a)), await chunk.verified);
+      const sigs = signatureResults(
+        chunk.admitted.map((a) => (a instanceof AppError ? undefined : a)),
+        await chunk.verified,
+      );
       let tIndex = 0;
       for (const block of chunk.blocks) {
         height = block.height;
         const first = tIndex;
         tIndex += block.txs.length;
-        parent = replayBlock(block, parent, genesis, chunk.admitted.slice(first, tIndex), sigs.slice(first, tIndex));
+        parent = replayBlock(
+          block,
+          parent,
+          genesis,
+          chunk.admitted.slice(first, tIndex),
+          sigs.slice(first, tIndex),
+        );
         txCount += block.txs.length;
         options.onProgress?.(height, lastHeight, txCount);
       }
     }
     height = lastHeight;
     compareStoredState(store, state);
-    return { ok: true, height: lastHeight, txs: txCount, blockHash: parent.hash, stateRoot: toHex(tree.root()), logRoot: toHex(log.root()) };
+    return {
+      ok: true,
+      height: lastHeight,
+      txs: txCount,
+      blockHash: parent.hash,
+      stateRoot: toHex(tree.root()),
+      logRoot: toHex(log.root()),
+    };
   } catch (err) {
     if (!isAppError(err)) throw err;
     return { ok: false, height, code: err.code, message: err.message };
@@ -155,21 +220,51 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     sigResults: readonly (boolean | undefined)[],
   ): { height: number; hash: string; time: number } {
     if (block.error !== undefined) throw block.error;
-    const header = parseJson(block.rawHeader, 'ERR_LEDGER_CHAIN_BROKEN', `header ${block.height}`) as BlockHeader;
-    if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not an object`);
-    if (canonicalize(header) !== block.rawHeader) fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not canonical JSON`);
-    if (toHex(sha256(utf8(block.rawHeader))) !== block.storedHash) fail('ERR_LEDGER_CHAIN_BROKEN', `stored hash of block ${block.height} is not the hash of its header`);
-    if (header.height !== block.height || header.prevHash !== parent.hash) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} does not link to block ${parent.height}`);
-    if (block.height === 0 ? header.time !== genesis.time : !(header.time > parent.time)) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} time ${header.time} does not follow ${parent.time}`);
-    if (block.firstSeq !== log.size) fail('ERR_LEDGER_CHAIN_BROKEN', `block ${block.height} starts at log index ${block.firstSeq}, expected ${log.size}`);
+    const header = parseJson(
+      block.rawHeader,
+      'ERR_LEDGER_CHAIN_BROKEN',
+      `header ${block.height}`,
+    ) as BlockHeader;
+    if (header === null || typeof header !== 'object' || Array.isArray(header))
+      fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not an object`);
+    if (canonicalize(header) !== block.rawHeader)
+      fail('ERR_LEDGER_CHAIN_BROKEN', `header ${block.height} is not canonical JSON`);
+    if (toHex(sha256(utf8(block.rawHeader))) !== block.storedHash)
+      fail(
+        'ERR_LEDGER_CHAIN_BROKEN',
+        `stored hash of block ${block.height} is not the hash of its header`,
+      );
+    if (header.height !== block.height || header.prevHash !== parent.hash)
+      fail(
+        'ERR_LEDGER_CHAIN_BROKEN',
+        `block ${block.height} does not link to block ${parent.height}`,
+      );
+    if (block.height === 0 ? header.time !== genesis.time : !(header.time > parent.time))
+      fail(
+        'ERR_LEDGER_CHAIN_BROKEN',
+        `block ${block.height} time ${header.time} does not follow ${parent.time}`,
+      );
+    if (block.firstSeq !== log.size)
+      fail(
+        'ERR_LEDGER_CHAIN_BROKEN',
+        `block ${block.height} starts at log index ${block.firstSeq}, expected ${log.size}`,
+      );
     let changes: ReadonlyMap<string, string | null>;
     if (block.height === 0) {
-      if (block.txs.length > 0) fail('ERR_LEDGER_CHAIN_BROKEN', 'block 0 must not hold transactions');
+      if (block.txs.length > 0)
+        fail('ERR_LEDGER_CHAIN_BROKEN', 'block 0 must not hold transactions');
       const overlay = new StateOverlay(reader);
       applyGenesis(genesis, registry, overlay, deadlines);
       changes = overlay.changes;
     } else {
-      const exec = new BlockExecutor(registry, reader, deadlines, block.height, header.time, log.size);
+      const exec = new BlockExecutor(
+        registry,
+        reader,
+        deadlines,
+        block.height,
+        header.time,
+        log.size,
+      );
       admitted.forEach((a, i) => {
         if (a instanceof AppError) throw a;
         exec.execute(a, sigResults[i]);
@@ -178,17 +273,26 @@ export async function verifyChain(store: SqliteStore, registry: ModuleRegistry, 
     }
     const derived = deriveHeader(parent, header.time, block.txs, changes, log, tree);
     for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot'] as const) {
-      if (derived.header[field] !== header[field]) fail('ERR_LEDGER_ROOT_MISMATCH', `block ${block.height}: recomputed ${field} ${derived.header[field]} differs from the header's ${header[field]}`);
+      if (derived.header[field] !== header[field])
+        fail(
+          'ERR_LEDGER_ROOT_MISMATCH',
+          `block ${block.height}: recomputed ${field} ${derived.header[field]} differs from the header's ${header[field]}`,
+        );
     }
     for (const [k, v] of changes) {
       if (v === null) state.delete(k);
       else state.set(k, v);
     }
     const sigs = store.signatures(block.height);
-    if (sigs.length === 0) fail('ERR_LEDGER_BAD_CHECKPOINT', `block ${block.height} has no checkpoint signature`);
+    if (sigs.length === 0)
+      fail('ERR_LEDGER_BAD_CHECKPOINT', `block ${block.height} has no checkpoint signature`);
     const cp = checkpointOf(genesis.chainId, header, derived.hash);
     for (const s of sigs) {
-      if (!isMemberSignature(registry, reader, cp, s)) fail('ERR_LEDGER_BAD_CHECKPOINT', `block ${block.height}: signature of "${s.org}" does not verify`);
+      if (!isMemberSignature(registry, reader, cp, s))
+        fail(
+          'ERR_LEDGER_BAD_CHECKPOINT',
+          `block ${block.height}: signature of "${s.org}" does not verify`,
+        );
     }
     return { height: block.height, hash: derived.hash, time: header.time };
   }
@@ -199,7 +303,12 @@ function compareStoredState(store: SqliteStore, replayed: ReadonlyMap<string, st
   let n = 0;
   for (const [k, v] of store.stateEntries()) {
     n++;
-    if (replayed.get(k) !== v) fail('ERR_LEDGER_ROOT_MISMATCH', `stored state key ${JSON.stringify(k)} differs from the replayed state`);
+    if (replayed.get(k) !== v)
+      fail(
+        'ERR_LEDGER_ROOT_MISMATCH',
+        `stored state key ${JSON.stringify(k)} differs from the replayed state`,
+      );
   }
-  if (n !== replayed.size) fail('ERR_LEDGER_ROOT_MISMATCH', `stored state has ${n} keys, the replay ${replayed.size}`);
+  if (n !== replayed.size)
+    fail('ERR_LEDGER_ROOT_MISMATCH', `stored state has ${n} keys, the replay ${replayed.size}`);
 }

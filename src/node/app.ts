@@ -20,7 +20,10 @@ export interface AppOptions {
  * `/docs`. The core's routes come first, then every module's queries and routes, each under its
  * module's OpenAPI tag; this file names no module.
  */
-export async function buildApp(node: LedgerNode, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  node: LedgerNode,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
   const errorHandler = errorHandlerFor(node.errors);
   const app = Fastify({
     logger: options.logger ?? false,
@@ -33,19 +36,36 @@ export async function buildApp(node: LedgerNode, options: AppOptions = {}): Prom
   // Bodies are signed as they are: never coerce their types (params and queries are text, so
   // those are coerced to the schema's integers).
   const strict = createAjv();
-  const loose = new Ajv({ strict: false, coerceTypes: 'array', useDefaults: false, removeAdditional: false });
+  const loose = new Ajv({
+    strict: false,
+    coerceTypes: 'array',
+    useDefaults: false,
+    removeAdditional: false,
+  });
   addFormatsTo(loose);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : loose).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : loose).compile(schema),
+  );
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'realdid node API', version: '1', description: 'Ledger, proofs and the routes of every module this node runs. Errors: docs/errors.md.' },
+      info: {
+        title: 'realdid node API',
+        version: '1',
+        description:
+          'Ledger, proofs and the routes of every module this node runs. Errors: docs/errors.md.',
+      },
       tags: [
-        { name: 'ledger' }, { name: 'proofs' }, { name: 'ops' }, { name: 'modules', description: 'The modules this node runs, their kinds and queries' },
+        { name: 'ledger' },
+        { name: 'proofs' },
+        { name: 'ops' },
+        { name: 'modules', description: 'The modules this node runs, their kinds and queries' },
         ...node.modules.map(({ module }) => ({ name: module.name })),
-        ...node.chain.registry.modules.filter((m) => m.node === undefined && m.queries !== undefined).map((m) => ({ name: m.name })),
+        ...node.chain.registry.modules
+          .filter((m) => m.node === undefined && m.queries !== undefined)
+          .map((m) => ({ name: m.name })),
       ],
     },
   });

@@ -1,8 +1,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decryptKeystore, encodeMultikey, ed25519FromSeed, encryptKeystore, generateEd25519, type Keystore } from '../crypto/index.ts';
+import {
+  decryptKeystore,
+  encodeMultikey,
+  ed25519FromSeed,
+  encryptKeystore,
+  generateEd25519,
+  type Keystore,
+} from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
-import { ModuleRegistry, type GenesisDoc, type LedgerModule, type NodeSigner } from '../ledger/index.ts';
+import {
+  ModuleRegistry,
+  type GenesisDoc,
+  type LedgerModule,
+  type NodeSigner,
+} from '../ledger/index.ts';
 import { defaultModules } from './ledger-node.ts';
 import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
 
@@ -16,7 +28,11 @@ export interface NodeConfig {
   readonly keyFile: string;
   readonly host: string;
   readonly port: number;
-  readonly ordering: { readonly type: 'solo'; readonly maxBlockTxs: number; readonly blockIntervalMs: number };
+  readonly ordering: {
+    readonly type: 'solo';
+    readonly maxBlockTxs: number;
+    readonly blockIntervalMs: number;
+  };
 }
 
 /** Layout of a node's data folder. */
@@ -40,7 +56,11 @@ export function isInitialized(dir: string): boolean {
 
 /** @throws ERR_CLI_DATA_DIR unless `dir` is an initialized data folder */
 export function assertInitialized(dir: string): void {
-  if (!isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is not an initialized data folder; run \`realdid node init --data ${dir}\``);
+  if (!isInitialized(dir))
+    throw new AppError(
+      'ERR_CLI_DATA_DIR',
+      `${dir} is not an initialized data folder; run \`realdid node init --data ${dir}\``,
+    );
 }
 
 function writeJson(path: string, value: unknown, mode = 0o644): void {
@@ -51,7 +71,11 @@ function writeJson(path: string, value: unknown, mode = 0o644): void {
 export function createKeyFile(path: string, passphrase: string, label: string): string {
   const { seed, keyPair } = generateEd25519();
   const multikey = encodeMultikey(keyPair.publicKey);
-  writeJson(path, { multikey, keystore: encryptKeystore(seed, passphrase, `${label}:${multikey}`) }, 0o600);
+  writeJson(
+    path,
+    { multikey, keystore: encryptKeystore(seed, passphrase, `${label}:${multikey}`) },
+    0o600,
+  );
   return multikey;
 }
 
@@ -59,15 +83,26 @@ export function createKeyFile(path: string, passphrase: string, label: string): 
  * Loads a key file written by {@link createKeyFile}.
  * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
  */
-export function loadKeyFile(path: string, passphrase: string): { multikey: string; keyPair: ReturnType<typeof ed25519FromSeed> } {
+export function loadKeyFile(
+  path: string,
+  passphrase: string,
+): { multikey: string; keyPair: ReturnType<typeof ed25519FromSeed> } {
   let file: { multikey: string; keystore: Keystore };
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as typeof file;
   } catch (err) {
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `cannot read key file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `cannot read key file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const keyPair = ed25519FromSeed(decryptKeystore(file.keystore, passphrase));
-  if (encodeMultikey(keyPair.publicKey) !== file.multikey) throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${path} holds a different key than it names`);
+  if (encodeMultikey(keyPair.publicKey) !== file.multikey)
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `key file ${path} holds a different key than it names`,
+    );
   return { multikey: file.multikey, keyPair };
 }
 
@@ -95,17 +130,25 @@ export const DEMO_ORGS = [
  * them with the quorum, and the node config (this node is the first organization).
  * @throws ERR_CLI_DATA_DIR if the folder is already initialized
  */
-export function initDataDir(dir: string, options: InitOptions): { genesis: GenesisDoc; config: NodeConfig } {
+export function initDataDir(
+  dir: string,
+  options: InitOptions,
+): { genesis: GenesisDoc; config: NodeConfig } {
   const p = dataPaths(dir);
   if (isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is already initialized`);
   const orgs = options.orgs ?? DEMO_ORGS;
   const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
-  if (orgs.length === 0 || quorum < 1 || quorum > orgs.length) throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  if (orgs.length === 0 || quorum < 1 || quorum > orgs.length)
+    throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
   // The module that decides who signs blocks writes the consortium's genesis section.
   const consortium = new ModuleRegistry(options.modules ?? defaultModules()).consortiumModule;
   if (consortium === undefined) throw new TypeError('no module provides the consortium policy');
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
-  const members = orgs.map((o) => ({ id: o.id, name: o.name, keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)] }));
+  const members = orgs.map((o) => ({
+    id: o.id,
+    name: o.name,
+    keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)],
+  }));
   const genesis: GenesisDoc = {
     chainId: options.chainId ?? 'realdid-demo',
     time: options.time ?? Date.now(),
@@ -127,7 +170,10 @@ export function initDataDir(dir: string, options: InitOptions): { genesis: Genes
  * Reads an initialized data folder and unlocks the node key.
  * @throws ERR_CLI_DATA_DIR, ERR_CRYPTO_WRONG_PASSPHRASE
  */
-export function loadDataDir(dir: string, passphrase: string): { config: NodeConfig; genesis: GenesisDoc; signer: NodeSigner } {
+export function loadDataDir(
+  dir: string,
+  passphrase: string,
+): { config: NodeConfig; genesis: GenesisDoc; signer: NodeSigner } {
   const p = dataPaths(dir);
   assertInitialized(dir);
   const config = JSON.parse(readFileSync(p.config, 'utf8')) as NodeConfig;

@@ -61,7 +61,8 @@ const HOLDER_WAIT_MS = 500;
  * try { ... } finally { lock.release(); }
  */
 export function lockDataDir(dir: string): DataDirLock {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AppError('ERR_CLI_DATA_DIR', `no data folder ${dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new AppError('ERR_CLI_DATA_DIR', `no data folder ${dir}`);
   const path = join(dir, LOCK_FILE);
   let db: Database.Database | undefined;
   try {
@@ -73,14 +74,26 @@ export function lockDataDir(dir: string): DataDirLock {
   } catch (err) {
     db?.close();
     if ((err as { code?: unknown }).code === 'SQLITE_BUSY') throw lockedError(dir);
-    throw new AppError('ERR_CLI_DATA_DIR', `cannot lock data folder ${dir} (${path}): ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CLI_DATA_DIR',
+      `cannot lock data folder ${dir} (${path}): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
-  const holder: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
+  const holder: LockHolder = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    host: hostname(),
+  };
   try {
     writeHolder(dir, holder);
   } catch (err) {
     db.close();
-    throw new AppError('ERR_CLI_DATA_DIR', `cannot write ${join(dir, HOLDER_FILE)}: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CLI_DATA_DIR',
+      `cannot write ${join(dir, HOLDER_FILE)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const locked = db;
   let held = true;
@@ -113,11 +126,22 @@ export function readHolder(dir: string): LockHolder | undefined {
     text = readFileSync(join(dir, HOLDER_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AppError('ERR_CLI_DATA_DIR', `cannot read ${join(dir, HOLDER_FILE)}: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      'ERR_CLI_DATA_DIR',
+      `cannot read ${join(dir, HOLDER_FILE)}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const [pid, startedAt, host] = text.split('\n');
   const n = Number(pid);
-  if (!Number.isSafeInteger(n) || n <= 0 || startedAt === undefined || host === undefined || host === '') return undefined;
+  if (
+    !Number.isSafeInteger(n) ||
+    n <= 0 ||
+    startedAt === undefined ||
+    host === undefined ||
+    host === ''
+  )
+    return undefined;
   return { pid: n, startedAt, host };
 }
 
@@ -147,7 +171,11 @@ function lockedError(dir: string): AppError {
   const h = currentHolder(dir);
   const lockFile = resolve(dir, LOCK_FILE);
   if (h === undefined) {
-    return new AppError('ERR_CLI_DATA_DIR_LOCKED', `data folder ${dir} is in use by another process, which has not recorded its PID in ${HOLDER_FILE}; stop it, or use another --data folder`, { details: { lockFile } });
+    return new AppError(
+      'ERR_CLI_DATA_DIR_LOCKED',
+      `data folder ${dir} is in use by another process, which has not recorded its PID in ${HOLDER_FILE}; stop it, or use another --data folder`,
+      { details: { lockFile } },
+    );
   }
   const who = h.pid === process.pid && h.host === hostname() ? ' (this process)' : '';
   const where = h.host === hostname() ? '' : ` on host ${h.host}`;

@@ -8,9 +8,15 @@ export const API_ERRORS = defineErrors({
   ERR_API_MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   ERR_API_SCHEMA: { status: 400, meaning: "The request does not match the route's JSON Schema." },
   ERR_API_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
-  ERR_API_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The request Content-Type is not supported.' },
+  ERR_API_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    meaning: 'The request Content-Type is not supported.',
+  },
   ERR_API_NOT_FOUND: { status: 404, meaning: 'No such route.' },
-  ERR_API_INTERNAL: { status: 500, meaning: 'An unexpected server error; the ledger is unchanged.' },
+  ERR_API_INTERNAL: {
+    status: 500,
+    meaning: 'An unexpected server error; the ledger is unchanged.',
+  },
 });
 
 /**
@@ -18,7 +24,9 @@ export const API_ERRORS = defineErrors({
  * statuses themselves; this table is where the node maps them. Domain modules declare the status
  * of their own codes in their catalogs.
  */
-export const CORE_HTTP_STATUS: Readonly<Record<keyof typeof CRYPTO_ERRORS | keyof typeof LEDGER_ERRORS, number>> = {
+export const CORE_HTTP_STATUS: Readonly<
+  Record<keyof typeof CRYPTO_ERRORS | keyof typeof LEDGER_ERRORS, number>
+> = {
   ERR_CRYPTO_BAD_KEY: 400,
   ERR_CRYPTO_BAD_ENCODING: 400,
   ERR_CRYPTO_BAD_MULTIKEY: 400,
@@ -69,19 +77,36 @@ export class ErrorRegistry {
   readonly #rows = new Map<string, RegisteredError>();
 
   /** @throws TypeError on a code declared twice, or a served code without an HTTP status */
-  constructor(modules: readonly Pick<LedgerModule, 'name' | 'errors'>[], clientCatalogs: Readonly<Record<string, ErrorCatalog>> = {}) {
+  constructor(
+    modules: readonly Pick<LedgerModule, 'name' | 'errors'>[],
+    clientCatalogs: Readonly<Record<string, ErrorCatalog>> = {},
+  ) {
     this.#add('crypto', CRYPTO_ERRORS, CORE_HTTP_STATUS);
     this.#add('ledger', LEDGER_ERRORS, CORE_HTTP_STATUS);
     this.#add('api', API_ERRORS);
-    for (const m of modules) if (m.errors !== undefined) this.#add(m.name, m.errors, undefined, true);
-    for (const [owner, catalog] of Object.entries(clientCatalogs)) this.#add(owner, catalog, undefined, false);
+    for (const m of modules)
+      if (m.errors !== undefined) this.#add(m.name, m.errors, undefined, true);
+    for (const [owner, catalog] of Object.entries(clientCatalogs))
+      this.#add(owner, catalog, undefined, false);
   }
 
-  #add(owner: string, catalog: ErrorCatalog, statuses?: Readonly<Record<string, number>>, served = true): void {
-    for (const [code, spec] of Object.entries(catalog) as [ErrorCode, { meaning: string; status?: number }][]) {
-      if (this.#rows.has(code)) throw new TypeError(`error code ${code} is declared by both ${this.#rows.get(code)!.owner} and ${owner}`);
+  #add(
+    owner: string,
+    catalog: ErrorCatalog,
+    statuses?: Readonly<Record<string, number>>,
+    served = true,
+  ): void {
+    for (const [code, spec] of Object.entries(catalog) as [
+      ErrorCode,
+      { meaning: string; status?: number },
+    ][]) {
+      if (this.#rows.has(code))
+        throw new TypeError(
+          `error code ${code} is declared by both ${this.#rows.get(code)!.owner} and ${owner}`,
+        );
       const status = spec.status ?? statuses?.[code];
-      if (served && status === undefined) throw new TypeError(`error code ${code} of ${owner} has no HTTP status`);
+      if (served && status === undefined)
+        throw new TypeError(`error code ${code} of ${owner} has no HTTP status`);
       this.#rows.set(code, { code, meaning: spec.meaning, status, owner });
     }
   }
@@ -99,7 +124,6 @@ export class ErrorRegistry {
     return [...this.#rows.values()];
   }
 }
-
 
 /** fastify's own error codes → realdid codes. */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -124,25 +148,35 @@ export function toAppError(err: unknown): AppError {
   }
   const mapped = fe.code === undefined ? undefined : FASTIFY_CODES[fe.code];
   if (mapped !== undefined) return new AppError(mapped, fe.message ?? mapped, { cause: err });
-  if (err instanceof SyntaxError) return new AppError('ERR_API_MALFORMED_JSON', err.message, { cause: err });
-  return new AppError('ERR_API_INTERNAL', 'internal error; the ledger is unchanged', { cause: err });
+  if (err instanceof SyntaxError)
+    return new AppError('ERR_API_MALFORMED_JSON', err.message, { cause: err });
+  return new AppError('ERR_API_INTERNAL', 'internal error; the ledger is unchanged', {
+    cause: err,
+  });
 }
 
 /**
  * The fastify error handler: `{code, message, details?}` with the status from `registry`. An
  * internal error, or a code no catalog declares, is logged with its stack.
  */
-export function errorHandlerFor(registry: ErrorRegistry): (err: unknown, request: FastifyRequest, reply: FastifyReply) => void {
+export function errorHandlerFor(
+  registry: ErrorRegistry,
+): (err: unknown, request: FastifyRequest, reply: FastifyReply) => void {
   return (err, request, reply) => {
     const e = toAppError(err);
     const status = registry.status(e.code);
-    if (status >= 500 && e.code !== 'ERR_LEDGER_OVERLOADED' && e.code !== 'ERR_LEDGER_STOPPED') request.log.error({ err }, 'server error');
-    if (!registry.has(e.code)) request.log.error({ code: e.code }, 'error code missing from every catalog');
+    if (status >= 500 && e.code !== 'ERR_LEDGER_OVERLOADED' && e.code !== 'ERR_LEDGER_STOPPED')
+      request.log.error({ err }, 'server error');
+    if (!registry.has(e.code))
+      request.log.error({ code: e.code }, 'error code missing from every catalog');
     void reply.status(status).send(e.toJSON());
   };
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  const e = new AppError('ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+  const e = new AppError(
+    'ERR_API_NOT_FOUND',
+    `no route ${request.method} ${request.url.split('?')[0]}`,
+  );
   void reply.status(404).send(e.toJSON());
 }

@@ -1,15 +1,36 @@
 /** node/: the fastify server, its routes and the composition root. */
 export { buildApp } from './app.ts';
 export type { AppOptions } from './app.ts';
-export { createKeyFile, dataPaths, DEMO_ORGS, DEMO_PASSPHRASE, initDataDir, isInitialized, loadDataDir, loadKeyFile } from './data-dir.ts';
+export {
+  createKeyFile,
+  dataPaths,
+  DEMO_ORGS,
+  DEMO_PASSPHRASE,
+  initDataDir,
+  isInitialized,
+  loadDataDir,
+  loadKeyFile,
+} from './data-dir.ts';
 export type { InitOptions, NodeConfig } from './data-dir.ts';
 export { assertInitialized } from './data-dir.ts';
 export { HOLDER_FILE, LOCK_FILE, lockDataDir, readHolder } from './data-lock.ts';
 export type { DataDirLock, LockHolder } from './data-lock.ts';
-export { API_ERRORS, CORE_HTTP_STATUS, errorHandlerFor, ErrorRegistry, toAppError } from './errors.ts';
+export {
+  API_ERRORS,
+  CORE_HTTP_STATUS,
+  errorHandlerFor,
+  ErrorRegistry,
+  toAppError,
+} from './errors.ts';
 export type { RegisteredError } from './errors.ts';
 export { defaultModules, openLedgerNode } from './ledger-node.ts';
-export type { LedgerNode, LedgerNodeOptions, ModuleDataOptions, ModuleLogSink, OpenModule } from './ledger-node.ts';
+export type {
+  LedgerNode,
+  LedgerNodeOptions,
+  ModuleDataOptions,
+  ModuleLogSink,
+  OpenModule,
+} from './ledger-node.ts';
 export { FileVault, MemoryVault } from './vault.ts';
 export { Metrics } from './metrics.ts';
 export { startNode } from './server.ts';

@@ -86,7 +86,11 @@ export interface ModuleLogSink {
   error(obj: object, msg: string): void;
 }
 
-const NO_LOG: ModuleLogSink = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const NO_LOG: ModuleLogSink = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /**
  * Opens the store and chain, starts the solo orderer and opens every module's node part: their
@@ -134,7 +138,8 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       }
       metrics.inc('realdid_tx_rejected_total', { code: o.error.code });
       // A module bug: the tx was rejected alone; its stack goes to the log, not to the client.
-      if (isAppError(o.error, 'ERR_LEDGER_MODULE_FAILED')) log.error({ err: o.error.cause, txId: o.id }, o.error.message);
+      if (isAppError(o.error, 'ERR_LEDGER_MODULE_FAILED'))
+        log.error({ err: o.error.cause, txId: o.id }, o.error.message);
     }
     return out;
   };
@@ -150,10 +155,17 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       submit,
       metrics: moduleMetrics(metrics, module.namespace),
       vault(name): SecretStore {
-        if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new RangeError(`vault name ${JSON.stringify(name)} must match ^[a-z][a-z0-9-]{0,31}$`);
-        const vault = options.moduleData === undefined
-          ? new MemoryVault()
-          : new FileVault(join(options.moduleData.dir, 'modules', module.namespace, `${name}.vault`), options.moduleData.passphrase);
+        if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+          throw new RangeError(
+            `vault name ${JSON.stringify(name)} must match ^[a-z][a-z0-9-]{0,31}$`,
+          );
+        const vault =
+          options.moduleData === undefined
+            ? new MemoryVault()
+            : new FileVault(
+                join(options.moduleData.dir, 'modules', module.namespace, `${name}.vault`),
+                options.moduleData.passphrase,
+              );
         vaults.push(vault);
         return vault;
       },
@@ -166,7 +178,9 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     };
     opened.push({ module, runtime: module.node.open(host) });
   }
-  const ready = Promise.all(models.map(({ model }) => model.fill?.(() => closed) ?? Promise.resolve())).then(() => undefined);
+  const ready = Promise.all(
+    models.map(({ model }) => model.fill?.(() => closed) ?? Promise.resolve()),
+  ).then(() => undefined);
 
   return {
     chain,
@@ -177,7 +191,9 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     ready,
     pendingState,
     warnings() {
-      const out = chain.listenerErrors.map((e) => `a commit listener failed and was removed: ${e.message}`);
+      const out = chain.listenerErrors.map(
+        (e) => `a commit listener failed and was removed: ${e.message}`,
+      );
       for (const { namespace, model } of models) {
         const off = model.disabled?.();
         if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
@@ -206,12 +222,31 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
 function nodeMetrics(metrics: Metrics, chain: Chain, orderer: Orderer): void {
   metrics.counter('realdid_tx_committed_total', 'Transactions committed.');
   metrics.counter('realdid_tx_rejected_total', 'Transactions rejected, by error code.');
-  metrics.counter('realdid_deadline_errors_total', 'Deadline handlers that threw (their writes were discarded), by error code.');
-  metrics.gauge('realdid_block_height', 'Height of the last committed block.', () => chain.head.height);
-  metrics.gauge('realdid_log_size', 'Entries in the RFC 6962 transaction log.', () => chain.log.size);
+  metrics.counter(
+    'realdid_deadline_errors_total',
+    'Deadline handlers that threw (their writes were discarded), by error code.',
+  );
+  metrics.gauge(
+    'realdid_block_height',
+    'Height of the last committed block.',
+    () => chain.head.height,
+  );
+  metrics.gauge(
+    'realdid_log_size',
+    'Entries in the RFC 6962 transaction log.',
+    () => chain.log.size,
+  );
   metrics.gauge('realdid_state_keys', 'Keys in the committed state.', () => chain.tree.size);
-  metrics.gauge('realdid_tx_pending', 'Transactions accepted but not yet committed.', () => orderer.pending);
-  metrics.gauge('realdid_deadlines_scheduled', 'Deadline entries in the in-memory index (stale ones included until read).', () => chain.deadlines.size);
+  metrics.gauge(
+    'realdid_tx_pending',
+    'Transactions accepted but not yet committed.',
+    () => orderer.pending,
+  );
+  metrics.gauge(
+    'realdid_deadlines_scheduled',
+    'Deadline entries in the in-memory index (stale ones included until read).',
+    () => chain.deadlines.size,
+  );
 }
 
 /** A module's metrics: every name gets the prefix `realdid_<namespace>_`. */
@@ -228,11 +263,23 @@ function moduleMetrics(metrics: Metrics, namespace: string): ModuleHost['metrics
 
 function readModelMetrics(metrics: Metrics, namespace: string, model: ReadModel): void {
   const name = `realdid_${namespace.replace(/-/g, '_')}_${model.name}`;
-  metrics.gauge(`${name}_bytes`, `Bytes held by the ${namespace}.${model.name} read model.`, () => model.memory().bytes);
-  metrics.gauge(`${name}_budget_bytes`, `Memory budget of the ${namespace}.${model.name} read model (0: none).`, () => model.memory().budget);
+  metrics.gauge(
+    `${name}_bytes`,
+    `Bytes held by the ${namespace}.${model.name} read model.`,
+    () => model.memory().bytes,
+  );
+  metrics.gauge(
+    `${name}_budget_bytes`,
+    `Memory budget of the ${namespace}.${model.name} read model (0: none).`,
+    () => model.memory().budget,
+  );
   if (model.disabled !== undefined) {
     const disabled = model.disabled.bind(model);
-    metrics.gauge(`${name}_off`, `1 when the ${namespace}.${model.name} read model switched itself off.`, () => (disabled() === undefined ? 0 : 1));
+    metrics.gauge(
+      `${name}_off`,
+      `1 when the ${namespace}.${model.name} read model switched itself off.`,
+      () => (disabled() === undefined ? 0 : 1),
+    );
   }
 }
 

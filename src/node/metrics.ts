@@ -18,7 +18,9 @@ export class Metrics {
   inc(name: string, labels: Record<string, string> = {}, by = 1): void {
     const series = this.#values.get(name);
     if (series === undefined) throw new RangeError(`unknown counter ${name}`);
-    const key = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
+    const key = Object.entries(labels)
+      .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+      .join(',');
     series.set(key, (series.get(key) ?? 0) + by);
   }
 
@@ -34,7 +36,8 @@ export class Metrics {
       }
       const series = this.#values.get(name)!;
       if (series.size === 0) lines.push(`${name} 0`);
-      for (const [labels, v] of series) lines.push(labels === '' ? `${name} ${v}` : `${name}{${labels}} ${v}`);
+      for (const [labels, v] of series)
+        lines.push(labels === '' ? `${name} ${v}` : `${name}{${labels}} ${v}`);
     }
     return `${lines.join('\n')}\n`;
   }

@@ -61,12 +61,19 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
     path: dataPaths(options.dataDir).ledger,
     genesis,
     signer,
-    ordering: { maxBlockTxs: config.ordering.maxBlockTxs, blockIntervalMs: config.ordering.blockIntervalMs },
-    ...(options.signatureThreads === undefined ? {} : { signatureThreads: options.signatureThreads }),
+    ordering: {
+      maxBlockTxs: config.ordering.maxBlockTxs,
+      blockIntervalMs: config.ordering.blockIntervalMs,
+    },
+    ...(options.signatureThreads === undefined
+      ? {}
+      : { signatureThreads: options.signatureThreads }),
     ...(options.moduleOptions === undefined ? {} : { moduleOptions: options.moduleOptions }),
     // Modules keep their off-ledger data (vaults) under <data>/modules/, sealed with the node passphrase.
     moduleData: { dir: options.dataDir, passphrase: options.passphrase },
-    ...(options.logger === undefined || options.logger === false ? {} : { log: pino(options.logger === true ? {} : options.logger) }),
+    ...(options.logger === undefined || options.logger === false
+      ? {}
+      : { log: pino(options.logger === true ? {} : options.logger) }),
   });
   let app: FastifyInstance;
   try {
@@ -78,7 +85,8 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
     throw err;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? config.port);
+  const port =
+    typeof address === 'object' && address !== null ? address.port : (options.port ?? config.port);
   const host = options.host ?? config.host;
   return {
     node,

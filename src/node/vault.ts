@@ -1,5 +1,12 @@
 import Database from 'better-sqlite3';
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  scryptSync,
+  timingSafeEqual,
+} from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.ts';
@@ -31,8 +38,12 @@ export class FileVault implements SecretStore {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.exec('CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE IF NOT EXISTS kv (id BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID');
-    const meta = this.#db.prepare<[string], Buffer>('SELECT value FROM meta WHERE name = ?').pluck();
+    this.#db.exec(
+      'CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE IF NOT EXISTS kv (id BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID',
+    );
+    const meta = this.#db
+      .prepare<[string], Buffer>('SELECT value FROM meta WHERE name = ?')
+      .pluck();
     let salt = meta.get('salt');
     if (salt === undefined) {
       salt = randomBytes(16);
@@ -42,15 +53,21 @@ export class FileVault implements SecretStore {
     this.#encKey = master.subarray(0, 32);
     this.#idKey = master.subarray(32);
     this.#get = this.#db.prepare<[Buffer], Buffer>('SELECT sealed FROM kv WHERE id = ?').pluck();
-    this.#put = this.#db.prepare<[Buffer, Buffer]>('INSERT INTO kv (id, sealed) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET sealed = excluded.sealed');
+    this.#put = this.#db.prepare<[Buffer, Buffer]>(
+      'INSERT INTO kv (id, sealed) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET sealed = excluded.sealed',
+    );
     this.#del = this.#db.prepare<[Buffer]>('DELETE FROM kv WHERE id = ?');
     // A keyed check value tells a wrong passphrase apart at open (a wrong key finds no row at all).
     const check = createHmac('sha256', master).update(KEY_CHECK).digest();
     const stored = meta.get('check');
-    if (stored === undefined) this.#db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run('check', check);
+    if (stored === undefined)
+      this.#db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run('check', check);
     else if (!timingSafeEqual(stored, check)) {
       this.#db.close();
-      throw new AppError('ERR_CRYPTO_WRONG_PASSPHRASE', `the passphrase does not open vault ${path}`);
+      throw new AppError(
+        'ERR_CRYPTO_WRONG_PASSPHRASE',
+        `the passphrase does not open vault ${path}`,
+      );
     }
   }
 
@@ -66,9 +83,15 @@ export class FileVault implements SecretStore {
       const d = createDecipheriv('aes-256-gcm', this.#encKey, sealed.subarray(0, 12));
       d.setAAD(id);
       d.setAuthTag(sealed.subarray(sealed.length - 16));
-      return new Uint8Array(Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]));
+      return new Uint8Array(
+        Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]),
+      );
     } catch (err) {
-      throw new AppError('ERR_CRYPTO_WRONG_PASSPHRASE', 'a vault value does not decrypt under this passphrase (or was altered)', { cause: err });
+      throw new AppError(
+        'ERR_CRYPTO_WRONG_PASSPHRASE',
+        'a vault value does not decrypt under this passphrase (or was altered)',
+        { cause: err },
+      );
     }
   }
 

@@ -1,6 +1,13 @@
 import type { Ed25519KeyPair } from '../crypto/index.ts';
 import { AppError, isAppError, isErrorCode } from '../errors.ts';
-import { signTx, type Checkpoint, type SignedCheckpoint, type SignedTxJson, type StateProof, type Tx } from '../ledger/index.ts';
+import {
+  signTx,
+  type Checkpoint,
+  type SignedCheckpoint,
+  type SignedTxJson,
+  type StateProof,
+  type Tx,
+} from '../ledger/index.ts';
 import {
   dereferenceDidKeyLocally,
   identifierPath,
@@ -32,7 +39,11 @@ export interface ModuleList {
     readonly name: string;
     readonly namespace: string;
     readonly kinds: readonly string[];
-    readonly queries: readonly { readonly name: string; readonly summary: string; readonly path: string }[];
+    readonly queries: readonly {
+      readonly name: string;
+      readonly summary: string;
+      readonly path: string;
+    }[];
     readonly errors: readonly string[];
   }[];
 }
@@ -77,14 +88,24 @@ export interface Freshness {
 /** Checks the freshness options once. @throws RangeError */
 function checkFreshness(f: Freshness | undefined): void {
   if (f?.minHeight !== undefined && !(Number.isSafeInteger(f.minHeight) && f.minHeight >= 0)) {
-    throw new RangeError(`"freshness.minHeight" must be a non-negative integer, got ${f.minHeight}`);
+    throw new RangeError(
+      `"freshness.minHeight" must be a non-negative integer, got ${f.minHeight}`,
+    );
   }
   if (f?.maxAgeMs !== undefined && !(Number.isFinite(f.maxAgeMs) && f.maxAgeMs >= 0)) {
     throw new RangeError(`"freshness.maxAgeMs" must be a non-negative number, got ${f.maxAgeMs}`);
   }
 }
 
-const CHECKPOINT_FIELDS = ['chainId', 'height', 'blockHash', 'logSize', 'logRoot', 'stateRoot', 'time'] as const;
+const CHECKPOINT_FIELDS = [
+  'chainId',
+  'height',
+  'blockHash',
+  'logSize',
+  'logRoot',
+  'stateRoot',
+  'time',
+] as const;
 
 function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
   return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
@@ -98,7 +119,11 @@ export interface Receipt {
 
 export type BatchOutcome =
   | { readonly ok: true; readonly id: string; readonly height: number; readonly logIndex: number }
-  | { readonly ok: false; readonly id?: string; readonly error: { readonly code: string; readonly message: string } };
+  | {
+      readonly ok: false;
+      readonly id?: string;
+      readonly error: { readonly code: string; readonly message: string };
+    };
 
 /**
  * Typed client of a realdid node that trusts nothing it can check: checkpoints must be signed by
@@ -135,23 +160,37 @@ export class RealdidClient {
    * @throws ERR_SDK_HTTP when the node cannot be reached or dies mid-answer,
    *   ERR_SDK_BAD_RESPONSE when the body is not JSON
    */
-  async #exchange(method: 'GET' | 'POST', path: string, body?: unknown, accept?: string): Promise<{ status: number; ok: boolean; json: unknown }> {
+  async #exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    accept?: string,
+  ): Promise<{ status: number; ok: boolean; json: unknown }> {
     let res: Response;
     let text: string;
     try {
       res = await this.#fetch(`${this.url}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(accept === undefined ? {} : { accept }) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(accept === undefined ? {} : { accept }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       text = await res.text(); // inside the try: a node dying mid-answer is a network error too
     } catch (err) {
-      throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, { cause: err });
+      throw new AppError('ERR_SDK_HTTP', `cannot reach ${this.url}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     try {
       return { status: res.status, ok: res.ok, json: text === '' ? undefined : JSON.parse(text) };
     } catch (err) {
-      throw new AppError('ERR_SDK_BAD_RESPONSE', `${method} ${path}: answer is not JSON (status ${res.status})`, { cause: err });
+      throw new AppError(
+        'ERR_SDK_BAD_RESPONSE',
+        `${method} ${path}: answer is not JSON (status ${res.status})`,
+        { cause: err },
+      );
     }
   }
 
@@ -162,9 +201,11 @@ export class RealdidClient {
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const { status, ok, json } = await this.#exchange(method, path, body);
     if (!ok) {
-      const e = json as { code?: unknown; message?: unknown; details?: Record<string, unknown> } | undefined;
+      const e = json as
+        { code?: unknown; message?: unknown; details?: Record<string, unknown> } | undefined;
       const message = typeof e?.message === 'string' ? e.message : `status ${status}`;
-      if (isErrorCode(e?.code)) throw new AppError(e.code, message, e.details === undefined ? {} : { details: e.details });
+      if (isErrorCode(e?.code))
+        throw new AppError(e.code, message, e.details === undefined ? {} : { details: e.details });
       throw new AppError('ERR_SDK_HTTP', `${method} ${path}: ${message}`);
     }
     return json as T;
@@ -174,10 +215,20 @@ export class RealdidClient {
    * The node's genesis document and hash, checked against the pinned hash if any.
    * @throws ERR_SDK_GENESIS_MISMATCH ({@link GenesisMismatchError}), ERR_SDK_BAD_RESPONSE
    */
-  async genesis(): Promise<{ hash: string; genesis: { chainId: string; time: number; modules: Record<string, unknown> } }> {
-    const g = await this.request<{ hash: string; genesis: { chainId: string; time: number; modules: Record<string, unknown> } }>('GET', '/v1/genesis');
+  async genesis(): Promise<{
+    hash: string;
+    genesis: { chainId: string; time: number; modules: Record<string, unknown> };
+  }> {
+    const g = await this.request<{
+      hash: string;
+      genesis: { chainId: string; time: number; modules: Record<string, unknown> };
+    }>('GET', '/v1/genesis');
     const hash = hashGenesis(g.genesis);
-    if (hash !== g.hash) throw new AppError('ERR_SDK_BAD_RESPONSE', 'genesis document does not hash to the announced hash');
+    if (hash !== g.hash)
+      throw new AppError(
+        'ERR_SDK_BAD_RESPONSE',
+        'genesis document does not hash to the announced hash',
+      );
     if (this.#options.genesisHash !== undefined && hash !== this.#options.genesisHash) {
       throw new GenesisMismatchError(this.url, this.#options.genesisHash, hash);
     }
@@ -206,7 +257,10 @@ export class RealdidClient {
    *   past checkpoint asked for on purpose (it must still be a prefix of the last one)
    * @throws ERR_LEDGER_BAD_CHECKPOINT, ERR_SDK_STALE_CHECKPOINT, ERR_SDK_ROLLBACK, ERR_LEDGER_INCONSISTENT
    */
-  async acceptCheckpoint(scp: SignedCheckpoint, options: { readonly floor?: Checkpoint | null } = {}): Promise<Checkpoint> {
+  async acceptCheckpoint(
+    scp: SignedCheckpoint,
+    options: { readonly floor?: Checkpoint | null } = {},
+  ): Promise<Checkpoint> {
     const cp = verifySignedCheckpoint(scp, await this.trust(), this.#options.minSignatures ?? 1);
     this.#checkFresh(cp);
     const last = this.#last;
@@ -214,8 +268,19 @@ export class RealdidClient {
     if (sameCheckpoint(cp, last)) return cp;
     if (cp.height < last.height) {
       const floor = options.floor === undefined ? this.#floor : options.floor;
-      if (!this.#options.acceptOlderCheckpoints && floor !== null && floor !== undefined && cp.height < floor.height) {
-        throw new CheckpointConflictError('ERR_SDK_ROLLBACK', this.url, floor, cp, 'a node never goes back to a lower height');
+      if (
+        !this.#options.acceptOlderCheckpoints &&
+        floor !== null &&
+        floor !== undefined &&
+        cp.height < floor.height
+      ) {
+        throw new CheckpointConflictError(
+          'ERR_SDK_ROLLBACK',
+          this.url,
+          floor,
+          cp,
+          'a node never goes back to a lower height',
+        );
       }
       await this.#checkExtends(cp, last, cp);
       return cp;
@@ -233,10 +298,12 @@ export class RealdidClient {
   /** @throws ERR_SDK_STALE_CHECKPOINT */
   #checkFresh(cp: Checkpoint): void {
     const { minHeight, maxAgeMs } = this.#options.freshness ?? {};
-    if (minHeight !== undefined && cp.height < minHeight) throw new StaleCheckpointError(this.url, cp, { reason: 'height', minHeight });
+    if (minHeight !== undefined && cp.height < minHeight)
+      throw new StaleCheckpointError(this.url, cp, { reason: 'height', minHeight });
     if (maxAgeMs === undefined) return;
     const ageMs = (this.#options.now ?? Date.now)() - cp.time;
-    if (ageMs > maxAgeMs) throw new StaleCheckpointError(this.url, cp, { reason: 'age', maxAgeMs, ageMs });
+    if (ageMs > maxAgeMs)
+      throw new StaleCheckpointError(this.url, cp, { reason: 'age', maxAgeMs, ageMs });
   }
 
   /**
@@ -247,15 +314,34 @@ export class RealdidClient {
   async #checkExtends(older: Checkpoint, newer: Checkpoint, received: Checkpoint): Promise<void> {
     const remembered = received === older ? newer : older;
     const fork = (why: string, cause?: unknown): CheckpointConflictError =>
-      new CheckpointConflictError('ERR_LEDGER_INCONSISTENT', this.url, remembered, received, why, cause);
-    if (newer.logSize < older.logSize) throw fork(`the log at height ${newer.height} (size ${newer.logSize}) is smaller than at height ${older.height} (size ${older.logSize})`);
+      new CheckpointConflictError(
+        'ERR_LEDGER_INCONSISTENT',
+        this.url,
+        remembered,
+        received,
+        why,
+        cause,
+      );
+    if (newer.logSize < older.logSize)
+      throw fork(
+        `the log at height ${newer.height} (size ${newer.logSize}) is smaller than at height ${older.height} (size ${older.logSize})`,
+      );
     let proof: string[];
     try {
       proof = await this.consistencyProof(older.logSize, newer.logSize);
     } catch (err) {
-      if (!isAppError(err, 'ERR_LEDGER_RANGE') && !isAppError(err, 'ERR_LEDGER_NOT_FOUND')) throw err;
+      if (!isAppError(err, 'ERR_LEDGER_RANGE') && !isAppError(err, 'ERR_LEDGER_NOT_FOUND'))
+        throw err;
       const why = `the node cannot prove that the log of size ${older.logSize} is a prefix of the log of size ${newer.logSize} (${err.code}: ${err.message})`;
-      if (received === older) throw new CheckpointConflictError('ERR_SDK_ROLLBACK', this.url, remembered, received, why, err);
+      if (received === older)
+        throw new CheckpointConflictError(
+          'ERR_SDK_ROLLBACK',
+          this.url,
+          remembered,
+          received,
+          why,
+          err,
+        );
       throw fork(why, err);
     }
     try {
@@ -269,12 +355,19 @@ export class RealdidClient {
   /** The latest checkpoint, verified. @throws as {@link acceptCheckpoint} */
   async checkpoint(): Promise<Checkpoint> {
     const floor = this.#last ?? null;
-    return this.acceptCheckpoint(await this.request<SignedCheckpoint>('GET', '/v1/checkpoint'), { floor });
+    return this.acceptCheckpoint(await this.request<SignedCheckpoint>('GET', '/v1/checkpoint'), {
+      floor,
+    });
   }
 
   async consistencyProof(size1: number, size2: number): Promise<string[]> {
     if (size1 === size2) return [];
-    return (await this.request<{ hashes: string[] }>('GET', `/v1/proofs/consistency?size1=${size1}&size2=${size2}`)).hashes;
+    return (
+      await this.request<{ hashes: string[] }>(
+        'GET',
+        `/v1/proofs/consistency?size1=${size1}&size2=${size2}`,
+      )
+    ).hashes;
   }
 
   /** Submits one signed transaction and waits for its commit. */
@@ -283,25 +376,44 @@ export class RealdidClient {
   }
 
   async submitBatch(txs: readonly SignedTxJson[]): Promise<BatchOutcome[]> {
-    return (await this.request<{ results: BatchOutcome[] }>('POST', '/v1/txs/batch', { txs })).results;
+    return (await this.request<{ results: BatchOutcome[] }>('POST', '/v1/txs/batch', { txs }))
+      .results;
   }
 
   async nextNonce(did: string): Promise<number> {
-    return (await this.request<{ nextNonce: number }>('GET', `/v1/signers/${encodeURIComponent(did)}/nonce`)).nextNonce;
+    return (
+      await this.request<{ nextNonce: number }>(
+        'GET',
+        `/v1/signers/${encodeURIComponent(did)}/nonce`,
+      )
+    ).nextNonce;
   }
 
   /** Signs (with the next nonce and the current time) and submits a transaction. */
-  async signAndSubmit(keyPair: Ed25519KeyPair, signer: string, kind: string, body: SignedTxJson['body']): Promise<Receipt> {
+  async signAndSubmit(
+    keyPair: Ed25519KeyPair,
+    signer: string,
+    kind: string,
+    body: SignedTxJson['body'],
+  ): Promise<Receipt> {
     const did = signer.slice(0, signer.indexOf('#'));
     const nonce = await this.nextNonce(did);
     return this.submit(signTx({ kind, body, signer, nonce, created: Date.now() }, keyPair));
   }
 
   /** A committed transaction, verified by its inclusion proof against a verified checkpoint. */
-  async tx(id: string): Promise<{ tx: Tx; height: number; logIndex: number; checkpoint: Checkpoint }> {
+  async tx(
+    id: string,
+  ): Promise<{ tx: Tx; height: number; logIndex: number; checkpoint: Checkpoint }> {
     const floor = this.#last ?? null;
-    const a = await this.request<{ id: string; tx: unknown; height: number; logIndex: number; inclusion: { leafIndex: number; logSize: number; hashes: string[] }; checkpoint: SignedCheckpoint }>(
-      'GET', `/v1/txs/${encodeURIComponent(id)}`);
+    const a = await this.request<{
+      id: string;
+      tx: unknown;
+      height: number;
+      logIndex: number;
+      inclusion: { leafIndex: number; logSize: number; hashes: string[] };
+      checkpoint: SignedCheckpoint;
+    }>('GET', `/v1/txs/${encodeURIComponent(id)}`);
     const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const tx = verifyTxInclusion(a, checkpoint);
     if (tx.id !== id) throw new AppError('ERR_LEDGER_BAD_PROOF', `asked for ${id}, got ${tx.id}`);
@@ -309,25 +421,43 @@ export class RealdidClient {
   }
 
   /** A state key's value (or null), verified by its sparse-Merkle proof against a verified checkpoint. */
-  async state<T = unknown>(key: string): Promise<{ value: T | null; proof: StateProof; checkpoint: Checkpoint }> {
+  async state<T = unknown>(
+    key: string,
+  ): Promise<{ value: T | null; proof: StateProof; checkpoint: Checkpoint }> {
     const floor = this.#last ?? null;
-    const a = await this.request<{ value: unknown; proof: StateProof; checkpoint: SignedCheckpoint }>('GET', `/v1/state?key=${encodeURIComponent(key)}`);
+    const a = await this.request<{
+      value: unknown;
+      proof: StateProof;
+      checkpoint: SignedCheckpoint;
+    }>('GET', `/v1/state?key=${encodeURIComponent(key)}`);
     const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const value = verifyStateAnswer(key, a, checkpoint) as T | null;
     return { value, proof: a.proof, checkpoint };
   }
 
-  block(height: number): Promise<{ height: number; hash: string; header: Record<string, unknown>; txIds: string[]; signatures: unknown[] }> {
+  block(height: number): Promise<{
+    height: number;
+    hash: string;
+    header: Record<string, unknown>;
+    txIds: string[];
+    signatures: unknown[];
+  }> {
     return this.request('GET', `/v1/blocks/${height}`);
   }
 
   /** Adds an organization's cosignature to a checkpoint. */
-  cosign(height: number, signature: { org: string; key: string; sig: string }): Promise<SignedCheckpoint> {
+  cosign(
+    height: number,
+    signature: { org: string; key: string; sig: string },
+  ): Promise<SignedCheckpoint> {
     return this.request('POST', `/v1/checkpoints/${height}/signatures`, signature);
   }
 
   signedCheckpoint(height?: number): Promise<SignedCheckpoint> {
-    return this.request('GET', height === undefined ? '/v1/checkpoint' : `/v1/checkpoints/${height}`);
+    return this.request(
+      'GET',
+      height === undefined ? '/v1/checkpoint' : `/v1/checkpoints/${height}`,
+    );
   }
 
   /** The modules the node runs, with their kinds, queries (path and schemas) and error codes; fetched once. */
@@ -347,17 +477,35 @@ export class RealdidClient {
    * @example
    * const open = await client.query('gov', 'proposals', { status: 'open', limit: 10 });
    */
-  async query<T = unknown>(namespace: string, name: string, input: Readonly<Record<string, string | number | boolean>> = {}): Promise<T> {
-    const q = (await this.modules()).modules.find((m) => m.namespace === namespace)?.queries.find((x) => x.name === name);
-    if (q === undefined) throw new AppError('ERR_SDK_NO_QUERY', `the node at ${this.url} runs no query ${namespace}.${name}`);
+  async query<T = unknown>(
+    namespace: string,
+    name: string,
+    input: Readonly<Record<string, string | number | boolean>> = {},
+  ): Promise<T> {
+    const q = (await this.modules()).modules
+      .find((m) => m.namespace === namespace)
+      ?.queries.find((x) => x.name === name);
+    if (q === undefined)
+      throw new AppError(
+        'ERR_SDK_NO_QUERY',
+        `the node at ${this.url} runs no query ${namespace}.${name}`,
+      );
     const used = new Set<string>();
     const path = q.path.replace(/:([A-Za-z0-9_]+)/g, (_m, param: string) => {
       const v = input[param];
-      if (v === undefined) throw new AppError('ERR_SDK_QUERY_INPUT', `query ${namespace}.${name} needs "${param}" (path ${q.path})`);
+      if (v === undefined)
+        throw new AppError(
+          'ERR_SDK_QUERY_INPUT',
+          `query ${namespace}.${name} needs "${param}" (path ${q.path})`,
+        );
       used.add(param);
       return encodeURIComponent(String(v));
     });
-    const rest = new URLSearchParams(Object.entries(input).filter(([k]) => !used.has(k)).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const rest = new URLSearchParams(
+      Object.entries(input)
+        .filter(([k]) => !used.has(k))
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     return this.request<T>('GET', rest === '' ? path : `${path}?${rest}`);
   }
 
@@ -365,8 +513,13 @@ export class RealdidClient {
     return this.request('GET', '/v1/gov/orgs');
   }
 
-  govProposals(status?: 'open' | 'executed' | 'failed' | 'expired'): Promise<{ proposals: unknown[]; next: string | null }> {
-    return this.request('GET', `/v1/gov/proposals${status === undefined ? '' : `?status=${status}`}`);
+  govProposals(
+    status?: 'open' | 'executed' | 'failed' | 'expired',
+  ): Promise<{ proposals: unknown[]; next: string | null }> {
+    return this.request(
+      'GET',
+      `/v1/gov/proposals${status === undefined ? '' : `?status=${status}`}`,
+    );
   }
 
   govProposal(id: string): Promise<Record<string, unknown>> {
@@ -390,10 +543,18 @@ export class RealdidClient {
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
     // Fails here, without asking, for a DID URL (dereferenceDid) or options the resolver would refuse.
     resolveOptionsOf(didUrl, options);
-    const { status, json } = await this.#exchange('GET', identifierPath(didUrl, options), undefined, MEDIA.resolution);
+    const { status, json } = await this.#exchange(
+      'GET',
+      identifierPath(didUrl, options),
+      undefined,
+      MEDIA.resolution,
+    );
     const result = json as ResolutionResult | undefined;
-    if (result === undefined || !isProvenAnswer(status, result.didResolutionMetadata)) throw resolutionError(status, result?.didResolutionMetadata);
-    const checkpoint = await this.acceptCheckpoint(proofOf(result.didResolutionMetadata).checkpoint);
+    if (result === undefined || !isProvenAnswer(status, result.didResolutionMetadata))
+      throw resolutionError(status, result?.didResolutionMetadata);
+    const checkpoint = await this.acceptCheckpoint(
+      proofOf(result.didResolutionMetadata).checkpoint,
+    );
     return verifyRdidResolution(didUrl, options, result, checkpoint);
   }
 
@@ -408,11 +569,20 @@ export class RealdidClient {
    * const { content } = await client.dereferenceDid(`${did}#key-0`); // the verification method
    */
   async dereferenceDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedDereference> {
-    if (dereferenceOf(didUrl, options as Record<string, string>).method === 'key') return dereferenceDidKeyLocally(didUrl, options);
-    const { status, json } = await this.#exchange('GET', identifierPath(didUrl, options), undefined, MEDIA.dereferencing);
+    if (dereferenceOf(didUrl, options as Record<string, string>).method === 'key')
+      return dereferenceDidKeyLocally(didUrl, options);
+    const { status, json } = await this.#exchange(
+      'GET',
+      identifierPath(didUrl, options),
+      undefined,
+      MEDIA.dereferencing,
+    );
     const result = json as DereferencingResult | undefined;
-    if (result === undefined || !isProvenAnswer(status, result.dereferencingMetadata)) throw resolutionError(status, result?.dereferencingMetadata);
-    const checkpoint = await this.acceptCheckpoint(proofOf(result.dereferencingMetadata).checkpoint);
+    if (result === undefined || !isProvenAnswer(status, result.dereferencingMetadata))
+      throw resolutionError(status, result?.dereferencingMetadata);
+    const checkpoint = await this.acceptCheckpoint(
+      proofOf(result.dereferencingMetadata).checkpoint,
+    );
     return verifyRdidDereference(didUrl, options, result, checkpoint);
   }
 

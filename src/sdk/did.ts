@@ -21,7 +21,12 @@ import {
   type ResultMetadata,
 } from '../did/index.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { checkStateProof, type Checkpoint, type SignedCheckpoint, type StateProof } from '../ledger/index.ts';
+import {
+  checkStateProof,
+  type Checkpoint,
+  type SignedCheckpoint,
+  type StateProof,
+} from '../ledger/index.ts';
 
 /** A DID resolution a light client has verified. */
 export interface VerifiedResolution {
@@ -54,7 +59,9 @@ function badProof(message: string, cause?: unknown): never {
 
 /** `GET /1.0/identifiers/{did-url}` with the options as the query. */
 export function identifierPath(didUrl: string, options: ResolveOptions): string {
-  const query = new URLSearchParams(Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  const query = new URLSearchParams(
+    Object.entries(options).filter((e): e is [string, string] => e[1] !== undefined),
+  ).toString();
   return `/1.0/identifiers/${encodeURIComponent(didUrl)}${query === '' ? '' : `?${query}`}`;
 }
 
@@ -63,10 +70,19 @@ export function identifierPath(didUrl: string, options: ResolveOptions): string 
  * `proof` set.
  * @throws ERR_DID_BAD_PROOF when there is none, or it is malformed
  */
-export function proofOf(metadata: ResultMetadata | undefined): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } {
+export function proofOf(metadata: ResultMetadata | undefined): {
+  checkpoint: SignedCheckpoint;
+  stateProofs: StateProof[];
+} {
   const proofs = metadata?.proof;
-  const proof = (Array.isArray(proofs) && proofs.length === 1 ? proofs[0] : undefined) as { checkpoint?: SignedCheckpoint; stateProofs?: StateProof[] } | undefined;
-  if (proof?.checkpoint === undefined || !Array.isArray(proof.stateProofs) || proof.stateProofs.length === 0 || proof.stateProofs.length > 2) {
+  const proof = (Array.isArray(proofs) && proofs.length === 1 ? proofs[0] : undefined) as
+    { checkpoint?: SignedCheckpoint; stateProofs?: StateProof[] } | undefined;
+  if (
+    proof?.checkpoint === undefined ||
+    !Array.isArray(proof.stateProofs) ||
+    proof.stateProofs.length === 0 ||
+    proof.stateProofs.length > 2
+  ) {
     badProof('the result carries no ledger proof');
   }
   return { checkpoint: proof.checkpoint, stateProofs: proof.stateProofs };
@@ -74,7 +90,11 @@ export function proofOf(metadata: ResultMetadata | undefined): { checkpoint: Sig
 
 /** Did the resolver answer something its proof should back (a success, or NOT_FOUND with a proof)? */
 export function isProvenAnswer(status: number, metadata: ResultMetadata | undefined): boolean {
-  return status === 200 || status === 410 || (status === 404 && metadata?.error?.type === NOT_FOUND && metadata.proof !== undefined);
+  return (
+    status === 200 ||
+    status === 410 ||
+    (status === 404 && metadata?.error?.type === NOT_FOUND && metadata.proof !== undefined)
+  );
 }
 
 /**
@@ -83,30 +103,54 @@ export function isProvenAnswer(status: number, metadata: ResultMetadata | undefi
  * records are the DID's under the right keys, and they are the version the options select.
  * @throws ERR_DID_BAD_PROOF; ERR_DID_NOT_FOUND when the answer claims (`claimsAbsence`) and proves the DID's absence
  */
-function provenRecords(did: string, options: ResolveOptions, stateProofs: readonly StateProof[], checkpoint: Checkpoint, claimsAbsence: boolean): { record: DidRecord; next: DidRecord | undefined } {
+function provenRecords(
+  did: string,
+  options: ResolveOptions,
+  stateProofs: readonly StateProof[],
+  checkpoint: Checkpoint,
+  claimsAbsence: boolean,
+): { record: DidRecord; next: DidRecord | undefined } {
   const id = parseRdid(did);
   const root = fromHex(checkpoint.stateRoot);
   for (const p of stateProofs) {
     try {
       checkStateProof(p, root);
     } catch (err) {
-      badProof(`state proof of ${JSON.stringify(p.key)} does not verify: ${(err as Error).message}`, err);
+      badProof(
+        `state proof of ${JSON.stringify(p.key)} does not verify: ${(err as Error).message}`,
+        err,
+      );
     }
   }
   const [first, second] = stateProofs as [StateProof, StateProof | undefined];
   const currentKey = DID_KEYS.current(id);
   // A proven absence of the DID answers every request, whatever version or time it asked for.
   if (claimsAbsence) {
-    if (first.key !== currentKey || first.value !== null || second !== undefined) badProof('NOT_FOUND is not backed by a proof of absence');
-    throw new AppError('ERR_DID_NOT_FOUND', `${did} is proven absent at checkpoint ${checkpoint.height}`);
+    if (first.key !== currentKey || first.value !== null || second !== undefined)
+      badProof('NOT_FOUND is not backed by a proof of absence');
+    throw new AppError(
+      'ERR_DID_NOT_FOUND',
+      `${did} is proven absent at checkpoint ${checkpoint.height}`,
+    );
   }
   if (first.value === null) badProof(`the proof shows ${first.key} absent`);
   const record = JSON.parse(first.value) as DidRecord;
   const next = second?.value == null ? undefined : (JSON.parse(second.value) as DidRecord);
-  if (second !== undefined && next === undefined) badProof('the next-version proof shows no record');
+  if (second !== undefined && next === undefined)
+    badProof('the next-version proof shows no record');
   if (record.did !== did) badProof(`the proven record is for ${record.did}`);
-  if (next === undefined ? first.key !== currentKey : first.key !== DID_KEYS.version(id, record.version)) badProof(`record proven under the wrong key ${first.key}`);
-  if (second !== undefined && second.key !== currentKey && second.key !== DID_KEYS.version(id, record.version + 1)) badProof(`next record proven under the wrong key ${second.key}`);
+  if (
+    next === undefined
+      ? first.key !== currentKey
+      : first.key !== DID_KEYS.version(id, record.version)
+  )
+    badProof(`record proven under the wrong key ${first.key}`);
+  if (
+    second !== undefined &&
+    second.key !== currentKey &&
+    second.key !== DID_KEYS.version(id, record.version + 1)
+  )
+    badProof(`next record proven under the wrong key ${second.key}`);
   checkVersionSelection(record, next, options);
   return { record, next };
 }
@@ -125,15 +169,29 @@ function isLd(contentType: string | undefined): boolean {
  * records render to. A NOT_FOUND result must carry a proof of absence.
  * @throws ERR_DID_BAD_PROOF for any mismatch; ERR_DID_NOT_FOUND for a proven absence
  */
-export function verifyRdidResolution(didUrl: string, options: ResolveOptions, result: ResolutionResult, checkpoint: Checkpoint): VerifiedResolution {
+export function verifyRdidResolution(
+  didUrl: string,
+  options: ResolveOptions,
+  result: ResolutionResult,
+  checkpoint: Checkpoint,
+): VerifiedResolution {
   const { did, options: opts } = resolveOptionsOf(didUrl, options);
   const metadata = result.didResolutionMetadata;
   const { stateProofs } = proofOf(metadata);
-  const { record, next } = provenRecords(did, opts, stateProofs, checkpoint, metadata.error?.type === NOT_FOUND);
-  if (metadata.error !== undefined) badProof(`an error result (${String(metadata.error.type)}) for a proven record`);
+  const { record, next } = provenRecords(
+    did,
+    opts,
+    stateProofs,
+    checkpoint,
+    metadata.error?.type === NOT_FOUND,
+  );
+  if (metadata.error !== undefined)
+    badProof(`an error result (${String(metadata.error.type)}) for a proven record`);
   const expected = renderResolution({ record, next }, isLd(metadata.contentType));
-  if (canonicalize(expected.didDocument) !== canonicalize(result.didDocument)) badProof('the returned DID document differs from the proven record');
-  if (canonicalize(expected.didDocumentMetadata) !== canonicalize(result.didDocumentMetadata)) badProof('the returned document metadata differs from the proven record');
+  if (canonicalize(expected.didDocument) !== canonicalize(result.didDocument))
+    badProof('the returned DID document differs from the proven record');
+  if (canonicalize(expected.didDocumentMetadata) !== canonicalize(result.didDocumentMetadata))
+    badProof('the returned document metadata differs from the proven record');
   return { ...expected, checkpoint };
 }
 
@@ -144,14 +202,26 @@ export function verifyRdidResolution(didUrl: string, options: ResolveOptions, re
  * DID's absence, or prove the document that lacks the fragment or service.
  * @throws ERR_DID_BAD_PROOF for any mismatch; ERR_DID_NOT_FOUND or ERR_DID_RESOURCE_NOT_FOUND, proven
  */
-export function verifyRdidDereference(didUrl: string, options: ResolveOptions, result: DereferencingResult, checkpoint: Checkpoint): VerifiedDereference {
+export function verifyRdidDereference(
+  didUrl: string,
+  options: ResolveOptions,
+  result: DereferencingResult,
+  checkpoint: Checkpoint,
+): VerifiedDereference {
   const target = dereferenceOf(didUrl, options as Record<string, string>);
   const metadata = result.dereferencingMetadata;
   const { stateProofs } = proofOf(metadata);
   const notFound = metadata.error?.type === NOT_FOUND;
   const claimsAbsence = notFound && stateProofs.length === 1 && stateProofs[0]!.value === null;
-  const { record, next } = provenRecords(target.did, target.options, stateProofs, checkpoint, claimsAbsence);
-  if (metadata.error !== undefined && !notFound) badProof(`an error result (${String(metadata.error.type)}) for a proven record`);
+  const { record, next } = provenRecords(
+    target.did,
+    target.options,
+    stateProofs,
+    checkpoint,
+    claimsAbsence,
+  );
+  if (metadata.error !== undefined && !notFound)
+    badProof(`an error result (${String(metadata.error.type)}) for a proven record`);
   const ld = isLd(metadata.contentType);
   let expected: Dereferenced;
   try {
@@ -159,14 +229,27 @@ export function verifyRdidDereference(didUrl: string, options: ResolveOptions, r
   } catch (err) {
     // The proven document lacks the resource: only a NOT_FOUND answer is right.
     if (isAppError(err, 'ERR_DID_RESOURCE_NOT_FOUND') && notFound) throw err;
-    if (isAppError(err, 'ERR_DID_RESOURCE_NOT_FOUND')) badProof(`the answer gives a resource the proven document does not have: ${err.message}`, err);
+    if (isAppError(err, 'ERR_DID_RESOURCE_NOT_FOUND'))
+      badProof(
+        `the answer gives a resource the proven document does not have: ${err.message}`,
+        err,
+      );
     throw err;
   }
   if (notFound) badProof('NOT_FOUND for a resource the proven document has');
   const contentMetadata = renderResolution({ record, next }, ld).didDocumentMetadata;
-  if (canonicalize(expected.content) !== canonicalize(result.content)) badProof('the returned content differs from what the DID URL names in the proven record');
-  if (canonicalize(contentMetadata) !== canonicalize(result.contentMetadata)) badProof('the returned content metadata differs from the proven record');
-  return { content: expected.content, contentMetadata, ...(expected.serviceEndpoint === undefined ? {} : { serviceEndpoint: expected.serviceEndpoint }), checkpoint };
+  if (canonicalize(expected.content) !== canonicalize(result.content))
+    badProof('the returned content differs from what the DID URL names in the proven record');
+  if (canonicalize(contentMetadata) !== canonicalize(result.contentMetadata))
+    badProof('the returned content metadata differs from the proven record');
+  return {
+    content: expected.content,
+    contentMetadata,
+    ...(expected.serviceEndpoint === undefined
+      ? {}
+      : { serviceEndpoint: expected.serviceEndpoint }),
+    checkpoint,
+  };
 }
 
 /** did:key needs no ledger: the document is computed locally. */
@@ -179,11 +262,20 @@ export function resolveDidKeyLocally(did: string): VerifiedResolution {
  * @throws ERR_DID_INVALID, ERR_DID_INVALID_URL, ERR_DID_FEATURE_NOT_SUPPORTED (a version),
  *   ERR_DID_RESOURCE_NOT_FOUND
  */
-export function dereferenceDidKeyLocally(didUrl: string, options: ResolveOptions = {}): VerifiedDereference {
+export function dereferenceDidKeyLocally(
+  didUrl: string,
+  options: ResolveOptions = {},
+): VerifiedDereference {
   const target = dereferenceOf(didUrl, options as Record<string, string>);
-  if (target.options.versionId !== undefined || target.options.versionTime !== undefined) throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', 'did:key has no versions');
+  if (target.options.versionId !== undefined || target.options.versionTime !== undefined)
+    throw new AppError('ERR_DID_FEATURE_NOT_SUPPORTED', 'did:key has no versions');
   const found = dereferenceDocument(resolveDidKey(target.did, true), target, true);
-  return { content: found.content, contentMetadata: {}, ...(found.serviceEndpoint === undefined ? {} : { serviceEndpoint: found.serviceEndpoint }), checkpoint: undefined };
+  return {
+    content: found.content,
+    contentMetadata: {},
+    ...(found.serviceEndpoint === undefined ? {} : { serviceEndpoint: found.serviceEndpoint }),
+    checkpoint: undefined,
+  };
 }
 
 /**
@@ -195,7 +287,15 @@ export function resolutionError(status: number, metadata: ResultMetadata | undef
   const error = metadata?.error;
   const message = typeof error?.detail === 'string' ? error.detail : `resolver answered ${status}`;
   const code = error?.code;
-  if (code === 'ERR_DID_NOT_FOUND' || code === 'ERR_DID_RESOURCE_NOT_FOUND') return new AppError('ERR_DID_BAD_PROOF', `the resolver claims NOT_FOUND without a proof: ${message}`);
-  if (typeof code === 'string' && Object.hasOwn(ERROR_TYPE_OF_CODE, code)) return new AppError(code as `ERR_${string}`, message);
-  return new AppError('ERR_SDK_HTTP', typeof error?.type === 'string' ? `${error.type}: ${message}` : message);
+  if (code === 'ERR_DID_NOT_FOUND' || code === 'ERR_DID_RESOURCE_NOT_FOUND')
+    return new AppError(
+      'ERR_DID_BAD_PROOF',
+      `the resolver claims NOT_FOUND without a proof: ${message}`,
+    );
+  if (typeof code === 'string' && Object.hasOwn(ERROR_TYPE_OF_CODE, code))
+    return new AppError(code as `ERR_${string}`, message);
+  return new AppError(
+    'ERR_SDK_HTTP',
+    typeof error?.type === 'string' ? `${error.type}: ${message}` : message,
+  );
 }

@@ -5,11 +5,22 @@ import type { Checkpoint } from '../ledger/index.ts';
 export const SDK_ERRORS = defineErrors({
   ERR_SDK_HTTP: { meaning: 'The node could not be reached or answered with an unexpected status.' },
   ERR_SDK_BAD_RESPONSE: { meaning: "The node's answer does not match the API schema." },
-  ERR_SDK_NO_QUERY: { meaning: 'The node runs no module query of that namespace and name (see GET /v1/modules).' },
-  ERR_SDK_QUERY_INPUT: { meaning: "A path parameter of the module query is missing from the input." },
-  ERR_SDK_GENESIS_MISMATCH: { meaning: 'The node runs another chain than the pinned genesis hash.' },
-  ERR_SDK_ROLLBACK: { meaning: 'The node answered with a checkpoint below one the client had already verified (a rollback).' },
-  ERR_SDK_STALE_CHECKPOINT: { meaning: "The answer's checkpoint is below the required height or older than the allowed age." },
+  ERR_SDK_NO_QUERY: {
+    meaning: 'The node runs no module query of that namespace and name (see GET /v1/modules).',
+  },
+  ERR_SDK_QUERY_INPUT: {
+    meaning: 'A path parameter of the module query is missing from the input.',
+  },
+  ERR_SDK_GENESIS_MISMATCH: {
+    meaning: 'The node runs another chain than the pinned genesis hash.',
+  },
+  ERR_SDK_ROLLBACK: {
+    meaning:
+      'The node answered with a checkpoint below one the client had already verified (a rollback).',
+  },
+  ERR_SDK_STALE_CHECKPOINT: {
+    meaning: "The answer's checkpoint is below the required height or older than the allowed age.",
+  },
 });
 
 /** Height and block hash of a checkpoint, as errors name it: `height 5 (block 3fa2…)`. */
@@ -27,12 +38,23 @@ export class CheckpointConflictError extends AppError {
   readonly remembered: Checkpoint;
   readonly received: Checkpoint;
 
-  constructor(code: 'ERR_SDK_ROLLBACK' | 'ERR_LEDGER_INCONSISTENT', url: string, remembered: Checkpoint, received: Checkpoint, why: string, cause?: unknown) {
+  constructor(
+    code: 'ERR_SDK_ROLLBACK' | 'ERR_LEDGER_INCONSISTENT',
+    url: string,
+    remembered: Checkpoint,
+    received: Checkpoint,
+    why: string,
+    cause?: unknown,
+  ) {
     const what = code === 'ERR_SDK_ROLLBACK' ? 'rolled back' : 'is on a fork';
-    super(code, `the node at ${url} ${what}: it answered with checkpoint ${describeCheckpoint(received)}, but checkpoint ${describeCheckpoint(remembered)} was verified before; ${why}`, {
-      details: { url, remembered, received },
-      ...(cause === undefined ? {} : { cause }),
-    });
+    super(
+      code,
+      `the node at ${url} ${what}: it answered with checkpoint ${describeCheckpoint(received)}, but checkpoint ${describeCheckpoint(remembered)} was verified before; ${why}`,
+      {
+        details: { url, remembered, received },
+        ...(cause === undefined ? {} : { cause }),
+      },
+    );
     this.remembered = remembered;
     this.received = received;
   }
@@ -46,13 +68,29 @@ export class StaleCheckpointError extends AppError {
   readonly reason: StaleReason;
   readonly checkpoint: Checkpoint;
 
-  constructor(url: string, checkpoint: Checkpoint, requirement: { reason: 'height'; minHeight: number } | { reason: 'age'; maxAgeMs: number; ageMs: number }) {
-    const why = requirement.reason === 'height'
-      ? `below the required height ${requirement.minHeight}`
-      : `${requirement.ageMs} ms old by its block time, more than the allowed ${requirement.maxAgeMs} ms`;
-    super('ERR_SDK_STALE_CHECKPOINT', `the node at ${url} answered with checkpoint ${describeCheckpoint(checkpoint)}, ${why}`, {
-      details: { url, height: checkpoint.height, blockHash: checkpoint.blockHash, time: checkpoint.time, ...requirement },
-    });
+  constructor(
+    url: string,
+    checkpoint: Checkpoint,
+    requirement:
+      { reason: 'height'; minHeight: number } | { reason: 'age'; maxAgeMs: number; ageMs: number },
+  ) {
+    const why =
+      requirement.reason === 'height'
+        ? `below the required height ${requirement.minHeight}`
+        : `${requirement.ageMs} ms old by its block time, more than the allowed ${requirement.maxAgeMs} ms`;
+    super(
+      'ERR_SDK_STALE_CHECKPOINT',
+      `the node at ${url} answered with checkpoint ${describeCheckpoint(checkpoint)}, ${why}`,
+      {
+        details: {
+          url,
+          height: checkpoint.height,
+          blockHash: checkpoint.blockHash,
+          time: checkpoint.time,
+          ...requirement,
+        },
+      },
+    );
     this.reason = requirement.reason;
     this.checkpoint = checkpoint;
   }
@@ -61,6 +99,10 @@ export class StaleCheckpointError extends AppError {
 /** A node on another chain than the pinned one (`ERR_SDK_GENESIS_MISMATCH`). */
 export class GenesisMismatchError extends AppError {
   constructor(url: string, pinned: string, actual: string) {
-    super('ERR_SDK_GENESIS_MISMATCH', `the node at ${url} runs the chain of genesis ${actual}, not the pinned genesis ${pinned}`, { details: { pinned, actual, url } });
+    super(
+      'ERR_SDK_GENESIS_MISMATCH',
+      `the node at ${url} runs the chain of genesis ${actual}, not the pinned genesis ${pinned}`,
+      { details: { pinned, actual, url } },
+    );
   }
 }

@@ -10,7 +10,18 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
-export { dereferenceDidKeyLocally, proofOf, resolveDidKeyLocally, verifyRdidDereference, verifyRdidResolution } from './did.ts';
+export {
+  dereferenceDidKeyLocally,
+  proofOf,
+  resolveDidKeyLocally,
+  verifyRdidDereference,
+  verifyRdidResolution,
+} from './did.ts';
 export type { VerifiedDereference, VerifiedResolution } from './did.ts';
-export { CheckpointConflictError, GenesisMismatchError, SDK_ERRORS, StaleCheckpointError } from './errors.ts';
+export {
+  CheckpointConflictError,
+  GenesisMismatchError,
+  SDK_ERRORS,
+  StaleCheckpointError,
+} from './errors.ts';
 export type { StaleReason } from './errors.ts';

@@ -4,7 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,16 +55,28 @@ function realdid(args: string[], extra: Record<string, string> = {}): Promise<Ru
 }
 
 /** Runs a command that must succeed with `--json`; returns its parsed stdout. */
-async function json<T = Record<string, unknown>>(args: string[], extra: Record<string, string> = {}): Promise<T> {
+async function json<T = Record<string, unknown>>(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<T> {
   const r = await realdid([...args, '--json'], extra);
   assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
 
 /** Runs a command that must fail with `--json`: checks the exit code and the error code on stderr. */
-async function fails(args: string[], exit: number, code: string, extra: Record<string, string> = {}): Promise<{ code: string; message: string }> {
+async function fails(
+  args: string[],
+  exit: number,
+  code: string,
+  extra: Record<string, string> = {},
+): Promise<{ code: string; message: string }> {
   const r = await realdid([...args, '--json'], extra);
-  assert.equal(r.code, exit, `realdid ${args.join(' ')}: expected exit ${exit}, got ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`);
+  assert.equal(
+    r.code,
+    exit,
+    `realdid ${args.join(' ')}: expected exit ${exit}, got ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`,
+  );
   const lines = r.stderr.trim().split('\n');
   const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
   assert.equal(err.code, code, err.message);
@@ -77,35 +97,61 @@ describe('realdid node init', () => {
   test('initializes a demo data folder once; a second init exits 3 with ERR_CLI_DATA_DIR', async () => {
     const data = join(folder(), 'data');
     const out = await json(['node', 'init', '--data', data, '--demo']);
-    assert.deepEqual(out, { dataDir: data, chainId: 'realdid-demo', org: 'org1', orgs: ['org1', 'org2', 'org3'] });
+    assert.deepEqual(out, {
+      dataDir: data,
+      chainId: 'realdid-demo',
+      org: 'org1',
+      orgs: ['org1', 'org2', 'org3'],
+    });
     for (const org of ['org1', 'org2', 'org3']) {
-      assert.equal(statSync(join(data, 'keys', `${org}.json`)).mode & 0o777, 0o600, `${org} key file mode`);
+      assert.equal(
+        statSync(join(data, 'keys', `${org}.json`)).mode & 0o777,
+        0o600,
+        `${org} key file mode`,
+      );
     }
-    const genesis = JSON.parse(readFileSync(join(data, 'genesis.json'), 'utf8')) as { modules: { gov: { quorum: number } } };
+    const genesis = JSON.parse(readFileSync(join(data, 'genesis.json'), 'utf8')) as {
+      modules: { gov: { quorum: number } };
+    };
     assert.equal(genesis.modules.gov.quorum, 2);
     const before = readFileSync(join(data, 'genesis.json'), 'utf8');
     const err = await fails(['node', 'init', '--data', data, '--demo'], 3, 'ERR_CLI_DATA_DIR');
     assert.match(err.message, /already initialized/);
-    assert.equal(readFileSync(join(data, 'genesis.json'), 'utf8'), before, 'the first genesis is untouched');
+    assert.equal(
+      readFileSync(join(data, 'genesis.json'), 'utf8'),
+      before,
+      'the first genesis is untouched',
+    );
   });
 
   test('neither --demo nor --orgs → exit 2 ERR_CLI_USAGE, nothing written', async () => {
     const data = join(folder(), 'data');
-    const err = await fails(['node', 'init', '--data', data], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    const err = await fails(['node', 'init', '--data', data], 2, 'ERR_CLI_USAGE', {
+      REALDID_PASSPHRASE: 'pw',
+    });
     assert.match(err.message, /--demo or --orgs/);
     assert.equal(existsSync(data), false);
   });
 
   test('node start --did-view-cache-mb over 4096 → exit 2 ERR_CLI_USAGE, nothing written', async () => {
     const data = join(folder(), 'data');
-    const err = await fails(['node', 'start', '--data', data, '--demo', '--did-view-cache-mb', '5000'], 2, 'ERR_CLI_USAGE');
+    const err = await fails(
+      ['node', 'start', '--data', data, '--demo', '--did-view-cache-mb', '5000'],
+      2,
+      'ERR_CLI_USAGE',
+    );
     assert.match(err.message, /at most 4096, got 5000/);
     assert.equal(existsSync(data), false);
   });
 
   test('--orgs a:A,b:B --quorum 3 → exit 2 ERR_CLI_USAGE, nothing written', async () => {
     const data = join(folder(), 'data');
-    const err = await fails(['node', 'init', '--data', data, '--orgs', 'a:A,b:B', '--quorum', '3'], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    const err = await fails(
+      ['node', 'init', '--data', data, '--orgs', 'a:A,b:B', '--quorum', '3'],
+      2,
+      'ERR_CLI_USAGE',
+      { REALDID_PASSPHRASE: 'pw' },
+    );
     assert.match(err.message, /quorum 3/);
     assert.equal(existsSync(data), false);
   });
@@ -115,7 +161,16 @@ describe('realdid key', () => {
   test('key new writes a 0600 key file without the seed in clear; key show prints its did:key', async () => {
     const dir = folder({ 'pass.txt': 'correct horse\n' });
     const file = join(dir, 'alice.json');
-    const created = await json<{ file: string; multikey: string; did: string }>(['key', 'new', '--out', file, '--label', 'alice', '--passphrase-file', join(dir, 'pass.txt')]);
+    const created = await json<{ file: string; multikey: string; did: string }>([
+      'key',
+      'new',
+      '--out',
+      file,
+      '--label',
+      'alice',
+      '--passphrase-file',
+      join(dir, 'pass.txt'),
+    ]);
     assert.equal(created.file, file);
     assert.match(created.multikey, /^z6Mk/);
     assert.equal(created.did, `did:key:${created.multikey}`);
@@ -126,13 +181,28 @@ describe('realdid key', () => {
     assert.equal(stored.multikey, created.multikey);
     const seed = decryptKeystore(stored.keystore, 'correct horse'); // the file's trailing newline is not part of it
     assert.equal(seed.length, 32);
-    for (const form of [toHex(seed), toBase64url(seed), Buffer.from(seed).toString('base64'), toBase58btc(seed), Buffer.from(seed).toString('latin1')]) {
+    for (const form of [
+      toHex(seed),
+      toBase64url(seed),
+      Buffer.from(seed).toString('base64'),
+      toBase58btc(seed),
+      Buffer.from(seed).toString('latin1'),
+    ]) {
       assert.ok(!text.includes(form), 'the seed appears in clear in the key file');
     }
 
     // No passphrase is needed to show the public key.
-    const shown = await json<{ multikey: string; did: string; signer: string }>(['key', 'show', '--key', file]);
-    assert.deepEqual(shown, { multikey: created.multikey, did: created.did, signer: `${created.did}#${created.multikey}` });
+    const shown = await json<{ multikey: string; did: string; signer: string }>([
+      'key',
+      'show',
+      '--key',
+      file,
+    ]);
+    assert.deepEqual(shown, {
+      multikey: created.multikey,
+      did: created.did,
+      signer: `${created.did}#${created.multikey}`,
+    });
     const human = await realdid(['key', 'show', '--key', file]);
     assert.equal(human.code, 0);
     assert.match(human.stdout, new RegExp(`^did ${created.did}$`, 'm'));
@@ -140,12 +210,18 @@ describe('realdid key', () => {
 
   test('key new never overwrites: exit 2 ERR_CLI_USAGE, the file is unchanged', async () => {
     const dir = folder({ 'taken.json': '{"multikey":"keep me"}\n' });
-    await fails(['key', 'new', '--out', join(dir, 'taken.json')], 2, 'ERR_CLI_USAGE', { REALDID_PASSPHRASE: 'pw' });
+    await fails(['key', 'new', '--out', join(dir, 'taken.json')], 2, 'ERR_CLI_USAGE', {
+      REALDID_PASSPHRASE: 'pw',
+    });
     assert.equal(readFileSync(join(dir, 'taken.json'), 'utf8'), '{"multikey":"keep me"}\n');
   });
 
   test('key show of a missing file → exit 1 ERR_CRYPTO_BAD_KEYSTORE', async () => {
-    await fails(['key', 'show', '--key', join(folder(), 'none.json')], 1, 'ERR_CRYPTO_BAD_KEYSTORE');
+    await fails(
+      ['key', 'show', '--key', join(folder(), 'none.json')],
+      1,
+      'ERR_CRYPTO_BAD_KEYSTORE',
+    );
   });
 
   test('a wrong passphrase → exit 5 ERR_CRYPTO_WRONG_PASSPHRASE (before any network use)', async () => {
@@ -153,8 +229,23 @@ describe('realdid key', () => {
     const file = join(dir, 'k.json');
     await json(['key', 'new', '--out', file], { REALDID_PASSPHRASE: 'the passphrase' });
     await fails(
-      ['tx', 'submit', '--kind', 'gov.propose', '--body', '{}', '--key', file, '--passphrase-file', join(dir, 'wrong.txt'), '--url', 'http://127.0.0.1:9'],
-      5, 'ERR_CRYPTO_WRONG_PASSPHRASE');
+      [
+        'tx',
+        'submit',
+        '--kind',
+        'gov.propose',
+        '--body',
+        '{}',
+        '--key',
+        file,
+        '--passphrase-file',
+        join(dir, 'wrong.txt'),
+        '--url',
+        'http://127.0.0.1:9',
+      ],
+      5,
+      'ERR_CRYPTO_WRONG_PASSPHRASE',
+    );
   });
 });
 
@@ -181,7 +272,8 @@ describe('against a running node (child process, --port 0)', () => {
   });
 
   after(() => {
-    if (node?.pid !== undefined && node.exitCode === null && node.signalCode === null) process.kill(node.pid, 'SIGKILL');
+    if (node?.pid !== undefined && node.exitCode === null && node.signalCode === null)
+      process.kill(node.pid, 'SIGKILL');
   });
 
   let txId: string;
@@ -190,7 +282,20 @@ describe('against a running node (child process, --port 0)', () => {
   test('tx submit signs with a key file and waits for the commit', async () => {
     const body = JSON.stringify({ change: { type: 'set-param', name: 'cliFirst', value: 1 } });
     const r = await json<{ id: string; height: number; logIndex: number }>(
-      ['tx', 'submit', '--kind', 'gov.propose', '--body', body, '--key', keys('org1'), '--url', url], pass);
+      [
+        'tx',
+        'submit',
+        '--kind',
+        'gov.propose',
+        '--body',
+        body,
+        '--key',
+        keys('org1'),
+        '--url',
+        url,
+      ],
+      pass,
+    );
     assert.match(r.id, HEX64);
     assert.equal(r.logIndex, 0);
     assert.ok(r.height >= 1);
@@ -198,8 +303,13 @@ describe('against a running node (child process, --port 0)', () => {
   });
 
   test('tx get returns the tx verified against a signed checkpoint ($REALDID_URL)', async () => {
-    const r = await json<{ id: string; height: number; logIndex: number; tx: Record<string, unknown>; verifiedAgainst: { height: number; logSize: number; logRoot: string } }>(
-      ['tx', 'get', txId], withUrl());
+    const r = await json<{
+      id: string;
+      height: number;
+      logIndex: number;
+      tx: Record<string, unknown>;
+      verifiedAgainst: { height: number; logSize: number; logRoot: string };
+    }>(['tx', 'get', txId], withUrl());
     assert.equal(r.id, txId);
     assert.equal(r.logIndex, 0);
     assert.equal(r.tx.kind, 'gov.propose');
@@ -210,14 +320,30 @@ describe('against a running node (child process, --port 0)', () => {
   });
 
   test('proof inclusion verifies the tx in the latest signed log', async () => {
-    const r = await json<{ verified: boolean; id: string; logIndex: number; checkpoint: { logSize: number } }>(['proof', 'inclusion', txId, '--url', url]);
-    assert.deepEqual({ verified: r.verified, id: r.id, logIndex: r.logIndex }, { verified: true, id: txId, logIndex: 0 });
+    const r = await json<{
+      verified: boolean;
+      id: string;
+      logIndex: number;
+      checkpoint: { logSize: number };
+    }>(['proof', 'inclusion', txId, '--url', url]);
+    assert.deepEqual(
+      { verified: r.verified, id: r.id, logIndex: r.logIndex },
+      { verified: true, id: txId, logIndex: 0 },
+    );
     assert.ok(r.checkpoint.logSize >= 1);
   });
 
   test('proof state gov/quorum proves the value 2', async () => {
-    const r = await json<{ verified: boolean; key: string; value: unknown; proof: { key: string; value: string | null } }>(['proof', 'state', 'gov/quorum', '--url', url]);
-    assert.deepEqual({ verified: r.verified, key: r.key, value: r.value }, { verified: true, key: 'gov/quorum', value: 2 });
+    const r = await json<{
+      verified: boolean;
+      key: string;
+      value: unknown;
+      proof: { key: string; value: string | null };
+    }>(['proof', 'state', 'gov/quorum', '--url', url]);
+    assert.deepEqual(
+      { verified: r.verified, key: r.key, value: r.value },
+      { verified: true, key: 'gov/quorum', value: 2 },
+    );
     assert.deepEqual({ key: r.proof.key, value: r.proof.value }, { key: 'gov/quorum', value: '2' });
   });
 
@@ -225,16 +351,41 @@ describe('against a running node (child process, --port 0)', () => {
 
   test('gov propose (org2) opens a proposal with its own approval', async () => {
     const change = JSON.stringify({ type: 'set-param', name: 'cliDays', value: 21 });
-    const p = await json<{ id: string; status: string; approvals: string[]; proposer: string; change: unknown }>(
-      ['gov', 'propose', '--change', change, '--note', 'from the CLI test', '--key', keys('org2'), '--url', url], pass);
+    const p = await json<{
+      id: string;
+      status: string;
+      approvals: string[];
+      proposer: string;
+      change: unknown;
+    }>(
+      [
+        'gov',
+        'propose',
+        '--change',
+        change,
+        '--note',
+        'from the CLI test',
+        '--key',
+        keys('org2'),
+        '--url',
+        url,
+      ],
+      pass,
+    );
     assert.match(p.id, HEX64);
-    assert.deepEqual({ status: p.status, approvals: p.approvals, proposer: p.proposer }, { status: 'open', approvals: ['org2'], proposer: 'org2' });
+    assert.deepEqual(
+      { status: p.status, approvals: p.approvals, proposer: p.proposer },
+      { status: 'open', approvals: ['org2'], proposer: 'org2' },
+    );
     assert.deepEqual(p.change, { type: 'set-param', name: 'cliDays', value: 21 });
     proposal = p.id;
   });
 
   test('gov approve (org3) reaches the quorum of 2 and executes it', async () => {
-    const p = await json<{ id: string; status: string; approvals: string[]; executedAt?: number }>(['gov', 'approve', proposal, '--key', keys('org3'), '--url', url], pass);
+    const p = await json<{ id: string; status: string; approvals: string[]; executedAt?: number }>(
+      ['gov', 'approve', proposal, '--key', keys('org3'), '--url', url],
+      pass,
+    );
     assert.equal(p.id, proposal);
     assert.equal(p.status, 'executed');
     assert.deepEqual(p.approvals, ['org2', 'org3']);
@@ -242,26 +393,56 @@ describe('against a running node (child process, --port 0)', () => {
   });
 
   test('gov list shows the executed proposal; proof state proves its effect', async () => {
-    const list = await json<{ quorum: number; orgs: { id: string }[]; proposals: { id: string; status: string }[]; roles: unknown[] }>(['gov', 'list', '--url', url]);
+    const list = await json<{
+      quorum: number;
+      orgs: { id: string }[];
+      proposals: { id: string; status: string }[];
+      roles: unknown[];
+    }>(['gov', 'list', '--url', url]);
     assert.equal(list.quorum, 2);
-    assert.deepEqual(list.orgs.map((o) => o.id), ['org1', 'org2', 'org3']);
+    assert.deepEqual(
+      list.orgs.map((o) => o.id),
+      ['org1', 'org2', 'org3'],
+    );
     assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
     assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
     assert.deepEqual(list.roles, []);
-    const param = await json<{ verified: boolean; value: unknown }>(['proof', 'state', 'gov/param/cliDays', '--url', url]);
-    assert.deepEqual({ verified: param.verified, value: param.value }, { verified: true, value: 21 });
+    const param = await json<{ verified: boolean; value: unknown }>([
+      'proof',
+      'state',
+      'gov/param/cliDays',
+      '--url',
+      url,
+    ]);
+    assert.deepEqual(
+      { verified: param.verified, value: param.value },
+      { verified: true, value: 21 },
+    );
   });
 
   test('gov cosign adds org2 to the latest checkpoint', async () => {
-    const r = await json<{ checkpoint: { height: number }; signatures: { org: string; key: string; sig: string }[] }>(
-      ['gov', 'cosign', '--org', 'org2', '--key', keys('org2'), '--url', url], pass);
-    assert.deepEqual(r.signatures.map((s) => s.org), ['org1', 'org2']);
+    const r = await json<{
+      checkpoint: { height: number };
+      signatures: { org: string; key: string; sig: string }[];
+    }>(['gov', 'cosign', '--org', 'org2', '--key', keys('org2'), '--url', url], pass);
+    assert.deepEqual(
+      r.signatures.map((s) => s.org),
+      ['org1', 'org2'],
+    );
     assert.ok(r.checkpoint.height >= 3);
   });
 
   test('proof consistency: the log seen earlier is a prefix of the latest signed log', async () => {
-    const r = await json<{ verified: boolean; size1: number; size2: number; hashes: string[] }>(
-      ['proof', 'consistency', '--size1', String(first.logSize), '--root1', first.logRoot, '--url', url]);
+    const r = await json<{ verified: boolean; size1: number; size2: number; hashes: string[] }>([
+      'proof',
+      'consistency',
+      '--size1',
+      String(first.logSize),
+      '--root1',
+      first.logRoot,
+      '--url',
+      url,
+    ]);
     assert.equal(r.verified, true);
     assert.equal(r.size1, first.logSize);
     assert.equal(r.size2, 3);
@@ -270,7 +451,11 @@ describe('against a running node (child process, --port 0)', () => {
   test('SIGTERM stops the node cleanly; verify --data exits 0 with ok:true', async () => {
     process.kill(node!.pid!, 'SIGTERM');
     assert.equal(await exited, 0);
-    const v = await json<{ ok: boolean; height: number; txs: number; blockHash: string }>(['verify', '--data', data]);
+    const v = await json<{ ok: boolean; height: number; txs: number; blockHash: string }>([
+      'verify',
+      '--data',
+      data,
+    ]);
     assert.equal(v.ok, true);
     assert.equal(v.txs, 3);
     assert.match(v.blockHash, HEX64);

@@ -83,13 +83,23 @@ interface NpmStart {
 
 /** `npm start -- --data DATA --port 0` in its own process group (as a terminal would run it). */
 async function npmStart(data: string): Promise<NpmStart> {
-  const npm = spawn('npm', ['start', '--', '--data', data, '--port', '0'], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.once('exit', (code, signal) => resolve({ code, signal })));
+  const npm = spawn('npm', ['start', '--', '--data', data, '--port', '0'], {
+    cwd: ROOT,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    npm.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let out = '';
   let err = '';
   npm.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not listen; stdout ${out}; stderr ${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not listen; stdout ${out}; stderr ${err}`)),
+      30_000,
+    );
     npm.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\b/.exec(out);
@@ -98,7 +108,9 @@ async function npmStart(data: string): Promise<NpmStart> {
         resolve(Number(m[1]));
       }
     });
-    void exited.then(({ code }) => reject(new Error(`npm exited ${code} before listening; stdout ${out}; stderr ${err}`)));
+    void exited.then(({ code }) =>
+      reject(new Error(`npm exited ${code} before listening; stdout ${out}; stderr ${err}`)),
+    );
   });
   const tree = descendants(npm.pid!);
   for (const pid of [npm.pid!, ...tree]) leftovers.add(pid);
@@ -123,7 +135,11 @@ function folder(): string {
 
 /** What a clean stop leaves: no process, a free port, no holder file, a ledger that verifies. */
 async function assertStoppedCleanly(s: NpmStart, data: string): Promise<void> {
-  assert.deepEqual(await survivors(s.tree, 10_000), [], `processes npm started are still running: ${s.stderr()}`);
+  assert.deepEqual(
+    await survivors(s.tree, 10_000),
+    [],
+    `processes npm started are still running: ${s.stderr()}`,
+  );
   assert.equal(await portIsFree(s.port), true, `port ${s.port} is still held`);
   assert.equal(existsSync(join(data, HOLDER_FILE)), false, 'the node released its data folder');
   const v = await runRealdid(['verify', '--data', data, '--json', '--no-progress'], { env: ENV });
@@ -131,38 +147,63 @@ async function assertStoppedCleanly(s: NpmStart, data: string): Promise<void> {
 }
 
 test('package.json start: a plain `npm start` still runs ./data on the configured port, with exec so signals reach the node', () => {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  assert.match(pkg.scripts.start, /^exec node bin\/realdid\.js node start --data \.\/data --demo\b/);
-  assert.doesNotMatch(pkg.scripts.start, /--port/, 'the port comes from node.json (127.0.0.1:8080 for a demo folder)');
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  assert.match(
+    pkg.scripts.start,
+    /^exec node bin\/realdid\.js node start --data \.\/data --demo\b/,
+  );
+  assert.doesNotMatch(
+    pkg.scripts.start,
+    /--port/,
+    'the port comes from node.json (127.0.0.1:8080 for a demo folder)',
+  );
 });
 
-test('SIGTERM to npm stops the node cleanly: exit 0, no process left, port free', { skip: !LINUX, timeout: 60_000 }, async () => {
-  const data = folder();
-  const s = await npmStart(data);
-  assert.ok(s.tree.length >= 1, 'npm started the node');
-  process.kill(s.npm.pid!, 'SIGTERM');
-  const { code, signal } = await s.exited;
-  // Before the fix: the node survived here, still listening.
-  await assertStoppedCleanly(s, data);
-  assert.match(s.stderr(), /SIGTERM: committing pending transactions and stopping/);
-  assert.deepEqual({ code, signal }, { code: 0, signal: null }, s.stderr());
-});
+test(
+  'SIGTERM to npm stops the node cleanly: exit 0, no process left, port free',
+  { skip: !LINUX, timeout: 60_000 },
+  async () => {
+    const data = folder();
+    const s = await npmStart(data);
+    assert.ok(s.tree.length >= 1, 'npm started the node');
+    process.kill(s.npm.pid!, 'SIGTERM');
+    const { code, signal } = await s.exited;
+    // Before the fix: the node survived here, still listening.
+    await assertStoppedCleanly(s, data);
+    assert.match(s.stderr(), /SIGTERM: committing pending transactions and stopping/);
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, s.stderr());
+  },
+);
 
-test('Ctrl-C (SIGINT to the whole process group, so the node gets it twice) stops it cleanly', { skip: !LINUX, timeout: 60_000 }, async () => {
-  const data = folder();
-  const s = await npmStart(data);
-  process.kill(-s.npm.pid!, 'SIGINT');
-  const { code, signal } = await s.exited;
-  await assertStoppedCleanly(s, data);
-  assert.match(s.stderr(), /SIGINT: committing pending transactions and stopping/);
-  assert.doesNotMatch(s.stderr(), /exiting without waiting/, 'the duplicate SIGINT did not force an exit');
-  assert.deepEqual({ code, signal }, { code: 0, signal: null }, s.stderr());
-});
+test(
+  'Ctrl-C (SIGINT to the whole process group, so the node gets it twice) stops it cleanly',
+  { skip: !LINUX, timeout: 60_000 },
+  async () => {
+    const data = folder();
+    const s = await npmStart(data);
+    process.kill(-s.npm.pid!, 'SIGINT');
+    const { code, signal } = await s.exited;
+    await assertStoppedCleanly(s, data);
+    assert.match(s.stderr(), /SIGINT: committing pending transactions and stopping/);
+    assert.doesNotMatch(
+      s.stderr(),
+      /exiting without waiting/,
+      'the duplicate SIGINT did not force an exit',
+    );
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, s.stderr());
+  },
+);
 
-test('npm killed with SIGKILL (no signal forwarded): the node notices it is orphaned and stops cleanly', { skip: !LINUX, timeout: 60_000 }, async () => {
-  const data = folder();
-  const s = await npmStart(data);
-  process.kill(s.npm.pid!, 'SIGKILL');
-  await s.exited;
-  await assertStoppedCleanly(s, data);
-});
+test(
+  'npm killed with SIGKILL (no signal forwarded): the node notices it is orphaned and stops cleanly',
+  { skip: !LINUX, timeout: 60_000 },
+  async () => {
+    const data = folder();
+    const s = await npmStart(data);
+    process.kill(s.npm.pid!, 'SIGKILL');
+    await s.exited;
+    await assertStoppedCleanly(s, data);
+  },
+);

@@ -8,7 +8,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { forgetNode, loadTrustFile, pinNode, rememberCheckpoint, trustFilePath } from '../../src/cli/trust-file.ts';
+import {
+  forgetNode,
+  loadTrustFile,
+  pinNode,
+  rememberCheckpoint,
+  trustFilePath,
+} from '../../src/cli/trust-file.ts';
 import { isAppError } from '../../src/errors.ts';
 import type { Checkpoint } from '../../src/ledger/index.ts';
 
@@ -18,7 +24,13 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const G = 'a1'.repeat(32);
 const NODE_URL = 'http://127.0.0.1:8080';
 const cp = (height: number, hashDigit: string): Checkpoint => ({
-  chainId: 'realdid-demo', height, blockHash: hashDigit.repeat(64), logSize: height, logRoot: '0'.repeat(64), stateRoot: '1'.repeat(64), time: 1_800_000_000_000 + height,
+  chainId: 'realdid-demo',
+  height,
+  blockHash: hashDigit.repeat(64),
+  logSize: height,
+  logRoot: '0'.repeat(64),
+  stateRoot: '1'.repeat(64),
+  time: 1_800_000_000_000 + height,
 });
 
 test('trustFilePath: --trust-file, else $REALDID_HOME/trust.json', () => {
@@ -50,11 +62,17 @@ test('rememberCheckpoint keeps the higher of two; another block at the same heig
   rememberCheckpoint(path, G, NODE_URL, cp(3, 'c')); // a slower command that saw less
   assert.equal(loadTrustFile(path).chains[G]?.checkpoint.height, 5);
   rememberCheckpoint(path, G, NODE_URL, cp(5, 'b')); // the same again
-  assert.throws(() => rememberCheckpoint(path, G, 'http://other:8080', cp(5, 'd')), (err) => {
-    assert.ok(isAppError(err, 'ERR_LEDGER_INCONSISTENT'));
-    assert.ok(err.message.includes('b'.repeat(64)) && err.message.includes('d'.repeat(64)), err.message);
-    return true;
-  });
+  assert.throws(
+    () => rememberCheckpoint(path, G, 'http://other:8080', cp(5, 'd')),
+    (err) => {
+      assert.ok(isAppError(err, 'ERR_LEDGER_INCONSISTENT'));
+      assert.ok(
+        err.message.includes('b'.repeat(64)) && err.message.includes('d'.repeat(64)),
+        err.message,
+      );
+      return true;
+    },
+  );
   assert.equal(loadTrustFile(path).chains[G]?.checkpoint.blockHash, 'b'.repeat(64));
   rememberCheckpoint(path, G, NODE_URL, cp(6, 'e'));
   assert.equal(loadTrustFile(path).chains[G]?.checkpoint.height, 6);
@@ -80,10 +98,29 @@ test('malformed content → ERR_CLI_TRUST_FILE naming the part', async () => {
   for (const [content, part] of [
     ['[]', /not a realdid trust file/],
     [JSON.stringify({ version: 2, nodes: {}, chains: {} }), /not a realdid trust file/],
-    [JSON.stringify({ version: 1, nodes: { [NODE_URL]: { genesisHash: 'xyz', chainId: 'c', pinnedAt: 't' } }, chains: {} }), /pin of/],
-    [JSON.stringify({ version: 1, nodes: {}, chains: { [G]: { chainId: 'c', url: NODE_URL, verifiedAt: 't', checkpoint: { height: -1 } } } }), /checkpoint of chain/],
+    [
+      JSON.stringify({
+        version: 1,
+        nodes: { [NODE_URL]: { genesisHash: 'xyz', chainId: 'c', pinnedAt: 't' } },
+        chains: {},
+      }),
+      /pin of/,
+    ],
+    [
+      JSON.stringify({
+        version: 1,
+        nodes: {},
+        chains: {
+          [G]: { chainId: 'c', url: NODE_URL, verifiedAt: 't', checkpoint: { height: -1 } },
+        },
+      }),
+      /checkpoint of chain/,
+    ],
   ] as const) {
     writeFileSync(path, content, { mode: 0o600 });
-    assert.throws(() => loadTrustFile(path), (err) => isAppError(err, 'ERR_CLI_TRUST_FILE') && part.test(err.message));
+    assert.throws(
+      () => loadTrustFile(path),
+      (err) => isAppError(err, 'ERR_CLI_TRUST_FILE') && part.test(err.message),
+    );
   }
 });

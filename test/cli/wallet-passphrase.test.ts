@@ -20,7 +20,9 @@ let n = 0;
 /** A fresh REALDID_HOME for each run, and nothing else from the caller's REALDID_*. */
 function env(extra: Record<string, string>): { env: NodeJS.ProcessEnv; home: string } {
   const home = join(root, `home${n++}`);
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_')));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_')),
+  );
   return { env: { ...base, REALDID_HOME: home, ...extra }, home };
 }
 
@@ -44,12 +46,17 @@ describe('the demo passphrase and personal wallets', () => {
     const file = join(root, 'demo-pass.txt');
     writeFileSync(file, `${DEMO_PASSPHRASE}\n`);
     const { env: e1, home: h1 } = env({});
-    const init = await runRealdid(['wallet', 'init', '--passphrase-file', file, '--json'], { env: e1 });
+    const init = await runRealdid(['wallet', 'init', '--passphrase-file', file, '--json'], {
+      env: e1,
+    });
     assert.equal(init.code, 2);
     assert.equal(lastJson(init).code, 'ERR_CLI_INSECURE_PASSPHRASE');
     assert.equal(existsSync(join(h1, 'wallet.json')), false);
     const { env: e2, home: h2 } = env({ REALDID_PASSPHRASE: DEMO_PASSPHRASE });
-    const restore = await runRealdid(['wallet', 'restore', '--mnemonic', newMnemonic(12), '--offline', '--json'], { env: e2 });
+    const restore = await runRealdid(
+      ['wallet', 'restore', '--mnemonic', newMnemonic(12), '--offline', '--json'],
+      { env: e2 },
+    );
     assert.equal(restore.code, 2);
     assert.equal(lastJson(restore).code, 'ERR_CLI_INSECURE_PASSPHRASE');
     assert.equal(existsSync(join(h2, 'wallet.json')), false);
@@ -57,7 +64,9 @@ describe('the demo passphrase and personal wallets', () => {
 
   test('--insecure-demo-passphrase creates it, with a loud warning on stderr', async () => {
     const { env: e, home } = env({ REALDID_PASSPHRASE: DEMO_PASSPHRASE });
-    const r = await runRealdid(['wallet', 'init', '--insecure-demo-passphrase', '--json'], { env: e });
+    const r = await runRealdid(['wallet', 'init', '--insecure-demo-passphrase', '--json'], {
+      env: e,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /WARNING: .*public demo passphrase/);
     const out = JSON.parse(r.stdout) as { wallet: string };
@@ -76,7 +85,10 @@ describe('the demo passphrase and personal wallets', () => {
 
 describe('README "Using it"', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Using it'), readme.indexOf('\n## ', readme.indexOf('## Using it') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Using it'),
+    readme.indexOf('\n## ', readme.indexOf('## Using it') + 1),
+  );
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 
   test('followed in order, no wallet is created while REALDID_PASSPHRASE is the demo passphrase', () => {
@@ -89,7 +101,10 @@ describe('README "Using it"', () => {
         if (/^unset REALDID_PASSPHRASE$/.test(cmd)) passphrase = undefined;
         if (/\bwallet (init|restore)\b/.test(cmd)) {
           const own = /^REALDID_PASSPHRASE=/.test(cmd) || /--passphrase-file/.test(cmd);
-          assert.ok(own || passphrase !== DEMO_PASSPHRASE, `"${cmd}" runs with REALDID_PASSPHRASE=${DEMO_PASSPHRASE}`);
+          assert.ok(
+            own || passphrase !== DEMO_PASSPHRASE,
+            `"${cmd}" runs with REALDID_PASSPHRASE=${DEMO_PASSPHRASE}`,
+          );
           assert.doesNotMatch(cmd, /--insecure-demo-passphrase/);
         }
       }
@@ -98,6 +113,9 @@ describe('README "Using it"', () => {
 
   test('it says where the wallet file lives', () => {
     assert.ok(section.includes('~/.realdid/wallet.json'), 'names ~/.realdid/wallet.json');
-    assert.ok(section.includes('REALDID_WALLET') && section.includes('REALDID_HOME'), 'names the variables that move it');
+    assert.ok(
+      section.includes('REALDID_WALLET') && section.includes('REALDID_HOME'),
+      'names the variables that move it',
+    );
   });
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ed25519FromSeed, ed25519Verify, fromHex, generateEd25519, toHex } from '../../src/crypto/index.ts';
+import {
+  ed25519FromSeed,
+  ed25519Verify,
+  fromHex,
+  generateEd25519,
+  toHex,
+} from '../../src/crypto/index.ts';
 
 interface Rfc8032Vector {
   name: string;
@@ -13,7 +19,10 @@ interface Rfc8032Vector {
 }
 
 const { vectors } = JSON.parse(
-  readFileSync(new URL('../vectors/ed25519/rfc8032-section7.1-ed25519.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../vectors/ed25519/rfc8032-section7.1-ed25519.json', import.meta.url),
+    'utf8',
+  ),
 ) as { vectors: Rfc8032Vector[] };
 
 test('RFC 8032 §7.1 vectors: public key, signature and verification', () => {
@@ -62,14 +71,18 @@ test('a bad seed length is ERR_CRYPTO_BAD_KEY', () => {
 
 test('property: sign → verify round trip; other key fails', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 200 }), (seed, msg) => {
-      const kp = ed25519FromSeed(seed);
-      const sig = kp.sign(msg);
-      assert.equal(ed25519Verify(sig, msg, kp.publicKey), true);
-      const other = seed.slice();
-      other[0]! ^= 1;
-      assert.equal(ed25519Verify(sig, msg, ed25519FromSeed(other).publicKey), false);
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ maxLength: 200 }),
+      (seed, msg) => {
+        const kp = ed25519FromSeed(seed);
+        const sig = kp.sign(msg);
+        assert.equal(ed25519Verify(sig, msg, kp.publicKey), true);
+        const other = seed.slice();
+        other[0]! ^= 1;
+        assert.equal(ed25519Verify(sig, msg, ed25519FromSeed(other).publicKey), false);
+      },
+    ),
     { numRuns: 200 },
   );
 });

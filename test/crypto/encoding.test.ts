@@ -33,7 +33,15 @@ test('property: hex, base64url, base58btc, multibase round trips', () => {
 });
 
 test('bad encodings are ERR_CRYPTO_BAD_ENCODING', () => {
-  for (const f of [() => fromHex('abc'), () => fromHex('AB'), () => fromBase64url('a+b='), () => fromBase64url('A'), () => fromBase64url('AB'), () => fromBase58btc('0OIl'), () => fromMultibase('uAAA')]) {
+  for (const f of [
+    () => fromHex('abc'),
+    () => fromHex('AB'),
+    () => fromBase64url('a+b='),
+    () => fromBase64url('A'),
+    () => fromBase64url('AB'),
+    () => fromBase58btc('0OIl'),
+    () => fromMultibase('uAAA'),
+  ]) {
     assert.throws(f, { code: 'ERR_CRYPTO_BAD_ENCODING' });
   }
 });
@@ -55,19 +63,36 @@ test('Multikey: known vector (did:key spec example) and round trip', () => {
 
 test('bad Multikeys are ERR_CRYPTO_BAD_MULTIKEY', () => {
   const x25519 = toMultibase(Uint8Array.of(0xec, 0x01, ...new Uint8Array(32)));
-  for (const bad of ['', 'z', x25519, toMultibase(Uint8Array.of(0xed, 0x01, 1, 2)), 'f' + 'ab'.repeat(34)]) {
+  for (const bad of [
+    '',
+    'z',
+    x25519,
+    toMultibase(Uint8Array.of(0xed, 0x01, 1, 2)),
+    'f' + 'ab'.repeat(34),
+  ]) {
     assert.throws(() => decodeMultikey(bad), { code: 'ERR_CRYPTO_BAD_MULTIKEY' }, bad);
   }
 });
 
 test('SHA-256, HMAC (RFC 4231 case 2) and HKDF (RFC 5869 case 1) known answers', () => {
-  assert.equal(toHex(sha256(utf8('abc'))), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(
+    toHex(sha256(utf8('abc'))),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
   assert.equal(
     toHex(hmacSha256(utf8('Jefe'), utf8('what do ya want for nothing?'))),
     '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
   );
-  const okm = hkdfSha256(fromHex('0b'.repeat(22)), fromHex('000102030405060708090a0b0c'), fromHex('f0f1f2f3f4f5f6f7f8f9'), 42);
-  assert.equal(toHex(okm), '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+  const okm = hkdfSha256(
+    fromHex('0b'.repeat(22)),
+    fromHex('000102030405060708090a0b0c'),
+    fromHex('f0f1f2f3f4f5f6f7f8f9'),
+    42,
+  );
+  assert.equal(
+    toHex(okm),
+    '3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865',
+  );
 });
 
 test('keystore: encrypts, decrypts, rejects wrong passphrase and tampering', () => {
@@ -77,7 +102,11 @@ test('keystore: encrypts, decrypts, rejects wrong passphrase and tampering', () 
   assert.ok(!JSON.stringify(ks).includes(toHex(secret)));
   assert.deepEqual(decryptKeystore(ks, 'correct horse'), secret);
   assert.throws(() => decryptKeystore(ks, 'wrong'), { code: 'ERR_CRYPTO_WRONG_PASSPHRASE' });
-  assert.throws(() => decryptKeystore({ ...ks, label: 'other' }, 'correct horse'), { code: 'ERR_CRYPTO_WRONG_PASSPHRASE' });
-  assert.throws(() => decryptKeystore({ ...ks, kdfParams: { ...ks.kdfParams, n: 3 } }, 'x'), { code: 'ERR_CRYPTO_BAD_KEYSTORE' });
+  assert.throws(() => decryptKeystore({ ...ks, label: 'other' }, 'correct horse'), {
+    code: 'ERR_CRYPTO_WRONG_PASSPHRASE',
+  });
+  assert.throws(() => decryptKeystore({ ...ks, kdfParams: { ...ks.kdfParams, n: 3 } }, 'x'), {
+    code: 'ERR_CRYPTO_BAD_KEYSTORE',
+  });
   assert.throws(() => decryptKeystore('nope', 'x'), { code: 'ERR_CRYPTO_BAD_KEYSTORE' });
 });

@@ -20,13 +20,26 @@ test('RFC 8785 reference vectors: input → exact output bytes', () => {
 });
 
 test('non-JSON values are ERR_CRYPTO_NOT_CANONICAL', () => {
-  for (const bad of [NaN, Infinity, undefined, 10n, { a: undefined }, new Date(0), '\ud800', { '\udc00': 1 }, () => 1]) {
+  for (const bad of [
+    NaN,
+    Infinity,
+    undefined,
+    10n,
+    { a: undefined },
+    new Date(0),
+    '\ud800',
+    { '\udc00': 1 },
+    () => 1,
+  ]) {
     assert.throws(() => canonicalize(bad), { code: 'ERR_CRYPTO_NOT_CANONICAL' }, String(bad));
   }
 });
 
 test('-0 serializes as 0 and key order uses UTF-16 code units', () => {
-  assert.equal(canonicalize({ b: -0, a: 1e21, '\u{1F600}': 1, '\uFB33': 2 }), '{"a":1e+21,"b":0,"\u{1F600}":1,"\uFB33":2}');
+  assert.equal(
+    canonicalize({ b: -0, a: 1e21, '\u{1F600}': 1, '\uFB33': 2 }),
+    '{"a":1e+21,"b":0,"\u{1F600}":1,"\uFB33":2}',
+  );
 });
 
 test('property: canonicalize is idempotent through JSON.parse and independent of key order', () => {

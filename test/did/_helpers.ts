@@ -19,11 +19,30 @@ import {
   type Ed25519KeyPair,
   type JsonValue,
 } from '../../src/crypto/index.ts';
-import { currentRecord, entropyMnemonic, IDENTIFIERS_ROUTE_SCHEMA, parseDidUrl, seedOfMnemonic, type DidRecord } from '../../src/did/index.ts';
+import {
+  currentRecord,
+  entropyMnemonic,
+  IDENTIFIERS_ROUTE_SCHEMA,
+  parseDidUrl,
+  seedOfMnemonic,
+  type DidRecord,
+} from '../../src/did/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
-import { lastNonce, signTx, type SignedTxJson, type SubmitOutcome } from '../../src/ledger/index.ts';
+import {
+  lastNonce,
+  signTx,
+  type SignedTxJson,
+  type SubmitOutcome,
+} from '../../src/ledger/index.ts';
 import { buildApp } from '../../src/node/index.ts';
-import { assertRejected, NonceCounter, openTestLedger, snapshotLedger, type TestLedger, type TestLedgerOptions } from '../helpers/ledger.ts';
+import {
+  assertRejected,
+  NonceCounter,
+  openTestLedger,
+  snapshotLedger,
+  type TestLedger,
+  type TestLedgerOptions,
+} from '../helpers/ledger.ts';
 
 /** A transaction to sign: what the wallet planners (planCreate, planRotate, …) return. */
 export interface Planned {
@@ -91,22 +110,43 @@ export function openDidLedger(options: TestLedgerOptions = {}): DidLedger {
   const sign: DidLedger['sign'] = (p, overrides = {}) => {
     const did = p.signer.slice(0, p.signer.indexOf('#'));
     const nonce = overrides.nonce ?? nonces.next(did, lastNonce(node.pendingState, did));
-    return signTx({ kind: p.kind, body: p.body as { [k: string]: JsonValue }, signer: p.signer, nonce, created: overrides.created ?? ledger.clock.now }, p.keyPair);
+    return signTx(
+      {
+        kind: p.kind,
+        body: p.body as { [k: string]: JsonValue },
+        signer: p.signer,
+        nonce,
+        created: overrides.created ?? ledger.clock.now,
+      },
+      p.keyPair,
+    );
   };
-  const submit: DidLedger['submit'] = async (p) => (await node.submit([isSigned(p) ? p : sign(p)]))[0]!;
+  const submit: DidLedger['submit'] = async (p) =>
+    (await node.submit([isSigned(p) ? p : sign(p)]))[0]!;
   return {
     ledger,
     sign,
     submit,
     async commit(p) {
       const out = await submit(p);
-      if (!out.ok) assert.fail(`${isSigned(p) ? p.kind : p.kind} was rejected: ${out.error.code} ${out.error.message}`);
+      if (!out.ok)
+        assert.fail(
+          `${isSigned(p) ? p.kind : p.kind} was rejected: ${out.error.code} ${out.error.message}`,
+        );
       return { id: out.id, height: out.height };
     },
     async reject(p, code) {
-      const before = { ...snapshotLedger(node), root: toHex(node.chain.tree.root()), stateRoot: node.chain.head.header.stateRoot };
+      const before = {
+        ...snapshotLedger(node),
+        root: toHex(node.chain.tree.root()),
+        stateRoot: node.chain.head.header.stateRoot,
+      };
       assertRejected(await submit(p), code);
-      const after = { ...snapshotLedger(node), root: toHex(node.chain.tree.root()), stateRoot: node.chain.head.header.stateRoot };
+      const after = {
+        ...snapshotLedger(node),
+        root: toHex(node.chain.tree.root()),
+        stateRoot: node.chain.head.header.stateRoot,
+      };
       assert.deepEqual(after, before, `a rejected ${p.kind} (${code}) changed the ledger`);
     },
     record(did) {
@@ -132,8 +172,10 @@ export interface Exchange {
  * status and JSON of any answer before the client sees it.
  */
 export function injectFetch(app: FastifyInstance, tamper?: (x: Exchange) => void): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    );
     const method = (init?.method ?? 'GET') as 'GET' | 'POST';
     const res = await app.inject({
       method,
@@ -155,8 +197,11 @@ export function injectFetch(app: FastifyInstance, tamper?: (x: Exchange) => void
       status = x.status;
       if (x.json !== undefined) text = JSON.stringify(x.json);
     }
-    return new Response(text, { status, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } });
-  });
+    return new Response(text, {
+      status,
+      headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') },
+    });
+  };
 }
 
 /** A ledger with its HTTP app. */
@@ -186,8 +231,13 @@ export async function getIdentifier(
   options: { accept?: string; query?: Record<string, string>; encode?: boolean } = {},
 ): Promise<IdentifierAnswer> {
   const path = options.encode === false ? didUrl : encodeURIComponent(didUrl);
-  const query = options.query === undefined ? '' : `?${new URLSearchParams(options.query).toString()}`;
-  const res = await app.inject({ method: 'GET', url: `/1.0/identifiers/${path}${query}`, headers: options.accept === undefined ? {} : { accept: options.accept } });
+  const query =
+    options.query === undefined ? '' : `?${new URLSearchParams(options.query).toString()}`;
+  const res = await app.inject({
+    method: 'GET',
+    url: `/1.0/identifiers/${path}${query}`,
+    headers: options.accept === undefined ? {} : { accept: options.accept },
+  });
   const answer = {
     status: res.statusCode,
     contentType: String(res.headers['content-type']),
@@ -199,17 +249,32 @@ export async function getIdentifier(
   return answer;
 }
 
-const addFormats = ((addFormatsModule as unknown as { default?: (ajv: Ajv) => Ajv }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: (ajv: Ajv) => Ajv }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 const schemaAjv = addFormats(new Ajv({ strict: false, allErrors: true }));
 const answerValidators = new Map<string, ValidateFunction>();
 
 /** Asserts that a resolver answer matches the route's response schema for its status and media type. */
-export function assertAnswerSchema(a: { status: number; contentType: string; body: unknown; text?: string }): void {
-  const byStatus = (IDENTIFIERS_ROUTE_SCHEMA.response as Record<number, { description: string; content?: Record<string, { schema: object }> }>)[a.status];
+export function assertAnswerSchema(a: {
+  status: number;
+  contentType: string;
+  body: unknown;
+  text?: string;
+}): void {
+  const byStatus = (
+    IDENTIFIERS_ROUTE_SCHEMA.response as Record<
+      number,
+      { description: string; content?: Record<string, { schema: object }> }
+    >
+  )[a.status];
   assert.ok(byStatus !== undefined, `the route schema documents status ${a.status}`);
   if (byStatus.content === undefined || a.text === '') {
     assert.equal(a.text ?? '', '', `status ${a.status} has an empty body`);
-    assert.match(byStatus.description, /body is empty/, `the route schema documents an empty body for status ${a.status}`);
+    assert.match(
+      byStatus.description,
+      /body is empty/,
+      `the route schema documents an empty body for status ${a.status}`,
+    );
     return;
   }
   const media = a.contentType.split(';')[0]!.trim();
@@ -221,41 +286,78 @@ export function assertAnswerSchema(a: { status: number; contentType: string; bod
     validate = schemaAjv.compile(schema);
     answerValidators.set(key, validate);
   }
-  assert.ok(validate(a.body), `${key} answer does not match the route schema: ${schemaAjv.errorsText(validate.errors)} in ${JSON.stringify(a.body).slice(0, 300)}`);
+  assert.ok(
+    validate(a.body),
+    `${key} answer does not match the route schema: ${schemaAjv.errorsText(validate.errors)} in ${JSON.stringify(a.body).slice(0, 300)}`,
+  );
 }
 
 const DID_CORE_PROPERTIES = new Set([
-  '@context', 'id', 'controller', 'alsoKnownAs', 'verificationMethod', 'authentication', 'assertionMethod',
-  'keyAgreement', 'capabilityInvocation', 'capabilityDelegation', 'service',
+  '@context',
+  'id',
+  'controller',
+  'alsoKnownAs',
+  'verificationMethod',
+  'authentication',
+  'assertionMethod',
+  'keyAgreement',
+  'capabilityInvocation',
+  'capabilityDelegation',
+  'service',
 ]);
-const RELATIONSHIP_NAMES = ['authentication', 'assertionMethod', 'keyAgreement', 'capabilityInvocation', 'capabilityDelegation'] as const;
+const RELATIONSHIP_NAMES = [
+  'authentication',
+  'assertionMethod',
+  'keyAgreement',
+  'capabilityInvocation',
+  'capabilityDelegation',
+] as const;
 
 /**
  * Asserts `doc` is a valid DID Core 1.0 document of `did` with Multikey (Ed25519) methods:
  * required properties, absolute DID URL ids under the DID, unique ids, every relationship
  * reference resolving to a listed method, keys decoding to 32-byte Ed25519 public keys.
  */
-export function assertDidCoreDocument(doc: Record<string, any>, did: string, options: { ld?: boolean } = {}): void {
+export function assertDidCoreDocument(
+  doc: Record<string, any>,
+  did: string,
+  options: { ld?: boolean } = {},
+): void {
   assert.equal(doc.id, did, 'id is the DID');
   assert.equal(parseDidUrl(doc.id).did, did);
-  for (const k of Object.keys(doc)) assert.ok(DID_CORE_PROPERTIES.has(k), `property ${k} is a DID Core property`);
+  for (const k of Object.keys(doc))
+    assert.ok(DID_CORE_PROPERTIES.has(k), `property ${k} is a DID Core property`);
   if (options.ld === true) {
     assert.ok(Array.isArray(doc['@context']), '@context is an array');
-    assert.equal(doc['@context'][0], 'https://www.w3.org/ns/did/v1', 'the DID v1 context comes first');
-    assert.ok(doc['@context'].includes('https://w3id.org/security/multikey/v1'), 'the Multikey context is listed');
+    assert.equal(
+      doc['@context'][0],
+      'https://www.w3.org/ns/did/v1',
+      'the DID v1 context comes first',
+    );
+    assert.ok(
+      doc['@context'].includes('https://w3id.org/security/multikey/v1'),
+      'the Multikey context is listed',
+    );
   } else if (options.ld === false) {
     assert.equal(doc['@context'], undefined, 'plain JSON has no @context');
   }
   if (doc.controller !== undefined) {
-    for (const c of [doc.controller].flat()) assert.doesNotThrow(() => parseDidUrl(c), `controller ${c} is a DID`);
+    for (const c of [doc.controller].flat())
+      assert.doesNotThrow(() => parseDidUrl(c), `controller ${c} is a DID`);
   }
-  assert.ok(Array.isArray(doc.verificationMethod) && doc.verificationMethod.length > 0, 'verificationMethod is a non-empty array');
+  assert.ok(
+    Array.isArray(doc.verificationMethod) && doc.verificationMethod.length > 0,
+    'verificationMethod is a non-empty array',
+  );
   const ids = new Set<string>();
   const absolute = (id: unknown, what: string): void => {
     assert.equal(typeof id, 'string', `${what} is a string`);
     const url = parseDidUrl(id as string);
     assert.equal(url.did, did, `${what} ${id} is under ${did}`);
-    assert.ok(url.fragment !== undefined && url.fragment.length > 0, `${what} ${id} has a fragment`);
+    assert.ok(
+      url.fragment !== undefined && url.fragment.length > 0,
+      `${what} ${id} has a fragment`,
+    );
     assert.deepEqual(url.params, {}, `${what} ${id} has no query`);
   };
   for (const vm of doc.verificationMethod) {
@@ -268,7 +370,11 @@ export function assertDidCoreDocument(doc: Record<string, any>, did: string, opt
     const raw = fromMultibase(vm.publicKeyMultibase);
     assert.equal(raw.length, 34, 'Multikey = 2-byte multicodec + 32-byte key');
     assert.deepEqual([raw[0], raw[1]], [0xed, 0x01], 'ed25519-pub multicodec 0xed01');
-    assert.equal(decodeMultikey(vm.publicKeyMultibase).length, 32, 'Ed25519 public key is 32 bytes');
+    assert.equal(
+      decodeMultikey(vm.publicKeyMultibase).length,
+      32,
+      'Ed25519 public key is 32 bytes',
+    );
   }
   for (const rel of RELATIONSHIP_NAMES) {
     if (doc[rel] === undefined) continue;

@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { sha256, toBase64url, toHex, utf8 } from '../../src/crypto/index.ts';
-import { planCreate, planDeactivate, planRecover, planRotate, planUpdate, RELATIONSHIPS } from '../../src/did/index.ts';
+import {
+  planCreate,
+  planDeactivate,
+  planRecover,
+  planRotate,
+  planUpdate,
+  RELATIONSHIPS,
+} from '../../src/did/index.ts';
 import { decodeTx } from '../../src/ledger/index.ts';
 import { T0 } from '../helpers/ledger.ts';
 import { openDidLedger, testSeed } from './_helpers.ts';
@@ -56,12 +63,19 @@ function cellsOf(path: string): { table: string; bytes: Buffer }[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const out: { table: string; bytes: Buffer }[] = [];
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all();
     for (const { name } of tables) {
-      for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate() as Iterable<unknown[]>) {
+      for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate() as Iterable<
+        unknown[]
+      >) {
         for (const cell of row) {
           if (cell === null) continue;
-          out.push({ table: name, bytes: Buffer.isBuffer(cell) ? cell : Buffer.from(String(cell), 'utf8') });
+          out.push({
+            table: name,
+            bytes: Buffer.isBuffer(cell) ? cell : Buffer.from(String(cell), 'utf8'),
+          });
         }
       }
     }
@@ -74,8 +88,10 @@ function cellsOf(path: string): { table: string; bytes: Buffer }[] {
 /** Names of the needles found in the cells and raw files of the folder `dir`. */
 function leaks(dir: string, dbFile: string): string[] {
   const found = new Set<string>();
-  const haystacks = [...cellsOf(join(dir, dbFile)).map((c) => ({ where: `table ${c.table}`, bytes: c.bytes })),
-    ...readdirSync(dir).map((f) => ({ where: `file ${f}`, bytes: readFileSync(join(dir, f)) }))];
+  const haystacks = [
+    ...cellsOf(join(dir, dbFile)).map((c) => ({ where: `table ${c.table}`, bytes: c.bytes })),
+    ...readdirSync(dir).map((f) => ({ where: `file ${f}`, bytes: readFileSync(join(dir, f)) })),
+  ];
   for (const [name, needle] of needles()) {
     for (const h of haystacks) if (h.bytes.includes(needle)) found.add(`${name} in ${h.where}`);
   }
@@ -85,7 +101,9 @@ function leaks(dir: string, dbFile: string): string[] {
 const B58 = '[1-9A-HJ-NP-Za-km-z]';
 const SHAPES = {
   did: new RegExp(`^did:(?:rdid:${B58}{32,44}|key:z6Mk${B58}{44})$`),
-  didUrl: new RegExp(`^did:(?:rdid:${B58}{32,44}#[A-Za-z0-9_-]{1,32}|key:(z6Mk${B58}{44})#z6Mk${B58}{44})$`),
+  didUrl: new RegExp(
+    `^did:(?:rdid:${B58}{32,44}#[A-Za-z0-9_-]{1,32}|key:(z6Mk${B58}{44})#z6Mk${B58}{44})$`,
+  ),
   multikey: new RegExp(`^z6Mk${B58}{44}$`),
   hash: /^[0-9a-f]{64}$/,
   fragment: /^[A-Za-z0-9_-]{1,32}$/,
@@ -112,30 +130,47 @@ const FIELD_SHAPES: Record<string, (keyof typeof SHAPES)[]> = {
 };
 const NUMBER_FIELDS = new Set(['version', 'created', 'updated']);
 const BOOLEAN_FIELDS = new Set(['deactivated']);
-const OBJECT_FIELDS = new Set(['document', 'verificationMethod', 'service', 'patches', 'key', 'body']);
+const OBJECT_FIELDS = new Set([
+  'document',
+  'verificationMethod',
+  'service',
+  'patches',
+  'key',
+  'body',
+]);
 
 /**
  * Walks a JSON value from the DID namespace and reports every string, number, boolean or
  * property that is not one of the allowed shapes for its position.
  */
 function shapeProblems(value: unknown, field = '', path = '$'): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => shapeProblems(v, field, `${path}[${i}]`));
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => shapeProblems(v, field, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => {
-      const known = k in FIELD_SHAPES || NUMBER_FIELDS.has(k) || BOOLEAN_FIELDS.has(k) || OBJECT_FIELDS.has(k);
+      const known =
+        k in FIELD_SHAPES || NUMBER_FIELDS.has(k) || BOOLEAN_FIELDS.has(k) || OBJECT_FIELDS.has(k);
       return known ? shapeProblems(v, k, `${path}.${k}`) : [`${path}.${k}: unknown property`];
     });
   }
   if (typeof value === 'string') {
     if (field === 'recoveryCommitment' && value === '') return []; // erased at deactivation
     const ok = (FIELD_SHAPES[field] ?? []).some((s) => SHAPES[s].test(value));
-    return ok ? [] : [`${path}: ${JSON.stringify(value)} is not a ${(FIELD_SHAPES[field] ?? ['(nothing)']).join('/')}`];
+    return ok
+      ? []
+      : [
+          `${path}: ${JSON.stringify(value)} is not a ${(FIELD_SHAPES[field] ?? ['(nothing)']).join('/')}`,
+        ];
   }
   if (typeof value === 'number') {
-    const ok = NUMBER_FIELDS.has(field) && Number.isSafeInteger(value) && (field === 'version' ? value >= 1 : value >= T0 && value < T0 + 86_400_000);
+    const ok =
+      NUMBER_FIELDS.has(field) &&
+      Number.isSafeInteger(value) &&
+      (field === 'version' ? value >= 1 : value >= T0 && value < T0 + 86_400_000);
     return ok ? [] : [`${path}: number ${value} in ${field}`];
   }
-  if (typeof value === 'boolean') return BOOLEAN_FIELDS.has(field) ? [] : [`${path}: boolean in ${field}`];
+  if (typeof value === 'boolean')
+    return BOOLEAN_FIELDS.has(field) ? [] : [`${path}: boolean in ${field}`];
   return [`${path}: ${String(value)}`];
 }
 
@@ -143,7 +178,8 @@ function shapeProblems(value: unknown, field = '', path = '$'): string[] {
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsOf);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...stringsOf(v)]);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [k, ...stringsOf(v)]);
   return [];
 }
 
@@ -189,7 +225,10 @@ describe('no personal data on the ledger', () => {
     const has = (text: string): boolean => cells.some((c) => c.bytes.includes(Buffer.from(text)));
     assert.ok(has(did), 'the DID is stored');
     assert.ok(has(SERVICE.serviceEndpoint), 'the service endpoint is stored');
-    assert.ok(cells.some((c) => c.table === 'txs'), 'transactions are scanned');
+    assert.ok(
+      cells.some((c) => c.table === 'txs'),
+      'transactions are scanned',
+    );
     // A careless service endpoint carrying an ID number is found by the same scan.
     const leakyDir = mkdtempSync(join(tmpdir(), 'realdid-pii-leak-'));
     try {
@@ -197,11 +236,24 @@ describe('no personal data on the ledger', () => {
       const seed = testSeed('leaky');
       const c = planCreate(seed);
       await l.commit(c);
-      await l.commit(planUpdate(seed, l.record(c.did), 0, [{ op: 'add-service', service: { ...SERVICE, serviceEndpoint: `https://example.org/u/${PERSON.idNumber}` } }]));
+      await l.commit(
+        planUpdate(seed, l.record(c.did), 0, [
+          {
+            op: 'add-service',
+            service: { ...SERVICE, serviceEndpoint: `https://example.org/u/${PERSON.idNumber}` },
+          },
+        ]),
+      );
       await l.close();
       const found = leaks(leakyDir, 'ledger.sqlite');
-      assert.ok(found.some((f) => f.startsWith('idNumber/utf8 in table state')), found.join(', '));
-      assert.ok(found.some((f) => f.startsWith('idNumber/utf8 in table txs')), found.join(', '));
+      assert.ok(
+        found.some((f) => f.startsWith('idNumber/utf8 in table state')),
+        found.join(', '),
+      );
+      assert.ok(
+        found.some((f) => f.startsWith('idNumber/utf8 in table txs')),
+        found.join(', '),
+      );
     } finally {
       rmSync(leakyDir, { recursive: true, force: true });
     }
@@ -210,17 +262,25 @@ describe('no personal data on the ledger', () => {
   test('every DID state value holds only identifiers, keys, hashes, fragments, relationships, services and times', () => {
     const db = new Database(join(dir, 'ledger.sqlite'), { readonly: true });
     try {
-      const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM state').all();
+      const rows = db
+        .prepare<[], { key: string; value: string }>('SELECT key, value FROM state')
+        .all();
       const didRows = rows.filter((r) => r.key.startsWith('did/'));
       assert.equal(didRows.length, 5, 'the current record and four history entries');
       for (const { key, value } of didRows) {
         assert.match(key, new RegExp(`^did/(?:doc/${B58}{32,44}|ver/${B58}{32,44}/[1-9][0-9]*)$`));
         const json = JSON.parse(value) as unknown;
         assert.deepEqual(shapeProblems(json), [], key);
-        for (const s of stringsOf(json)) assert.ok(ANY_SHAPE(s) || s === '' || /^[a-zA-Z]+$/.test(s), `${key}: ${JSON.stringify(s)}`);
+        for (const s of stringsOf(json))
+          assert.ok(
+            ANY_SHAPE(s) || s === '' || /^[a-zA-Z]+$/.test(s),
+            `${key}: ${JSON.stringify(s)}`,
+          );
       }
       // Nonces of DID signers: a DID in the key, a number as the value.
-      for (const { key, value } of rows.filter((r) => r.key.startsWith('core/nonce/did:rdid:') || r.key.startsWith('core/nonce/did:key:'))) {
+      for (const { key, value } of rows.filter(
+        (r) => r.key.startsWith('core/nonce/did:rdid:') || r.key.startsWith('core/nonce/did:key:'),
+      )) {
         assert.match(key.slice('core/nonce/'.length), SHAPES.did);
         assert.match(value, /^[1-9][0-9]*$/);
       }
@@ -232,8 +292,14 @@ describe('no personal data on the ledger', () => {
   test('every stored transaction is a DID operation holding only those shapes', () => {
     const db = new Database(join(dir, 'ledger.sqlite'), { readonly: true });
     try {
-      const txs = db.prepare<[], { bytes: Buffer }>('SELECT bytes FROM txs ORDER BY seq').all().map((r) => decodeTx(new Uint8Array(r.bytes)));
-      assert.deepEqual(txs.map((t) => t.payload.kind), ['did.create', 'did.update', 'did.update', 'did.recover', 'did.deactivate']);
+      const txs = db
+        .prepare<[], { bytes: Buffer }>('SELECT bytes FROM txs ORDER BY seq')
+        .all()
+        .map((r) => decodeTx(new Uint8Array(r.bytes)));
+      assert.deepEqual(
+        txs.map((t) => t.payload.kind),
+        ['did.create', 'did.update', 'did.update', 'did.recover', 'did.deactivate'],
+      );
       for (const tx of txs) {
         const { kind, body, signer, nonce, created } = tx.payload;
         assert.match(signer, SHAPES.didUrl);

@@ -32,7 +32,14 @@ import { isAppError, type ErrorCode } from '../../src/errors.ts';
 import { checkStateProof, type SignedCheckpoint, type StateProof } from '../../src/ledger/index.ts';
 import { trustFromGenesis, verifySignedCheckpoint } from '../../src/sdk/index.ts';
 import { T0 } from '../helpers/ledger.ts';
-import { appOf, getIdentifier, openDidLedger, testSeed, type DidLedger, type IdentifierAnswer } from './_helpers.ts';
+import {
+  appOf,
+  getIdentifier,
+  openDidLedger,
+  testSeed,
+  type DidLedger,
+  type IdentifierAnswer,
+} from './_helpers.ts';
 
 const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -112,7 +119,10 @@ function assertContentType(actual: string, media: string): void {
 }
 
 function assertThrowsCode(fn: () => unknown, code: ErrorCode): void {
-  assert.throws(fn, (err) => isAppError(err, code) || assert.fail(`expected ${code}, got ${String(err)}`));
+  assert.throws(
+    fn,
+    (err) => isAppError(err, code) || assert.fail(`expected ${code}, got ${String(err)}`),
+  );
 }
 
 describe('resolveRdid', () => {
@@ -127,7 +137,11 @@ describe('resolveRdid', () => {
     assert.deepEqual([v1.record.version, v1.next?.version], [1, 2]);
     assert.deepEqual(v1.stateKeys, [`did/ver/${id}/1`, `did/ver/${id}/2`]);
     const v2 = resolveRdid(state, A, { versionId: '2' });
-    assert.deepEqual(v2.stateKeys, [`did/ver/${id}/2`, `did/doc/${id}`], 'the successor of the last historical version is the current record');
+    assert.deepEqual(
+      v2.stateKeys,
+      [`did/ver/${id}/2`, `did/doc/${id}`],
+      'the successor of the last historical version is the current record',
+    );
     assert.deepEqual(versionsOf(A, { versionId: '3' }), [3, undefined]);
     assertThrowsCode(() => resolveRdid(state, A, { versionId: '4' }), 'ERR_DID_VERSION_NOT_FOUND');
     for (const bad of ['0', '01', '-1', '1.0', 'x', '', '1e3', '9999999999999999']) {
@@ -135,23 +149,55 @@ describe('resolveRdid', () => {
     }
     assertThrowsCode(() => resolveRdid(state, GHOST), 'ERR_DID_NOT_FOUND');
     // Malformed options are invalid even for an unknown DID.
-    assertThrowsCode(() => resolveRdid(state, GHOST, { versionId: 'x' }), 'ERR_DID_INVALID_OPTIONS');
-    assertThrowsCode(() => resolveRdid(state, GHOST, { versionTime: 'x' }), 'ERR_DID_INVALID_OPTIONS');
+    assertThrowsCode(
+      () => resolveRdid(state, GHOST, { versionId: 'x' }),
+      'ERR_DID_INVALID_OPTIONS',
+    );
+    assertThrowsCode(
+      () => resolveRdid(state, GHOST, { versionTime: 'x' }),
+      'ERR_DID_INVALID_OPTIONS',
+    );
     assertThrowsCode(() => resolveRdid(state, 'did:rdid:xyz'), 'ERR_DID_INVALID');
   });
 
   test('by versionTime: before creation, exactly at each update, between updates, far future', () => {
     const state = l.ledger.node.chain.state;
-    assertThrowsCode(() => resolveRdid(state, A, { versionTime: iso(A1 - 1000) }), 'ERR_DID_VERSION_NOT_FOUND');
-    assertThrowsCode(() => resolveRdid(state, A, { versionTime: '1970-01-01T00:00:00Z' }), 'ERR_DID_VERSION_NOT_FOUND');
+    assertThrowsCode(
+      () => resolveRdid(state, A, { versionTime: iso(A1 - 1000) }),
+      'ERR_DID_VERSION_NOT_FOUND',
+    );
+    assertThrowsCode(
+      () => resolveRdid(state, A, { versionTime: '1970-01-01T00:00:00Z' }),
+      'ERR_DID_VERSION_NOT_FOUND',
+    );
     assert.deepEqual(versionsOf(A, { versionTime: iso(A1) }), [1, 2], 'exactly at creation');
-    assert.deepEqual(versionsOf(A, { versionTime: new Date(A1 + 1).toISOString() }), [1, 2], 'with milliseconds');
-    assert.deepEqual(versionsOf(A, { versionTime: iso(A2 - 1000) }), [1, 2], 'a second before the update');
-    assert.deepEqual(versionsOf(A, { versionTime: new Date(A2 - 1).toISOString() }), [1, 2], 'a millisecond before the update');
+    assert.deepEqual(
+      versionsOf(A, { versionTime: new Date(A1 + 1).toISOString() }),
+      [1, 2],
+      'with milliseconds',
+    );
+    assert.deepEqual(
+      versionsOf(A, { versionTime: iso(A2 - 1000) }),
+      [1, 2],
+      'a second before the update',
+    );
+    assert.deepEqual(
+      versionsOf(A, { versionTime: new Date(A2 - 1).toISOString() }),
+      [1, 2],
+      'a millisecond before the update',
+    );
     assert.deepEqual(versionsOf(A, { versionTime: iso(A2) }), [2, 3], 'exactly at the update');
     assert.deepEqual(versionsOf(A, { versionTime: iso(A2 + HOUR / 2) }), [2, 3]);
-    assert.deepEqual(versionsOf(A, { versionTime: iso(A3) }), [3, undefined], 'exactly at the last update: current');
-    assert.deepEqual(versionsOf(A, { versionTime: '9999-12-31T23:59:59Z' }), [3, undefined], 'far future: current');
+    assert.deepEqual(
+      versionsOf(A, { versionTime: iso(A3) }),
+      [3, undefined],
+      'exactly at the last update: current',
+    );
+    assert.deepEqual(
+      versionsOf(A, { versionTime: '9999-12-31T23:59:59Z' }),
+      [3, undefined],
+      'far future: current',
+    );
     // A deactivated DID resolves at any time after creation, to the deactivated record at the end.
     assert.deepEqual(versionsOf(B, { versionTime: iso(B2) }), [2, 3]);
     assert.deepEqual(versionsOf(B, { versionTime: iso(B3) }), [3, undefined]);
@@ -160,51 +206,118 @@ describe('resolveRdid', () => {
   test('versionTime compares with published (whole-second) times: resolving at a version\'s "updated" gives that version', () => {
     // C's versions 2 and 3 were written at .500 and .750 of the same second, version 1 at .250.
     const meta = (options: ResolveOptions): Record<string, unknown> =>
-      renderResolution(resolveRdid(l.ledger.node.chain.state, C, options), false).didDocumentMetadata;
+      renderResolution(resolveRdid(l.ledger.node.chain.state, C, options), false)
+        .didDocumentMetadata;
     const v1 = meta({ versionId: '1' });
     assert.equal(v1.created, iso(C1));
-    assert.deepEqual(versionsOf(C, { versionTime: v1.created }), [1, 2], 'at the published creation time');
+    assert.deepEqual(
+      versionsOf(C, { versionTime: v1.created }),
+      [1, 2],
+      'at the published creation time',
+    );
     const v2 = meta({ versionId: '2' });
     assert.equal(v2.updated, iso(C2));
     assert.equal(v2.updated, iso(C3), 'same second');
     // Both versions are published at the same second: that second resolves to the later one.
     assert.deepEqual(versionsOf(C, { versionTime: v2.updated }), [3, undefined]);
     assert.deepEqual(versionsOf(C, { versionTime: iso(C2 - 1000) }), [1, 2]);
-    assertThrowsCode(() => resolveRdid(l.ledger.node.chain.state, C, { versionTime: iso(C1 - 1000) }), 'ERR_DID_VERSION_NOT_FOUND');
+    assertThrowsCode(
+      () => resolveRdid(l.ledger.node.chain.state, C, { versionTime: iso(C1 - 1000) }),
+      'ERR_DID_VERSION_NOT_FOUND',
+    );
   });
 
   test('malformed versionTime values are ERR_DID_INVALID_OPTIONS', () => {
     const state = l.ledger.node.chain.state;
-    for (const bad of ['yesterday', '2026-01-01', '2026-01-01T00:00:00', '2026-01-01T00:00:00+08:00', '2026-01-01 00:00:00Z',
-      '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:00.1234Z', '']) {
-      assertThrowsCode(() => resolveRdid(state, A, { versionTime: bad }), 'ERR_DID_INVALID_OPTIONS');
+    for (const bad of [
+      'yesterday',
+      '2026-01-01',
+      '2026-01-01T00:00:00',
+      '2026-01-01T00:00:00+08:00',
+      '2026-01-01 00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T00:60:00Z',
+      '2026-01-01T00:00:00.1234Z',
+      '',
+    ]) {
+      assertThrowsCode(
+        () => resolveRdid(state, A, { versionTime: bad }),
+        'ERR_DID_INVALID_OPTIONS',
+      );
     }
   });
 });
 
 describe('DID document metadata', () => {
   const meta = (did: string, options: ResolveOptions = {}): Record<string, unknown> =>
-    renderResolution(resolveRdid(l.ledger.node.chain.state, did, options), true).didDocumentMetadata;
+    renderResolution(resolveRdid(l.ledger.node.chain.state, did, options), true)
+      .didDocumentMetadata;
 
   test('current version: created, updated, versionId, deactivated; no next', () => {
-    assert.deepEqual(meta(A), { created: iso(A1), updated: iso(A3), versionId: '3', deactivated: false });
-    assert.deepEqual(meta(B), { created: iso(B1), updated: iso(B3), versionId: '3', deactivated: true });
+    assert.deepEqual(meta(A), {
+      created: iso(A1),
+      updated: iso(A3),
+      versionId: '3',
+      deactivated: false,
+    });
+    assert.deepEqual(meta(B), {
+      created: iso(B1),
+      updated: iso(B3),
+      versionId: '3',
+      deactivated: true,
+    });
   });
 
   test('historical versions carry nextUpdate and nextVersionId; "updated" is omitted before the first update (DID Core §7.1.3)', () => {
-    assert.deepEqual(meta(A, { versionId: '1' }), { created: iso(A1), versionId: '1', deactivated: false, nextUpdate: iso(A2), nextVersionId: '2' });
-    assert.deepEqual(meta(A, { versionId: '2' }), { created: iso(A1), updated: iso(A2), versionId: '2', deactivated: false, nextUpdate: iso(A3), nextVersionId: '3' });
-    assert.deepEqual(meta(B, { versionTime: iso(B2) }), { created: iso(B1), updated: iso(B2), versionId: '2', deactivated: false, nextUpdate: iso(B3), nextVersionId: '3' });
+    assert.deepEqual(meta(A, { versionId: '1' }), {
+      created: iso(A1),
+      versionId: '1',
+      deactivated: false,
+      nextUpdate: iso(A2),
+      nextVersionId: '2',
+    });
+    assert.deepEqual(meta(A, { versionId: '2' }), {
+      created: iso(A1),
+      updated: iso(A2),
+      versionId: '2',
+      deactivated: false,
+      nextUpdate: iso(A3),
+      nextVersionId: '3',
+    });
+    assert.deepEqual(meta(B, { versionTime: iso(B2) }), {
+      created: iso(B1),
+      updated: iso(B2),
+      versionId: '2',
+      deactivated: false,
+      nextUpdate: iso(B3),
+      nextVersionId: '3',
+    });
     for (const v of Object.values(meta(A, { versionId: '2' }))) {
-      if (typeof v === 'string' && v.includes('T')) assert.match(v, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'XML dateTime, UTC, no fractions');
+      if (typeof v === 'string' && v.includes('T'))
+        assert.match(
+          v,
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/,
+          'XML dateTime, UTC, no fractions',
+        );
     }
   });
 });
 
 /** The proof the node attached (the one item of the metadata's proof set), checked against the node's own signed checkpoint. */
-function checkedProof(body: Record<string, any>): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } {
-  const proofs = (body.didResolutionMetadata ?? body.dereferencingMetadata).proof as { checkpoint: SignedCheckpoint; stateProofs: StateProof[] }[];
-  assert.ok(Array.isArray(proofs) && proofs.length === 1, 'a set of one proof is attached (DID Resolution §4.2)');
+function checkedProof(body: Record<string, any>): {
+  checkpoint: SignedCheckpoint;
+  stateProofs: StateProof[];
+} {
+  const proofs = (body.didResolutionMetadata ?? body.dereferencingMetadata).proof as {
+    checkpoint: SignedCheckpoint;
+    stateProofs: StateProof[];
+  }[];
+  assert.ok(
+    Array.isArray(proofs) && proofs.length === 1,
+    'a set of one proof is attached (DID Resolution §4.2)',
+  );
   const proof = proofs[0]!;
   const cp = verifySignedCheckpoint(proof.checkpoint, trustFromGenesis(l.ledger.genesis));
   assert.equal(cp.height, l.ledger.node.chain.head.height);
@@ -214,42 +327,83 @@ function checkedProof(body: Record<string, any>): { checkpoint: SignedCheckpoint
 
 describe('GET /1.0/identifiers/{did}: 200', () => {
   test('a full resolution result for application/did-resolution, the ld+json profile, */* and no Accept', async () => {
-    for (const accept of [MEDIA.resolution, MEDIA.resolutionLd, '*/*', undefined, 'application/*', 'text/html;q=0.9, application/did-resolution']) {
+    for (const accept of [
+      MEDIA.resolution,
+      MEDIA.resolutionLd,
+      '*/*',
+      undefined,
+      'application/*',
+      'text/html;q=0.9, application/did-resolution',
+    ]) {
       const r = await getIdentifier(app, A, accept === undefined ? {} : { accept });
       assert.equal(r.status, 200, String(accept));
       // The ld+json profile is answered in the type it asked for; everything else as did-resolution.
-      assertContentType(r.contentType, accept === MEDIA.resolutionLd ? MEDIA.resolutionLd : MEDIA.resolution);
-      assert.deepEqual(Object.keys(r.body).sort(), ['@context', 'didDocument', 'didDocumentMetadata', 'didResolutionMetadata']);
+      assertContentType(
+        r.contentType,
+        accept === MEDIA.resolutionLd ? MEDIA.resolutionLd : MEDIA.resolution,
+      );
+      assert.deepEqual(Object.keys(r.body).sort(), [
+        '@context',
+        'didDocument',
+        'didDocumentMetadata',
+        'didResolutionMetadata',
+      ]);
       assert.equal(r.body['@context'], RESOLUTION_CONTEXT);
       assert.deepEqual(r.body.didDocument['@context'], DID_CONTEXT);
       assert.equal(r.body.didDocument.id, A);
-      assert.deepEqual(r.body.didDocumentMetadata, { created: iso(A1), updated: iso(A3), versionId: '3', deactivated: false });
+      assert.deepEqual(r.body.didDocumentMetadata, {
+        created: iso(A1),
+        updated: iso(A3),
+        versionId: '3',
+        deactivated: false,
+      });
       assert.equal(r.body.didResolutionMetadata.contentType, MEDIA.didLdJson);
       const proof = checkedProof(r.body);
-      assert.deepEqual(proof.stateProofs.map((p) => p.key), [`did/doc/${parseRdid(A)}`]);
+      assert.deepEqual(
+        proof.stateProofs.map((p) => p.key),
+        [`did/doc/${parseRdid(A)}`],
+      );
       const expected = renderResolution(resolveRdid(l.ledger.node.chain.state, A), true);
       assert.deepEqual(r.body.didDocument, expected.didDocument);
-      assert.deepEqual(JSON.parse(proof.stateProofs[0]!.value!), l.record(A), 'the proven value is the record');
+      assert.deepEqual(
+        JSON.parse(proof.stateProofs[0]!.value!),
+        l.record(A),
+        'the proven value is the record',
+      );
     }
   });
 
   test('a bare document: application/did+ld+json with @context, application/did+json without; no proof', async () => {
     const full = await getIdentifier(app, A);
-    assert.equal(full.body.didResolutionMetadata.contentType, MEDIA.didLdJson, 'the media type of the document in the result');
+    assert.equal(
+      full.body.didResolutionMetadata.contentType,
+      MEDIA.didLdJson,
+      'the media type of the document in the result',
+    );
     const ld = await getIdentifier(app, A, { accept: MEDIA.didLdJson });
     // DID Resolution §12.1: the Content-Type of a returned document is the contentType the resolution reports.
     assert.equal(ld.contentType, full.body.didResolutionMetadata.contentType);
     assert.equal(ld.status, 200);
     assertContentType(ld.contentType, MEDIA.didLdJson);
-    assert.deepEqual(ld.body, renderResolution(resolveRdid(l.ledger.node.chain.state, A), true).didDocument);
+    assert.deepEqual(
+      ld.body,
+      renderResolution(resolveRdid(l.ledger.node.chain.state, A), true).didDocument,
+    );
     assert.deepEqual(ld.body['@context'], DID_CONTEXT);
-    for (const accept of [MEDIA.didJson, 'application/json', 'text/html, application/did+json;q=0.1']) {
+    for (const accept of [
+      MEDIA.didJson,
+      'application/json',
+      'text/html, application/did+json;q=0.1',
+    ]) {
       const plain = await getIdentifier(app, A, { accept });
       assert.equal(plain.status, 200);
       assertContentType(plain.contentType, MEDIA.didJson);
       assert.equal('@context' in plain.body, false);
       assert.equal(plain.body.didResolutionMetadata, undefined);
-      assert.deepEqual(plain.body, renderResolution(resolveRdid(l.ledger.node.chain.state, A), false).didDocument);
+      assert.deepEqual(
+        plain.body,
+        renderResolution(resolveRdid(l.ledger.node.chain.state, A), false).didDocument,
+      );
     }
   });
 
@@ -267,10 +421,19 @@ describe('GET /1.0/identifiers/{did}: 200', () => {
       assert.equal(r.body.didDocumentMetadata.versionId, version);
       assert.equal(r.body.didDocumentMetadata.nextVersionId, String(Number(version) + 1));
       const keys = checkedProof(r.body).stateProofs.map((p) => p.key);
-      assert.deepEqual(keys, version === '1' ? [`did/ver/${id}/1`, `did/ver/${id}/2`] : [`did/ver/${id}/2`, `did/doc/${id}`]);
+      assert.deepEqual(
+        keys,
+        version === '1'
+          ? [`did/ver/${id}/1`, `did/ver/${id}/2`]
+          : [`did/ver/${id}/2`, `did/doc/${id}`],
+      );
     }
     const v1 = await getIdentifier(app, A, { query: { versionId: '1' } });
-    assert.equal(v1.body.didDocument.verificationMethod[0].id, `${A}#key-0`, 'the key of version 1');
+    assert.equal(
+      v1.body.didDocument.verificationMethod[0].id,
+      `${A}#key-0`,
+      'the key of version 1',
+    );
     assert.equal(v1.body.didDocument.service, undefined);
     const far = await getIdentifier(app, A, { query: { versionTime: '9999-12-31T23:59:59Z' } });
     assert.equal(far.status, 200);
@@ -289,7 +452,8 @@ describe('GET /1.0/identifiers/{did}: 200', () => {
       const r = await getIdentifier(app, A, { accept });
       const doc = accept === MEDIA.resolution ? r.body.didDocument : r.body;
       assert.equal('capabilityDelegation' in doc, false);
-      for (const rel of ['authentication', 'assertionMethod', 'capabilityInvocation']) assert.ok(doc[rel].length > 0, rel);
+      for (const rel of ['authentication', 'assertionMethod', 'capabilityInvocation'])
+        assert.ok(doc[rel].length > 0, rel);
     }
   });
 });
@@ -299,12 +463,23 @@ describe('GET /1.0/identifiers/{did}: 200', () => {
  * `error`, an RFC 9457 problem details object of the registered type, the only other member
  * being an optional proof.
  */
-function assertErrorBody(r: IdentifierAnswer, status: number, type: DidErrorType, code: ErrorCode, form: 'resolution' | 'dereferencing' = 'resolution'): void {
+function assertErrorBody(
+  r: IdentifierAnswer,
+  status: number,
+  type: DidErrorType,
+  code: ErrorCode,
+  form: 'resolution' | 'dereferencing' = 'resolution',
+): void {
   assert.equal(r.status, status, JSON.stringify(r.body).slice(0, 300));
   let m: Record<string, any>;
   if (form === 'resolution') {
     assertContentType(r.contentType, MEDIA.resolution);
-    assert.deepEqual(Object.keys(r.body), ['@context', 'didDocument', 'didResolutionMetadata', 'didDocumentMetadata']);
+    assert.deepEqual(Object.keys(r.body), [
+      '@context',
+      'didDocument',
+      'didResolutionMetadata',
+      'didDocumentMetadata',
+    ]);
     assert.equal(r.body['@context'], RESOLUTION_CONTEXT);
     assert.equal(r.body.didDocument, null);
     assert.deepEqual(r.body.didDocumentMetadata, {});
@@ -316,7 +491,10 @@ function assertErrorBody(r: IdentifierAnswer, status: number, type: DidErrorType
     assert.deepEqual(r.body.contentMetadata, {});
     m = r.body.dereferencingMetadata;
   }
-  assert.ok(Object.keys(m).every((k) => k === 'error' || k === 'proof'), `no keyword string beside the error object: ${Object.keys(m).join(', ')}`);
+  assert.ok(
+    Object.keys(m).every((k) => k === 'error' || k === 'proof'),
+    `no keyword string beside the error object: ${Object.keys(m).join(', ')}`,
+  );
   assert.deepEqual(Object.keys(m.error), ['type', 'title', 'detail', 'code']);
   assert.equal(m.error.type, `${DID_ERROR_BASE}${type}`);
   assert.equal(m.error.type, `https://www.w3.org/ns/did#${type}`);
@@ -347,38 +525,105 @@ describe('GET /1.0/identifiers/{did}: errors', () => {
       assert.equal(r.body.didResolutionMetadata.proof, undefined);
     }
     // A malformed DID inside a DID URL that names a resource: a dereferencing result.
-    assertErrorBody(await getIdentifier(app, 'did:rdid:xyz#key-0'), 400, 'INVALID_DID', 'ERR_DID_INVALID', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, 'did:rdid:xyz#key-0'),
+      400,
+      'INVALID_DID',
+      'ERR_DID_INVALID',
+      'dereferencing',
+    );
   });
 
   test('400 INVALID_DID_URL: a DID URL that does not parse (a parameter twice, bad fragment characters), relativeRef without service or not relative', async () => {
     for (const url of [`${A}?versionId=1&versionId=2`, `${A}#key 0`, `${A}#%zz`, `${A}/a b`]) {
       assertErrorBody(await getIdentifier(app, url), 400, 'INVALID_DID_URL', 'ERR_DID_INVALID_URL');
-      assertErrorBody(await getIdentifier(app, url, { accept: MEDIA.dereferencing }), 400, 'INVALID_DID_URL', 'ERR_DID_INVALID_URL', 'dereferencing');
+      assertErrorBody(
+        await getIdentifier(app, url, { accept: MEDIA.dereferencing }),
+        400,
+        'INVALID_DID_URL',
+        'ERR_DID_INVALID_URL',
+        'dereferencing',
+      );
     }
-    for (const url of [`${A}?relativeRef=%2Fx`, `${A}?service=home&relativeRef=${encodeURIComponent('https://evil.example/')}`, `${A}?service=home&relativeRef=${encodeURIComponent('//evil.example/x')}`, `${A}?service=`]) {
-      assertErrorBody(await getIdentifier(app, url, { accept: MEDIA.uriList }), 400, 'INVALID_DID_URL', 'ERR_DID_INVALID_URL');
+    for (const url of [
+      `${A}?relativeRef=%2Fx`,
+      `${A}?service=home&relativeRef=${encodeURIComponent('https://evil.example/')}`,
+      `${A}?service=home&relativeRef=${encodeURIComponent('//evil.example/x')}`,
+      `${A}?service=`,
+    ]) {
+      assertErrorBody(
+        await getIdentifier(app, url, { accept: MEDIA.uriList }),
+        400,
+        'INVALID_DID_URL',
+        'ERR_DID_INVALID_URL',
+      );
     }
   });
 
   test('400 INVALID_OPTIONS: bad versionId and versionTime, or both (also for an unknown DID)', async () => {
-    const badQueries: Record<string, string>[] = [{ versionId: '0' }, { versionId: 'abc' }, { versionId: '1.5' }, { versionTime: 'yesterday' }, { versionTime: '2026-02-30T00:00:00Z' }, { versionId: '1', versionTime: iso(A2) }];
+    const badQueries: Record<string, string>[] = [
+      { versionId: '0' },
+      { versionId: 'abc' },
+      { versionId: '1.5' },
+      { versionTime: 'yesterday' },
+      { versionTime: '2026-02-30T00:00:00Z' },
+      { versionId: '1', versionTime: iso(A2) },
+    ];
     for (const query of badQueries) {
-      assertErrorBody(await getIdentifier(app, A, { query }), 400, 'INVALID_OPTIONS', 'ERR_DID_INVALID_OPTIONS');
-      assertErrorBody(await getIdentifier(app, GHOST, { query }), 400, 'INVALID_OPTIONS', 'ERR_DID_INVALID_OPTIONS');
+      assertErrorBody(
+        await getIdentifier(app, A, { query }),
+        400,
+        'INVALID_OPTIONS',
+        'ERR_DID_INVALID_OPTIONS',
+      );
+      assertErrorBody(
+        await getIdentifier(app, GHOST, { query }),
+        400,
+        'INVALID_OPTIONS',
+        'ERR_DID_INVALID_OPTIONS',
+      );
     }
-    assertErrorBody(await getIdentifier(app, `${A}?versionId=1&versionTime=${iso(A2)}`), 400, 'INVALID_OPTIONS', 'ERR_DID_INVALID_OPTIONS');
+    assertErrorBody(
+      await getIdentifier(app, `${A}?versionId=1&versionTime=${iso(A2)}`),
+      400,
+      'INVALID_OPTIONS',
+      'ERR_DID_INVALID_OPTIONS',
+    );
   });
 
   test('501 FEATURE_NOT_SUPPORTED: options and DID parameters this resolver does not know', async () => {
-    for (const query of [{ format: 'json' }, { versionId: '1', transform: 'x' }, { serviceType: 'LinkedDomains' }] as Record<string, string>[]) {
-      assertErrorBody(await getIdentifier(app, A, { query }), 501, 'FEATURE_NOT_SUPPORTED', 'ERR_DID_FEATURE_NOT_SUPPORTED');
-      assertErrorBody(await getIdentifier(app, GHOST, { query }), 501, 'FEATURE_NOT_SUPPORTED', 'ERR_DID_FEATURE_NOT_SUPPORTED');
+    for (const query of [
+      { format: 'json' },
+      { versionId: '1', transform: 'x' },
+      { serviceType: 'LinkedDomains' },
+    ] as Record<string, string>[]) {
+      assertErrorBody(
+        await getIdentifier(app, A, { query }),
+        501,
+        'FEATURE_NOT_SUPPORTED',
+        'ERR_DID_FEATURE_NOT_SUPPORTED',
+      );
+      assertErrorBody(
+        await getIdentifier(app, GHOST, { query }),
+        501,
+        'FEATURE_NOT_SUPPORTED',
+        'ERR_DID_FEATURE_NOT_SUPPORTED',
+      );
     }
-    assertErrorBody(await getIdentifier(app, `${A}?transformKey=JsonWebKey`), 501, 'FEATURE_NOT_SUPPORTED', 'ERR_DID_FEATURE_NOT_SUPPORTED');
+    assertErrorBody(
+      await getIdentifier(app, `${A}?transformKey=JsonWebKey`),
+      501,
+      'FEATURE_NOT_SUPPORTED',
+      'ERR_DID_FEATURE_NOT_SUPPORTED',
+    );
   });
 
   test('404 notFound for an unknown DID, with a proof of its absence', async () => {
-    const queries: { query?: Record<string, string> }[] = [{}, { query: { versionId: '1' } }, { query: { versionTime: iso(A1) } }];
+    const queries: { query?: Record<string, string> }[] = [
+      {},
+      { query: { versionId: '1' } },
+      { query: { versionTime: iso(A1) } },
+    ];
     for (const options of queries) {
       const r = await getIdentifier(app, GHOST, options);
       assertErrorBody(r, 404, 'NOT_FOUND', 'ERR_DID_NOT_FOUND');
@@ -390,7 +635,11 @@ describe('GET /1.0/identifiers/{did}: errors', () => {
   });
 
   test('404 notFound for an unknown version (by id or before creation), without proof', async () => {
-    const queries: Record<string, string>[] = [{ versionId: '4' }, { versionId: '99' }, { versionTime: iso(A1 - 1000) }];
+    const queries: Record<string, string>[] = [
+      { versionId: '4' },
+      { versionId: '99' },
+      { versionTime: iso(A1 - 1000) },
+    ];
     for (const query of queries) {
       const r = await getIdentifier(app, A, { query });
       assertErrorBody(r, 404, 'NOT_FOUND', 'ERR_DID_VERSION_NOT_FOUND');
@@ -399,10 +648,26 @@ describe('GET /1.0/identifiers/{did}: errors', () => {
   });
 
   test('406 REPRESENTATION_NOT_SUPPORTED for Accept: text/html (and other unknown types, text/uri-list for a DID)', async () => {
-    for (const accept of ['text/html', 'application/xml', 'application/did+cbor', 'application/did+json;q=0', MEDIA.uriList]) {
-      assertErrorBody(await getIdentifier(app, A, { accept }), 406, 'REPRESENTATION_NOT_SUPPORTED', 'ERR_DID_REPRESENTATION_NOT_SUPPORTED');
+    for (const accept of [
+      'text/html',
+      'application/xml',
+      'application/did+cbor',
+      'application/did+json;q=0',
+      MEDIA.uriList,
+    ]) {
+      assertErrorBody(
+        await getIdentifier(app, A, { accept }),
+        406,
+        'REPRESENTATION_NOT_SUPPORTED',
+        'ERR_DID_REPRESENTATION_NOT_SUPPORTED',
+      );
     }
-    assertErrorBody(await getIdentifier(app, DID_KEY_VECTOR, { accept: 'text/html' }), 406, 'REPRESENTATION_NOT_SUPPORTED', 'ERR_DID_REPRESENTATION_NOT_SUPPORTED');
+    assertErrorBody(
+      await getIdentifier(app, DID_KEY_VECTOR, { accept: 'text/html' }),
+      406,
+      'REPRESENTATION_NOT_SUPPORTED',
+      'ERR_DID_REPRESENTATION_NOT_SUPPORTED',
+    );
   });
 
   test('410 for a deactivated DID, with the final document and metadata (and its proof)', async () => {
@@ -410,12 +675,24 @@ describe('GET /1.0/identifiers/{did}: errors', () => {
     assert.equal(r.status, 410);
     assertContentType(r.contentType, MEDIA.resolution);
     assert.equal(r.body.didResolutionMetadata.error, undefined);
-    assert.deepEqual(r.body.didDocumentMetadata, { created: iso(B1), updated: iso(B3), versionId: '3', deactivated: true });
+    assert.deepEqual(r.body.didDocumentMetadata, {
+      created: iso(B1),
+      updated: iso(B3),
+      versionId: '3',
+      deactivated: true,
+    });
     assert.equal(r.body.didDocument.id, B);
-    assert.deepEqual(r.body.didDocument.service, [{ ...SERVICE, id: `${B}#home` }], 'the final document');
+    assert.deepEqual(
+      r.body.didDocument.service,
+      [{ ...SERVICE, id: `${B}#home` }],
+      'the final document',
+    );
     assert.equal(JSON.parse(checkedProof(r.body).stateProofs[0]!.value!).deactivated, true);
     // The same with a time after deactivation, and as a bare document.
-    assert.equal((await getIdentifier(app, B, { query: { versionTime: '9999-12-31T23:59:59Z' } })).status, 410);
+    assert.equal(
+      (await getIdentifier(app, B, { query: { versionTime: '9999-12-31T23:59:59Z' } })).status,
+      410,
+    );
     const bare = await getIdentifier(app, B, { accept: MEDIA.didJson });
     assert.equal(bare.status, 410);
     assertContentType(bare.contentType, MEDIA.didJson);
@@ -423,27 +700,61 @@ describe('GET /1.0/identifiers/{did}: errors', () => {
     // Earlier versions are still served with 200.
     const v2 = await getIdentifier(app, B, { query: { versionId: '2' } });
     assert.equal(v2.status, 200);
-    assert.deepEqual(v2.body.didDocumentMetadata, { created: iso(B1), updated: iso(B2), versionId: '2', deactivated: false, nextUpdate: iso(B3), nextVersionId: '3' });
+    assert.deepEqual(v2.body.didDocumentMetadata, {
+      created: iso(B1),
+      updated: iso(B2),
+      versionId: '2',
+      deactivated: false,
+      nextUpdate: iso(B3),
+      nextVersionId: '3',
+    });
   });
 
   test('501 METHOD_NOT_SUPPORTED for other methods', async () => {
-    for (const did of ['did:web:example.com', 'did:ethr:0xb9c5714089478a327f09197987f16f9e5d936e8a', 'did:example:123456789abcdefghi']) {
-      assertErrorBody(await getIdentifier(app, did), 501, 'METHOD_NOT_SUPPORTED', 'ERR_DID_METHOD_NOT_SUPPORTED');
+    for (const did of [
+      'did:web:example.com',
+      'did:ethr:0xb9c5714089478a327f09197987f16f9e5d936e8a',
+      'did:example:123456789abcdefghi',
+    ]) {
+      assertErrorBody(
+        await getIdentifier(app, did),
+        501,
+        'METHOD_NOT_SUPPORTED',
+        'ERR_DID_METHOD_NOT_SUPPORTED',
+      );
     }
-    assertErrorBody(await getIdentifier(app, 'did:web:example.com#key-1'), 501, 'METHOD_NOT_SUPPORTED', 'ERR_DID_METHOD_NOT_SUPPORTED', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, 'did:web:example.com#key-1'),
+      501,
+      'METHOD_NOT_SUPPORTED',
+      'ERR_DID_METHOD_NOT_SUPPORTED',
+      'dereferencing',
+    );
   });
 
   test('500 INTERNAL_ERROR for an unexpected failure, as a resolution result', async () => {
     const { resolveForHttp } = await import('../../src/did/index.ts');
-    const broken = { get: (): string => { throw new Error('disk on fire'); } };
+    const broken = {
+      get: (): string => {
+        throw new Error('disk on fire');
+      },
+    };
     const seen: unknown[] = [];
     const answer = resolveForHttp(broken, A, undefined, {}, undefined, (err) => seen.push(err));
     assert.equal(seen.length, 1, 'handed to the caller to log');
     const body = JSON.parse(answer.body) as Record<string, any>;
     assert.equal(answer.status, 500);
     assert.deepEqual(body.didResolutionMetadata.error.type, `${DID_ERROR_BASE}INTERNAL_ERROR`);
-    assert.doesNotMatch(body.didResolutionMetadata.error.detail, /disk on fire/, 'no internals in the answer');
-    assert.throws(() => resolveForHttp(broken, A, undefined), /disk on fire/, 'thrown without a handler');
+    assert.doesNotMatch(
+      body.didResolutionMetadata.error.detail,
+      /disk on fire/,
+      'no internals in the answer',
+    );
+    assert.throws(
+      () => resolveForHttp(broken, A, undefined),
+      /disk on fire/,
+      'thrown without a handler',
+    );
   });
 });
 
@@ -456,7 +767,14 @@ describe('did:key', () => {
       '@context': DID_CONTEXT,
       id: DID_KEY_VECTOR,
       controller: DID_KEY_VECTOR,
-      verificationMethod: [{ id: vmId, type: 'Multikey', controller: DID_KEY_VECTOR, publicKeyMultibase: 'z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp' }],
+      verificationMethod: [
+        {
+          id: vmId,
+          type: 'Multikey',
+          controller: DID_KEY_VECTOR,
+          publicKeyMultibase: 'z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp',
+        },
+      ],
       authentication: [vmId],
       assertionMethod: [vmId],
       capabilityInvocation: [vmId],
@@ -470,7 +788,12 @@ describe('did:key', () => {
     const r = await getIdentifier(app, DID_KEY_VECTOR);
     assert.equal(r.status, 200);
     assertContentType(r.contentType, MEDIA.resolution);
-    assert.deepEqual(r.body, { '@context': RESOLUTION_CONTEXT, didDocument: doc, didResolutionMetadata: { contentType: MEDIA.didLdJson }, didDocumentMetadata: {} });
+    assert.deepEqual(r.body, {
+      '@context': RESOLUTION_CONTEXT,
+      didDocument: doc,
+      didResolutionMetadata: { contentType: MEDIA.didLdJson },
+      didDocumentMetadata: {},
+    });
     const plain = await getIdentifier(app, DID_KEY_VECTOR, { accept: MEDIA.didJson });
     assert.equal(plain.status, 200);
     assert.deepEqual(plain.body, resolveDidKey(DID_KEY_VECTOR, false));
@@ -485,7 +808,12 @@ describe('did:key', () => {
     ]) {
       assertErrorBody(await getIdentifier(app, did), 400, 'INVALID_DID', 'ERR_DID_INVALID');
     }
-    assertErrorBody(await getIdentifier(app, DID_KEY_VECTOR, { query: { versionId: '1' } }), 501, 'FEATURE_NOT_SUPPORTED', 'ERR_DID_FEATURE_NOT_SUPPORTED');
+    assertErrorBody(
+      await getIdentifier(app, DID_KEY_VECTOR, { query: { versionId: '1' } }),
+      501,
+      'FEATURE_NOT_SUPPORTED',
+      'ERR_DID_FEATURE_NOT_SUPPORTED',
+    );
   });
 
   test('did:key DID URLs dereference to the key (and nothing else)', async () => {
@@ -494,11 +822,20 @@ describe('did:key', () => {
     assert.equal(r.status, 200);
     assertContentType(r.contentType, MEDIA.dereferencing);
     assert.deepEqual(r.body, {
-      content: { '@context': DID_CONTEXT, ...resolveDidKey(DID_KEY_VECTOR, false).verificationMethod[0] },
+      content: {
+        '@context': DID_CONTEXT,
+        ...resolveDidKey(DID_KEY_VECTOR, false).verificationMethod[0],
+      },
       dereferencingMetadata: { contentType: MEDIA.didLdJson },
       contentMetadata: {},
     });
-    assertErrorBody(await getIdentifier(app, `${DID_KEY_VECTOR}#other`), 404, 'NOT_FOUND', 'ERR_DID_RESOURCE_NOT_FOUND', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, `${DID_KEY_VECTOR}#other`),
+      404,
+      'NOT_FOUND',
+      'ERR_DID_RESOURCE_NOT_FOUND',
+      'dereferencing',
+    );
   });
 });
 
@@ -514,12 +851,25 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
     const { doc, meta } = current();
     const vm = doc.verificationMethod[0];
     const fragment = vm.id.slice(vm.id.indexOf('#'));
-    for (const accept of [undefined, MEDIA.dereferencing, '*/*', 'text/html;q=0.9, application/did-url-dereferencing']) {
+    for (const accept of [
+      undefined,
+      MEDIA.dereferencing,
+      '*/*',
+      'text/html;q=0.9, application/did-url-dereferencing',
+    ]) {
       const r = await getIdentifier(app, `${A}${fragment}`, accept === undefined ? {} : { accept });
       assert.equal(r.status, 200, String(accept));
       assertContentType(r.contentType, MEDIA.dereferencing);
-      assert.deepEqual(Object.keys(r.body), ['content', 'dereferencingMetadata', 'contentMetadata']);
-      assert.deepEqual(r.body.content, { '@context': DID_CONTEXT, ...vm }, 'the method, with the document\'s @context (DID Resolution §5.5.1)');
+      assert.deepEqual(Object.keys(r.body), [
+        'content',
+        'dereferencingMetadata',
+        'contentMetadata',
+      ]);
+      assert.deepEqual(
+        r.body.content,
+        { '@context': DID_CONTEXT, ...vm },
+        "the method, with the document's @context (DID Resolution §5.5.1)",
+      );
       assert.deepEqual(r.body.contentMetadata, meta);
       assert.equal(r.body.dereferencingMetadata.contentType, MEDIA.didLdJson);
       const proof = checkedProof(r.body);
@@ -538,13 +888,22 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
     assert.equal(service.status, 200);
     assert.deepEqual(service.body, { ...SERVICE, id: `${A}#home` });
     // key-0 was rotated out at version 3: gone now, there in version 1.
-    assertErrorBody(await getIdentifier(app, `${A}#key-0`), 404, 'NOT_FOUND', 'ERR_DID_RESOURCE_NOT_FOUND', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, `${A}#key-0`),
+      404,
+      'NOT_FOUND',
+      'ERR_DID_RESOURCE_NOT_FOUND',
+      'dereferencing',
+    );
     const v1 = await getIdentifier(app, `${A}?versionId=1#key-0`);
     assert.equal(v1.status, 200);
     assert.equal(v1.body.content.id, `${A}#key-0`);
     assert.equal(v1.body.contentMetadata.versionId, '1');
     const id = parseRdid(A);
-    assert.deepEqual(checkedProof(v1.body).stateProofs.map((p) => p.key), [`did/ver/${id}/1`, `did/ver/${id}/2`]);
+    assert.deepEqual(
+      checkedProof(v1.body).stateProofs.map((p) => p.key),
+      [`did/ver/${id}/1`, `did/ver/${id}/2`],
+    );
     const byQuery = await getIdentifier(app, `${A}#key-0`, { query: { versionTime: iso(A2) } });
     assert.equal(byQuery.body.contentMetadata.versionId, '2');
   });
@@ -553,25 +912,43 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
     for (const accept of [undefined, MEDIA.dereferencing, MEDIA.didJson]) {
       const r = await getIdentifier(app, `${A}#nope`, accept === undefined ? {} : { accept });
       assertErrorBody(r, 404, 'NOT_FOUND', 'ERR_DID_RESOURCE_NOT_FOUND', 'dereferencing');
-      assert.deepEqual(JSON.parse(checkedProof(r.body).stateProofs[0]!.value!), l.record(A), 'the proven record');
+      assert.deepEqual(
+        JSON.parse(checkedProof(r.body).stateProofs[0]!.value!),
+        l.record(A),
+        'the proven record',
+      );
     }
     // An unknown DID: the proof of its absence.
     const ghost = await getIdentifier(app, `${GHOST}#key-0`);
     assertErrorBody(ghost, 404, 'NOT_FOUND', 'ERR_DID_NOT_FOUND', 'dereferencing');
     assert.equal(checkedProof(ghost.body).stateProofs[0]!.value, null);
     // did:rdid defines no paths.
-    assertErrorBody(await getIdentifier(app, `${A}/some/path`), 404, 'NOT_FOUND', 'ERR_DID_RESOURCE_NOT_FOUND', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, `${A}/some/path`),
+      404,
+      'NOT_FOUND',
+      'ERR_DID_RESOURCE_NOT_FOUND',
+      'dereferencing',
+    );
   });
 
   test('?service=… with relativeRef: 303 to the endpoint for text/uri-list (empty body), the document with only that service otherwise', async () => {
     const cases: [string, Parameters<typeof getIdentifier>[2], string][] = [
       [`${A}?service=home`, {}, 'https://example.org/'],
       [`${A}?service=home&relativeRef=${e('/resume.pdf')}`, {}, 'https://example.org/resume.pdf'],
-      [`${A}?service=home&relativeRef=${e('/some/path?query')}#frag`, {}, 'https://example.org/some/path?query#frag'],
+      [
+        `${A}?service=home&relativeRef=${e('/some/path?query')}#frag`,
+        {},
+        'https://example.org/some/path?query#frag',
+      ],
       [`${A}?service=${e(`${A}#home`)}`, {}, 'https://example.org/'],
       [`${A}?service=${e('#home')}`, {}, 'https://example.org/'],
       // Unencoded in the request URL (DID Resolution example 25): the parameters arrive as the query.
-      [A, { query: { service: 'home', relativeRef: '/resume.pdf' } }, 'https://example.org/resume.pdf'],
+      [
+        A,
+        { query: { service: 'home', relativeRef: '/resume.pdf' } },
+        'https://example.org/resume.pdf',
+      ],
     ];
     for (const [url, options, location] of cases) {
       const r = await getIdentifier(app, url, { ...options, accept: MEDIA.uriList });
@@ -582,17 +959,31 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
     }
     const { doc, meta } = current();
     for (const accept of [undefined, MEDIA.dereferencing]) {
-      const full = await getIdentifier(app, `${A}?service=home&relativeRef=${e('/x')}`, accept === undefined ? {} : { accept });
+      const full = await getIdentifier(
+        app,
+        `${A}?service=home&relativeRef=${e('/x')}`,
+        accept === undefined ? {} : { accept },
+      );
       assert.equal(full.status, 200);
       assertContentType(full.contentType, MEDIA.dereferencing);
-      assert.deepEqual(full.body.content, { ...doc, service: [{ ...SERVICE, id: `${A}#home` }] }, 'DID Resolution §5.4.1: the document with the selected services');
+      assert.deepEqual(
+        full.body.content,
+        { ...doc, service: [{ ...SERVICE, id: `${A}#home` }] },
+        'DID Resolution §5.4.1: the document with the selected services',
+      );
       assert.deepEqual(full.body.contentMetadata, meta);
       checkedProof(full.body);
     }
     const bare = await getIdentifier(app, `${A}?service=home`, { accept: MEDIA.didLdJson });
     assertContentType(bare.contentType, MEDIA.didLdJson);
     assert.deepEqual(bare.body.service, [{ ...SERVICE, id: `${A}#home` }]);
-    assertErrorBody(await getIdentifier(app, `${A}?service=files`, { accept: MEDIA.uriList }), 404, 'NOT_FOUND', 'ERR_DID_RESOURCE_NOT_FOUND', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, `${A}?service=files`, { accept: MEDIA.uriList }),
+      404,
+      'NOT_FOUND',
+      'ERR_DID_RESOURCE_NOT_FOUND',
+      'dereferencing',
+    );
     // A deactivated DID's services are gone.
     const gone = await getIdentifier(app, `${B}?service=home`, { accept: MEDIA.uriList });
     assert.equal(gone.status, 410);
@@ -610,19 +1001,55 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
     const b = await getIdentifier(app, B, { accept: MEDIA.dereferencing });
     assert.equal(b.status, 410, 'deactivated: contentMetadata.deactivated is true');
     assert.equal(b.body.contentMetadata.deactivated, true);
-    assertErrorBody(await getIdentifier(app, GHOST, { accept: MEDIA.dereferencing }), 404, 'NOT_FOUND', 'ERR_DID_NOT_FOUND', 'dereferencing');
+    assertErrorBody(
+      await getIdentifier(app, GHOST, { accept: MEDIA.dereferencing }),
+      404,
+      'NOT_FOUND',
+      'ERR_DID_NOT_FOUND',
+      'dereferencing',
+    );
   });
 
   test('406 for a representation a DID URL does not have: a resolution result, or text/uri-list without service', async () => {
     for (const accept of [MEDIA.resolution, MEDIA.resolutionLd, MEDIA.uriList, 'text/html']) {
-      assertErrorBody(await getIdentifier(app, `${A}#home`, { accept }), 406, 'REPRESENTATION_NOT_SUPPORTED', 'ERR_DID_REPRESENTATION_NOT_SUPPORTED', 'dereferencing');
+      assertErrorBody(
+        await getIdentifier(app, `${A}#home`, { accept }),
+        406,
+        'REPRESENTATION_NOT_SUPPORTED',
+        'ERR_DID_REPRESENTATION_NOT_SUPPORTED',
+        'dereferencing',
+      );
     }
   });
 
   test('every Content-Type is a registered media type without parameters (the JSON-LD profile aside)', async () => {
-    const registered = new Set<string>([MEDIA.resolution, MEDIA.resolutionLd, MEDIA.dereferencing, MEDIA.didJson, MEDIA.didLdJson]);
-    for (const url of [A, B, GHOST, `${A}#home`, `${A}#nope`, `${A}?service=home`, 'did:web:x', DID_KEY_VECTOR, 'not-a-did']) {
-      for (const accept of [undefined, MEDIA.resolution, MEDIA.resolutionLd, MEDIA.dereferencing, MEDIA.didJson, MEDIA.didLdJson, 'text/html']) {
+    const registered = new Set<string>([
+      MEDIA.resolution,
+      MEDIA.resolutionLd,
+      MEDIA.dereferencing,
+      MEDIA.didJson,
+      MEDIA.didLdJson,
+    ]);
+    for (const url of [
+      A,
+      B,
+      GHOST,
+      `${A}#home`,
+      `${A}#nope`,
+      `${A}?service=home`,
+      'did:web:x',
+      DID_KEY_VECTOR,
+      'not-a-did',
+    ]) {
+      for (const accept of [
+        undefined,
+        MEDIA.resolution,
+        MEDIA.resolutionLd,
+        MEDIA.dereferencing,
+        MEDIA.didJson,
+        MEDIA.didLdJson,
+        'text/html',
+      ]) {
         const r = await getIdentifier(app, url, accept === undefined ? {} : { accept });
         assert.ok(registered.has(r.contentType), `${url} (Accept ${accept}): ${r.contentType}`);
       }
@@ -632,7 +1059,11 @@ describe('GET /1.0/identifiers/{did-url}: DID URL dereferencing', () => {
 
 describe('negotiate', () => {
   test('maps Accept headers to the representations offered for DID URLs', () => {
-    const cases: [string | undefined, readonly ReturnType<typeof negotiate>[], ReturnType<typeof negotiate>][] = [
+    const cases: [
+      string | undefined,
+      readonly ReturnType<typeof negotiate>[],
+      ReturnType<typeof negotiate>,
+    ][] = [
       [undefined, OFFERS.resource, 'dereferencing'],
       ['*/*', OFFERS.service, 'dereferencing'],
       [MEDIA.uriList, OFFERS.service, 'uri-list'],
@@ -641,7 +1072,8 @@ describe('negotiate', () => {
       [`${MEDIA.resolution}, ${MEDIA.didJson};q=0.5`, OFFERS.resource, 'did+json'],
       [MEDIA.dereferencing, OFFERS.did, 'dereferencing'],
     ];
-    for (const [accept, offers, want] of cases) assert.equal(negotiate(accept, offers as never), want, `${accept} of ${offers.join(',')}`);
+    for (const [accept, offers, want] of cases)
+      assert.equal(negotiate(accept, offers as never), want, `${accept} of ${offers.join(',')}`);
   });
 
   test('maps Accept headers to representations by q value', () => {

@@ -31,15 +31,39 @@ import { StateTree, type StateReader } from '../../src/ledger/index.ts';
 import { didRuntimeOf } from '../../src/did/index.ts';
 import type { LedgerNode } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
-import { appOf, assertAnswerSchema, injectFetch, openDidLedger, testSeed, type DidLedger } from './_helpers.ts';
+import {
+  appOf,
+  assertAnswerSchema,
+  injectFetch,
+  openDidLedger,
+  testSeed,
+  type DidLedger,
+} from './_helpers.ts';
 
-const CHECKPOINT = { checkpoint: { chainId: 'test', height: 7, hash: 'ab'.repeat(32) }, signatures: [{ org: 'o"1', key: 'k', sig: 's\u00e9' }] };
+const CHECKPOINT = {
+  checkpoint: { chainId: 'test', height: 7, hash: 'ab'.repeat(32) },
+  signatures: [{ org: 'o"1', key: 'k', sig: 's\u00e9' }],
+};
 /** Accept headers of every full result the views serve: resolution (both types) and dereferencing. */
-const ACCEPTS = [undefined, '', MEDIA.resolution, MEDIA.resolutionLd, '*/*', 'application/did+json;q=0.5, application/did-resolution',
-  MEDIA.dereferencing, 'text/html;q=0.2, application/did-url-dereferencing;q=0.9'];
+const ACCEPTS = [
+  undefined,
+  '',
+  MEDIA.resolution,
+  MEDIA.resolutionLd,
+  '*/*',
+  'application/did+json;q=0.5, application/did-resolution',
+  MEDIA.dereferencing,
+  'text/html;q=0.2, application/did-url-dereferencing;q=0.9',
+];
 
 /** A state, its tree, the uncached resolver's proof writer and the views' proof source over them. */
-function world(): { state: Map<string, string>; reader: StateReader; tree: StateTree; writeProof: ProofWriter; source: ViewProofSource } {
+function world(): {
+  state: Map<string, string>;
+  reader: StateReader;
+  tree: StateTree;
+  writeProof: ProofWriter;
+  source: ViewProofSource;
+} {
   const state = new Map<string, string>();
   const tree = new StateTree();
   const cpText = JSON.stringify(CHECKPOINT);
@@ -47,10 +71,12 @@ function world(): { state: Map<string, string>; reader: StateReader; tree: State
     state,
     reader: { get: (k) => state.get(k) },
     tree,
-    writeProof: (keys, values) => `{"checkpoint":${cpText},"stateProofs":[${keys.map((k, i) => tree.proveJson(k, values[i] ?? null, false)).join(',')}]}`,
+    writeProof: (keys, values) =>
+      `{"checkpoint":${cpText},"stateProofs":[${keys.map((k, i) => tree.proveJson(k, values[i] ?? null, false)).join(',')}]}`,
     source: {
       checkpointJson: () => Buffer.from(cpText),
-      writeInclusionSiblingsJson: (key, out, offset) => tree.writeInclusionSiblingsJson(key, out, offset),
+      writeInclusionSiblingsJson: (key, out, offset) =>
+        tree.writeInclusionSiblingsJson(key, out, offset),
       siblingsJsonMaxBytes: StateTree.siblingsJsonMaxBytes,
     },
   };
@@ -84,8 +110,14 @@ const recordArb = fc.record({
   later: fc.integer({ min: 0, max: 1_000_000_000 }),
   deactivated: fc.boolean(),
   recoveryCommitment: anyText,
-  keys: fc.array(fc.record({ id: anyText, publicKeyMultibase: anyText }), { minLength: 1, maxLength: 4 }),
-  services: fc.option(fc.array(fc.record({ id: anyText, type: anyText, serviceEndpoint: anyText }), { maxLength: 3 }), { nil: undefined }),
+  keys: fc.array(fc.record({ id: anyText, publicKeyMultibase: anyText }), {
+    minLength: 1,
+    maxLength: 4,
+  }),
+  services: fc.option(
+    fc.array(fc.record({ id: anyText, type: anyText, serviceEndpoint: anyText }), { maxLength: 3 }),
+    { nil: undefined },
+  ),
   assertion: fc.boolean(),
   txId: anyText,
 });
@@ -106,7 +138,11 @@ function recordOf(r: Partial<Raw> & { seed: string }): DidRecord {
     deactivated: r.deactivated ?? false,
     recoveryCommitment: r.recoveryCommitment ?? 'r'.repeat(64),
     document: {
-      verificationMethod: keys.map((k) => ({ id: k.id, type: 'Multikey' as const, publicKeyMultibase: k.publicKeyMultibase })),
+      verificationMethod: keys.map((k) => ({
+        id: k.id,
+        type: 'Multikey' as const,
+        publicKeyMultibase: k.publicKeyMultibase,
+      })),
       authentication: ids,
       capabilityInvocation: ids.slice(0, 1),
       ...(r.assertion === true ? { assertionMethod: ids } : {}),
@@ -117,7 +153,11 @@ function recordOf(r: Partial<Raw> & { seed: string }): DidRecord {
 }
 
 /** A record in state and in the views. */
-function store(w: ReturnType<typeof world>, views: DidViewCache, record: DidRecord): { key: string; value: string } {
+function store(
+  w: ReturnType<typeof world>,
+  views: DidViewCache,
+  record: DidRecord,
+): { key: string; value: string } {
   const key = DID_KEYS.current(record.did.slice('did:rdid:'.length));
   const value = canonicalize(record);
   put(w, key, value);
@@ -126,16 +166,19 @@ function store(w: ReturnType<typeof world>, views: DidViewCache, record: DidReco
 }
 
 describe('DidViewCache answers', () => {
-  test('byte for byte the resolver\'s answer, for any record (property)', () => {
-    fc.assert(fc.property(fc.array(recordArb, { minLength: 1, maxLength: 6 }), (raw) => {
-      const w = world();
-      const views = new DidViewCache(1 << 20);
-      put(w, 'gov/other', '{"x":1}');
-      const records = raw.map((r) => recordOf(r));
-      for (const record of records) store(w, views, record);
-      // The last write of each DID is its current record.
-      for (const did of new Set(records.map((r) => r.did))) assertSameAnswers(views, w, did);
-    }), { numRuns: 150 });
+  test("byte for byte the resolver's answer, for any record (property)", () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 6 }), (raw) => {
+        const w = world();
+        const views = new DidViewCache(1 << 20);
+        put(w, 'gov/other', '{"x":1}');
+        const records = raw.map((r) => recordOf(r));
+        for (const record of records) store(w, views, record);
+        // The last write of each DID is its current record.
+        for (const did of new Set(records.map((r) => r.did))) assertSameAnswers(views, w, did);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   test('one DID alone in the tree (a proof with no siblings)', () => {
@@ -143,7 +186,10 @@ describe('DidViewCache answers', () => {
     const views = new DidViewCache(1 << 20);
     const record = recordOf({ seed: 'alone' });
     store(w, views, record);
-    assert.match(views.answer(record.did, undefined, {}, w.source)!.body.toString(), /"siblings":\[\]/);
+    assert.match(
+      views.answer(record.did, undefined, {}, w.source)!.body.toString(),
+      /"siblings":\[\]/,
+    );
     assertSameAnswers(views, w, record.did);
   });
 
@@ -154,19 +200,60 @@ describe('DidViewCache answers', () => {
     store(w, views, record);
     const source = w.source;
     assert.ok(views.answer(record.did, undefined, {}, source) !== undefined);
-    assert.equal(views.answer(record.did, undefined, { versionId: '1' }, source), undefined, 'versionId');
-    assert.equal(views.answer(record.did, undefined, { versionTime: '2026-01-01T00:00:00Z' }, source), undefined, 'versionTime');
-    assert.equal(views.answer(`${record.did}?versionId=2`, undefined, {}, source), undefined, 'DID URL with a query');
-    assert.equal(views.answer(`${record.did}#k`, undefined, {}, source), undefined, 'DID URL with a fragment');
-    assert.equal(views.answer(`${record.did}?service=home`, MEDIA.dereferencing, {}, source), undefined, 'DID URL with a service');
-    assert.equal(views.answer(`${record.did}/path`, MEDIA.dereferencing, {}, source), undefined, 'DID URL with a path');
+    assert.equal(
+      views.answer(record.did, undefined, { versionId: '1' }, source),
+      undefined,
+      'versionId',
+    );
+    assert.equal(
+      views.answer(record.did, undefined, { versionTime: '2026-01-01T00:00:00Z' }, source),
+      undefined,
+      'versionTime',
+    );
+    assert.equal(
+      views.answer(`${record.did}?versionId=2`, undefined, {}, source),
+      undefined,
+      'DID URL with a query',
+    );
+    assert.equal(
+      views.answer(`${record.did}#k`, undefined, {}, source),
+      undefined,
+      'DID URL with a fragment',
+    );
+    assert.equal(
+      views.answer(`${record.did}?service=home`, MEDIA.dereferencing, {}, source),
+      undefined,
+      'DID URL with a service',
+    );
+    assert.equal(
+      views.answer(`${record.did}/path`, MEDIA.dereferencing, {}, source),
+      undefined,
+      'DID URL with a path',
+    );
     assert.equal(views.answer(record.did, MEDIA.uriList, {}, source), undefined, 'text/uri-list');
-    assert.equal(views.answer(record.did, MEDIA.dereferencing, { service: 'home' }, source), undefined, 'service as an option');
+    assert.equal(
+      views.answer(record.did, MEDIA.dereferencing, { service: 'home' }, source),
+      undefined,
+      'service as an option',
+    );
     assert.equal(views.answer(record.did, MEDIA.didJson, {}, source), undefined, 'did+json');
     assert.equal(views.answer(record.did, MEDIA.didLdJson, {}, source), undefined, 'did+ld+json');
     assert.equal(views.answer(record.did, 'text/html', {}, source), undefined, 'unacceptable');
-    assert.equal(views.answer('did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp', undefined, {}, source), undefined, 'did:key');
-    assert.equal(views.answer(`did:rdid:${idOf('nobody')}`, undefined, {}, source), undefined, 'not registered');
+    assert.equal(
+      views.answer(
+        'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp',
+        undefined,
+        {},
+        source,
+      ),
+      undefined,
+      'did:key',
+    );
+    assert.equal(
+      views.answer(`did:rdid:${idOf('nobody')}`, undefined, {}, source),
+      undefined,
+      'not registered',
+    );
     // A did:rdid the views do not hold is a miss (the DID URLs with a query, fragment or path too).
     assert.equal(views.stats().misses, 5);
     assert.equal(views.stats().hits, 1);
@@ -188,9 +275,15 @@ describe('DidViewCache memory', () => {
     const views = new DidViewCache(size * 10);
     views.fill(records);
     const { entries, overBudget, bytes, capacity } = views.stats();
-    assert.ok(entries >= 5 && entries <= 10, `kept ${entries} of 40 views of ${size} bytes in ${size * 10}`);
+    assert.ok(
+      entries >= 5 && entries <= 10,
+      `kept ${entries} of 40 views of ${size} bytes in ${size * 10}`,
+    );
     assert.equal(entries + overBudget, 40);
-    assert.ok(bytes <= size * 10 && capacity <= size * 10, `bytes ${bytes}, capacity ${capacity} within the budget`);
+    assert.ok(
+      bytes <= size * 10 && capacity <= size * 10,
+      `bytes ${bytes}, capacity ${capacity} within the budget`,
+    );
     let answered = 0;
     for (const { record } of records) {
       if (views.answer(record.did, undefined, {}, w.source) === undefined) continue;
@@ -216,7 +309,10 @@ describe('DidViewCache memory', () => {
     fresh.fill([{ key, value }]);
     assert.equal(s.bytes, fresh.stats().bytes, 'only the last version is live');
     assertSameAnswers(views, w, record.did);
-    assert.match(views.answer(record.did, undefined, {}, w.source)!.body.toString(), /"versionId":"2000"/);
+    assert.match(
+      views.answer(record.did, undefined, {}, w.source)!.body.toString(),
+      /"versionId":"2000"/,
+    );
   });
 
   test('freed slots are reused and compaction moves every live view', () => {
@@ -226,14 +322,16 @@ describe('DidViewCache memory', () => {
     views.fill(records.slice(20, 30));
     // Rewrite the odd ones many times: the arena fills with replaced views and compacts.
     for (let round = 0; round < 60; round++) {
-      for (const r of records.slice(10, 30).filter((_, i) => i % 2 === 1)) views.applyChanges(new Map([[r.key, r.value]]));
+      for (const r of records.slice(10, 30).filter((_, i) => i % 2 === 1))
+        views.applyChanges(new Map([[r.key, r.value]]));
     }
     const s = views.stats();
     assert.equal(s.entries, 20);
     assert.equal(s.overBudget, 0);
     assert.ok(s.capacity < 200_000, `compacted (capacity ${s.capacity})`);
     for (const r of records.slice(10, 30)) assertSameAnswers(views, w, r.record.did);
-    for (const r of records.slice(0, 10)) assert.equal(views.answer(r.record.did, undefined, {}, w.source), undefined);
+    for (const r of records.slice(0, 10))
+      assert.equal(views.answer(r.record.did, undefined, {}, w.source), undefined);
   });
 
   test('a view without state switches the views off (the resolver answers from the store)', () => {
@@ -248,7 +346,12 @@ describe('DidViewCache memory', () => {
   test('a deleted key drops its view', () => {
     const views = new DidViewCache(1 << 20);
     views.fill(records.slice(0, 3));
-    views.applyChanges(new Map([[records[0]!.key, null], ['gov/unrelated', null]]));
+    views.applyChanges(
+      new Map([
+        [records[0]!.key, null],
+        ['gov/unrelated', null],
+      ]),
+    );
     assert.equal(views.stats().entries, 2);
     assert.equal(views.answer(records[0]!.record.did, undefined, {}, w.source), undefined);
   });
@@ -272,7 +375,12 @@ describe('DidViewCache memory', () => {
 });
 
 /** The node's answer next to the uncached resolver's over the same committed state. */
-async function assertNodeAnswersFromViews(node: LedgerNode, app: Awaited<ReturnType<typeof appOf>>, did: string, status: number): Promise<void> {
+async function assertNodeAnswersFromViews(
+  node: LedgerNode,
+  app: Awaited<ReturnType<typeof appOf>>,
+  did: string,
+  status: number,
+): Promise<void> {
   const { chain } = node;
   const writeProof: ProofWriter = (keys, values) =>
     `{"checkpoint":${JSON.stringify(chain.signedCheckpoint())},"stateProofs":[${keys.map((k, i) => chain.stateProofJson(k, values[i] ?? null)).join(',')}]}`;
@@ -284,7 +392,7 @@ async function assertNodeAnswersFromViews(node: LedgerNode, app: Awaited<ReturnT
   assert.equal(res.body, resolveForHttp(chain.state, did, undefined, {}, writeProof).body);
 }
 
-describe('a node\'s views follow its ledger', () => {
+describe("a node's views follow its ledger", () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -296,7 +404,14 @@ describe('a node\'s views follow its ledger', () => {
       const create = planCreate(seed);
       await l.commit(create);
       await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
-      await l.commit(planUpdate(seed, l.record(create.did), 0, [{ op: 'add-service', service: { id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' } }]));
+      await l.commit(
+        planUpdate(seed, l.record(create.did), 0, [
+          {
+            op: 'add-service',
+            service: { id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' },
+          },
+        ]),
+      );
       await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
       await l.commit(planRotate(seed, l.record(create.did), 0, 1));
       await assertNodeAnswersFromViews(l.ledger.node, app, create.did, 200);
@@ -334,10 +449,15 @@ describe('a node\'s views follow its ledger', () => {
       const second = planCreate(testSeed('listener 2'));
       await l.commit(second);
       assert.equal(calls, 1, 'removed after it threw');
-      assert.deepEqual(chain.listenerErrors.map((e) => e.message), ['boom']);
+      assert.deepEqual(
+        chain.listenerErrors.map((e) => e.message),
+        ['boom'],
+      );
       await assertNodeAnswersFromViews(l.ledger.node, app, first.did, 200);
       await assertNodeAnswersFromViews(l.ledger.node, app, second.did, 200);
-      const health = JSON.parse((await app.inject({ url: '/health' })).body) as { warnings?: string[] };
+      const health = JSON.parse((await app.inject({ url: '/health' })).body) as {
+        warnings?: string[];
+      };
       assert.deepEqual(health.warnings, ['a commit listener failed and was removed: boom']);
     } finally {
       await app.close();
@@ -354,18 +474,31 @@ describe('a node\'s views follow its ledger', () => {
       for (const l of [withViews, without]) await l.commit(planCreate(seed));
       const did = planCreate(seed).did;
       const strip = (body: string): unknown => {
-        const json = JSON.parse(body) as { didResolutionMetadata?: { proof?: unknown }; dereferencingMetadata?: { proof?: unknown } };
+        const json = JSON.parse(body) as {
+          didResolutionMetadata?: { proof?: unknown };
+          dereferencingMetadata?: { proof?: unknown };
+        };
         delete (json.didResolutionMetadata ?? json.dereferencingMetadata)!.proof;
         return json;
       };
       for (const accept of ACCEPTS) {
         const hits = didRuntimeOf(withViews.ledger.node)!.views.stats().hits;
         const headers = accept === undefined ? {} : { accept };
-        const [a, b] = await Promise.all(apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}`, headers })));
-        assert.equal(didRuntimeOf(withViews.ledger.node)!.views.stats().hits, hits + 1, `answered from the views (Accept ${accept})`);
+        const [a, b] = await Promise.all(
+          apps.map((app) => app.inject({ url: `/1.0/identifiers/${did}`, headers })),
+        );
+        assert.equal(
+          didRuntimeOf(withViews.ledger.node)!.views.stats().hits,
+          hits + 1,
+          `answered from the views (Accept ${accept})`,
+        );
         assert.equal(a!.statusCode, 200);
         assert.equal(b!.statusCode, 200);
-        assert.equal(a!.headers['content-type'], b!.headers['content-type'], `same Content-Type for Accept ${accept}`);
+        assert.equal(
+          a!.headers['content-type'],
+          b!.headers['content-type'],
+          `same Content-Type for Accept ${accept}`,
+        );
         assert.doesNotMatch(String(a!.headers['content-type']), /charset/);
         // Same document and metadata (the two ledgers' proofs differ: their blocks differ).
         assert.deepEqual(strip(a!.body), strip(b!.body));
@@ -379,7 +512,10 @@ describe('a node\'s views follow its ledger', () => {
   });
 
   /** A ledger file holding `count` new DIDs (one block), closed, and the ledger reopened on it. */
-  async function reopenedWithDids(label: string, count: number): Promise<{ again: DidLedger; seeds: Uint8Array[]; creates: ReturnType<typeof planCreate>[] }> {
+  async function reopenedWithDids(
+    label: string,
+    count: number,
+  ): Promise<{ again: DidLedger; seeds: Uint8Array[]; creates: ReturnType<typeof planCreate>[] }> {
     const dir = mkdtempSync(join(tmpdir(), 'realdid-views-'));
     dirs.push(dir);
     const path = join(dir, 'ledger.sqlite');
@@ -401,17 +537,33 @@ describe('a node\'s views follow its ledger', () => {
     const filledAtCommit: number[] = [];
     node.chain.onCommit(() => filledAtCommit.push(didRuntimeOf(node)!.views.stats().entries));
     // Update DIDs on both sides of the fill cursor while it runs.
-    const sorted = creates.map((c, i) => ({ c, seed: seeds[i]! })).sort((a, b) => (a.c.did < b.c.did ? -1 : 1));
+    const sorted = creates
+      .map((c, i) => ({ c, seed: seeds[i]! }))
+      .sort((a, b) => (a.c.did < b.c.did ? -1 : 1));
     const touched = [sorted[0]!, sorted[350]!, sorted[699]!];
-    const service = { id: 'late', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/late' };
-    await Promise.all(touched.map((t) => again.commit(planUpdate(t.seed, again.record(t.c.did), 0, [{ op: 'add-service', service }]))));
-    assert.ok(filledAtCommit.some((n) => n < 700), `a block was committed mid-fill (views at each commit: ${filledAtCommit.join(', ')})`);
+    const service = {
+      id: 'late',
+      type: 'LinkedDomains',
+      serviceEndpoint: 'https://example.org/late',
+    };
+    await Promise.all(
+      touched.map((t) =>
+        again.commit(
+          planUpdate(t.seed, again.record(t.c.did), 0, [{ op: 'add-service', service }]),
+        ),
+      ),
+    );
+    assert.ok(
+      filledAtCommit.some((n) => n < 700),
+      `a block was committed mid-fill (views at each commit: ${filledAtCommit.join(', ')})`,
+    );
     const app = await appOf(again);
     try {
       await node.ready;
       assert.equal(didRuntimeOf(node)!.views.stats().entries, 700);
       for (const t of touched) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
-      for (const t of sorted.filter((_, i) => i % 50 === 7)) await assertNodeAnswersFromViews(node, app, t.c.did, 200);
+      for (const t of sorted.filter((_, i) => i % 50 === 7))
+        await assertNodeAnswersFromViews(node, app, t.c.did, 200);
     } finally {
       await app.close();
       await again.close();
@@ -433,9 +585,14 @@ describe('a node\'s views follow its ledger', () => {
       assert.equal(JSON.parse((await app.inject({ url: '/health' })).body).warnings, undefined);
       // Switched off: the node still answers (from the store), and says so.
       didRuntimeOf(again.ledger.node)!.views.switchOff('test');
-      const health = JSON.parse((await app.inject({ url: '/health' })).body) as { status: string; warnings?: string[] };
+      const health = JSON.parse((await app.inject({ url: '/health' })).body) as {
+        status: string;
+        warnings?: string[];
+      };
       assert.equal(health.status, 'ok');
-      assert.deepEqual(health.warnings, ['resolver views are off (every DID is resolved from the store): test']);
+      assert.deepEqual(health.warnings, [
+        'resolver views are off (every DID is resolved from the store): test',
+      ]);
       assert.match((await app.inject({ url: '/metrics' })).body, /^realdid_did_views_off 1$/m);
       assert.equal((await app.inject({ url: `/1.0/identifiers/${dids[0]}` })).statusCode, 200);
     } finally {
@@ -445,16 +602,34 @@ describe('a node\'s views follow its ledger', () => {
   });
 });
 
-test('the answers of a view are the JSON the route\'s response schema describes', () => {
+test("the answers of a view are the JSON the route's response schema describes", () => {
   const w = world();
   const views = new DidViewCache(1 << 20);
   const realKey = `z6Mk${'a'.repeat(44)}`;
-  const record = recordOf({ seed: 'json', version: 3, later: 99_000, recoveryCommitment: toHex(new Uint8Array(32)), keys: [{ id: 'key-0', publicKeyMultibase: realKey }], services: [{ id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' }], assertion: true });
+  const record = recordOf({
+    seed: 'json',
+    version: 3,
+    later: 99_000,
+    recoveryCommitment: toHex(new Uint8Array(32)),
+    keys: [{ id: 'key-0', publicKeyMultibase: realKey }],
+    services: [{ id: 'home', type: 'LinkedDomains', serviceEndpoint: 'https://example.org/' }],
+    assertion: true,
+  });
   const { key } = store(w, views, record);
-  const metadata = { created: '2023-11-14T22:13:20Z', updated: '2023-11-14T22:14:59Z', versionId: '3', deactivated: false };
+  const metadata = {
+    created: '2023-11-14T22:13:20Z',
+    updated: '2023-11-14T22:14:59Z',
+    versionId: '3',
+    deactivated: false,
+  };
   const answer = views.answer(record.did, undefined, {}, w.source)!;
   const body = JSON.parse(answer.body.toString()) as Record<string, any>;
-  assert.deepEqual(Object.keys(body), ['@context', 'didDocument', 'didResolutionMetadata', 'didDocumentMetadata']);
+  assert.deepEqual(Object.keys(body), [
+    '@context',
+    'didDocument',
+    'didResolutionMetadata',
+    'didDocumentMetadata',
+  ]);
   assert.equal(body.didResolutionMetadata.contentType, MEDIA.didLdJson);
   assert.equal(body.didResolutionMetadata.proof.length, 1, 'a set of one proof');
   assert.deepEqual(body.didResolutionMetadata.proof[0].checkpoint, CHECKPOINT);
@@ -462,8 +637,16 @@ test('the answers of a view are the JSON the route\'s response schema describes'
   assert.equal(body.didResolutionMetadata.proof[0].stateProofs[0].value, w.state.get(key));
   assert.deepEqual(body.didDocumentMetadata, metadata);
   assert.equal(body.didDocument.service[0].id, `${record.did}#home`);
-  assert.equal('capabilityDelegation' in body.didDocument, false, 'an empty relationship is omitted');
-  assertAnswerSchema({ status: answer.status, contentType: answer.contentType, body: withSchemaCheckpoint(body, 'didResolutionMetadata') });
+  assert.equal(
+    'capabilityDelegation' in body.didDocument,
+    false,
+    'an empty relationship is omitted',
+  );
+  assertAnswerSchema({
+    status: answer.status,
+    contentType: answer.contentType,
+    body: withSchemaCheckpoint(body, 'didResolutionMetadata'),
+  });
   const deref = views.answer(record.did, MEDIA.dereferencing, {}, w.source)!;
   assert.equal(deref.contentType, MEDIA.dereferencing);
   const derefBody = JSON.parse(deref.body.toString()) as Record<string, any>;
@@ -471,14 +654,26 @@ test('the answers of a view are the JSON the route\'s response schema describes'
   assert.deepEqual(derefBody.content, body.didDocument);
   assert.deepEqual(derefBody.contentMetadata, metadata);
   assert.deepEqual(derefBody.dereferencingMetadata, body.didResolutionMetadata);
-  assertAnswerSchema({ status: deref.status, contentType: deref.contentType, body: withSchemaCheckpoint(derefBody, 'dereferencingMetadata') });
+  assertAnswerSchema({
+    status: deref.status,
+    contentType: deref.contentType,
+    body: withSchemaCheckpoint(derefBody, 'dereferencingMetadata'),
+  });
 });
 
 /** The body with a checkpoint of the real shape in place of the test's stand-in. */
 function withSchemaCheckpoint(body: Record<string, any>, metadata: string): Record<string, any> {
   const copy = structuredClone(body);
   copy[metadata].proof[0].checkpoint = {
-    checkpoint: { chainId: 'test', height: 7, blockHash: 'ab'.repeat(32), logSize: 7, logRoot: 'cd'.repeat(32), stateRoot: 'ef'.repeat(32), time: 0 },
+    checkpoint: {
+      chainId: 'test',
+      height: 7,
+      blockHash: 'ab'.repeat(32),
+      logSize: 7,
+      logRoot: 'cd'.repeat(32),
+      stateRoot: 'ef'.repeat(32),
+      time: 0,
+    },
     signatures: [{ org: 'o1', key: 'k', sig: 's' }],
   };
   return copy;

@@ -15,7 +15,12 @@ import {
   orgIds,
   type Proposal,
 } from '../../src/governance/index.ts';
-import { ModuleRegistry, signCheckpoint, StateOverlay, verifyChain } from '../../src/ledger/index.ts';
+import {
+  ModuleRegistry,
+  signCheckpoint,
+  StateOverlay,
+  verifyChain,
+} from '../../src/ledger/index.ts';
 import { buildApp, defaultModules, openLedgerNode } from '../../src/node/index.ts';
 import { trustFromGenesis, verifySignedCheckpoint } from '../../src/sdk/index.ts';
 import {
@@ -36,7 +41,10 @@ type Change = Record<string, unknown> & { type: string };
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-async function withLedger(options: Parameters<typeof openTestLedger>[0], fn: (l: TestLedger) => Promise<void>): Promise<void> {
+async function withLedger(
+  options: Parameters<typeof openTestLedger>[0],
+  fn: (l: TestLedger) => Promise<void>,
+): Promise<void> {
   const l = openTestLedger(options);
   try {
     await fn(l);
@@ -61,7 +69,11 @@ async function approve(l: TestLedger, by: number | TestOrg, id: string): Promise
 }
 
 /** Proposes as `approvers[0]` and approves with the rest; answers the proposal. */
-async function pass(l: TestLedger, change: Change, approvers: readonly (number | TestOrg)[]): Promise<Proposal> {
+async function pass(
+  l: TestLedger,
+  change: Change,
+  approvers: readonly (number | TestOrg)[],
+): Promise<Proposal> {
   const id = await propose(l, approvers[0]!, change);
   for (const a of approvers.slice(1)) await approve(l, a, id);
   return proposal(l, id);
@@ -72,9 +84,16 @@ async function verifyWholeChain(l: TestLedger): Promise<void> {
   assert.ok(result.ok, JSON.stringify(result));
 }
 
-const setParam = (name: string, value: number | string | boolean): Change => ({ type: 'set-param', name, value });
+const setParam = (name: string, value: number | string | boolean): Change => ({
+  type: 'set-param',
+  name,
+  value,
+});
 
-for (const [m, n] of [[2, 3], [3, 4]] as const) {
+for (const [m, n] of [
+  [2, 3],
+  [3, 4],
+] as const) {
   describe(`quorum ${m} of ${n}`, () => {
     test(`a change with ${m - 1} approval(s) does nothing; the ${m}th applies it`, () =>
       withLedger({ orgs: n, genesis: { quorum: m } }, async (l) => {
@@ -82,7 +101,10 @@ for (const [m, n] of [[2, 3], [3, 4]] as const) {
         for (let i = 1; i < m - 1; i++) await approve(l, i, id);
         let p = proposal(l, id);
         assert.equal(p.status, 'open');
-        assert.deepEqual(p.approvals, Array.from({ length: m - 1 }, (_, i) => `org${i + 1}`));
+        assert.deepEqual(
+          p.approvals,
+          Array.from({ length: m - 1 }, (_, i) => `org${i + 1}`),
+        );
         assert.equal(p.proposer, 'org1');
         assert.equal(l.node.chain.state.get('gov/param/disputeDays'), undefined);
         assert.equal(getParam(l.node.chain.state, 'disputeDays'), undefined);
@@ -96,7 +118,11 @@ for (const [m, n] of [[2, 3], [3, 4]] as const) {
         // Approving an executed proposal: closed, and nothing changes.
         if (m < n) {
           const before = snapshotLedger(l.node);
-          assertRejected(await l.submit(m, 'gov.approve', { proposal: id }), 'ERR_GOV_PROPOSAL_CLOSED', 409);
+          assertRejected(
+            await l.submit(m, 'gov.approve', { proposal: id }),
+            'ERR_GOV_PROPOSAL_CLOSED',
+            409,
+          );
           assert.deepEqual(snapshotLedger(l.node), before);
         }
         await verifyWholeChain(l);
@@ -106,12 +132,20 @@ for (const [m, n] of [[2, 3], [3, 4]] as const) {
       withLedger({ orgs: n, genesis: { quorum: m } }, async (l) => {
         const id = await propose(l, 0, setParam('x', 1));
         const before = snapshotLedger(l.node);
-        assertRejected(await l.submit(0, 'gov.approve', { proposal: id }), 'ERR_GOV_ALREADY_APPROVED', 409);
+        assertRejected(
+          await l.submit(0, 'gov.approve', { proposal: id }),
+          'ERR_GOV_ALREADY_APPROVED',
+          409,
+        );
         assert.deepEqual(snapshotLedger(l.node), before);
         if (m > 2) {
           await approve(l, 1, id);
           const mid = snapshotLedger(l.node);
-          assertRejected(await l.submit(1, 'gov.approve', { proposal: id }), 'ERR_GOV_ALREADY_APPROVED', 409);
+          assertRejected(
+            await l.submit(1, 'gov.approve', { proposal: id }),
+            'ERR_GOV_ALREADY_APPROVED',
+            409,
+          );
           assert.deepEqual(snapshotLedger(l.node), mid);
         }
         assert.equal(proposal(l, id).status, 'open');
@@ -126,8 +160,16 @@ describe('membership and proposal look-ups', () => {
       const outsider = makeOrg('outsider');
       const id = await propose(l, 0, setParam('x', 1));
       const before = snapshotLedger(l.node);
-      assertRejected(await l.submit(outsider, 'gov.approve', { proposal: id }), 'ERR_GOV_NOT_MEMBER', 403);
-      assertRejected(await l.submit(outsider, 'gov.propose', { change: setParam('y', 2) as never }), 'ERR_GOV_NOT_MEMBER', 403);
+      assertRejected(
+        await l.submit(outsider, 'gov.approve', { proposal: id }),
+        'ERR_GOV_NOT_MEMBER',
+        403,
+      );
+      assertRejected(
+        await l.submit(outsider, 'gov.propose', { change: setParam('y', 2) as never }),
+        'ERR_GOV_NOT_MEMBER',
+        403,
+      );
       assert.deepEqual(snapshotLedger(l.node), before);
       assert.deepEqual(proposal(l, id).approvals, ['org1']);
       // Not even its nonce was recorded, committed or pending.
@@ -137,7 +179,11 @@ describe('membership and proposal look-ups', () => {
   test('approving an unknown proposal is ERR_GOV_PROPOSAL_NOT_FOUND (404)', () =>
     withLedger({ orgs: 3 }, async (l) => {
       const before = snapshotLedger(l.node);
-      assertRejected(await l.submit(1, 'gov.approve', { proposal: 'ab'.repeat(32) }), 'ERR_GOV_PROPOSAL_NOT_FOUND', 404);
+      assertRejected(
+        await l.submit(1, 'gov.approve', { proposal: 'ab'.repeat(32) }),
+        'ERR_GOV_PROPOSAL_NOT_FOUND',
+        404,
+      );
       assert.deepEqual(snapshotLedger(l.node), before);
     }));
 
@@ -148,7 +194,12 @@ describe('membership and proposal look-ups', () => {
         { proposal: 'ab'.repeat(32), extra: 1 },
         { change: { type: 'set-quorum', quorum: 0 } },
         { change: { type: 'set-quorum', quorum: 2.5 } },
-        { change: { type: 'add-org', org: { id: 'Bad Id', name: 'x', keys: [l.orgs[0]!.multikey] } } },
+        {
+          change: {
+            type: 'add-org',
+            org: { id: 'Bad Id', name: 'x', keys: [l.orgs[0]!.multikey] },
+          },
+        },
         { change: { type: 'explode' } },
       ]) {
         const kind = 'proposal' in body ? 'gov.approve' : 'gov.propose';
@@ -183,16 +234,29 @@ describe('membership and proposal look-ups', () => {
       // Expiry is a state change at the first block past the deadline: a block the node seals
       // for the deadline itself when no transaction comes (the rejected approval made none).
       const app = await buildApp(l.node);
-      const view = async (): Promise<{ status: string; expiredAt?: number }> => (await app.inject({ url: `/v1/gov/proposals/${late}` })).json<{ status: string; expiredAt?: number }>();
+      const view = async (): Promise<{ status: string; expiredAt?: number }> =>
+        (await app.inject({ url: `/v1/gov/proposals/${late}` })).json<{
+          status: string;
+          expiredAt?: number;
+        }>();
       assert.equal((await view()).status, 'open', 'no block past the deadline yet');
       const height = l.node.chain.head.height;
       l.node.orderer.tick();
       assert.equal(l.node.chain.head.height, height + 1, 'a block was sealed for the deadline');
       assert.equal(l.node.chain.store.block(height + 1)!.txCount, 0);
       assert.equal(proposal(l, late).status, 'expired', 'the committed state says so');
-      assert.deepEqual(await view(), { ...proposal(l, late), status: 'expired', expiredAt: l.node.chain.head.header.time });
-      const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json<{ proposals: { id: string }[] }>();
-      assert.deepEqual(listed.proposals.map((p) => p.id), [late]);
+      assert.deepEqual(await view(), {
+        ...proposal(l, late),
+        status: 'expired',
+        expiredAt: l.node.chain.head.header.time,
+      });
+      const listed = (await app.inject({ url: '/v1/gov/proposals?status=expired' })).json<{
+        proposals: { id: string }[];
+      }>();
+      assert.deepEqual(
+        listed.proposals.map((p) => p.id),
+        [late],
+      );
       assert.equal(proposal(l, early).status, 'executed', 'an executed proposal never expires');
       l.node.orderer.tick();
       assert.equal(l.node.chain.head.height, height + 1, 'nothing else is due');
@@ -210,7 +274,11 @@ describe('membership and proposal look-ups', () => {
       assert.equal(executed.length, 4);
       const app = await buildApp(l.node);
       try {
-        for (const [status, want] of [['executed', executed], ['open', open], ['failed', []]] as const) {
+        for (const [status, want] of [
+          ['executed', executed],
+          ['open', open],
+          ['failed', []],
+        ] as const) {
           for (const limit of [1, 2, 3, 4, 5]) {
             const seen: string[] = [];
             let after: string | null = null;
@@ -218,9 +286,17 @@ describe('membership and proposal look-ups', () => {
               const url: string = `/v1/gov/proposals?status=${status}&limit=${limit}${after === null ? '' : `&after=${after}`}`;
               const res = await app.inject({ url });
               assert.equal(res.statusCode, 200, res.body);
-              const body = res.json<{ proposals: { id: string; status: string }[]; next: string | null }>();
+              const body = res.json<{
+                proposals: { id: string; status: string }[];
+                next: string | null;
+              }>();
               assert.ok(body.proposals.every((p) => p.status === status));
-              if (body.next !== null) assert.equal(body.proposals.length, limit, `a page with a next is full (status ${status}, limit ${limit})`);
+              if (body.next !== null)
+                assert.equal(
+                  body.proposals.length,
+                  limit,
+                  `a page with a next is full (status ${status}, limit ${limit})`,
+                );
               seen.push(...body.proposals.map((p) => p.id));
               after = body.next;
               if (after === null) break;
@@ -234,13 +310,19 @@ describe('membership and proposal look-ups', () => {
     }));
 
   test('a shorter proposalTtlMs set by governance applies to later proposals', () =>
-    withLedger({ orgs: 3, genesis: { quorum: 2, params: { proposalTtlMs: 60_000 } } }, async (l) => {
-      l.clock.advance(1000);
-      const id = await propose(l, 0, setParam('a', 1));
-      assert.equal(proposal(l, id).expires - proposal(l, id).created, 60_000);
-      l.clock.advance(60_001);
-      assertRejected(await l.submit(2, 'gov.approve', { proposal: id }), 'ERR_GOV_PROPOSAL_CLOSED');
-    }));
+    withLedger(
+      { orgs: 3, genesis: { quorum: 2, params: { proposalTtlMs: 60_000 } } },
+      async (l) => {
+        l.clock.advance(1000);
+        const id = await propose(l, 0, setParam('a', 1));
+        assert.equal(proposal(l, id).expires - proposal(l, id).created, 60_000);
+        l.clock.advance(60_001);
+        assertRejected(
+          await l.submit(2, 'gov.approve', { proposal: id }),
+          'ERR_GOV_PROPOSAL_CLOSED',
+        );
+      },
+    ));
 });
 
 describe('add-org', () => {
@@ -251,7 +333,10 @@ describe('add-org', () => {
       assert.equal(p.status, 'executed');
       assert.deepEqual(orgIds(l.node.chain.state), ['org1', 'org2', 'org3', 'org4']);
       // Stored with the height it joined at: it may sign checkpoints from there on.
-      assert.deepEqual(getOrg(l.node.chain.state, 'org4'), { ...orgEntry(org4), sinceHeight: l.node.chain.head.height });
+      assert.deepEqual(getOrg(l.node.chain.state, 'org4'), {
+        ...orgEntry(org4),
+        sinceHeight: l.node.chain.head.height,
+      });
 
       // It approves (its vote counts toward the quorum) and proposes.
       const id = await propose(l, 2, setParam('x', 7));
@@ -264,8 +349,14 @@ describe('add-org', () => {
       // It cosigns the head checkpoint; a client trusting it accepts the checkpoint on its signature.
       const { chain } = l.node;
       const cp = chain.signedCheckpoint().checkpoint;
-      const signed = chain.cosign(cp.height, signCheckpoint(cp, 'org4', org4.multikey, org4.keyPair));
-      assert.deepEqual(signed.signatures.map((s) => s.org), ['org1', 'org4']);
+      const signed = chain.cosign(
+        cp.height,
+        signCheckpoint(cp, 'org4', org4.multikey, org4.keyPair),
+      );
+      assert.deepEqual(
+        signed.signatures.map((s) => s.org),
+        ['org1', 'org4'],
+      );
       const trust = { chainId: cp.chainId, orgs: { org4: [org4.multikey] } };
       assert.deepEqual(verifySignedCheckpoint(signed, trust, 1), cp);
       await verifyWholeChain(l);
@@ -281,13 +372,19 @@ describe('add-org', () => {
         await pass(l, { type: 'add-org', org: orgEntry(org3) }, [0]);
       });
       // Reopen the same store with org3's key as the node signer.
-      await withLedger({ orgs, genesis: { quorum: 1 }, path, signer: org3.nodeSigner }, async (l) => {
-        l.clock.advance(1000);
-        const r = await l.submitOk(org3, 'gov.propose', { change: setParam('x', 3) as never });
-        assert.equal(proposal(l, r.id).status, 'executed');
-        assert.deepEqual(l.node.chain.store.signatures(r.height).map((s) => s.org), ['org3']);
-        await verifyWholeChain(l);
-      });
+      await withLedger(
+        { orgs, genesis: { quorum: 1 }, path, signer: org3.nodeSigner },
+        async (l) => {
+          l.clock.advance(1000);
+          const r = await l.submitOk(org3, 'gov.propose', { change: setParam('x', 3) as never });
+          assert.equal(proposal(l, r.id).status, 'executed');
+          assert.deepEqual(
+            l.node.chain.store.signatures(r.height).map((s) => s.org),
+            ['org3'],
+          );
+          await verifyWholeChain(l);
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -326,11 +423,18 @@ describe('add-org', () => {
         const p = await pass(l, { type: 'add-org', org }, [0, 1]);
         assert.equal(p.status, 'failed', JSON.stringify(org));
         assert.equal(p.failure?.code, 'ERR_GOV_INVALID_CHANGE');
-        assertRejected(await l.submit(2, 'gov.approve', { proposal: p.id }), 'ERR_GOV_PROPOSAL_CLOSED', 409);
+        assertRejected(
+          await l.submit(2, 'gov.approve', { proposal: p.id }),
+          'ERR_GOV_PROPOSAL_CLOSED',
+          409,
+        );
       }
       assert.deepEqual(l.node.chain.store.stateByPrefix('gov/org', 100), before);
       assert.equal(l.node.chain.state.get(`gov/key/${fresh.multikey}`), undefined);
-      assertRejected(await l.submit(fresh, 'gov.propose', { change: setParam('x', 1) as never }), 'ERR_GOV_NOT_MEMBER');
+      assertRejected(
+        await l.submit(fresh, 'gov.propose', { change: setParam('x', 1) as never }),
+        'ERR_GOV_NOT_MEMBER',
+      );
       // The chain is still healthy: later blocks commit and the whole chain verifies.
       await pass(l, setParam('x', 1), [0, 1]);
       await verifyWholeChain(l);
@@ -362,7 +466,11 @@ describe('remove-org', () => {
 
       const other = await propose(l, 0, setParam('y', 2));
       const before = snapshotLedger(l.node);
-      assertRejected(await l.submit(org4!, 'gov.approve', { proposal: other }), 'ERR_GOV_NOT_MEMBER', 403);
+      assertRejected(
+        await l.submit(org4!, 'gov.approve', { proposal: other }),
+        'ERR_GOV_NOT_MEMBER',
+        403,
+      );
       assert.deepEqual(snapshotLedger(l.node), before);
       const { chain } = l.node;
       const cp = chain.signedCheckpoint().checkpoint;
@@ -373,7 +481,7 @@ describe('remove-org', () => {
       await verifyWholeChain(l);
     }));
 
-  test("a solo node refuses to remove its own organization (ERR_LEDGER_NOT_SIGNER): verify keeps passing and /health stays ok", () =>
+  test('a solo node refuses to remove its own organization (ERR_LEDGER_NOT_SIGNER): verify keeps passing and /health stays ok', () =>
     withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
       // The node signs as org1. Removing org1 would leave every later block unsigned.
       const removal = await propose(l, 1, { type: 'remove-org', org: 'org1' });
@@ -407,7 +515,13 @@ describe('remove-org', () => {
       const removal = await propose(first, 1, { type: 'remove-org', org: 'org1' });
       await first.close();
       // The operator moves the node to org2's key, then the removal passes.
-      const second = openTestLedger({ orgs, genesis: { quorum: 2 }, path, nodeOrg: 1, clock: first.clock });
+      const second = openTestLedger({
+        orgs,
+        genesis: { quorum: 2 },
+        path,
+        nodeOrg: 1,
+        clock: first.clock,
+      });
       try {
         await approve(second, 2, removal);
         assert.equal(proposal(second, removal).status, 'executed');
@@ -425,7 +539,12 @@ describe('remove-org', () => {
     const orgs = makeOrgs(3);
     const stranger = makeOrg('org9');
     assert.throws(
-      () => openTestLedger({ orgs, genesis: { quorum: 2 }, signer: { ...stranger.nodeSigner, org: 'org1' } }),
+      () =>
+        openTestLedger({
+          orgs,
+          genesis: { quorum: 2 },
+          signer: { ...stranger.nodeSigner, org: 'org1' },
+        }),
       (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
     );
   });
@@ -437,9 +556,15 @@ describe('remove-org', () => {
       const height = chain.head.height;
       const state = new StateOverlay(chain.state);
       state.delete('gov/org/org1');
-      assert.throws(() => chain.commit({ time: chain.head.header.time + 1, txs: [], state }), (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'));
+      assert.throws(
+        () => chain.commit({ time: chain.head.header.time + 1, txs: [], state }),
+        (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
+      );
       assert.equal(chain.head.height, height, 'no unsigned block was written');
-      assertRejected(await l.submit(0, 'gov.propose', { change: setParam('q', 1) as never }), 'ERR_LEDGER_NOT_SIGNER');
+      assertRejected(
+        await l.submit(0, 'gov.propose', { change: setParam('q', 1) as never }),
+        'ERR_LEDGER_NOT_SIGNER',
+      );
       const app = await buildApp(l.node);
       try {
         const health = await app.inject({ url: '/health' });
@@ -454,14 +579,18 @@ describe('remove-org', () => {
 
   test("removing below the quorum, or an unknown org, ends the proposal 'failed' with ERR_GOV_INVALID_CHANGE", () =>
     withLedger({ orgs: 3, genesis: { quorum: 3 } }, async (l) => {
-      const before = snapshotLedger(l.node).state.filter(([k]) => !k.startsWith('gov/proposal/') && !k.startsWith('core/nonce/'));
+      const before = snapshotLedger(l.node).state.filter(
+        ([k]) => !k.startsWith('gov/proposal/') && !k.startsWith('core/nonce/'),
+      );
       for (const org of ['org3', 'nobody']) {
         const p = await pass(l, { type: 'remove-org', org }, [0, 1, 2]);
         assert.equal(p.status, 'failed');
         assert.equal(p.failure?.code, 'ERR_GOV_INVALID_CHANGE');
         assert.equal(p.executedAt, l.node.chain.head.header.time);
       }
-      const after = snapshotLedger(l.node).state.filter(([k]) => !k.startsWith('gov/proposal/') && !k.startsWith('core/nonce/'));
+      const after = snapshotLedger(l.node).state.filter(
+        ([k]) => !k.startsWith('gov/proposal/') && !k.startsWith('core/nonce/'),
+      );
       assert.deepEqual(after, before);
       assert.deepEqual(orgIds(l.node.chain.state), ['org1', 'org2', 'org3']);
     }));
@@ -484,9 +613,16 @@ describe('set-quorum', () => {
       assert.equal(tooHigh.failure?.code, 'ERR_GOV_INVALID_CHANGE');
       assert.equal(getQuorum(l.node.chain.state), 3);
 
-      assert.equal((await pass(l, { type: 'set-quorum', quorum: 1 }, [0, 1, 2])).status, 'executed');
+      assert.equal(
+        (await pass(l, { type: 'set-quorum', quorum: 1 }, [0, 1, 2])).status,
+        'executed',
+      );
       const solo = await propose(l, 2, setParam('z', true));
-      assert.equal(proposal(l, solo).status, 'executed', 'with quorum 1 the propose alone executes');
+      assert.equal(
+        proposal(l, solo).status,
+        'executed',
+        'with quorum 1 the propose alone executes',
+      );
       assert.equal(getParam(l.node.chain.state, 'z'), true);
     }));
 });
@@ -495,11 +631,20 @@ describe('accredit and revoke', () => {
   test('a role is granted with its scope, checked with getRole/hasRole, then revoked', () =>
     withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
       const issuer = makeOrg('tax-office').did;
-      const grant = { role: 'credit-issuer', subject: issuer, name: 'Tax Office', scope: { categories: ['tax-arrears', 'court-judgment'] } };
+      const grant = {
+        role: 'credit-issuer',
+        subject: issuer,
+        name: 'Tax Office',
+        scope: { categories: ['tax-arrears', 'court-judgment'] },
+      };
       const p = await pass(l, { type: 'accredit', grant }, [0, 1]);
       assert.equal(p.status, 'executed');
       const s = l.node.chain.state;
-      assert.deepEqual(getRole(s, 'credit-issuer', issuer), { ...grant, since: l.node.chain.head.header.time, grantedBy: p.id });
+      assert.deepEqual(getRole(s, 'credit-issuer', issuer), {
+        ...grant,
+        since: l.node.chain.head.header.time,
+        grantedBy: p.id,
+      });
       assert.equal(hasRole(s, 'credit-issuer', issuer), true);
       assert.equal(hasRole(s, 'credit-issuer', issuer, 'categories', 'tax-arrears'), true);
       assert.equal(hasRole(s, 'credit-issuer', issuer, 'categories', 'bank-default'), false);
@@ -508,12 +653,23 @@ describe('accredit and revoke', () => {
       assert.equal(hasRole(s, 'querier', issuer), false);
       assert.equal(getRole(s, 'querier', issuer), undefined);
 
-      const r = await pass(l, { type: 'revoke', role: 'credit-issuer', subject: issuer, reason: 'mandate ended' }, [1, 2]);
+      const r = await pass(
+        l,
+        { type: 'revoke', role: 'credit-issuer', subject: issuer, reason: 'mandate ended' },
+        [1, 2],
+      );
       assert.equal(r.status, 'executed');
       assert.equal(getRole(l.node.chain.state, 'credit-issuer', issuer), undefined);
-      assert.equal(hasRole(l.node.chain.state, 'credit-issuer', issuer, 'categories', 'tax-arrears'), false);
+      assert.equal(
+        hasRole(l.node.chain.state, 'credit-issuer', issuer, 'categories', 'tax-arrears'),
+        false,
+      );
 
-      const again = await pass(l, { type: 'revoke', role: 'credit-issuer', subject: issuer, reason: 'twice' }, [0, 2]);
+      const again = await pass(
+        l,
+        { type: 'revoke', role: 'credit-issuer', subject: issuer, reason: 'twice' },
+        [0, 2],
+      );
       assert.equal(again.status, 'failed');
       assert.equal(again.failure?.code, 'ERR_GOV_INVALID_CHANGE');
     }));
@@ -522,7 +678,11 @@ describe('accredit and revoke', () => {
     const subject = makeOrg('ia').did;
     const roles = [{ role: 'identity-authority', subject, name: 'IA', scope: {} }];
     return withLedger({ orgs: 2, genesis: { quorum: 1, roles } }, async (l) => {
-      assert.deepEqual(getRole(l.node.chain.state, 'identity-authority', subject), { ...roles[0], since: T0, grantedBy: 'genesis' });
+      assert.deepEqual(getRole(l.node.chain.state, 'identity-authority', subject), {
+        ...roles[0],
+        since: T0,
+        grantedBy: 'genesis',
+      });
       assert.equal(hasRole(l.node.chain.state, 'identity-authority', subject), true);
     });
   });
@@ -538,7 +698,11 @@ describe('set-param', () => {
       assert.equal((await pass(l, setParam('disputeDays', 25), [1, 2])).status, 'executed');
       assert.equal(getParam(l.node.chain.state, 'disputeDays'), 25);
 
-      for (const change of [setParam('proposalTtlMs', 'a week'), setParam('negative', -1), setParam('fraction', 1.5)]) {
+      for (const change of [
+        setParam('proposalTtlMs', 'a week'),
+        setParam('negative', -1),
+        setParam('fraction', 1.5),
+      ]) {
         const p = await pass(l, change, [0, 1]);
         assert.equal(p.status, 'failed', JSON.stringify(change));
         assert.equal(p.failure?.code, 'ERR_GOV_INVALID_CHANGE');
@@ -552,15 +716,30 @@ describe('set-param', () => {
 describe('genesis validation', () => {
   const orgs = makeOrgs(3);
   const good = makeGenesis(orgs, { quorum: 2 });
-  const gov = (over: Record<string, unknown>) => ({ ...good, modules: { gov: { ...(good.modules.gov as object), ...over } } });
+  const gov = (over: Record<string, unknown>) => ({
+    ...good,
+    modules: { gov: { ...(good.modules.gov as object), ...over } },
+  });
   const cases: [string, unknown][] = [
-    ['duplicate org ids', gov({ orgs: [orgEntry(orgs[0]!), { ...orgEntry(orgs[1]!), id: 'org1' }] })],
+    [
+      'duplicate org ids',
+      gov({ orgs: [orgEntry(orgs[0]!), { ...orgEntry(orgs[1]!), id: 'org1' }] }),
+    ],
     ['quorum above the org count', gov({ quorum: 4 })],
     ['quorum 0', gov({ quorum: 0 })],
     ['no orgs', gov({ orgs: [] })],
     ['a malformed multikey', gov({ orgs: [{ ...orgEntry(orgs[0]!), keys: ['z6Mkabc'] }] })],
-    ['a multikey that is not an Ed25519 key', gov({ orgs: [{ ...orgEntry(orgs[0]!), keys: [`z6Mk${'z'.repeat(44)}`] }], quorum: 1 })],
-    ['one key in two orgs', gov({ orgs: [orgEntry(orgs[0]!), { ...orgEntry(orgs[1]!), keys: [orgs[0]!.multikey] }], quorum: 1 })],
+    [
+      'a multikey that is not an Ed25519 key',
+      gov({ orgs: [{ ...orgEntry(orgs[0]!), keys: [`z6Mk${'z'.repeat(44)}`] }], quorum: 1 }),
+    ],
+    [
+      'one key in two orgs',
+      gov({
+        orgs: [orgEntry(orgs[0]!), { ...orgEntry(orgs[1]!), keys: [orgs[0]!.multikey] }],
+        quorum: 1,
+      }),
+    ],
     ['an unknown gov field', gov({ extra: true })],
     ['a default parameter of the wrong type', gov({ params: { proposalTtlMs: 'long' } })],
     ['a section of no registered module', { ...good, modules: { ...good.modules, nope: {} } }],
@@ -572,7 +751,13 @@ describe('genesis validation', () => {
     test(`${name} → ERR_LEDGER_BAD_GENESIS`, () => {
       for (const signer of [undefined, orgs[0]!.nodeSigner]) {
         assert.throws(
-          () => openLedgerNode({ path: ':memory:', genesis: genesis as never, signatureThreads: 0, ...(signer === undefined ? {} : { signer }) }),
+          () =>
+            openLedgerNode({
+              path: ':memory:',
+              genesis: genesis as never,
+              signatureThreads: 0,
+              ...(signer === undefined ? {} : { signer }),
+            }),
           (err: unknown) => isAppError(err, 'ERR_LEDGER_BAD_GENESIS'),
           `${name} (${signer === undefined ? 'no' : 'with a'} node signer)`,
         );
@@ -581,11 +766,17 @@ describe('genesis validation', () => {
   }
 
   test('the good genesis opens, with every org, key and the quorum in state', async () => {
-    const node = openLedgerNode({ path: ':memory:', genesis: good, signer: orgs[0]!.nodeSigner, signatureThreads: 0 });
+    const node = openLedgerNode({
+      path: ':memory:',
+      genesis: good,
+      signer: orgs[0]!.nodeSigner,
+      signatureThreads: 0,
+    });
     try {
       assert.deepEqual(orgIds(node.chain.state), ['org1', 'org2', 'org3']);
       assert.equal(getQuorum(node.chain.state), 2);
-      for (const o of orgs) assert.equal(node.chain.state.get(`gov/key/${o.multikey}`), JSON.stringify(o.id));
+      for (const o of orgs)
+        assert.equal(node.chain.state.get(`gov/key/${o.multikey}`), JSON.stringify(o.id));
       const scp = node.chain.signedCheckpoint(0);
       assert.equal(verifySignedCheckpoint(scp, trustFromGenesis(good as never), 1).height, 0);
     } finally {

@@ -45,12 +45,22 @@ export interface NodeProcess {
  * `timeoutMs` (none by default) sends SIGTERM to a run that takes longer; it then ends with code null.
  * @throws the spawn error when the child cannot be started
  */
-export function runRealdid(args: string[], options: RunOptions & { readonly timeoutMs?: number } = {}): Promise<Run> {
+export function runRealdid(
+  args: string[],
+  options: RunOptions & { readonly timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (err) => {
@@ -70,18 +80,26 @@ export function runRealdid(args: string[], options: RunOptions & { readonly time
  * first, or after `timeoutMs` (20 s by default; the child is then SIGKILLed). Stopping a started
  * node is the caller's job.
  */
-export function startNodeProcess(data: string, options: RunOptions & { readonly timeoutMs?: number } = {}): Promise<NodeProcess> {
+export function startNodeProcess(
+  data: string,
+  options: RunOptions & { readonly timeoutMs?: number } = {},
+): Promise<NodeProcess> {
   const child = spawn(process.execPath, [BIN, 'node', 'start', '--data', data, '--port', '0'], {
-    cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   return new Promise<NodeProcess>((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 20_000;
     const timer = setTimeout(() => {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+        process.kill(child.pid, 'SIGKILL');
       reject(new Error(`node did not start in ${timeoutMs} ms; stdout ${out}; stderr ${err}`));
     }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -100,7 +118,11 @@ export function startNodeProcess(data: string, options: RunOptions & { readonly 
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`node exited before listening (code ${code}, signal ${child.signalCode}); stdout ${out}; stderr ${err}`));
+      reject(
+        new Error(
+          `node exited before listening (code ${code}, signal ${child.signalCode}); stdout ${out}; stderr ${err}`,
+        ),
+      );
     });
   });
 }

@@ -10,10 +10,29 @@
  * await l.close();
  */
 import assert from 'node:assert/strict';
-import { encodeMultikey, generateEd25519, type Ed25519KeyPair, type JsonValue } from '../../src/crypto/index.ts';
+import {
+  encodeMultikey,
+  generateEd25519,
+  type Ed25519KeyPair,
+  type JsonValue,
+} from '../../src/crypto/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
-import { lastNonce, signTx, type GenesisDoc, type LedgerModule, type NodeSigner, type SignedTxJson, type SubmitOutcome } from '../../src/ledger/index.ts';
-import { defaultModules, ErrorRegistry, openLedgerNode, type LedgerNode, type ModuleDataOptions } from '../../src/node/index.ts';
+import {
+  lastNonce,
+  signTx,
+  type GenesisDoc,
+  type LedgerModule,
+  type NodeSigner,
+  type SignedTxJson,
+  type SubmitOutcome,
+} from '../../src/ledger/index.ts';
+import {
+  defaultModules,
+  ErrorRegistry,
+  openLedgerNode,
+  type LedgerNode,
+  type ModuleDataOptions,
+} from '../../src/node/index.ts';
 
 /** A fixed, round start time for genesis and clocks: 2026-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -135,11 +154,26 @@ export interface TestLedger {
   readonly genesis: GenesisDoc;
   readonly clock: ManualClock;
   /** Signs a transaction for an org (by index or value) with its next nonce and `clock.now`. */
-  sign(org: number | TestOrg, kind: string, body: { [key: string]: JsonValue }, overrides?: SignOverrides): SignedTxJson;
+  sign(
+    org: number | TestOrg,
+    kind: string,
+    body: { [key: string]: JsonValue },
+    overrides?: SignOverrides,
+  ): SignedTxJson;
   /** Signs and submits one transaction; answers its outcome. */
-  submit(org: number | TestOrg, kind: string, body: { [key: string]: JsonValue }, overrides?: SignOverrides): Promise<SubmitOutcome>;
+  submit(
+    org: number | TestOrg,
+    kind: string,
+    body: { [key: string]: JsonValue },
+    overrides?: SignOverrides,
+  ): Promise<SubmitOutcome>;
   /** Like {@link submit} but asserts the transaction committed. */
-  submitOk(org: number | TestOrg, kind: string, body: { [key: string]: JsonValue }, overrides?: SignOverrides): Promise<{ id: string; height: number; logIndex: number }>;
+  submitOk(
+    org: number | TestOrg,
+    kind: string,
+    body: { [key: string]: JsonValue },
+    overrides?: SignOverrides,
+  ): Promise<{ id: string; height: number; logIndex: number }>;
   close(): Promise<void>;
 }
 
@@ -158,8 +192,18 @@ export class NonceCounter {
 }
 
 /** Signs `kind`/`body` as `org` (no state: the caller picks nonce and time). */
-export function signAs(org: TestOrg, kind: string, body: { [key: string]: JsonValue }, nonce: number, created: number, overrides: SignOverrides = {}): SignedTxJson {
-  return signTx({ kind, body, signer: overrides.signer ?? org.signer, nonce, created }, overrides.keyPair ?? org.keyPair);
+export function signAs(
+  org: TestOrg,
+  kind: string,
+  body: { [key: string]: JsonValue },
+  nonce: number,
+  created: number,
+  overrides: SignOverrides = {},
+): SignedTxJson {
+  return signTx(
+    { kind, body, signer: overrides.signer ?? org.signer, nonce, created },
+    overrides.keyPair ?? org.keyPair,
+  );
 }
 
 /** Opens an in-memory (by default) ledger node over a fresh genesis. Close it when done. */
@@ -173,9 +217,16 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
     path: options.path ?? ':memory:',
     genesis,
     ...(signer === undefined ? {} : { signer }),
-    ordering: { clock: clock.read, maxBlockTxs: options.maxBlockTxs ?? 1, blockIntervalMs: options.blockIntervalMs ?? 5, deadlineTimer: options.deadlineTimer ?? false },
+    ordering: {
+      clock: clock.read,
+      maxBlockTxs: options.maxBlockTxs ?? 1,
+      blockIntervalMs: options.blockIntervalMs ?? 5,
+      deadlineTimer: options.deadlineTimer ?? false,
+    },
     signatureThreads: options.signatureThreads ?? 0,
-    ...(options.didViewCacheMb === undefined ? {} : { moduleOptions: { did: { viewCacheMb: options.didViewCacheMb } } }),
+    ...(options.didViewCacheMb === undefined
+      ? {}
+      : { moduleOptions: { did: { viewCacheMb: options.didViewCacheMb } } }),
     ...(options.modules === undefined ? {} : { modules: options.modules }),
     ...(options.moduleData === undefined ? {} : { moduleData: options.moduleData }),
   });
@@ -184,9 +235,17 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
   const sign: TestLedger['sign'] = (org, kind, body, overrides = {}) => {
     const o = pick(org);
     const did = (overrides.signer ?? o.signer).split('#')[0]!;
-    return signAs(o, kind, body, overrides.nonce ?? nonces.next(did, lastNonce(node.pendingState, did)), overrides.created ?? clock.now, overrides);
+    return signAs(
+      o,
+      kind,
+      body,
+      overrides.nonce ?? nonces.next(did, lastNonce(node.pendingState, did)),
+      overrides.created ?? clock.now,
+      overrides,
+    );
   };
-  const submit: TestLedger['submit'] = async (org, kind, body, overrides) => (await node.submit([sign(org, kind, body, overrides)]))[0]!;
+  const submit: TestLedger['submit'] = async (org, kind, body, overrides) =>
+    (await node.submit([sign(org, kind, body, overrides)]))[0]!;
   return {
     node,
     orgs,
@@ -196,7 +255,10 @@ export function openTestLedger(options: TestLedgerOptions = {}): TestLedger {
     submit,
     async submitOk(org, kind, body, overrides) {
       const out = await submit(org, kind, body, overrides);
-      if (!out.ok) assert.fail(`${kind} by ${pick(org).id} was rejected: ${out.error.code} ${out.error.message}`);
+      if (!out.ok)
+        assert.fail(
+          `${kind} by ${pick(org).id} was rejected: ${out.error.code} ${out.error.message}`,
+        );
       return { id: out.id, height: out.height, logIndex: out.logIndex };
     },
     close: () => node.close(),
@@ -208,7 +270,8 @@ export const TEST_ERRORS = new ErrorRegistry(defaultModules());
 
 /** Asserts an outcome is a rejection with `code` (and, if given, the registry's HTTP status). */
 export function assertRejected(out: SubmitOutcome, code: ErrorCode, status?: number): void {
-  if (out.ok) assert.fail(`expected ${code}, but transaction ${out.id} committed at height ${out.height}`);
+  if (out.ok)
+    assert.fail(`expected ${code}, but transaction ${out.id} committed at height ${out.height}`);
   assert.equal(out.error.code, code, out.error.message);
   if (status !== undefined) assert.equal(TEST_ERRORS.status(out.error.code), status);
 }

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { JsonValue } from '../../src/crypto/index.ts';
 import { isAppError } from '../../src/errors.ts';
-import { decodeTx, ModuleRegistry, SqliteStore, verifyChain, type SignedTxJson } from '../../src/ledger/index.ts';
+import {
+  decodeTx,
+  ModuleRegistry,
+  SqliteStore,
+  verifyChain,
+  type SignedTxJson,
+} from '../../src/ledger/index.ts';
 import { defaultModules, openLedgerNode, type LedgerNode } from '../../src/node/index.ts';
 import {
   assertRejected,
@@ -60,7 +66,12 @@ class Workload {
     this.#orgs = [...orgs];
   }
 
-  #sign(org: TestOrg, kind: string, body: { [k: string]: JsonValue }, created: number): SignedTxJson {
+  #sign(
+    org: TestOrg,
+    kind: string,
+    body: { [k: string]: JsonValue },
+    created: number,
+  ): SignedTxJson {
     return signAs(org, kind, body, this.#nonces.next(org.did), created);
   }
 
@@ -95,7 +106,15 @@ class Workload {
       }
       const change: { [k: string]: JsonValue } = [
         { type: 'set-param', name: `p${k}x${i}`, value: k * 100 + i },
-        { type: 'accredit', grant: { role: 'querier', subject: `did:example:q${k}x${i}`, name: `Querier ${k}.${i}`, scope: { purposes: ['credit-application'] } } },
+        {
+          type: 'accredit',
+          grant: {
+            role: 'querier',
+            subject: `did:example:q${k}x${i}`,
+            name: `Querier ${k}.${i}`,
+            scope: { purposes: ['credit-application'] },
+          },
+        },
         { type: 'set-param', name: `flag${k}`, value: i % 2 === 0 },
       ][(k + i) % 3]!;
       txs.push(this.#propose(org(i), change, created));
@@ -140,7 +159,14 @@ describe('determinism across nodes and restarts', () => {
     const pathA = join(tempDir(), 'ledger.sqlite');
     const pathB = join(tempDir(), 'ledger.sqlite');
     // Different checkpoint signers: signatures are not part of the chain, so hashes still agree.
-    let a: TestLedger | undefined = openTestLedger({ orgs, genesis, path: pathA, nodeOrg: 0, clock, maxBlockTxs: BATCH });
+    let a: TestLedger | undefined = openTestLedger({
+      orgs,
+      genesis,
+      path: pathA,
+      nodeOrg: 0,
+      clock,
+      maxBlockTxs: BATCH,
+    });
     const b = openTestLedger({ orgs, genesis, path: pathB, nodeOrg: 1, clock, maxBlockTxs: BATCH });
     const work = new Workload(orgs);
     try {
@@ -155,8 +181,14 @@ describe('determinism across nodes and restarts', () => {
       assertSameChain(a.node, b.node);
       assert.equal(a.node.chain.log.size, 6 * BATCH);
       assert.ok(a.node.chain.state.get('gov/org/org4') !== undefined, 'the workload added org4');
-      assert.deepEqual(a.node.chain.store.signatures(3).map((s) => s.org), ['org1']);
-      assert.deepEqual(b.node.chain.store.signatures(3).map((s) => s.org), ['org2']);
+      assert.deepEqual(
+        a.node.chain.store.signatures(3).map((s) => s.org),
+        ['org1'],
+      );
+      assert.deepEqual(
+        b.node.chain.store.signatures(3).map((s) => s.org),
+        ['org2'],
+      );
 
       // Close A and reopen it from its folder: same head, same roots, and it keeps in step with B.
       const head = a.node.chain.head;
@@ -164,7 +196,13 @@ describe('determinism across nodes and restarts', () => {
       const stateRoot = a.node.chain.tree.root();
       await a.close();
       a = undefined;
-      const reopened = openLedgerNode({ path: pathA, genesis: makeGenesis(orgs, genesis), signer: orgs[0]!.nodeSigner, ordering: { clock: clock.read, maxBlockTxs: BATCH }, signatureThreads: 0 });
+      const reopened = openLedgerNode({
+        path: pathA,
+        genesis: makeGenesis(orgs, genesis),
+        signer: orgs[0]!.nodeSigner,
+        ordering: { clock: clock.read, maxBlockTxs: BATCH },
+        signatureThreads: 0,
+      });
       try {
         assert.deepEqual(reopened.chain.head, head);
         assert.deepEqual(reopened.chain.log.root(), logRoot);
@@ -192,7 +230,12 @@ describe('determinism across nodes and restarts', () => {
     await l.submitOk(0, 'gov.propose', { change: { type: 'set-param', name: 'x', value: 1 } });
     await l.close();
     assert.throws(
-      () => openLedgerNode({ path, genesis: makeGenesis(orgs, { chainId: 'another-chain' }), signatureThreads: 0 }),
+      () =>
+        openLedgerNode({
+          path,
+          genesis: makeGenesis(orgs, { chainId: 'another-chain' }),
+          signatureThreads: 0,
+        }),
       (err: unknown) => isAppError(err, 'ERR_LEDGER_BAD_GENESIS'),
     );
     // Without a genesis the folder's own is used.
@@ -219,7 +262,8 @@ describe('a rejected transaction leaves the ledger exactly as it was', () => {
       assert.deepEqual(await twin.node.submit([first]), p);
       const pid = p[0]!.ok ? p[0]!.id : assert.fail('propose failed');
       const before = snapshotLedger(l.node);
-      const nonces = () => orgs.concat(outsider).map((o) => l.node.pendingState.get(`core/nonce/${o.did}`));
+      const nonces = () =>
+        orgs.concat(outsider).map((o) => l.node.pendingState.get(`core/nonce/${o.did}`));
       const noncesBefore = nonces();
 
       const forged = l.sign(1, 'gov.approve', { proposal: pid }, { keyPair: orgs[2]!.keyPair });
@@ -230,13 +274,28 @@ describe('a rejected transaction leaves the ledger exactly as it was', () => {
         [l.sign(outsider, 'gov.approve', { proposal: pid }), 'ERR_GOV_NOT_MEMBER'],
         [l.sign(0, 'gov.approve', { proposal: pid }), 'ERR_GOV_ALREADY_APPROVED'],
         [l.sign(1, 'gov.approve', { proposal: 'cd'.repeat(32) }), 'ERR_GOV_PROPOSAL_NOT_FOUND'],
-        [l.sign(1, 'gov.approve', { proposal: pid }, { created: clock.now + 10 * 60 * 1000 }), 'ERR_LEDGER_TX_TIME'],
-        [l.sign(1, 'gov.approve', { proposal: pid }, { created: clock.now - 2 * DAY }), 'ERR_LEDGER_TX_TIME'],
+        [
+          l.sign(1, 'gov.approve', { proposal: pid }, { created: clock.now + 10 * 60 * 1000 }),
+          'ERR_LEDGER_TX_TIME',
+        ],
+        [
+          l.sign(1, 'gov.approve', { proposal: pid }, { created: clock.now - 2 * DAY }),
+          'ERR_LEDGER_TX_TIME',
+        ],
         [l.sign(1, 'gov.teleport', { proposal: pid }), 'ERR_LEDGER_UNKNOWN_KIND'],
         [l.sign(1, 'gov.approve', { proposal: 42 }), 'ERR_LEDGER_SCHEMA'],
-        [l.sign(1, 'gov.approve', { proposal: pid }, { signer: 'did:web:example.com#key-1' }), 'ERR_LEDGER_BAD_SIGNER'],
+        [
+          l.sign(1, 'gov.approve', { proposal: pid }, { signer: 'did:web:example.com#key-1' }),
+          'ERR_LEDGER_BAD_SIGNER',
+        ],
         [{ ...l.sign(1, 'gov.approve', { proposal: pid }), extra: 1 }, 'ERR_LEDGER_MALFORMED_TX'],
-        [l.sign(1, 'gov.propose', { change: { type: 'set-param', name: 'big', value: 'x'.repeat(1000) }, note: 'n'.repeat(70_000) }), 'ERR_LEDGER_TX_TOO_LARGE'],
+        [
+          l.sign(1, 'gov.propose', {
+            change: { type: 'set-param', name: 'big', value: 'x'.repeat(1000) },
+            note: 'n'.repeat(70_000),
+          }),
+          'ERR_LEDGER_TX_TOO_LARGE',
+        ],
       ];
       // One at a time, then all together in one batch.
       for (const [tx, code] of cases) {
@@ -270,9 +329,14 @@ describe('a rejected transaction leaves the ledger exactly as it was', () => {
   test('a rejected transaction does not pin the time of the next block', async () => {
     const l = openTestLedger({ orgs: 3 });
     try {
-      assertRejected(await l.submit(0, 'gov.approve', { proposal: 'ab'.repeat(32) }), 'ERR_GOV_PROPOSAL_NOT_FOUND');
+      assertRejected(
+        await l.submit(0, 'gov.approve', { proposal: 'ab'.repeat(32) }),
+        'ERR_GOV_PROPOSAL_NOT_FOUND',
+      );
       l.clock.advance(60 * 60 * 1000);
-      const r = await l.submit(0, 'gov.propose', { change: { type: 'set-param', name: 'x', value: 1 } });
+      const r = await l.submit(0, 'gov.propose', {
+        change: { type: 'set-param', name: 'x', value: 1 },
+      });
       assert.ok(r.ok, r.ok ? '' : `${r.error.code}: ${r.error.message}`);
       assert.equal(l.node.chain.head.header.time, l.clock.now);
     } finally {

@@ -15,7 +15,11 @@ function jobs(n: number): { jobs: SignatureJob[]; want: boolean[] } {
   for (let i = 0; i < n; i++) {
     const msg = utf8(`message ${i}`);
     const bad = i % 3 === 2;
-    out.push({ sig: keyPair.sign(bad ? utf8(`other ${i}`) : msg), msg, publicKey: keyPair.publicKey });
+    out.push({
+      sig: keyPair.sign(bad ? utf8(`other ${i}`) : msg),
+      msg,
+      publicKey: keyPair.publicKey,
+    });
     want.push(!bad);
   }
   return { jobs: out, want };

@@ -23,7 +23,14 @@ import {
   type SignedTxJson,
   type VerifyResult,
 } from '../../src/ledger/index.ts';
-import { dataPaths, defaultModules, initDataDir, loadDataDir, loadKeyFile, openLedgerNode } from '../../src/node/index.ts';
+import {
+  dataPaths,
+  defaultModules,
+  initDataDir,
+  loadDataDir,
+  loadKeyFile,
+  openLedgerNode,
+} from '../../src/node/index.ts';
 import { runRealdid } from '../helpers/cli.ts';
 
 const PASS = 'tamper-test';
@@ -48,22 +55,40 @@ before(async () => {
     const k = loadKeyFile(join(base, 'keys', `${org}.json`), PASS);
     return { org, ...k, signer: didKeyUrlOf(k.multikey), nonce: 0 };
   });
-  const [o1, o2, o3] = orgs as [(typeof orgs)[number], (typeof orgs)[number], (typeof orgs)[number]];
+  const [o1, o2, o3] = orgs as [
+    (typeof orgs)[number],
+    (typeof orgs)[number],
+    (typeof orgs)[number],
+  ];
   const { genesis, signer } = genesisAndSigner;
-  const node = openLedgerNode({ path: dataPaths(base).ledger, genesis, signer, signatureThreads: 0 });
+  const node = openLedgerNode({
+    path: dataPaths(base).ledger,
+    genesis,
+    signer,
+    signatureThreads: 0,
+  });
   try {
     const tx = (o: typeof o1, kind: string, body: SignedTxJson['body']): SignedTxJson =>
       signTx({ kind, body, signer: o.signer, nonce: ++o.nonce, created: Date.now() }, o.keyPair);
-    const propose = (o: typeof o1, name: string): SignedTxJson => tx(o, 'gov.propose', { change: { type: 'set-param', name, value: 7 } });
+    const propose = (o: typeof o1, name: string): SignedTxJson =>
+      tx(o, 'gov.propose', { change: { type: 'set-param', name, value: 7 } });
     const commit = async (txs: SignedTxJson[]): Promise<string[]> => {
       const out = await node.submit(txs);
       const heights = new Set(out.map((r) => (r.ok ? r.height : -1)));
-      assert.deepEqual([...heights], [node.chain.head.height], `block not committed in one piece: ${JSON.stringify(out)}`);
+      assert.deepEqual(
+        [...heights],
+        [node.chain.head.height],
+        `block not committed in one piece: ${JSON.stringify(out)}`,
+      );
       return out.map((r) => (r.ok ? r.id : ''));
     };
     const [a, b] = await commit([propose(o1, 'tamperA'), propose(o2, 'tamperB')]); // height 1
     const [, c] = await commit([tx(o2, 'gov.approve', { proposal: a! }), propose(o3, 'tamperC')]); // 2
-    await commit([propose(o1, 'tamperD'), tx(o3, 'gov.approve', { proposal: b! }), propose(o2, 'tamperE')]); // 3
+    await commit([
+      propose(o1, 'tamperD'),
+      tx(o3, 'gov.approve', { proposal: b! }),
+      propose(o2, 'tamperE'),
+    ]); // 3
     await commit([tx(o1, 'gov.approve', { proposal: c! }), propose(o3, 'tamperF')]); // 4
     await commit([propose(o2, 'tamperG')]); // 5
     assert.equal(node.chain.head.height, HEAD);
@@ -120,13 +145,20 @@ async function openNode(dir: string): Promise<'starts' | ErrorCode> {
 
 /** The stored txs of a block, in log order. */
 function txsOf(db: Db, height: number): { seq: number; id: Buffer; bytes: Buffer }[] {
-  return db.prepare<[number], { seq: number; id: Buffer; bytes: Buffer }>('SELECT seq, id, bytes FROM txs WHERE height = ? ORDER BY seq').all(height);
+  return db
+    .prepare<[number], { seq: number; id: Buffer; bytes: Buffer }>(
+      'SELECT seq, id, bytes FROM txs WHERE height = ? ORDER BY seq',
+    )
+    .all(height);
 }
 
 /** The first tx of block MIDDLE: org1's proposal `tamperD`. */
 function targetTx(db: Db): { seq: number; bytes: Buffer } {
   const t = txsOf(db, MIDDLE)[0];
-  assert.ok(t !== undefined && t.bytes.includes('"tamperD"'), 'block MIDDLE starts with the tamperD proposal');
+  assert.ok(
+    t !== undefined && t.bytes.includes('"tamperD"'),
+    'block MIDDLE starts with the tamperD proposal',
+  );
   return t;
 }
 
@@ -145,7 +177,10 @@ function other(ch: number): number {
  * Replaces one byte of the target tx. With `rehash`, also rewrites its id (and with
  * `releaf` its Merkle leaf) as a careful forger would, so only the signature can give it away.
  */
-function flipTxByte(at: (bytes: Buffer) => number, opts: { byte?: number; rehash?: boolean; releaf?: boolean } = {}) {
+function flipTxByte(
+  at: (bytes: Buffer) => number,
+  opts: { byte?: number; rehash?: boolean; releaf?: boolean } = {},
+) {
   return (db: Db): void => {
     const t = targetTx(db);
     const bytes = Buffer.from(t.bytes);
@@ -153,8 +188,10 @@ function flipTxByte(at: (bytes: Buffer) => number, opts: { byte?: number; rehash
     assert.ok(i >= 0 && i < bytes.length);
     bytes[i] = opts.byte ?? other(bytes[i]!);
     db.prepare('UPDATE txs SET bytes = ? WHERE seq = ?').run(bytes, t.seq);
-    if (opts.rehash) db.prepare('UPDATE txs SET id = ? WHERE seq = ?').run(Buffer.from(sha256(bytes)), t.seq);
-    if (opts.releaf) db.prepare('UPDATE txs SET leaf = ? WHERE seq = ?').run(Buffer.from(hashLeaf(bytes)), t.seq);
+    if (opts.rehash)
+      db.prepare('UPDATE txs SET id = ? WHERE seq = ?').run(Buffer.from(sha256(bytes)), t.seq);
+    if (opts.releaf)
+      db.prepare('UPDATE txs SET leaf = ? WHERE seq = ?').run(Buffer.from(hashLeaf(bytes)), t.seq);
   };
 }
 
@@ -162,19 +199,32 @@ const inBody = (b: Buffer): number => b.indexOf('"tamperD"') + 7; // the D of th
 const inSig = (b: Buffer): number => b.indexOf('"sig":"') + 7 + 40; // a middle base64url char
 const firstByte = (): number => 0;
 
-function setHeader(db: Db, height: number, edit: (header: string) => string, rehash: boolean): void {
-  const row = db.prepare<[number], { header: string }>('SELECT header FROM blocks WHERE height = ?').get(height)!;
+function setHeader(
+  db: Db,
+  height: number,
+  edit: (header: string) => string,
+  rehash: boolean,
+): void {
+  const row = db
+    .prepare<[number], { header: string }>('SELECT header FROM blocks WHERE height = ?')
+    .get(height)!;
   const header = edit(row.header);
   assert.notEqual(header, row.header);
   db.prepare('UPDATE blocks SET header = ? WHERE height = ?').run(header, height);
-  if (rehash) db.prepare('UPDATE blocks SET hash = ? WHERE height = ?').run(toHex(sha256(utf8(header))), height);
+  if (rehash)
+    db.prepare('UPDATE blocks SET hash = ? WHERE height = ?').run(
+      toHex(sha256(utf8(header))),
+      height,
+    );
 }
 
 /** Changes one hex digit of a 64-hex field of a canonical header. */
 function flipField(field: string) {
   return (header: string): string => {
     const i = header.indexOf(`"${field}":"`) + field.length + 4 + 10;
-    return header.slice(0, i) + String.fromCharCode(other(header.charCodeAt(i))) + header.slice(i + 1);
+    return (
+      header.slice(0, i) + String.fromCharCode(other(header.charCodeAt(i))) + header.slice(i + 1)
+    );
   };
 }
 
@@ -191,94 +241,150 @@ const CASES: Case[] = [
   {
     name: 'a body byte of a tx (bytes only)',
     mutate: flipTxByte(inBody),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts', // the stored id is no longer the hash of the bytes
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts', // the stored id is no longer the hash of the bytes
   },
   {
     name: 'a body byte of a tx, id rewritten to match',
     mutate: flipTxByte(inBody, { rehash: true }),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts', // the stored leaf is no longer the hash of the bytes
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts', // the stored leaf is no longer the hash of the bytes
   },
   {
     name: 'a body byte of a tx, id and Merkle leaf rewritten to match',
     mutate: flipTxByte(inBody, { rehash: true, releaf: true }),
-    height: MIDDLE, code: 'ERR_LEDGER_BAD_SIGNATURE', node: 'ERR_LEDGER_STORE', // the rebuilt log root differs from the head's
+    height: MIDDLE,
+    code: 'ERR_LEDGER_BAD_SIGNATURE',
+    node: 'ERR_LEDGER_STORE', // the rebuilt log root differs from the head's
   },
   {
     name: 'a signature byte of a tx (bytes only)',
     mutate: flipTxByte(inSig),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts',
   },
   {
     name: 'a signature byte of a tx, id rewritten to match',
     mutate: flipTxByte(inSig, { rehash: true }),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts', // the stored leaf is no longer the hash of the bytes
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts', // the stored leaf is no longer the hash of the bytes
   },
   {
     name: 'a signature byte of a tx, id and Merkle leaf rewritten to match',
     mutate: flipTxByte(inSig, { rehash: true, releaf: true }),
-    height: MIDDLE, code: 'ERR_LEDGER_BAD_SIGNATURE', node: 'ERR_LEDGER_STORE', // the rebuilt log root differs from the head's
+    height: MIDDLE,
+    code: 'ERR_LEDGER_BAD_SIGNATURE',
+    node: 'ERR_LEDGER_STORE', // the rebuilt log root differs from the head's
   },
   {
     name: 'a byte that makes the tx JSON invalid',
     mutate: flipTxByte(firstByte, { byte: 0x78 /* x */ }),
-    height: MIDDLE, code: 'ERR_LEDGER_MALFORMED_TX', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_MALFORMED_TX',
+    node: 'starts',
   },
   {
     name: 'a byte that makes the tx invalid UTF-8 (so not canonical)',
     mutate: flipTxByte(inBody, { byte: 0xff, rehash: true }),
-    height: MIDDLE, code: 'ERR_LEDGER_MALFORMED_TX', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_MALFORMED_TX',
+    node: 'starts',
   },
   {
     name: 'a header stateRoot digit (hash left as is)',
     mutate: (db) => setHeader(db, MIDDLE, flipField('stateRoot'), false),
-    height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN', node: 'starts', // stored hash is not the hash of the header
+    height: MIDDLE,
+    code: 'ERR_LEDGER_CHAIN_BROKEN',
+    node: 'starts', // stored hash is not the hash of the header
   },
   {
     name: 'a header stateRoot digit, block hash rewritten to match',
     mutate: (db) => setHeader(db, MIDDLE, flipField('stateRoot'), true),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts', // the replayed state root differs
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts', // the replayed state root differs
   },
   {
     name: 'a header txRoot digit, block hash rewritten to match',
     mutate: (db) => setHeader(db, MIDDLE, flipField('txRoot'), true),
-    height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'starts',
   },
   {
     name: "the head's stateRoot digit, block hash rewritten to match",
     mutate: (db) => setHeader(db, HEAD, flipField('stateRoot'), true),
-    height: HEAD, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'ERR_LEDGER_STORE',
+    height: HEAD,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'ERR_LEDGER_STORE',
   },
   {
     name: 'a stored block hash digit',
     mutate: (db) => {
-      const { hash } = db.prepare<[number], { hash: string }>('SELECT hash FROM blocks WHERE height = ?').get(MIDDLE)!;
-      db.prepare('UPDATE blocks SET hash = ? WHERE height = ?').run(String.fromCharCode(other(hash.charCodeAt(0))) + hash.slice(1), MIDDLE);
+      const { hash } = db
+        .prepare<[number], { hash: string }>('SELECT hash FROM blocks WHERE height = ?')
+        .get(MIDDLE)!;
+      db.prepare('UPDATE blocks SET hash = ? WHERE height = ?').run(
+        String.fromCharCode(other(hash.charCodeAt(0))) + hash.slice(1),
+        MIDDLE,
+      );
     },
-    height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_CHAIN_BROKEN',
+    node: 'starts',
   },
   {
     name: 'a state value (gov/quorum 2 → 3)',
-    mutate: (db) => assert.equal(db.prepare("UPDATE state SET value = '3' WHERE key = 'gov/quorum'").run().changes, 1),
-    height: HEAD, code: 'ERR_LEDGER_ROOT_MISMATCH', node: 'ERR_LEDGER_STORE', // found by the final state comparison
+    mutate: (db) =>
+      assert.equal(
+        db.prepare("UPDATE state SET value = '3' WHERE key = 'gov/quorum'").run().changes,
+        1,
+      ),
+    height: HEAD,
+    code: 'ERR_LEDGER_ROOT_MISMATCH',
+    node: 'ERR_LEDGER_STORE', // found by the final state comparison
   },
   {
     name: "a byte of the node's checkpoint signature",
     mutate: (db) => {
-      const { sig } = db.prepare<[number], { sig: string }>("SELECT sig FROM signatures WHERE height = ? AND org = 'org1'").get(MIDDLE)!;
-      const flipped = sig.slice(0, 20) + String.fromCharCode(other(sig.charCodeAt(20))) + sig.slice(21);
-      db.prepare("UPDATE signatures SET sig = ? WHERE height = ? AND org = 'org1'").run(flipped, MIDDLE);
+      const { sig } = db
+        .prepare<[number], { sig: string }>(
+          "SELECT sig FROM signatures WHERE height = ? AND org = 'org1'",
+        )
+        .get(MIDDLE)!;
+      const flipped =
+        sig.slice(0, 20) + String.fromCharCode(other(sig.charCodeAt(20))) + sig.slice(21);
+      db.prepare("UPDATE signatures SET sig = ? WHERE height = ? AND org = 'org1'").run(
+        flipped,
+        MIDDLE,
+      );
     },
-    height: MIDDLE, code: 'ERR_LEDGER_BAD_CHECKPOINT', node: 'starts',
+    height: MIDDLE,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+    node: 'starts',
   },
   {
     name: 'all checkpoint signatures of a block deleted',
-    mutate: (db) => assert.equal(db.prepare('DELETE FROM signatures WHERE height = ?').run(MIDDLE).changes, 2),
-    height: MIDDLE, code: 'ERR_LEDGER_BAD_CHECKPOINT', node: 'starts',
+    mutate: (db) =>
+      assert.equal(db.prepare('DELETE FROM signatures WHERE height = ?').run(MIDDLE).changes, 2),
+    height: MIDDLE,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+    node: 'starts',
   },
   {
     name: 'a tx row deleted',
-    mutate: (db) => assert.equal(db.prepare('DELETE FROM txs WHERE seq = ?').run(txsOf(db, MIDDLE)[1]!.seq).changes, 1),
-    height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN', node: 'ERR_LEDGER_STORE', // the rebuilt log is one leaf short
+    mutate: (db) =>
+      assert.equal(
+        db.prepare('DELETE FROM txs WHERE seq = ?').run(txsOf(db, MIDDLE)[1]!.seq).changes,
+        1,
+      ),
+    height: MIDDLE,
+    code: 'ERR_LEDGER_CHAIN_BROKEN',
+    node: 'ERR_LEDGER_STORE', // the rebuilt log is one leaf short
   },
 ];
 
@@ -289,7 +395,11 @@ describe('verify finds one tampered field at the right height with a specific co
       const dir = tampered(c.mutate);
       const r = await verifyStore(dataPaths(dir).ledger);
       assert.equal(r.ok, false, 'verify must fail');
-      assert.deepEqual({ height: r.height, code: r.ok ? undefined : r.code }, { height: c.height, code: c.code }, r.ok ? '' : r.message);
+      assert.deepEqual(
+        { height: r.height, code: r.ok ? undefined : r.code },
+        { height: c.height, code: c.code },
+        r.ok ? '' : r.message,
+      );
       assert.equal(await openNode(dir), c.node);
     });
   }
@@ -298,7 +408,12 @@ describe('verify finds one tampered field at the right height with a specific co
     const dir = tampered(flipTxByte(inSig, { rehash: true, releaf: true }));
     const r = await runRealdid(['verify', '--data', dir, '--json']);
     assert.equal(r.code, 10, r.stderr);
-    const out = JSON.parse(r.stdout) as { ok: boolean; height: number; code: string; message: string };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      height: number;
+      code: string;
+      message: string;
+    };
     assert.equal(out.ok, false);
     assert.equal(out.height, MIDDLE);
     assert.equal(out.code, 'ERR_LEDGER_BAD_SIGNATURE');
@@ -319,13 +434,18 @@ describe('tampering that breaks a header’s JSON is reported, not thrown', () =
   // replayBlock), so a header that is not JSON rejects with a SyntaxError instead of a result.
   test('a middle header byte made invalid JSON → ERR_LEDGER_CHAIN_BROKEN at its height (verify)', async () => {
     const dir = tampered((db) => setHeader(db, MIDDLE, (h) => `x${h.slice(1)}`, false));
-    const r = await verifyStore(dataPaths(dir).ledger).catch((err: unknown) => ({ threw: String(err) }));
-    assert.deepEqual('threw' in r ? r : { ok: r.ok, height: r.height, code: r.ok ? undefined : r.code }, { ok: false, height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN' });
+    const r = await verifyStore(dataPaths(dir).ledger).catch((err: unknown) => ({
+      threw: String(err),
+    }));
+    assert.deepEqual(
+      'threw' in r ? r : { ok: r.ok, height: r.height, code: r.ok ? undefined : r.code },
+      { ok: false, height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN' },
+    );
   });
 
   // BUG: Chain's constructor reads the head with SqliteStore.block(), whose bare JSON.parse
   // throws a SyntaxError, where a corrupt store should be refused with ERR_LEDGER_STORE.
-  test("the head header made invalid JSON → the node refuses with ERR_LEDGER_STORE", async () => {
+  test('the head header made invalid JSON → the node refuses with ERR_LEDGER_STORE', async () => {
     const dir = tampered((db) => setHeader(db, HEAD, (h) => `x${h.slice(1)}`, false));
     const opened = await openNode(dir).catch((err: unknown) => `threw ${String(err)}`);
     assert.equal(opened, 'ERR_LEDGER_STORE');
@@ -340,21 +460,33 @@ describe('derived columns of the txs table are checked too', () => {
   test('a byte of a stored Merkle leaf → ERR_LEDGER_ROOT_MISMATCH at its height; the node refuses with ERR_LEDGER_STORE', async () => {
     const dir = tampered((db) => {
       const t = targetTx(db);
-      const { leaf } = db.prepare<[number], { leaf: Buffer }>('SELECT leaf FROM txs WHERE seq = ?').get(t.seq)!;
+      const { leaf } = db
+        .prepare<[number], { leaf: Buffer }>('SELECT leaf FROM txs WHERE seq = ?')
+        .get(t.seq)!;
       leaf[0] = leaf[0]! ^ 0x01;
       db.prepare('UPDATE txs SET leaf = ? WHERE seq = ?').run(leaf, t.seq);
     });
     assert.equal(await openNode(dir), 'ERR_LEDGER_STORE');
     const r = await verifyStore(dataPaths(dir).ledger);
-    assert.deepEqual({ ok: r.ok, height: r.height, code: r.ok ? undefined : r.code }, { ok: false, height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH' });
+    assert.deepEqual(
+      { ok: r.ok, height: r.height, code: r.ok ? undefined : r.code },
+      { ok: false, height: MIDDLE, code: 'ERR_LEDGER_ROOT_MISMATCH' },
+    );
   });
 
   test("a tx row's height moved to the previous block → ERR_LEDGER_CHAIN_BROKEN at its block; the node still starts", async () => {
     const dir = tampered((db) => {
-      assert.equal(db.prepare('UPDATE txs SET height = ? WHERE seq = ?').run(MIDDLE - 1, targetTx(db).seq).changes, 1);
+      assert.equal(
+        db.prepare('UPDATE txs SET height = ? WHERE seq = ?').run(MIDDLE - 1, targetTx(db).seq)
+          .changes,
+        1,
+      );
     });
     assert.equal(await openNode(dir), 'starts');
     const r = await verifyStore(dataPaths(dir).ledger);
-    assert.deepEqual({ ok: r.ok, height: r.height, code: r.ok ? undefined : r.code }, { ok: false, height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN' });
+    assert.deepEqual(
+      { ok: r.ok, height: r.height, code: r.ok ? undefined : r.code },
+      { ok: false, height: MIDDLE, code: 'ERR_LEDGER_CHAIN_BROKEN' },
+    );
   });
 });

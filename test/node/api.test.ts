@@ -4,7 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { toBase64url } from '../../src/crypto/index.ts';
 import { isAppError, type ErrorCode } from '../../src/errors.ts';
-import { decodeTx, signCheckpoint, type Checkpoint, type SignedCheckpoint, type SignedTxJson } from '../../src/ledger/index.ts';
+import {
+  decodeTx,
+  signCheckpoint,
+  type Checkpoint,
+  type SignedCheckpoint,
+  type SignedTxJson,
+} from '../../src/ledger/index.ts';
 import { buildApp, defaultModules } from '../../src/node/index.ts';
 import {
   hashGenesis,
@@ -16,7 +22,14 @@ import {
   verifyTxInclusion,
   type TrustAnchor,
 } from '../../src/sdk/index.ts';
-import { makeOrg, openTestLedger, snapshotLedger, type SignOverrides, type TestLedger, type TestOrg } from '../helpers/ledger.ts';
+import {
+  makeOrg,
+  openTestLedger,
+  snapshotLedger,
+  type SignOverrides,
+  type TestLedger,
+  type TestOrg,
+} from '../helpers/ledger.ts';
 
 const KiB = 1024;
 const SECP256K1_DID_KEY = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme';
@@ -32,7 +45,8 @@ function routesInSource(): string[] {
       if (entry.isDirectory()) scan(new URL(`${entry.name}/`, dir));
       else if (entry.name.endsWith('.ts')) {
         const text = readFileSync(new URL(entry.name, dir), 'utf8');
-        for (const m of text.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+        for (const m of text.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g))
+          routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
       }
     }
   };
@@ -57,7 +71,9 @@ interface Fixture {
 async function openFixture(): Promise<Fixture> {
   const l = openTestLedger({ orgs: 3, genesis: { quorum: 3 } });
   const app = await buildApp(l.node);
-  const committed = l.sign(0, 'gov.propose', { change: { type: 'set-param', name: 'disputeDays', value: 20 } });
+  const committed = l.sign(0, 'gov.propose', {
+    change: { type: 'set-param', name: 'disputeDays', value: 20 },
+  });
   const [out] = await l.node.submit([committed]);
   assert.ok(out?.ok);
   await l.submitOk(1, 'gov.approve', { proposal: out.id });
@@ -75,8 +91,16 @@ async function getJson<T = any>(app: FastifyInstance, url: string): Promise<T> {
   return res.json<T>();
 }
 
-const postJson = (url: string, payload: unknown): InjectOptions => ({ method: 'POST', url, payload: payload as object });
-const postRaw = (url: string, payload: string | Buffer, contentType = 'application/json'): InjectOptions => ({
+const postJson = (url: string, payload: unknown): InjectOptions => ({
+  method: 'POST',
+  url,
+  payload: payload as object,
+});
+const postRaw = (
+  url: string,
+  payload: string | Buffer,
+  contentType = 'application/json',
+): InjectOptions => ({
   method: 'POST',
   url,
   payload,
@@ -91,11 +115,21 @@ interface BadCase {
   readonly request: (f: Fixture) => InjectOptions;
   readonly status: number;
   readonly code: ErrorCode;
-  readonly check?: (body: { code: string; message: string; details?: Record<string, unknown> }) => void;
+  readonly check?: (body: {
+    code: string;
+    message: string;
+    details?: Record<string, unknown>;
+  }) => void;
 }
 
 /** A good transaction of org `i` (fresh nonce), optionally altered before or after signing. */
-function txOf(f: Fixture, i: number | TestOrg, body: Record<string, unknown> = { proposal: f.proposalId }, kind = 'gov.approve', overrides: SignOverrides = {}): SignedTxJson {
+function txOf(
+  f: Fixture,
+  i: number | TestOrg,
+  body: Record<string, unknown> = { proposal: f.proposalId },
+  kind = 'gov.approve',
+  overrides: SignOverrides = {},
+): SignedTxJson {
   return f.l.sign(i, kind, body as never, overrides);
 }
 
@@ -107,168 +141,848 @@ const forgedSig = (tx: SignedTxJson): SignedTxJson => {
 
 const CASES: BadCase[] = [
   // POST /v1/txs
-  { route: 'POST /v1/txs', name: 'malformed JSON', request: () => postRaw('/v1/txs', '{"kind":"gov.approve",'), status: 400, code: 'ERR_API_MALFORMED_JSON' },
-  { route: 'POST /v1/txs', name: 'empty JSON body', request: () => postRaw('/v1/txs', ''), status: 400, code: 'ERR_API_MALFORMED_JSON' },
-  { route: 'POST /v1/txs', name: 'unsupported content type', request: (f) => postRaw('/v1/txs', JSON.stringify(txOf(f, 2)), 'application/xml'), status: 415, code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE' },
-  { route: 'POST /v1/txs', name: 'a text/plain body is not accepted', request: (f) => postRaw('/v1/txs', JSON.stringify(txOf(f, 2)), 'text/plain'), status: 415, code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE' },
-  { route: 'POST /v1/txs', name: 'a JSON array', request: (f) => postJson('/v1/txs', [txOf(f, 2)]), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: 'missing "sig"', request: (f) => { const { sig: _, ...rest } = txOf(f, 2); return postJson('/v1/txs', rest); }, status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: 'missing "nonce"', request: (f) => { const { nonce: _, ...rest } = txOf(f, 2); return postJson('/v1/txs', rest); }, status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: 'an extra field', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), extra: 1 }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"nonce" is not a number', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 'seven' }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"nonce" is 0', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 0 }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"nonce" is fractional', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 1.5 }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"created" is negative', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), created: -1 }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"body" is a string', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), body: 'approve' }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"sig" is too short', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), sig: 'abc' }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs', name: '"sig" is not base64url', request: (f) => postJson('/v1/txs', { ...txOf(f, 2), sig: '!'.repeat(86) }), status: 400, code: 'ERR_LEDGER_MALFORMED_TX' },
-  { route: 'POST /v1/txs', name: '"kind" is not <namespace>.<verb>', request: (f) => postJson('/v1/txs', txOf(f, 2, {}, 'GOV')), status: 400, code: 'ERR_LEDGER_MALFORMED_TX' },
-  { route: 'POST /v1/txs', name: 'a signer without a key fragment', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { signer: f.l.orgs[2]!.did })), status: 400, code: 'ERR_LEDGER_MALFORMED_TX' },
-  { route: 'POST /v1/txs', name: 'bad signature', request: (f) => postJson('/v1/txs', forgedSig(txOf(f, 2))), status: 401, code: 'ERR_LEDGER_BAD_SIGNATURE' },
-  { route: 'POST /v1/txs', name: "signed by another org's key", request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { keyPair: f.l.orgs[1]!.keyPair })), status: 401, code: 'ERR_LEDGER_BAD_SIGNATURE' },
-  { route: 'POST /v1/txs', name: 'replay of a committed transaction', request: (f) => postJson('/v1/txs', f.committed), status: 409, code: 'ERR_LEDGER_DUPLICATE_TX' },
+  {
+    route: 'POST /v1/txs',
+    name: 'malformed JSON',
+    request: () => postRaw('/v1/txs', '{"kind":"gov.approve",'),
+    status: 400,
+    code: 'ERR_API_MALFORMED_JSON',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'empty JSON body',
+    request: () => postRaw('/v1/txs', ''),
+    status: 400,
+    code: 'ERR_API_MALFORMED_JSON',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'unsupported content type',
+    request: (f) => postRaw('/v1/txs', JSON.stringify(txOf(f, 2)), 'application/xml'),
+    status: 415,
+    code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'a text/plain body is not accepted',
+    request: (f) => postRaw('/v1/txs', JSON.stringify(txOf(f, 2)), 'text/plain'),
+    status: 415,
+    code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'a JSON array',
+    request: (f) => postJson('/v1/txs', [txOf(f, 2)]),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'missing "sig"',
+    request: (f) => {
+      const { sig: _, ...rest } = txOf(f, 2);
+      return postJson('/v1/txs', rest);
+    },
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'missing "nonce"',
+    request: (f) => {
+      const { nonce: _, ...rest } = txOf(f, 2);
+      return postJson('/v1/txs', rest);
+    },
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'an extra field',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), extra: 1 }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"nonce" is not a number',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 'seven' }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"nonce" is 0',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 0 }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"nonce" is fractional',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), nonce: 1.5 }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"created" is negative',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), created: -1 }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"body" is a string',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), body: 'approve' }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"sig" is too short',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), sig: 'abc' }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"sig" is not base64url',
+    request: (f) => postJson('/v1/txs', { ...txOf(f, 2), sig: '!'.repeat(86) }),
+    status: 400,
+    code: 'ERR_LEDGER_MALFORMED_TX',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: '"kind" is not <namespace>.<verb>',
+    request: (f) => postJson('/v1/txs', txOf(f, 2, {}, 'GOV')),
+    status: 400,
+    code: 'ERR_LEDGER_MALFORMED_TX',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'a signer without a key fragment',
+    request: (f) =>
+      postJson('/v1/txs', txOf(f, 2, undefined, undefined, { signer: f.l.orgs[2]!.did })),
+    status: 400,
+    code: 'ERR_LEDGER_MALFORMED_TX',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'bad signature',
+    request: (f) => postJson('/v1/txs', forgedSig(txOf(f, 2))),
+    status: 401,
+    code: 'ERR_LEDGER_BAD_SIGNATURE',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: "signed by another org's key",
+    request: (f) =>
+      postJson('/v1/txs', txOf(f, 2, undefined, undefined, { keyPair: f.l.orgs[1]!.keyPair })),
+    status: 401,
+    code: 'ERR_LEDGER_BAD_SIGNATURE',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'replay of a committed transaction',
+    request: (f) => postJson('/v1/txs', f.committed),
+    status: 409,
+    code: 'ERR_LEDGER_DUPLICATE_TX',
+  },
   {
     route: 'POST /v1/txs',
     name: 'a fresh transaction reusing a committed nonce',
-    request: (f) => postJson('/v1/txs', txOf(f, 0, { change: { type: 'set-param', name: 'other', value: 1 } }, 'gov.propose', { nonce: f.committed.nonce })),
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 0, { change: { type: 'set-param', name: 'other', value: 1 } }, 'gov.propose', {
+          nonce: f.committed.nonce,
+        }),
+      ),
     status: 409,
     code: 'ERR_LEDGER_REPLAY',
     check: (body) => assert.deepEqual(body.details, { lastNonce: 1 }),
   },
-  { route: 'POST /v1/txs', name: 'unknown kind', request: (f) => postJson('/v1/txs', txOf(f, 2, {}, 'gov.abolish')), status: 400, code: 'ERR_LEDGER_UNKNOWN_KIND' },
-  { route: 'POST /v1/txs', name: "body fails the kind's schema", request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: 'not-hex' })), status: 400, code: 'ERR_LEDGER_SCHEMA' },
-  { route: 'POST /v1/txs', name: "body with a field outside the kind's schema", request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: f.proposalId, vote: 'yes' })), status: 400, code: 'ERR_LEDGER_SCHEMA' },
-  { route: 'POST /v1/txs', name: 'body over the 128 KiB route limit', request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: f.proposalId, pad: 'x'.repeat(130 * KiB) })), status: 413, code: 'ERR_API_BODY_TOO_LARGE' },
+  {
+    route: 'POST /v1/txs',
+    name: 'unknown kind',
+    request: (f) => postJson('/v1/txs', txOf(f, 2, {}, 'gov.abolish')),
+    status: 400,
+    code: 'ERR_LEDGER_UNKNOWN_KIND',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: "body fails the kind's schema",
+    request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: 'not-hex' })),
+    status: 400,
+    code: 'ERR_LEDGER_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: "body with a field outside the kind's schema",
+    request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: f.proposalId, vote: 'yes' })),
+    status: 400,
+    code: 'ERR_LEDGER_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'body over the 128 KiB route limit',
+    request: (f) =>
+      postJson('/v1/txs', txOf(f, 2, { proposal: f.proposalId, pad: 'x'.repeat(130 * KiB) })),
+    status: 413,
+    code: 'ERR_API_BODY_TOO_LARGE',
+  },
   {
     route: 'POST /v1/txs',
     name: 'a transaction over 64 KiB canonical, under the body limit',
     request: (f) => {
-      const tx = txOf(f, 2, { change: { type: 'set-param', name: 'x', value: 1 }, note: 'n'.repeat(70 * KiB) }, 'gov.propose');
+      const tx = txOf(
+        f,
+        2,
+        { change: { type: 'set-param', name: 'x', value: 1 }, note: 'n'.repeat(70 * KiB) },
+        'gov.propose',
+      );
       assert.ok(JSON.stringify(tx).length < 128 * KiB);
       return postJson('/v1/txs', tx);
     },
     status: 413,
     code: 'ERR_LEDGER_TX_TOO_LARGE',
   },
-  { route: 'POST /v1/txs', name: 'a did:web signer (no resolver)', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { signer: 'did:web:example.com#key-1' })), status: 400, code: 'ERR_LEDGER_BAD_SIGNER' },
-  { route: 'POST /v1/txs', name: 'a secp256k1 did:key signer', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { signer: `${SECP256K1_DID_KEY}#${SECP256K1_DID_KEY.slice(8)}` })), status: 400, code: 'ERR_LEDGER_BAD_SIGNER' },
-  { route: 'POST /v1/txs', name: 'a did:key URL whose fragment names another key', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { signer: `${f.l.orgs[2]!.did}#${f.l.orgs[1]!.multikey}` })), status: 400, code: 'ERR_LEDGER_BAD_SIGNER' },
-  { route: 'POST /v1/txs', name: 'created more than 5 min after the block time', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { created: f.l.node.chain.head.header.time + 6 * 60_000 })), status: 400, code: 'ERR_LEDGER_TX_TIME' },
-  { route: 'POST /v1/txs', name: 'created more than 24 h before the block time', request: (f) => postJson('/v1/txs', txOf(f, 2, undefined, undefined, { created: f.l.clock.now - 25 * 3600_000 })), status: 400, code: 'ERR_LEDGER_TX_TIME' },
-  { route: 'POST /v1/txs', name: 'signed by a non-member key', request: (f) => postJson('/v1/txs', txOf(f, makeOrg('outsider'))), status: 403, code: 'ERR_GOV_NOT_MEMBER' },
-  { route: 'POST /v1/txs', name: 'approving an unknown proposal', request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: 'ab'.repeat(32) })), status: 404, code: 'ERR_GOV_PROPOSAL_NOT_FOUND' },
-  { route: 'POST /v1/txs', name: 'approving twice', request: (f) => postJson('/v1/txs', txOf(f, 1)), status: 409, code: 'ERR_GOV_ALREADY_APPROVED' },
+  {
+    route: 'POST /v1/txs',
+    name: 'a did:web signer (no resolver)',
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 2, undefined, undefined, { signer: 'did:web:example.com#key-1' }),
+      ),
+    status: 400,
+    code: 'ERR_LEDGER_BAD_SIGNER',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'a secp256k1 did:key signer',
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 2, undefined, undefined, {
+          signer: `${SECP256K1_DID_KEY}#${SECP256K1_DID_KEY.slice(8)}`,
+        }),
+      ),
+    status: 400,
+    code: 'ERR_LEDGER_BAD_SIGNER',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'a did:key URL whose fragment names another key',
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 2, undefined, undefined, {
+          signer: `${f.l.orgs[2]!.did}#${f.l.orgs[1]!.multikey}`,
+        }),
+      ),
+    status: 400,
+    code: 'ERR_LEDGER_BAD_SIGNER',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'created more than 5 min after the block time',
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 2, undefined, undefined, { created: f.l.node.chain.head.header.time + 6 * 60_000 }),
+      ),
+    status: 400,
+    code: 'ERR_LEDGER_TX_TIME',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'created more than 24 h before the block time',
+    request: (f) =>
+      postJson(
+        '/v1/txs',
+        txOf(f, 2, undefined, undefined, { created: f.l.clock.now - 25 * 3600_000 }),
+      ),
+    status: 400,
+    code: 'ERR_LEDGER_TX_TIME',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'signed by a non-member key',
+    request: (f) => postJson('/v1/txs', txOf(f, makeOrg('outsider'))),
+    status: 403,
+    code: 'ERR_GOV_NOT_MEMBER',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'approving an unknown proposal',
+    request: (f) => postJson('/v1/txs', txOf(f, 2, { proposal: 'ab'.repeat(32) })),
+    status: 404,
+    code: 'ERR_GOV_PROPOSAL_NOT_FOUND',
+  },
+  {
+    route: 'POST /v1/txs',
+    name: 'approving twice',
+    request: (f) => postJson('/v1/txs', txOf(f, 1)),
+    status: 409,
+    code: 'ERR_GOV_ALREADY_APPROVED',
+  },
 
   // POST /v1/txs/batch
-  { route: 'POST /v1/txs/batch', name: 'malformed JSON', request: () => postRaw('/v1/txs/batch', '{"txs":[}'), status: 400, code: 'ERR_API_MALFORMED_JSON' },
-  { route: 'POST /v1/txs/batch', name: 'unsupported content type', request: () => postRaw('/v1/txs/batch', 'txs', 'application/x-www-form-urlencoded'), status: 415, code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE' },
-  { route: 'POST /v1/txs/batch', name: 'missing "txs"', request: () => postJson('/v1/txs/batch', {}), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs/batch', name: 'empty "txs"', request: () => postJson('/v1/txs/batch', { txs: [] }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs/batch', name: 'an extra top-level field', request: (f) => postJson('/v1/txs/batch', { txs: [txOf(f, 2)], wait: true }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs/batch', name: 'one ill-typed entry rejects the whole batch (the good one is not applied)', request: (f) => postJson('/v1/txs/batch', { txs: [txOf(f, 2), { ...txOf(f, 0), nonce: 'x' }] }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs/batch', name: 'more than 5000 entries', request: (f) => { const tx = txOf(f, 2); return postJson('/v1/txs/batch', { txs: Array.from({ length: 5001 }, () => tx) }); }, status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/txs/batch', name: 'body over the 32 MiB route limit', request: () => postRaw('/v1/txs/batch', Buffer.alloc(32 * KiB * KiB + 1, 0x20)), status: 413, code: 'ERR_API_BODY_TOO_LARGE' },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'malformed JSON',
+    request: () => postRaw('/v1/txs/batch', '{"txs":[}'),
+    status: 400,
+    code: 'ERR_API_MALFORMED_JSON',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'unsupported content type',
+    request: () => postRaw('/v1/txs/batch', 'txs', 'application/x-www-form-urlencoded'),
+    status: 415,
+    code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'missing "txs"',
+    request: () => postJson('/v1/txs/batch', {}),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'empty "txs"',
+    request: () => postJson('/v1/txs/batch', { txs: [] }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'an extra top-level field',
+    request: (f) => postJson('/v1/txs/batch', { txs: [txOf(f, 2)], wait: true }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'one ill-typed entry rejects the whole batch (the good one is not applied)',
+    request: (f) => postJson('/v1/txs/batch', { txs: [txOf(f, 2), { ...txOf(f, 0), nonce: 'x' }] }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'more than 5000 entries',
+    request: (f) => {
+      const tx = txOf(f, 2);
+      return postJson('/v1/txs/batch', { txs: Array.from({ length: 5001 }, () => tx) });
+    },
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/txs/batch',
+    name: 'body over the 32 MiB route limit',
+    request: () => postRaw('/v1/txs/batch', Buffer.alloc(32 * KiB * KiB + 1, 0x20)),
+    status: 413,
+    code: 'ERR_API_BODY_TOO_LARGE',
+  },
 
   // GET /v1/txs/:id
-  { route: 'GET /v1/txs/:id', name: 'non-hex id', request: () => get('/v1/txs/not-a-tx-id'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/txs/:id', name: 'upper-case hex id', request: (f) => get(`/v1/txs/${f.proposalId.toUpperCase()}`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/txs/:id', name: 'id one digit short', request: (f) => get(`/v1/txs/${f.proposalId.slice(1)}`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/txs/:id', name: 'unknown id', request: () => get(`/v1/txs/${'0'.repeat(64)}`), status: 404, code: 'ERR_LEDGER_NOT_FOUND' },
+  {
+    route: 'GET /v1/txs/:id',
+    name: 'non-hex id',
+    request: () => get('/v1/txs/not-a-tx-id'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/txs/:id',
+    name: 'upper-case hex id',
+    request: (f) => get(`/v1/txs/${f.proposalId.toUpperCase()}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/txs/:id',
+    name: 'id one digit short',
+    request: (f) => get(`/v1/txs/${f.proposalId.slice(1)}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/txs/:id',
+    name: 'unknown id',
+    request: () => get(`/v1/txs/${'0'.repeat(64)}`),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
 
   // GET /v1/blocks/:height
-  { route: 'GET /v1/blocks/:height', name: 'negative height', request: () => get('/v1/blocks/-1'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/blocks/:height', name: 'non-numeric height', request: () => get('/v1/blocks/latest'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/blocks/:height', name: 'fractional height', request: () => get('/v1/blocks/1.5'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/blocks/:height', name: 'height above 2^53', request: () => get('/v1/blocks/99999999999999999999'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/blocks/:height', name: 'no such block', request: () => get('/v1/blocks/999'), status: 404, code: 'ERR_LEDGER_NOT_FOUND' },
+  {
+    route: 'GET /v1/blocks/:height',
+    name: 'negative height',
+    request: () => get('/v1/blocks/-1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height',
+    name: 'non-numeric height',
+    request: () => get('/v1/blocks/latest'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height',
+    name: 'fractional height',
+    request: () => get('/v1/blocks/1.5'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height',
+    name: 'height above 2^53',
+    request: () => get('/v1/blocks/99999999999999999999'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height',
+    name: 'no such block',
+    request: () => get('/v1/blocks/999'),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
 
   // GET /v1/checkpoint (no input): a wrong method is an unknown route
-  { route: 'GET /v1/checkpoint', name: 'POST instead of GET', request: () => postJson('/v1/checkpoint', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
+  {
+    route: 'GET /v1/checkpoint',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/checkpoint', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
 
   // GET /v1/checkpoints/:height
-  { route: 'GET /v1/checkpoints/:height', name: 'negative height', request: () => get('/v1/checkpoints/-1'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/checkpoints/:height', name: 'non-numeric height', request: () => get('/v1/checkpoints/head'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/checkpoints/:height', name: 'no such checkpoint', request: () => get('/v1/checkpoints/999'), status: 404, code: 'ERR_LEDGER_NOT_FOUND' },
+  {
+    route: 'GET /v1/checkpoints/:height',
+    name: 'negative height',
+    request: () => get('/v1/checkpoints/-1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/checkpoints/:height',
+    name: 'non-numeric height',
+    request: () => get('/v1/checkpoints/head'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/checkpoints/:height',
+    name: 'no such checkpoint',
+    request: () => get('/v1/checkpoints/999'),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
 
   // POST /v1/checkpoints/:height/signatures
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'negative height', request: (f) => postJson('/v1/checkpoints/-1/signatures', cosig(f, 1, 0)), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'malformed JSON', request: () => postRaw('/v1/checkpoints/0/signatures', '{"org":'), status: 400, code: 'ERR_API_MALFORMED_JSON' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'unsupported content type', request: () => postRaw('/v1/checkpoints/0/signatures', '<sig/>', 'application/xml'), status: 415, code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'missing "sig"', request: (f) => { const { sig: _, ...rest } = cosig(f, 1, 0); return postJson('/v1/checkpoints/0/signatures', rest); }, status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'an extra field', request: (f) => postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), height: 0 }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: '"sig" of the wrong length', request: (f) => postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), sig: 'AAAA' }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: '"org" is not a string', request: (f) => postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), org: { id: 'org2' } }), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'no such checkpoint', request: (f) => postJson('/v1/checkpoints/999/signatures', cosig(f, 1, 0)), status: 404, code: 'ERR_LEDGER_NOT_FOUND' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'a flipped signature bit', request: (f) => postJson('/v1/checkpoints/1/signatures', forgedCosig(cosig(f, 1, 1))), status: 422, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'a signature over another checkpoint', request: (f) => postJson('/v1/checkpoints/1/signatures', cosig(f, 1, 0)), status: 422, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: "a member's signature under another org's name", request: (f) => postJson('/v1/checkpoints/1/signatures', { ...cosig(f, 1, 1), org: 'org3' }), status: 422, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'a non-member key', request: (f) => postJson('/v1/checkpoints/1/signatures', cosig(f, makeOrg('org9'), 1)), status: 422, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { route: 'POST /v1/checkpoints/:height/signatures', name: 'a signature that is not base64url', request: (f) => postJson('/v1/checkpoints/1/signatures', { ...cosig(f, 1, 1), sig: '*'.repeat(86) }), status: 422, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'negative height',
+    request: (f) => postJson('/v1/checkpoints/-1/signatures', cosig(f, 1, 0)),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'malformed JSON',
+    request: () => postRaw('/v1/checkpoints/0/signatures', '{"org":'),
+    status: 400,
+    code: 'ERR_API_MALFORMED_JSON',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'unsupported content type',
+    request: () => postRaw('/v1/checkpoints/0/signatures', '<sig/>', 'application/xml'),
+    status: 415,
+    code: 'ERR_API_UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'missing "sig"',
+    request: (f) => {
+      const { sig: _, ...rest } = cosig(f, 1, 0);
+      return postJson('/v1/checkpoints/0/signatures', rest);
+    },
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'an extra field',
+    request: (f) => postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), height: 0 }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: '"sig" of the wrong length',
+    request: (f) => postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), sig: 'AAAA' }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: '"org" is not a string',
+    request: (f) =>
+      postJson('/v1/checkpoints/0/signatures', { ...cosig(f, 1, 0), org: { id: 'org2' } }),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'no such checkpoint',
+    request: (f) => postJson('/v1/checkpoints/999/signatures', cosig(f, 1, 0)),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'a flipped signature bit',
+    request: (f) => postJson('/v1/checkpoints/1/signatures', forgedCosig(cosig(f, 1, 1))),
+    status: 422,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'a signature over another checkpoint',
+    request: (f) => postJson('/v1/checkpoints/1/signatures', cosig(f, 1, 0)),
+    status: 422,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: "a member's signature under another org's name",
+    request: (f) => postJson('/v1/checkpoints/1/signatures', { ...cosig(f, 1, 1), org: 'org3' }),
+    status: 422,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'a non-member key',
+    request: (f) => postJson('/v1/checkpoints/1/signatures', cosig(f, makeOrg('org9'), 1)),
+    status: 422,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    route: 'POST /v1/checkpoints/:height/signatures',
+    name: 'a signature that is not base64url',
+    request: (f) =>
+      postJson('/v1/checkpoints/1/signatures', { ...cosig(f, 1, 1), sig: '*'.repeat(86) }),
+    status: 422,
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
 
   // GET /v1/proofs/consistency
-  { route: 'GET /v1/proofs/consistency', name: 'missing size1', request: () => get('/v1/proofs/consistency'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/proofs/consistency', name: 'negative size1', request: () => get('/v1/proofs/consistency?size1=-1'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/proofs/consistency', name: 'non-numeric size2', request: () => get('/v1/proofs/consistency?size1=1&size2=all'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/proofs/consistency', name: 'an unknown parameter', request: () => get('/v1/proofs/consistency?size1=1&from=0'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/proofs/consistency', name: 'size1 > size2', request: () => get('/v1/proofs/consistency?size1=2&size2=1'), status: 400, code: 'ERR_LEDGER_RANGE' },
-  { route: 'GET /v1/proofs/consistency', name: 'size2 > log size', request: () => get('/v1/proofs/consistency?size1=1&size2=3'), status: 400, code: 'ERR_LEDGER_RANGE' },
-  { route: 'GET /v1/proofs/consistency', name: 'size1 > log size (size2 defaults to it)', request: () => get('/v1/proofs/consistency?size1=5'), status: 400, code: 'ERR_LEDGER_RANGE' },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'missing size1',
+    request: () => get('/v1/proofs/consistency'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'negative size1',
+    request: () => get('/v1/proofs/consistency?size1=-1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'non-numeric size2',
+    request: () => get('/v1/proofs/consistency?size1=1&size2=all'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'an unknown parameter',
+    request: () => get('/v1/proofs/consistency?size1=1&from=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'size1 > size2',
+    request: () => get('/v1/proofs/consistency?size1=2&size2=1'),
+    status: 400,
+    code: 'ERR_LEDGER_RANGE',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'size2 > log size',
+    request: () => get('/v1/proofs/consistency?size1=1&size2=3'),
+    status: 400,
+    code: 'ERR_LEDGER_RANGE',
+  },
+  {
+    route: 'GET /v1/proofs/consistency',
+    name: 'size1 > log size (size2 defaults to it)',
+    request: () => get('/v1/proofs/consistency?size1=5'),
+    status: 400,
+    code: 'ERR_LEDGER_RANGE',
+  },
 
   // GET /v1/state
-  { route: 'GET /v1/state', name: 'missing key', request: () => get('/v1/state'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/state', name: 'empty key', request: () => get('/v1/state?key='), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/state', name: 'key over 512 characters', request: () => get(`/v1/state?key=${'k'.repeat(513)}`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/state', name: 'key given twice', request: () => get('/v1/state?key=gov/quorum&key=gov/orgs'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/state', name: 'an unknown parameter', request: () => get('/v1/state?key=gov/quorum&height=1'), status: 400, code: 'ERR_API_SCHEMA' },
+  {
+    route: 'GET /v1/state',
+    name: 'missing key',
+    request: () => get('/v1/state'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/state',
+    name: 'empty key',
+    request: () => get('/v1/state?key='),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/state',
+    name: 'key over 512 characters',
+    request: () => get(`/v1/state?key=${'k'.repeat(513)}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/state',
+    name: 'key given twice',
+    request: () => get('/v1/state?key=gov/quorum&key=gov/orgs'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/state',
+    name: 'an unknown parameter',
+    request: () => get('/v1/state?key=gov/quorum&height=1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
 
   // GET /v1/signers/:did/nonce
-  { route: 'GET /v1/signers/:did/nonce', name: 'not a DID', request: () => get('/v1/signers/alice/nonce'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/signers/:did/nonce', name: 'a DID with a fragment', request: () => get(`/v1/signers/${encodeURIComponent('did:key:z6Mk#key-1')}/nonce`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/signers/:did/nonce', name: 'an upper-case DID method', request: () => get('/v1/signers/did:KEY:z6Mk/nonce'), status: 400, code: 'ERR_API_SCHEMA' },
+  {
+    route: 'GET /v1/signers/:did/nonce',
+    name: 'not a DID',
+    request: () => get('/v1/signers/alice/nonce'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/signers/:did/nonce',
+    name: 'a DID with a fragment',
+    request: () => get(`/v1/signers/${encodeURIComponent('did:key:z6Mk#key-1')}/nonce`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/signers/:did/nonce',
+    name: 'an upper-case DID method',
+    request: () => get('/v1/signers/did:KEY:z6Mk/nonce'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
 
   // GET /v1/genesis, /v1/gov/orgs, /health, /metrics (no input)
-  { route: 'GET /v1/genesis', name: 'POST instead of GET', request: () => postJson('/v1/genesis', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
-  { route: 'GET /v1/gov/orgs', name: 'POST instead of GET', request: () => postJson('/v1/gov/orgs', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
-  { route: 'GET /health', name: 'POST instead of GET', request: () => postJson('/health', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
-  { route: 'GET /metrics', name: 'DELETE instead of GET', request: () => ({ method: 'DELETE', url: '/metrics' }), status: 404, code: 'ERR_API_NOT_FOUND' },
-  { route: 'GET /', name: 'POST instead of GET', request: () => postJson('/', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
+  {
+    route: 'GET /v1/genesis',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/genesis', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+  {
+    route: 'GET /v1/gov/orgs',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/gov/orgs', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+  {
+    route: 'GET /health',
+    name: 'POST instead of GET',
+    request: () => postJson('/health', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+  {
+    route: 'GET /metrics',
+    name: 'DELETE instead of GET',
+    request: () => ({ method: 'DELETE', url: '/metrics' }),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+  {
+    route: 'GET /',
+    name: 'POST instead of GET',
+    request: () => postJson('/', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
 
   // GET /v1/modules
-  { route: 'GET /v1/modules', name: 'POST instead of GET', request: () => postJson('/v1/modules', {}), status: 404, code: 'ERR_API_NOT_FOUND' },
+  {
+    route: 'GET /v1/modules',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/modules', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
   // GET /v1/gov/proposals
-  { route: 'GET /v1/gov/proposals', name: 'limit 0', request: () => get('/v1/gov/proposals?limit=0'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals', name: 'limit 501', request: () => get('/v1/gov/proposals?limit=501'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals', name: 'non-numeric limit', request: () => get('/v1/gov/proposals?limit=ten'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals', name: 'unknown status', request: () => get('/v1/gov/proposals?status=pending'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals', name: '"after" over 300 characters', request: () => get(`/v1/gov/proposals?after=${'a'.repeat(301)}`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals', name: 'an unknown parameter', request: () => get('/v1/gov/proposals?sort=asc'), status: 400, code: 'ERR_API_SCHEMA' },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: 'limit 0',
+    request: () => get('/v1/gov/proposals?limit=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: 'limit 501',
+    request: () => get('/v1/gov/proposals?limit=501'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: 'non-numeric limit',
+    request: () => get('/v1/gov/proposals?limit=ten'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: 'unknown status',
+    request: () => get('/v1/gov/proposals?status=pending'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: '"after" over 300 characters',
+    request: () => get(`/v1/gov/proposals?after=${'a'.repeat(301)}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals',
+    name: 'an unknown parameter',
+    request: () => get('/v1/gov/proposals?sort=asc'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
 
   // GET /v1/gov/proposals/:id
-  { route: 'GET /v1/gov/proposals/:id', name: 'non-hex id', request: () => get('/v1/gov/proposals/latest'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/proposals/:id', name: 'unknown proposal', request: () => get(`/v1/gov/proposals/${'ab'.repeat(32)}`), status: 404, code: 'ERR_GOV_PROPOSAL_NOT_FOUND' },
+  {
+    route: 'GET /v1/gov/proposals/:id',
+    name: 'non-hex id',
+    request: () => get('/v1/gov/proposals/latest'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/proposals/:id',
+    name: 'unknown proposal',
+    request: () => get(`/v1/gov/proposals/${'ab'.repeat(32)}`),
+    status: 404,
+    code: 'ERR_GOV_PROPOSAL_NOT_FOUND',
+  },
 
   // GET /v1/gov/roles
-  { route: 'GET /v1/gov/roles', name: 'unknown role', request: () => get('/v1/gov/roles?role=auditor'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/roles', name: 'limit 0', request: () => get('/v1/gov/roles?limit=0'), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /v1/gov/roles', name: 'an unknown parameter', request: () => get('/v1/gov/roles?subject=x'), status: 400, code: 'ERR_API_SCHEMA' },
+  {
+    route: 'GET /v1/gov/roles',
+    name: 'unknown role',
+    request: () => get('/v1/gov/roles?role=auditor'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/roles',
+    name: 'limit 0',
+    request: () => get('/v1/gov/roles?limit=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/roles',
+    name: 'an unknown parameter',
+    request: () => get('/v1/gov/roles?subject=x'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
 
   // GET /1.0/identifiers/:did (request-schema errors only; resolution errors use the DID Resolution format)
   // (an unknown option such as ?format=json is a resolution error: invalidDid, see test/did/resolve.test.ts)
-  { route: 'GET /1.0/identifiers/:did', name: 'an option value over 64 characters', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?versionId=${'1'.repeat(65)}`), status: 400, code: 'ERR_API_SCHEMA' },
-  { route: 'GET /1.0/identifiers/:did', name: 'more than 8 options', request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?${Array.from({ length: 9 }, (_, i) => `o${i}=1`).join('&')}`), status: 400, code: 'ERR_API_SCHEMA' },
+  {
+    route: 'GET /1.0/identifiers/:did',
+    name: 'an option value over 64 characters',
+    request: (f) => get(`/1.0/identifiers/${f.l.orgs[0]!.did}?versionId=${'1'.repeat(65)}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /1.0/identifiers/:did',
+    name: 'more than 8 options',
+    request: (f) =>
+      get(
+        `/1.0/identifiers/${f.l.orgs[0]!.did}?${Array.from({ length: 9 }, (_, i) => `o${i}=1`).join('&')}`,
+      ),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
 
   // No such route
-  { route: '(none)', name: 'unknown path', request: () => get('/v1/nothing-here'), status: 404, code: 'ERR_API_NOT_FOUND' },
-  { route: '(none)', name: 'unknown path with a body', request: (f) => postJson('/v1/tx', txOf(f, 2)), status: 404, code: 'ERR_API_NOT_FOUND' },
+  {
+    route: '(none)',
+    name: 'unknown path',
+    request: () => get('/v1/nothing-here'),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+  {
+    route: '(none)',
+    name: 'unknown path with a body',
+    request: (f) => postJson('/v1/tx', txOf(f, 2)),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
 ];
 
 /** A cosignature of the checkpoint at `height` by org `i` (or any org). */
-function cosig(f: Fixture, i: number | TestOrg, height: number): { org: string; key: string; sig: string } {
+function cosig(
+  f: Fixture,
+  i: number | TestOrg,
+  height: number,
+): { org: string; key: string; sig: string } {
   const o = typeof i === 'number' ? f.l.orgs[i]! : i;
-  return signCheckpoint(f.l.node.chain.signedCheckpoint(height).checkpoint, o.id, o.multikey, o.keyPair);
+  return signCheckpoint(
+    f.l.node.chain.signedCheckpoint(height).checkpoint,
+    o.id,
+    o.multikey,
+    o.keyPair,
+  );
 }
 
-function forgedCosig(s: { org: string; key: string; sig: string }): { org: string; key: string; sig: string } {
+function forgedCosig(s: { org: string; key: string; sig: string }): {
+  org: string;
+  key: string;
+  sig: string;
+} {
   const sig = Buffer.from(s.sig, 'base64url');
   sig[10]! ^= 0x80;
   return { ...s, sig: toBase64url(sig) };
@@ -318,7 +1032,10 @@ function injectFetch(app: FastifyInstance): typeof fetch {
       headers: (init?.headers ?? {}) as Record<string, string>,
       ...(init?.body === undefined || init.body === null ? {} : { payload: init.body as string }),
     });
-    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
+    return new Response(res.body, {
+      status: res.statusCode,
+      headers: { 'content-type': String(res.headers['content-type'] ?? '') },
+    });
   };
 }
 
@@ -330,7 +1047,10 @@ describe('happy paths', () => {
   after(() => closeFixture(f));
 
   test('submit → receipt; GET /v1/txs/:id carries an inclusion proof that verifies against a signed checkpoint', async () => {
-    const tx = f.l.sign(2, 'gov.propose', { change: { type: 'set-param', name: 'x', value: 1 }, note: 'api test' });
+    const tx = f.l.sign(2, 'gov.propose', {
+      change: { type: 'set-param', name: 'x', value: 1 },
+      note: 'api test',
+    });
     const res = await f.app.inject(postJson('/v1/txs', tx));
     assert.equal(res.statusCode, 200, res.body);
     const receipt = res.json<{ id: string; height: number; logIndex: number }>();
@@ -344,41 +1064,86 @@ describe('happy paths', () => {
     assert.equal(proven.id, receipt.id);
     // An older transaction is proven against the same latest checkpoint.
     const first = await getJson(f.app, `/v1/txs/${f.proposalId}`);
-    assert.equal(verifyTxInclusion(first, verifySignedCheckpoint(first.checkpoint, f.trust)).id, f.proposalId);
+    assert.equal(
+      verifyTxInclusion(first, verifySignedCheckpoint(first.checkpoint, f.trust)).id,
+      f.proposalId,
+    );
     // A tampered answer fails.
-    assert.throws(() => verifyTxInclusion({ ...answer, logIndex: 0, inclusion: { ...answer.inclusion, leafIndex: 0 } }, cp), (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'));
+    assert.throws(
+      () =>
+        verifyTxInclusion(
+          { ...answer, logIndex: 0, inclusion: { ...answer.inclusion, leafIndex: 0 } },
+          cp,
+        ),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'),
+    );
 
     const block = await getJson(f.app, '/v1/blocks/3');
     assert.deepEqual(block.txIds, [receipt.id]);
     assert.equal(block.hash, cp.blockHash);
     const nonce = await getJson(f.app, `/v1/signers/${encodeURIComponent(f.l.orgs[2]!.did)}/nonce`);
-    assert.deepEqual(nonce, { did: f.l.orgs[2]!.did, lastNonce: tx.nonce, nextNonce: tx.nonce + 1 });
+    assert.deepEqual(nonce, {
+      did: f.l.orgs[2]!.did,
+      lastNonce: tx.nonce,
+      nextNonce: tx.nonce + 1,
+    });
   });
 
   test('GET /v1/state: a present and an absent key verify with verifyStateAnswer', async () => {
     const quorum = await getJson(f.app, '/v1/state?key=gov/quorum');
     const cp = verifySignedCheckpoint(quorum.checkpoint, f.trust);
     assert.equal(verifyStateAnswer('gov/quorum', quorum, cp), 3);
-    const absent = await getJson(f.app, `/v1/state?key=${encodeURIComponent('gov/param/no-such-param')}`);
+    const absent = await getJson(
+      f.app,
+      `/v1/state?key=${encodeURIComponent('gov/param/no-such-param')}`,
+    );
     assert.equal(absent.value, null);
-    assert.equal(verifyStateAnswer('gov/param/no-such-param', absent, verifySignedCheckpoint(absent.checkpoint, f.trust)), null);
+    assert.equal(
+      verifyStateAnswer(
+        'gov/param/no-such-param',
+        absent,
+        verifySignedCheckpoint(absent.checkpoint, f.trust),
+      ),
+      null,
+    );
     // Lies are caught: another value, or the proof of another key.
-    assert.throws(() => verifyStateAnswer('gov/quorum', { ...quorum, value: 1 }, cp), (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'));
-    assert.throws(() => verifyStateAnswer('gov/orgs', quorum, cp), (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'));
-    assert.throws(() => verifyStateAnswer('gov/param/no-such-param', { ...absent, value: 7 }, cp), (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'));
+    assert.throws(
+      () => verifyStateAnswer('gov/quorum', { ...quorum, value: 1 }, cp),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'),
+    );
+    assert.throws(
+      () => verifyStateAnswer('gov/orgs', quorum, cp),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'),
+    );
+    assert.throws(
+      () => verifyStateAnswer('gov/param/no-such-param', { ...absent, value: 7 }, cp),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_PROOF'),
+    );
   });
 
   test('a consistency proof between two checkpoints verifies', async () => {
-    const old: Checkpoint = verifySignedCheckpoint(await getJson(f.app, '/v1/checkpoints/1'), f.trust);
+    const old: Checkpoint = verifySignedCheckpoint(
+      await getJson(f.app, '/v1/checkpoints/1'),
+      f.trust,
+    );
     await f.l.submitOk(0, 'gov.propose', { change: { type: 'set-param', name: 'y', value: 2 } });
-    const head: Checkpoint = verifySignedCheckpoint(await getJson(f.app, '/v1/checkpoint'), f.trust);
+    const head: Checkpoint = verifySignedCheckpoint(
+      await getJson(f.app, '/v1/checkpoint'),
+      f.trust,
+    );
     assert.ok(head.logSize > old.logSize);
-    const proof = await getJson(f.app, `/v1/proofs/consistency?size1=${old.logSize}&size2=${head.logSize}`);
+    const proof = await getJson(
+      f.app,
+      `/v1/proofs/consistency?size1=${old.logSize}&size2=${head.logSize}`,
+    );
     assert.deepEqual([proof.size1, proof.size2], [old.logSize, head.logSize]);
     verifyCheckpointConsistency(old, head, proof.hashes);
     const byDefault = await getJson(f.app, `/v1/proofs/consistency?size1=${old.logSize}`);
     assert.deepEqual(byDefault, proof);
-    assert.throws(() => verifyCheckpointConsistency(old, { ...head, logRoot: old.logRoot }, proof.hashes), (e: unknown) => isAppError(e, 'ERR_LEDGER_INCONSISTENT'));
+    assert.throws(
+      () => verifyCheckpointConsistency(old, { ...head, logRoot: old.logRoot }, proof.hashes),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_INCONSISTENT'),
+    );
   });
 
   test('a good cosignature is accepted and counted by clients', async () => {
@@ -386,7 +1151,10 @@ describe('happy paths', () => {
     const res = await f.app.inject(postJson(`/v1/checkpoints/${h}/signatures`, cosig(f, 1, h)));
     assert.equal(res.statusCode, 200, res.body);
     const scp = res.json<SignedCheckpoint>();
-    assert.deepEqual(scp.signatures.map((s) => s.org), ['org1', 'org2']);
+    assert.deepEqual(
+      scp.signatures.map((s) => s.org),
+      ['org1', 'org2'],
+    );
     assert.equal(verifySignedCheckpoint(scp, f.trust, 2).height, h);
     assert.deepEqual(await getJson(f.app, `/v1/checkpoints/${h}`), scp);
     // The same org again is idempotent.
@@ -397,7 +1165,10 @@ describe('happy paths', () => {
   test('governance views, genesis, /health and /metrics', async () => {
     const orgs = await getJson(f.app, '/v1/gov/orgs');
     assert.equal(orgs.quorum, 3);
-    assert.deepEqual(orgs.orgs.map((o: { id: string }) => o.id), ['org1', 'org2', 'org3']);
+    assert.deepEqual(
+      orgs.orgs.map((o: { id: string }) => o.id),
+      ['org1', 'org2', 'org3'],
+    );
     const open = await getJson(f.app, '/v1/gov/proposals?status=open');
     assert.ok(open.proposals.some((p: { id: string }) => p.id === f.proposalId));
     assert.deepEqual((await getJson(f.app, '/v1/gov/proposals?status=executed')).proposals, []);
@@ -408,15 +1179,28 @@ describe('happy paths', () => {
     assert.equal(g.hash, hashGenesis(f.l.genesis));
 
     const health = await getJson(f.app, '/health');
-    assert.deepEqual(health, { status: 'ok', chainId: 'realdid-test', height: f.l.node.chain.head.height, pending: 0 });
+    assert.deepEqual(health, {
+      status: 'ok',
+      chainId: 'realdid-test',
+      height: f.l.node.chain.head.height,
+      pending: 0,
+    });
 
-    await f.app.inject(postJson('/v1/txs', forgedSig(f.l.sign(2, 'gov.approve', { proposal: f.proposalId }))));
+    await f.app.inject(
+      postJson('/v1/txs', forgedSig(f.l.sign(2, 'gov.approve', { proposal: f.proposalId }))),
+    );
     const metrics = await f.app.inject(get('/metrics'));
     assert.equal(metrics.statusCode, 200);
     assert.match(String(metrics.headers['content-type']), /^text\/plain/);
-    assert.match(metrics.body, new RegExp(`^realdid_block_height ${f.l.node.chain.head.height}$`, 'm'));
+    assert.match(
+      metrics.body,
+      new RegExp(`^realdid_block_height ${f.l.node.chain.head.height}$`, 'm'),
+    );
     assert.match(metrics.body, /^# TYPE realdid_block_height gauge$/m);
-    assert.match(metrics.body, /^realdid_tx_rejected_total\{code="ERR_LEDGER_BAD_SIGNATURE"\} [1-9]\d*$/m);
+    assert.match(
+      metrics.body,
+      /^realdid_tx_rejected_total\{code="ERR_LEDGER_BAD_SIGNATURE"\} [1-9]\d*$/m,
+    );
     assert.match(metrics.body, /^realdid_tx_committed_total [1-9]\d*$/m);
   });
 
@@ -427,22 +1211,38 @@ describe('happy paths', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .filter((r) => !/ \/docs/.test(r))
       .sort();
-    const expected = routesInSource().map((r) => { const [m, p] = r.split(' '); return `${m} ${openApiPath(p!)}`; }).sort();
+    const expected = routesInSource()
+      .map((r) => {
+        const [m, p] = r.split(' ');
+        return `${m} ${openApiPath(p!)}`;
+      })
+      .sort();
     assert.deepEqual(listed, expected);
     assert.ok(doc.paths['/v1/txs'].post.requestBody, 'POST /v1/txs documents its body');
   });
 
   test('the SDK client, speaking to the app through inject, verifies everything it is given', async () => {
-    const client = new RealdidClient({ url: 'http://node.invalid', fetch: injectFetch(f.app), minSignatures: 1 });
+    const client = new RealdidClient({
+      url: 'http://node.invalid',
+      fetch: injectFetch(f.app),
+      minSignatures: 1,
+    });
     const cp1 = await client.checkpoint();
-    const r = await client.submit(f.l.sign(1, 'gov.propose', { change: { type: 'set-param', name: 'z', value: 3 } }));
+    const r = await client.submit(
+      f.l.sign(1, 'gov.propose', { change: { type: 'set-param', name: 'z', value: 3 } }),
+    );
     const { tx, height } = await client.tx(r.id);
     assert.equal(tx.id, r.id);
     assert.equal(height, r.height);
-    assert.ok(client.lastCheckpoint!.height > cp1.height, 'the newer checkpoint was accepted as consistent');
+    assert.ok(
+      client.lastCheckpoint!.height > cp1.height,
+      'the newer checkpoint was accepted as consistent',
+    );
     assert.equal((await client.state<number>('gov/quorum')).value, 3);
     assert.equal((await client.state('gov/param/nothing')).value, null);
-    await assert.rejects(client.submit(f.committed), (e: unknown) => isAppError(e, 'ERR_LEDGER_DUPLICATE_TX'));
+    await assert.rejects(client.submit(f.committed), (e: unknown) =>
+      isAppError(e, 'ERR_LEDGER_DUPLICATE_TX'),
+    );
   });
 });
 
@@ -454,7 +1254,9 @@ describe('the batch route with good and bad transactions', () => {
       // Bring the twin to the same point.
       for (let h = 1; h <= f.l.node.chain.head.height; h++) {
         const block = await getJson(f.app, `/v1/blocks/${h}`);
-        const txs = await Promise.all(block.txIds.map(async (id: string) => (await getJson(f.app, `/v1/txs/${id}`)).tx));
+        const txs = await Promise.all(
+          block.txIds.map(async (id: string) => (await getJson(f.app, `/v1/txs/${id}`)).tx),
+        );
         for (const o of await twin.node.submit(txs)) assert.ok(o.ok);
       }
       assert.equal(twin.node.chain.head.hash, f.l.node.chain.head.hash);
@@ -465,25 +1267,62 @@ describe('the batch route with good and bad transactions', () => {
       const good4 = f.l.sign(2, 'gov.approve', { proposal: decodeTx(good2).id }); // the third approval: quorum becomes 2
       const batch: [unknown, ErrorCode | 'ok'][] = [
         [good1, 'ok'],
-        [forgedSig(f.l.sign(1, 'gov.propose', { change: { type: 'set-param', name: 'bad', value: 1 } })), 'ERR_LEDGER_BAD_SIGNATURE'],
+        [
+          forgedSig(
+            f.l.sign(1, 'gov.propose', { change: { type: 'set-param', name: 'bad', value: 1 } }),
+          ),
+          'ERR_LEDGER_BAD_SIGNATURE',
+        ],
         [f.committed, 'ERR_LEDGER_DUPLICATE_TX'],
         [good1, 'ERR_LEDGER_DUPLICATE_TX'],
         [f.l.sign(2, 'gov.approve', { proposal: f.proposalId }), 'ERR_GOV_PROPOSAL_CLOSED'],
         [good2, 'ok'],
-        [f.l.sign(0, 'gov.propose', { change: { type: 'set-param', name: 'bad', value: 2 } }, { nonce: good2.nonce }), 'ERR_LEDGER_REPLAY'],
+        [
+          f.l.sign(
+            0,
+            'gov.propose',
+            { change: { type: 'set-param', name: 'bad', value: 2 } },
+            { nonce: good2.nonce },
+          ),
+          'ERR_LEDGER_REPLAY',
+        ],
         [f.l.sign(1, 'gov.abolish', {}), 'ERR_LEDGER_UNKNOWN_KIND'],
         [f.l.sign(1, 'gov.propose', { change: { type: 'nothing' } }), 'ERR_LEDGER_SCHEMA'],
-        [f.l.sign(makeOrg('outsider'), 'gov.approve', { proposal: decodeTx(good2).id }), 'ERR_GOV_NOT_MEMBER'],
-        [f.l.sign(1, 'gov.approve', { proposal: decodeTx(good2).id }, { created: f.l.clock.now + 3600_000 }), 'ERR_LEDGER_TX_TIME'],
+        [
+          f.l.sign(makeOrg('outsider'), 'gov.approve', { proposal: decodeTx(good2).id }),
+          'ERR_GOV_NOT_MEMBER',
+        ],
+        [
+          f.l.sign(
+            1,
+            'gov.approve',
+            { proposal: decodeTx(good2).id },
+            { created: f.l.clock.now + 3600_000 },
+          ),
+          'ERR_LEDGER_TX_TIME',
+        ],
         [f.l.sign(1, 'NOT.A.KIND', {}), 'ERR_LEDGER_MALFORMED_TX'],
-        [f.l.sign(1, 'gov.approve', { proposal: decodeTx(good2).id }, { signer: 'did:web:example.com#k' }), 'ERR_LEDGER_BAD_SIGNER'],
+        [
+          f.l.sign(
+            1,
+            'gov.approve',
+            { proposal: decodeTx(good2).id },
+            { signer: 'did:web:example.com#k' },
+          ),
+          'ERR_LEDGER_BAD_SIGNER',
+        ],
         [good3, 'ok'],
         [good4, 'ok'],
       ];
       const startLog = f.l.node.chain.log.size;
       const res = await f.app.inject(postJson('/v1/txs/batch', { txs: batch.map(([tx]) => tx) }));
       assert.equal(res.statusCode, 200, res.body);
-      const { results } = res.json<{ results: ({ ok: true; id: string; height: number; logIndex: number } | { ok: false; id?: string; error: { code: string; message: string } })[] }>();
+      const { results } = res.json<{
+        results: (
+          | { ok: true; id: string; height: number; logIndex: number }
+          | { ok: false; id?: string; error: { code: string; message: string } }
+        )[];
+      }>();
       assert.equal(results.length, batch.length);
       let logIndex = startLog;
       results.forEach((r, i) => {
@@ -498,7 +1337,8 @@ describe('the batch route with good and bad transactions', () => {
           // Transactions that decode are named by id, except those refused before execution.
           if (r.id !== undefined) assert.equal(r.id, decodeTx(tx).id);
           if (want === 'ERR_LEDGER_MALFORMED_TX') assert.equal(r.id, undefined);
-          else if (!['ERR_LEDGER_UNKNOWN_KIND', 'ERR_LEDGER_SCHEMA'].includes(want)) assert.equal(r.id, decodeTx(tx).id, `entry ${i}`);
+          else if (!['ERR_LEDGER_UNKNOWN_KIND', 'ERR_LEDGER_SCHEMA'].includes(want))
+            assert.equal(r.id, decodeTx(tx).id, `entry ${i}`);
         }
       });
       assert.equal(f.l.node.chain.log.size, logIndex);
@@ -506,7 +1346,8 @@ describe('the batch route with good and bad transactions', () => {
       assert.equal((await getJson(f.app, '/v1/gov/orgs')).quorum, 2);
 
       // The bad ones changed nothing: a twin fed only the good ones is identical, block for block.
-      for (const tx of [good1, good2, good3, good4]) assert.ok((await twin.node.submit([tx]))[0]!.ok);
+      for (const tx of [good1, good2, good3, good4])
+        assert.ok((await twin.node.submit([tx]))[0]!.ok);
       assert.deepEqual(snapshotLedger(f.l.node), snapshotLedger(twin.node));
       assert.deepEqual(f.l.node.chain.signedCheckpoint(), twin.node.chain.signedCheckpoint());
     } finally {
@@ -546,7 +1387,10 @@ describe('regressions: defects found in review, fixed in src/', () => {
       const ok = await f.app.inject(get(`/v1/signers/${did}/nonce`));
       assert.equal(ok.statusCode, 200, ok.body);
       assert.deepEqual(ok.json(), { did, lastNonce: 0, nextNonce: 1 });
-      for (const url of [`/v1/signers/did:key:${'z'.repeat(520)}/nonce`, `/1.0/identifiers/did:rdid:${'a'.repeat(2050)}`]) {
+      for (const url of [
+        `/v1/signers/did:key:${'z'.repeat(520)}/nonce`,
+        `/1.0/identifiers/did:rdid:${'a'.repeat(2050)}`,
+      ]) {
         const res = await f.app.inject(get(url));
         assert.equal(res.statusCode, 400, res.body.slice(0, 200));
         assert.equal(res.json().code, 'ERR_API_SCHEMA');

@@ -17,11 +17,19 @@ import { buildApp } from '../../src/node/index.ts';
 import { openTestLedger } from '../helpers/ledger.ts';
 
 const ROOT = new URL('../../', import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { engines: { node: string }; overrides?: Record<string, unknown> };
-const lock = JSON.parse(readFileSync(new URL('package-lock.json', ROOT), 'utf8')) as { packages: Record<string, { version?: string; engines?: { node?: string } | string[] }> };
+const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+  engines: { node: string };
+  overrides?: Record<string, unknown>;
+};
+const lock = JSON.parse(readFileSync(new URL('package-lock.json', ROOT), 'utf8')) as {
+  packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+};
 const require = createRequire(import.meta.url);
 // semver is fastify's own dependency (fastify checks plugin versions with it).
-const semver = createRequire(require.resolve('fastify'))('semver') as { satisfies(v: string, range: string): boolean; minVersion(range: string): { version: string } | null };
+const semver = createRequire(require.resolve('fastify'))('semver') as {
+  satisfies(v: string, range: string): boolean;
+  minVersion(range: string): { version: string } | null;
+};
 
 /** The version of `name` that `req` loads (its package.json is not always exported). */
 function installedVersion(req: NodeJS.Require, name: string): string {
@@ -45,14 +53,25 @@ function claimedVersions(range: string): string[] {
 
 test('package.json engines is true: crypto.hash (20.12) and every dependency are there at its lowest versions', () => {
   const claimed = claimedVersions(pkg.engines.node);
-  assert.ok(claimed.includes(process.versions.node) && semver.satisfies(process.versions.node, pkg.engines.node), `this Node ${process.version} is within engines ${pkg.engines.node}`);
+  assert.ok(
+    claimed.includes(process.versions.node) &&
+      semver.satisfies(process.versions.node, pkg.engines.node),
+    `this Node ${process.version} is within engines ${pkg.engines.node}`,
+  );
   assert.equal(typeof hash, 'function', 'crypto.hash exists');
-  assert.ok(semver.satisfies(semver.minVersion(pkg.engines.node)!.version, '>=20.12'), 'crypto.hash needs Node 20.12');
+  assert.ok(
+    semver.satisfies(semver.minVersion(pkg.engines.node)!.version, '>=20.12'),
+    'crypto.hash needs Node 20.12',
+  );
   const refused: string[] = [];
   for (const [path, p] of Object.entries(lock.packages)) {
     const range = Array.isArray(p.engines) ? undefined : p.engines?.node;
     if (path === '' || range === undefined) continue;
-    for (const v of claimed) if (!semver.satisfies(v, range)) refused.push(`${path.replace(/^.*node_modules\//, '')}@${p.version} wants node ${range}, engines claims ${v}`);
+    for (const v of claimed)
+      if (!semver.satisfies(v, range))
+        refused.push(
+          `${path.replace(/^.*node_modules\//, '')}@${p.version} wants node ${range}, engines claims ${v}`,
+        );
   }
   assert.deepEqual(refused, []);
 });
@@ -63,7 +82,11 @@ test('cookie@1 under light-my-request: inject() sends the `cookies` option as a 
   const app = Fastify();
   app.get('/', async (req) => ({ cookie: req.headers.cookie ?? null }));
   try {
-    const res = await app.inject({ method: 'GET', url: '/', cookies: { a: 'b c', session: 'x;y' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/',
+      cookies: { a: 'b c', session: 'x;y' },
+    });
     assert.deepEqual(res.json(), { cookie: 'a=b%20c; session=x%3By' });
   } finally {
     await app.close();
@@ -80,12 +103,17 @@ test('content-disposition@2 under @fastify/static: reply.download() names the fi
   writeFileSync(join(dir, 'report ä.txt'), 'hello');
   const app = Fastify();
   await app.register(staticRequire('@fastify/static') as never, { root: dir, serve: false });
-  app.get('/file', (_req, reply) => (reply as unknown as { download(name: string): unknown }).download('report ä.txt'));
+  app.get('/file', (_req, reply) =>
+    (reply as unknown as { download(name: string): unknown }).download('report ä.txt'),
+  );
   try {
     const res = await app.inject({ method: 'GET', url: '/file' });
     assert.equal(res.statusCode, 200);
     assert.equal(res.body, 'hello');
-    assert.equal(res.headers['content-disposition'], `attachment; filename="report ?.txt"; filename*=UTF-8''report%20%C3%A4.txt`);
+    assert.equal(
+      res.headers['content-disposition'],
+      `attachment; filename="report ?.txt"; filename*=UTF-8''report%20%C3%A4.txt`,
+    );
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -94,7 +122,12 @@ test('content-disposition@2 under @fastify/static: reply.download() names the fi
   const l = openTestLedger({ orgs: 1 });
   const node = await buildApp(l.node);
   try {
-    for (const url of ['/docs', '/docs/static/swagger-ui.css', '/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js']) {
+    for (const url of [
+      '/docs',
+      '/docs/static/swagger-ui.css',
+      '/docs/static/swagger-ui-bundle.js',
+      '/docs/static/swagger-initializer.js',
+    ]) {
       const res = await node.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 100)}`);
       assert.ok(res.body.length > 0);

@@ -13,7 +13,13 @@ import { ModuleRegistry, SqliteStore, verifyChain } from '../../src/ledger/index
 import { buildApp, defaultModules, FileVault } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
 import { remindersModule, type Reminder } from '../fixtures/reminders/index.ts';
-import { assertRejected, openTestLedger, snapshotLedger, T0, type TestLedger } from '../helpers/ledger.ts';
+import {
+  assertRejected,
+  openTestLedger,
+  snapshotLedger,
+  T0,
+  type TestLedger,
+} from '../helpers/ledger.ts';
 
 const MODULES = [...defaultModules(), remindersModule];
 const dirs: string[] = [];
@@ -39,7 +45,12 @@ describe('a module is one folder and one registration line', () => {
       await l.submitOk(0, 'rem.set', { id: 'r1', at: T0 + 60_000 });
       const q = await app.inject({ url: '/v1/rem/reminders/r1' });
       assert.equal(q.statusCode, 200, q.body);
-      assert.deepEqual(q.json(), { id: 'r1', at: T0 + 60_000, owner: l.orgs[0]!.did, status: 'waiting' });
+      assert.deepEqual(q.json(), {
+        id: 'r1',
+        at: T0 + 60_000,
+        owner: l.orgs[0]!.did,
+        status: 'waiting',
+      });
       const missing = await app.inject({ url: '/v1/rem/reminders/nope' });
       assert.equal(missing.statusCode, 404);
       assert.equal(missing.json().code, 'ERR_REM_NOT_FOUND');
@@ -48,25 +59,51 @@ describe('a module is one folder and one registration line', () => {
       assert.equal(bad.json().code, 'ERR_API_SCHEMA');
       const dup = await l.submit(0, 'rem.set', { id: 'r1', at: T0 });
       assertRejected(dup, 'ERR_REM_EXISTS');
-      assert.equal(l.node.errors.status('ERR_REM_EXISTS'), 409, "the module's own status is composed into the node's registry");
+      assert.equal(
+        l.node.errors.status('ERR_REM_EXISTS'),
+        409,
+        "the module's own status is composed into the node's registry",
+      );
 
-      const spec = (await app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown> }>> }>();
+      const spec = (await app.inject({ url: '/docs/json' })).json<{
+        paths: Record<
+          string,
+          Record<string, { tags?: string[]; responses: Record<string, unknown> }>
+        >;
+      }>();
       assert.deepEqual(spec.paths['/v1/rem/reminders/{id}']!.get!.tags, ['reminders']);
       assert.deepEqual(spec.paths['/v1/rem/notes/{id}']!.put!.tags, ['reminders']);
       assert.deepEqual(spec.paths['/v1/gov/proposals']!.get!.tags, ['governance']);
-      assert.ok(spec.paths['/v1/rem/reminders/{id}']!.get!.responses['200'], 'the response schema is in the OpenAPI document');
+      assert.ok(
+        spec.paths['/v1/rem/reminders/{id}']!.get!.responses['200'],
+        'the response schema is in the OpenAPI document',
+      );
 
-      const list = (await app.inject({ url: '/v1/modules' })).json<{ modules: { namespace: string; kinds: string[]; queries: { name: string; path: string }[]; errors: string[] }[] }>();
+      const list = (await app.inject({ url: '/v1/modules' })).json<{
+        modules: {
+          namespace: string;
+          kinds: string[];
+          queries: { name: string; path: string }[];
+          errors: string[];
+        }[];
+      }>();
       const rem = list.modules.find((m) => m.namespace === 'rem')!;
       assert.deepEqual(rem.kinds, ['rem.set', 'rem.cancel', 'rem.crash']);
-      assert.deepEqual(rem.queries.map((x) => [x.name, x.path]), [['reminder', '/v1/rem/reminders/:id']]);
+      assert.deepEqual(
+        rem.queries.map((x) => [x.name, x.path]),
+        [['reminder', '/v1/rem/reminders/:id']],
+      );
       assert.deepEqual(rem.errors, ['ERR_REM_NOT_FOUND', 'ERR_REM_EXISTS']);
 
       // The SDK reaches the query through the listing, without knowing its path.
       const client = new RealdidClient({ url: 'http://node.test', fetch: injectFetch(app) });
       assert.deepEqual(await client.query('rem', 'reminder', { id: 'r1' }), q.json());
-      await assert.rejects(client.query('rem', 'reminder', { id: 'nope' }), (e: unknown) => isAppError(e, 'ERR_REM_NOT_FOUND'));
-      await assert.rejects(client.query('rem', 'nothing', {}), (e: unknown) => isAppError(e, 'ERR_SDK_NO_QUERY'));
+      await assert.rejects(client.query('rem', 'reminder', { id: 'nope' }), (e: unknown) =>
+        isAppError(e, 'ERR_REM_NOT_FOUND'),
+      );
+      await assert.rejects(client.query('rem', 'nothing', {}), (e: unknown) =>
+        isAppError(e, 'ERR_SDK_NO_QUERY'),
+      );
     } finally {
       await app.close();
       await l.close();
@@ -91,7 +128,14 @@ describe('a module is one folder and one registration line', () => {
       assert.equal(l.node.chain.head.height, height + 1, 'a block sealed for the deadline');
       const block = l.node.chain.store.block(height + 1)!;
       assert.equal(block.txCount, 0, 'it holds no transaction');
-      assert.deepEqual(reminder(l, 'soon'), { id: 'soon', at: T0 + 10_000, owner: l.orgs[0]!.did, status: 'fired', firedAt: block.header.time, firedHeight: height + 1 });
+      assert.deepEqual(reminder(l, 'soon'), {
+        id: 'soon',
+        at: T0 + 10_000,
+        owner: l.orgs[0]!.did,
+        status: 'fired',
+        firedAt: block.header.time,
+        firedHeight: height + 1,
+      });
       assert.equal(reminder(l, 'later')!.status, 'waiting');
       assert.equal(reminder(l, 'never')!.status, 'cancelled', 'a cancelled deadline does not fire');
       assert.ok(set.height < height + 1);
@@ -134,9 +178,12 @@ describe('a module is one folder and one registration line', () => {
       await l.submitOk(0, 'rem.set', { id: 'wall', at: Date.now() + 150 });
       const height = l.node.chain.head.height;
       // Keep the manual clock in step with the wall clock while the node's own timer runs.
-      const sync = setInterval(() => { l.clock.now = Date.now(); }, 10);
+      const sync = setInterval(() => {
+        l.clock.now = Date.now();
+      }, 10);
       try {
-        for (let i = 0; i < 100 && reminder(l, 'wall')!.status !== 'fired'; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && reminder(l, 'wall')!.status !== 'fired'; i++)
+          await new Promise((r) => setTimeout(r, 20));
       } finally {
         clearInterval(sync);
       }
@@ -149,29 +196,46 @@ describe('a module is one folder and one registration line', () => {
 
   test("a module's vault is encrypted at rest in the data folder and needs the node passphrase", async () => {
     const dir = tempDir();
-    const l = openTestLedger({ modules: MODULES, moduleData: { dir, passphrase: 'correct horse' } });
+    const l = openTestLedger({
+      modules: MODULES,
+      moduleData: { dir, passphrase: 'correct horse' },
+    });
     const app = await buildApp(l.node);
     try {
       await l.submitOk(0, 'rem.set', { id: 'v1', at: T0 + 1 });
-      const put = await app.inject({ method: 'PUT', url: '/v1/rem/notes/v1', payload: { note: 'Zhang San 110101199003071234' } });
+      const put = await app.inject({
+        method: 'PUT',
+        url: '/v1/rem/notes/v1',
+        payload: { note: 'Zhang San 110101199003071234' },
+      });
       assert.equal(put.statusCode, 200, put.body);
       const got = await app.inject({ url: '/v1/rem/notes/v1' });
       assert.equal(got.json().note, 'Zhang San 110101199003071234');
-      const none = await app.inject({ method: 'PUT', url: '/v1/rem/notes/ghost', payload: { note: 'x' } });
+      const none = await app.inject({
+        method: 'PUT',
+        url: '/v1/rem/notes/ghost',
+        payload: { note: 'x' },
+      });
       assert.equal(none.json().code, 'ERR_REM_NOT_FOUND');
     } finally {
       await app.close();
       await l.close();
     }
     const folder = join(dir, 'modules', 'rem');
-    assert.deepEqual(readdirSync(folder).filter((f) => f.endsWith('.vault')), ['notes.vault']);
+    assert.deepEqual(
+      readdirSync(folder).filter((f) => f.endsWith('.vault')),
+      ['notes.vault'],
+    );
     for (const f of readdirSync(folder)) {
       const bytes = readFileSync(join(folder, f));
       assert.equal(bytes.includes('Zhang San'), false, `${f} holds the note in clear`);
       assert.equal(bytes.includes('110101199003071234'), false, `${f} holds the number in clear`);
       assert.equal(bytes.includes('v1'), false, `${f} holds the key name in clear`);
     }
-    assert.throws(() => new FileVault(join(folder, 'notes.vault'), 'wrong'), (e: unknown) => isAppError(e, 'ERR_CRYPTO_WRONG_PASSPHRASE'));
+    assert.throws(
+      () => new FileVault(join(folder, 'notes.vault'), 'wrong'),
+      (e: unknown) => isAppError(e, 'ERR_CRYPTO_WRONG_PASSPHRASE'),
+    );
     const reopened = new FileVault(join(folder, 'notes.vault'), 'correct horse');
     try {
       assert.equal(Buffer.from(reopened.get('v1')!).toString(), 'Zhang San 110101199003071234');
@@ -195,10 +259,17 @@ describe('a throwing module rejects only its own transaction', () => {
       const res = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs } });
       assert.equal(res.statusCode, 200, res.body);
       const results = res.json<{ results: { ok: boolean; error?: { code: string } }[] }>().results;
-      assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.error!.code)), ['ok', 'ERR_LEDGER_MODULE_FAILED', 'ok', 'ERR_REM_EXISTS']);
+      assert.deepEqual(
+        results.map((r) => (r.ok ? 'ok' : r.error!.code)),
+        ['ok', 'ERR_LEDGER_MODULE_FAILED', 'ok', 'ERR_REM_EXISTS'],
+      );
       assert.equal(l.node.orderer.pending, 0, 'the pending count does not drift');
       assert.equal(l.node.chain.state.get('rem/r/b'), undefined, 'the buggy write was discarded');
-      assert.equal(l.node.chain.state.get(`core/nonce/${l.orgs[1]!.did}`), undefined, "the buggy tx did not use the signer's nonce");
+      assert.equal(
+        l.node.chain.state.get(`core/nonce/${l.orgs[1]!.did}`),
+        undefined,
+        "the buggy tx did not use the signer's nonce",
+      );
       assert.equal(reminder(l, 'c')!.status, 'waiting');
       // The ledger is still sound and keeps working.
       await l.submitOk(1, 'rem.set', { id: 'd', at: T0 + 5 });
@@ -213,7 +284,7 @@ describe('a throwing module rejects only its own transaction', () => {
 
 /** A fetch that answers through fastify's inject (no port). */
 function injectFetch(app: Awaited<ReturnType<typeof buildApp>>): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
+  return async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
     const res = await app.inject({
       method: (init?.method ?? 'GET') as 'GET',
@@ -221,6 +292,9 @@ function injectFetch(app: Awaited<ReturnType<typeof buildApp>>): typeof fetch {
       headers: (init?.headers ?? {}) as Record<string, string>,
       ...(init?.body === undefined ? {} : { payload: init.body as string }),
     });
-    return new Response(res.rawPayload, { status: res.statusCode, headers: res.headers as Record<string, string> });
-  });
+    return new Response(res.rawPayload, {
+      status: res.statusCode,
+      headers: res.headers as Record<string, string>,
+    });
+  };
 }

@@ -26,7 +26,10 @@ let other: FastifyInstance; // another chain (another genesis) altogether
 
 /** A node fed `txs` in order, each sealed at T0 + (i + 1) minutes. */
 async function nodeWith(txs: readonly SignedTxJson[], chainId?: string): Promise<FastifyInstance> {
-  const l = openTestLedger({ orgs: [org], ...(chainId === undefined ? {} : { genesis: { chainId } }) });
+  const l = openTestLedger({
+    orgs: [org],
+    ...(chainId === undefined ? {} : { genesis: { chainId } }),
+  });
   for (const [i, tx] of txs.entries()) {
     l.clock.now = T0 + (i + 1) * MINUTE;
     const [out] = await l.node.submit([tx]);
@@ -38,7 +41,8 @@ async function nodeWith(txs: readonly SignedTxJson[], chainId?: string): Promise
 }
 
 /** org1's proposal number `n` (nonce n, created at T0 + n minutes). */
-const proposal = (name: string, n: number): SignedTxJson => signAs(org, 'gov.propose', { change: { type: 'set-param', name, value: n } }, n, T0 + n * MINUTE);
+const proposal = (name: string, n: number): SignedTxJson =>
+  signAs(org, 'gov.propose', { change: { type: 'set-param', name, value: n } }, n, T0 + n * MINUTE);
 
 before(async () => {
   const txs = [1, 2, 3, 4, 5].map((n) => proposal('p', n));
@@ -57,16 +61,21 @@ after(async () => {
 
 /** A `fetch` that routes to whichever app `target()` names at the time of the call. */
 function routedFetch(target: () => FastifyInstance): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+    );
     const res = await target().inject({
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
       url: url.pathname + url.search,
       headers: (init?.headers ?? {}) as Record<string, string>,
       ...(typeof init?.body === 'string' ? { payload: init.body } : {}),
     });
-    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': 'application/json' } });
-  });
+    return new Response(res.body, {
+      status: res.statusCode,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
 }
 
 function clientOf(app: FastifyInstance, options: Partial<ClientOptions> = {}): RealdidClient {
@@ -74,29 +83,54 @@ function clientOf(app: FastifyInstance, options: Partial<ClientOptions> = {}): R
 }
 
 /** Asserts a rejection with `code`; returns the error. */
-async function rejection(p: Promise<unknown>, code: string): Promise<Error & { code: string; details?: Record<string, unknown> }> {
+async function rejection(
+  p: Promise<unknown>,
+  code: string,
+): Promise<Error & { code: string; details?: Record<string, unknown> }> {
   let caught: unknown;
   await assert.rejects(p, (err) => {
     caught = err;
-    return isAppError(err) && err.code === code ? true : assert.fail(`expected ${code}, got ${(err as { code?: string }).code ?? ''}: ${String(err)}`);
+    return isAppError(err) && err.code === code
+      ? true
+      : assert.fail(
+          `expected ${code}, got ${(err as { code?: string }).code ?? ''}: ${String(err)}`,
+        );
   });
   return caught as Error & { code: string; details?: Record<string, unknown> };
 }
 
 /** The error names both checkpoints: height and block hash of each, in the message and in details. */
-function assertNamesBoth(err: Error & { details?: Record<string, unknown> }, remembered: Checkpoint, received: Checkpoint): void {
+function assertNamesBoth(
+  err: Error & { details?: Record<string, unknown> },
+  remembered: Checkpoint,
+  received: Checkpoint,
+): void {
   for (const cp of [remembered, received]) {
-    assert.ok(err.message.includes(String(cp.height)), `message names height ${cp.height}: ${err.message}`);
-    assert.ok(err.message.includes(cp.blockHash), `message names block ${cp.blockHash}: ${err.message}`);
+    assert.ok(
+      err.message.includes(String(cp.height)),
+      `message names height ${cp.height}: ${err.message}`,
+    );
+    assert.ok(
+      err.message.includes(cp.blockHash),
+      `message names block ${cp.blockHash}: ${err.message}`,
+    );
   }
   const d = err.details as { remembered: Checkpoint; received: Checkpoint };
-  assert.deepEqual({ height: d.remembered.height, blockHash: d.remembered.blockHash }, { height: remembered.height, blockHash: remembered.blockHash });
-  assert.deepEqual({ height: d.received.height, blockHash: d.received.blockHash }, { height: received.height, blockHash: received.blockHash });
+  assert.deepEqual(
+    { height: d.remembered.height, blockHash: d.remembered.blockHash },
+    { height: remembered.height, blockHash: remembered.blockHash },
+  );
+  assert.deepEqual(
+    { height: d.received.height, blockHash: d.received.blockHash },
+    { height: received.height, blockHash: received.blockHash },
+  );
 }
 
 describe('test set-up', () => {
   test('behind is a true prefix of honest; fork shares blocks 0…2 and differs at 3', async () => {
-    const [h, b, f] = await Promise.all([honest, behind, fork].map((a) => clientOf(a).checkpoint()));
+    const [h, b, f] = await Promise.all(
+      [honest, behind, fork].map((a) => clientOf(a).checkpoint()),
+    );
     assert.deepEqual([h!.height, b!.height, f!.height], [5, 2, 3]);
     const h2 = (await clientOf(honest).signedCheckpoint(2)).checkpoint;
     const f2 = (await clientOf(fork).signedCheckpoint(2)).checkpoint;
@@ -132,7 +166,10 @@ describe('rollback: a checkpoint below the one already verified', () => {
   test('acceptOlderCheckpoints: an older checkpoint that the node cannot prove a prefix of ours is still refused as a rollback', async () => {
     const remembered = await clientOf(honest).checkpoint();
     // `behind` does not have the log of size 5, so it cannot prove its checkpoint is a prefix.
-    await rejection(clientOf(behind, { lastCheckpoint: remembered, acceptOlderCheckpoints: true }).checkpoint(), 'ERR_SDK_ROLLBACK');
+    await rejection(
+      clientOf(behind, { lastCheckpoint: remembered, acceptOlderCheckpoints: true }).checkpoint(),
+      'ERR_SDK_ROLLBACK',
+    );
   });
 
   test('acceptOlderCheckpoints: an older checkpoint proven to be a prefix is accepted; the newer one stays remembered', async () => {
@@ -174,7 +211,11 @@ describe('rollback: a checkpoint below the one already verified', () => {
     await l.submitOk(0, 'gov.propose', { change: { type: 'set-param', name: 'b', value: 2 } });
     assert.equal((await c.checkpoint()).height, 2);
     release();
-    assert.equal((await early).height, 1, 'the early answer (height 1) is accepted: it was asked before height 2 was known');
+    assert.equal(
+      (await early).height,
+      1,
+      'the early answer (height 1) is accepted: it was asked before height 2 was known',
+    );
     assert.equal(c.lastCheckpoint?.height, 2, 'the newer checkpoint stays remembered');
   });
 });
@@ -194,18 +235,27 @@ describe('fork: another block at a height already verified, or a history that do
   test('a longer history that does not extend the remembered checkpoint → ERR_LEDGER_INCONSISTENT naming both', async () => {
     const remembered = await clientOf(fork).checkpoint(); // height 3 of the fork
     const received = await clientOf(honest).checkpoint(); // height 5 of honest
-    const err = await rejection(clientOf(honest, { lastCheckpoint: remembered }).checkpoint(), 'ERR_LEDGER_INCONSISTENT');
+    const err = await rejection(
+      clientOf(honest, { lastCheckpoint: remembered }).checkpoint(),
+      'ERR_LEDGER_INCONSISTENT',
+    );
     assertNamesBoth(err, remembered, received);
   });
 
   test('an honest node that moved on is accepted, and onCheckpoint hears of each newly remembered checkpoint', async () => {
     const remembered = (await clientOf(honest).signedCheckpoint(2)).checkpoint;
     const heard: Checkpoint[] = [];
-    const c = clientOf(honest, { lastCheckpoint: remembered, onCheckpoint: (cp) => heard.push(cp) });
+    const c = clientOf(honest, {
+      lastCheckpoint: remembered,
+      onCheckpoint: (cp) => heard.push(cp),
+    });
     const cp = await c.checkpoint();
     await c.checkpoint(); // the same one again: nothing new to hear
     assert.equal(cp.height, 5);
-    assert.deepEqual(heard.map((x) => x.height), [5]);
+    assert.deepEqual(
+      heard.map((x) => x.height),
+      [5],
+    );
   });
 });
 
@@ -213,7 +263,10 @@ describe('genesis pin', () => {
   test('a node on another chain than the pinned genesis hash → ERR_SDK_GENESIS_MISMATCH naming both hashes', async () => {
     const pinned = (await clientOf(honest).genesis()).hash;
     const actual = (await clientOf(other).genesis()).hash;
-    const err = await rejection(clientOf(other, { genesisHash: pinned }).checkpoint(), 'ERR_SDK_GENESIS_MISMATCH');
+    const err = await rejection(
+      clientOf(other, { genesisHash: pinned }).checkpoint(),
+      'ERR_SDK_GENESIS_MISMATCH',
+    );
     assert.ok(err.message.includes(pinned) && err.message.includes(actual), err.message);
     assert.deepEqual(err.details, { pinned, actual, url: 'http://node.test' });
   });
@@ -221,7 +274,10 @@ describe('genesis pin', () => {
 
 describe('freshness', () => {
   test('minHeight: a checkpoint below it → ERR_SDK_STALE_CHECKPOINT (reason height); at it → accepted', async () => {
-    const err = await rejection(clientOf(behind, { freshness: { minHeight: 3 } }).checkpoint(), 'ERR_SDK_STALE_CHECKPOINT');
+    const err = await rejection(
+      clientOf(behind, { freshness: { minHeight: 3 } }).checkpoint(),
+      'ERR_SDK_STALE_CHECKPOINT',
+    );
     assert.equal(err.details?.reason, 'height');
     assert.equal(err.details?.height, 2);
     assert.equal(err.details?.minHeight, 3);
@@ -231,9 +287,19 @@ describe('freshness', () => {
   test('maxAgeMs: a checkpoint whose block time is older than that, by the injected clock → ERR_SDK_STALE_CHECKPOINT (reason age)', async () => {
     const cp = await clientOf(honest).checkpoint(); // block time T0 + 5 min
     const now = (): number => cp.time + 10 * MINUTE;
-    const err = await rejection(clientOf(honest, { freshness: { maxAgeMs: 9 * MINUTE }, now }).state('gov/quorum'), 'ERR_SDK_STALE_CHECKPOINT');
-    assert.deepEqual({ reason: err.details?.reason, ageMs: err.details?.ageMs, maxAgeMs: err.details?.maxAgeMs }, { reason: 'age', ageMs: 10 * MINUTE, maxAgeMs: 9 * MINUTE });
-    assert.equal((await clientOf(honest, { freshness: { maxAgeMs: 10 * MINUTE }, now }).state('gov/quorum')).value, 1);
+    const err = await rejection(
+      clientOf(honest, { freshness: { maxAgeMs: 9 * MINUTE }, now }).state('gov/quorum'),
+      'ERR_SDK_STALE_CHECKPOINT',
+    );
+    assert.deepEqual(
+      { reason: err.details?.reason, ageMs: err.details?.ageMs, maxAgeMs: err.details?.maxAgeMs },
+      { reason: 'age', ageMs: 10 * MINUTE, maxAgeMs: 9 * MINUTE },
+    );
+    assert.equal(
+      (await clientOf(honest, { freshness: { maxAgeMs: 10 * MINUTE }, now }).state('gov/quorum'))
+        .value,
+      1,
+    );
   });
 
   test('a stale answer is not remembered', async () => {

@@ -9,12 +9,33 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { canonicalize } from '../../src/crypto/index.ts';
-import { DID_CONTEXT, MEDIA, parseRdid, planCreate, planDeactivate, planRotate, planUpdate, renderDocument, resolveDidKey, resolveRdid, renderResolution } from '../../src/did/index.ts';
+import {
+  DID_CONTEXT,
+  MEDIA,
+  parseRdid,
+  planCreate,
+  planDeactivate,
+  planRotate,
+  planUpdate,
+  renderDocument,
+  resolveDidKey,
+  resolveRdid,
+  renderResolution,
+} from '../../src/did/index.ts';
 import { isAppError, type ErrorCode } from '../../src/errors.ts';
 import { signCheckpoint, type SignedCheckpoint, type StateProof } from '../../src/ledger/index.ts';
 import { RealdidClient, type ClientOptions } from '../../src/sdk/index.ts';
 import { makeOrg, T0 } from '../helpers/ledger.ts';
-import { appOf, getIdentifier, injectFetch, openDidLedger, testKey, testSeed, type DidLedger, type Exchange } from '../did/_helpers.ts';
+import {
+  appOf,
+  getIdentifier,
+  injectFetch,
+  openDidLedger,
+  testKey,
+  testSeed,
+  type DidLedger,
+  type Exchange,
+} from '../did/_helpers.ts';
 
 const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -37,7 +58,12 @@ before(async () => {
   const sb = testSeed('lc B');
   const sd = testSeed('lc D');
   const a = planCreate(sa);
-  [A, B, D, GHOST] = [a.did, planCreate(sb).did, planCreate(sd).did, planCreate(testSeed('lc ghost')).did];
+  [A, B, D, GHOST] = [
+    a.did,
+    planCreate(sb).did,
+    planCreate(sd).did,
+    planCreate(testSeed('lc ghost')).did,
+  ];
   l.ledger.clock.now = A1;
   await l.commit(a);
   l.ledger.clock.now = A2;
@@ -58,15 +84,31 @@ after(async () => {
 type Body = Record<string, any>;
 
 /** A client of the test node; `tamper` rewrites resolver answers (other routes pass untouched). */
-function clientOf(tamper?: (body: Body, x: Exchange) => void, options: Partial<ClientOptions> = {}): RealdidClient {
-  const fetch = injectFetch(app, tamper === undefined ? undefined : (x) => {
-    if (x.path.startsWith('/1.0/identifiers/') && x.json !== undefined) tamper(x.json as Body, x);
-  });
+function clientOf(
+  tamper?: (body: Body, x: Exchange) => void,
+  options: Partial<ClientOptions> = {},
+): RealdidClient {
+  const fetch = injectFetch(
+    app,
+    tamper === undefined
+      ? undefined
+      : (x) => {
+          if (x.path.startsWith('/1.0/identifiers/') && x.json !== undefined)
+            tamper(x.json as Body, x);
+        },
+  );
   return new RealdidClient({ url: 'http://node.test', fetch, ...options });
 }
 
 async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err) => isAppError(err, code) || assert.fail(`expected ${code}, got ${(err as Error & { code?: string }).code ?? ''} ${String(err)}`));
+  await assert.rejects(
+    p,
+    (err) =>
+      isAppError(err, code) ||
+      assert.fail(
+        `expected ${code}, got ${(err as Error & { code?: string }).code ?? ''} ${String(err)}`,
+      ),
+  );
 }
 
 /** Flips the lowest bit of hex digit `i`. */
@@ -80,7 +122,8 @@ function flipB64(text: string, i: number): string {
 }
 
 /** The ledger proof: the one item of the metadata's proof set. */
-const proofOf = (b: Body): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } => (b.didResolutionMetadata ?? b.dereferencingMetadata).proof[0];
+const proofOf = (b: Body): { checkpoint: SignedCheckpoint; stateProofs: StateProof[] } =>
+  (b.didResolutionMetadata ?? b.dereferencingMetadata).proof[0];
 
 /** The untampered resolution body of `did` (same head as the tampered answer). */
 async function honest(did: string, query?: Record<string, string>): Promise<Body> {
@@ -93,7 +136,12 @@ describe('honest answers are accepted', () => {
     const head = l.ledger.node.chain.head;
     const cur = await c.resolveDid(A);
     assert.deepEqual(cur.didDocument, renderDocument(l.record(A), true));
-    assert.deepEqual(cur.didDocumentMetadata, { created: iso(A1), updated: iso(A3), versionId: '3', deactivated: false });
+    assert.deepEqual(cur.didDocumentMetadata, {
+      created: iso(A1),
+      updated: iso(A3),
+      versionId: '3',
+      deactivated: false,
+    });
     assert.equal(cur.checkpoint?.height, head.height);
     assert.equal(cur.checkpoint?.stateRoot, head.header.stateRoot);
     assert.equal(c.lastCheckpoint?.blockHash, head.hash, 'the client remembers the checkpoint');
@@ -107,7 +155,10 @@ describe('honest answers are accepted', () => {
     ] as const) {
       const r = await c.resolveDid(did, options);
       assert.equal(r.didDocumentMetadata.versionId, versionId, `${did} ${JSON.stringify(options)}`);
-      assert.deepEqual(r.didDocument, renderResolution(resolveRdid(state, A, { versionId }), true).didDocument);
+      assert.deepEqual(
+        r.didDocument,
+        renderResolution(resolveRdid(state, A, { versionId }), true).didDocument,
+      );
     }
     const b = await c.resolveDid(B);
     assert.equal(b.didDocumentMetadata.deactivated, true);
@@ -126,11 +177,16 @@ describe('honest answers are accepted', () => {
   });
 
   test('did:key is resolved locally, without asking the node', async () => {
-    const offline = new RealdidClient({ url: 'http://node.test', fetch: (async () => { throw new Error('no network'); }) });
+    const offline = new RealdidClient({
+      url: 'http://node.test',
+      fetch: async () => {
+        throw new Error('no network');
+      },
+    });
     const k = testKey('lc did:key');
     const r = await offline.resolveDid(k.did);
     assert.equal(r.checkpoint, undefined);
-    assert.equal((r.didDocument.verificationMethod[0]!).publicKeyMultibase, k.multikey);
+    assert.equal(r.didDocument.verificationMethod[0]!.publicKeyMultibase, k.multikey);
   });
 
   test('a semantically identical answer (keys reordered) is accepted', async () => {
@@ -155,22 +211,119 @@ const other = testKey('lc other').multikey;
 /** Body-only tampers (synchronous); cases needing other answers are prepared in `before`. */
 const CASES: Case[] = [
   // The document.
-  { name: 'document: a key', tamper: (b) => { b.didDocument.verificationMethod[0].publicKeyMultibase = other; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: an added key', tamper: (b) => { b.didDocument.verificationMethod.push({ ...b.didDocument.verificationMethod[0], id: `${A}#extra`, publicKeyMultibase: other }); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: a relationship added', tamper: (b) => { b.didDocument.capabilityDelegation = [b.didDocument.verificationMethod[0].id]; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: a relationship emptied', tamper: (b) => { b.didDocument.assertionMethod = []; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: a service endpoint', tamper: (b) => { b.didDocument.service[0].serviceEndpoint = 'https://evil.example/'; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: a service removed', tamper: (b) => { delete b.didDocument.service; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: the id', tamper: (b) => { b.didDocument.id = D; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'document: missing', tamper: (b) => { b.didDocument = null; }, code: 'ERR_DID_BAD_PROOF' },
+  {
+    name: 'document: a key',
+    tamper: (b) => {
+      b.didDocument.verificationMethod[0].publicKeyMultibase = other;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: an added key',
+    tamper: (b) => {
+      b.didDocument.verificationMethod.push({
+        ...b.didDocument.verificationMethod[0],
+        id: `${A}#extra`,
+        publicKeyMultibase: other,
+      });
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: a relationship added',
+    tamper: (b) => {
+      b.didDocument.capabilityDelegation = [b.didDocument.verificationMethod[0].id];
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: a relationship emptied',
+    tamper: (b) => {
+      b.didDocument.assertionMethod = [];
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: a service endpoint',
+    tamper: (b) => {
+      b.didDocument.service[0].serviceEndpoint = 'https://evil.example/';
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: a service removed',
+    tamper: (b) => {
+      delete b.didDocument.service;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: the id',
+    tamper: (b) => {
+      b.didDocument.id = D;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'document: missing',
+    tamper: (b) => {
+      b.didDocument = null;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
   // The metadata.
-  { name: 'metadata: versionId', tamper: (b) => { b.didDocumentMetadata.versionId = '2'; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: updated', tamper: (b) => { b.didDocumentMetadata.updated = iso(A2); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: created', tamper: (b) => { b.didDocumentMetadata.created = iso(T0); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: deactivated', tamper: (b) => { b.didDocumentMetadata.deactivated = true; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: nextVersionId dropped (historical)', options: { versionId: '1' }, tamper: (b) => { delete b.didDocumentMetadata.nextVersionId; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: nextUpdate moved (historical)', options: { versionId: '2' }, tamper: (b) => { b.didDocumentMetadata.nextUpdate = iso(A3 + HOUR); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'metadata: deactivated hidden', did: 'B', tamper: (b) => { b.didDocumentMetadata.deactivated = false; }, code: 'ERR_DID_BAD_PROOF' },
+  {
+    name: 'metadata: versionId',
+    tamper: (b) => {
+      b.didDocumentMetadata.versionId = '2';
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: updated',
+    tamper: (b) => {
+      b.didDocumentMetadata.updated = iso(A2);
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: created',
+    tamper: (b) => {
+      b.didDocumentMetadata.created = iso(T0);
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: deactivated',
+    tamper: (b) => {
+      b.didDocumentMetadata.deactivated = true;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: nextVersionId dropped (historical)',
+    options: { versionId: '1' },
+    tamper: (b) => {
+      delete b.didDocumentMetadata.nextVersionId;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: nextUpdate moved (historical)',
+    options: { versionId: '2' },
+    tamper: (b) => {
+      b.didDocumentMetadata.nextUpdate = iso(A3 + HOUR);
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'metadata: deactivated hidden',
+    did: 'B',
+    tamper: (b) => {
+      b.didDocumentMetadata.deactivated = false;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
   // The state proofs.
   {
     name: 'proof: a sibling bit',
@@ -181,7 +334,13 @@ const CASES: Case[] = [
     },
     code: 'ERR_DID_BAD_PROOF',
   },
-  { name: 'proof: a sibling dropped', tamper: (b) => { proofOf(b).stateProofs[0]!.siblings.pop(); }, code: 'ERR_DID_BAD_PROOF' },
+  {
+    name: 'proof: a sibling dropped',
+    tamper: (b) => {
+      proofOf(b).stateProofs[0]!.siblings.pop();
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
   {
     name: 'proof: the value (record and document changed together)',
     tamper: (b) => {
@@ -193,13 +352,57 @@ const CASES: Case[] = [
     },
     code: 'ERR_DID_BAD_PROOF',
   },
-  { name: 'proof: the value claims absence', tamper: (b) => { proofOf(b).stateProofs[0]!.value = null; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: the key', tamper: (b) => { proofOf(b).stateProofs[0]!.key = `did/doc/${parseRdid(D)}`; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: the key of a history entry', tamper: (b) => { proofOf(b).stateProofs[0]!.key = `did/ver/${parseRdid(A)}/3`; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: missing', tamper: (b) => { delete b.didResolutionMetadata.proof; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: no state proofs', tamper: (b) => { proofOf(b).stateProofs = []; }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: three state proofs', tamper: (b) => { const s = proofOf(b).stateProofs; s.push(s[0]!, s[0]!); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: the next-version proof missing (versionTime)', options: { versionTime: iso(A2) }, tamper: (b) => { proofOf(b).stateProofs.pop(); }, code: 'ERR_DID_BAD_PROOF' },
+  {
+    name: 'proof: the value claims absence',
+    tamper: (b) => {
+      proofOf(b).stateProofs[0]!.value = null;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: the key',
+    tamper: (b) => {
+      proofOf(b).stateProofs[0]!.key = `did/doc/${parseRdid(D)}`;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: the key of a history entry',
+    tamper: (b) => {
+      proofOf(b).stateProofs[0]!.key = `did/ver/${parseRdid(A)}/3`;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: missing',
+    tamper: (b) => {
+      delete b.didResolutionMetadata.proof;
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: no state proofs',
+    tamper: (b) => {
+      proofOf(b).stateProofs = [];
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: three state proofs',
+    tamper: (b) => {
+      const s = proofOf(b).stateProofs;
+      s.push(s[0]!, s[0]!);
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: the next-version proof missing (versionTime)',
+    options: { versionTime: iso(A2) },
+    tamper: (b) => {
+      proofOf(b).stateProofs.pop();
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
   {
     name: 'proof: the next-version proof and its metadata missing (versionTime)',
     options: { versionTime: iso(A2) },
@@ -210,18 +413,67 @@ const CASES: Case[] = [
     },
     code: 'ERR_DID_BAD_PROOF',
   },
-  { name: 'proof: the next-version proof missing (versionId)', options: { versionId: '1' }, tamper: (b) => { proofOf(b).stateProofs.pop(); }, code: 'ERR_DID_BAD_PROOF' },
-  { name: 'proof: next and record swapped (versionTime)', options: { versionTime: iso(A2) }, tamper: (b) => { proofOf(b).stateProofs.reverse(); }, code: 'ERR_DID_BAD_PROOF' },
+  {
+    name: 'proof: the next-version proof missing (versionId)',
+    options: { versionId: '1' },
+    tamper: (b) => {
+      proofOf(b).stateProofs.pop();
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
+  {
+    name: 'proof: next and record swapped (versionTime)',
+    options: { versionTime: iso(A2) },
+    tamper: (b) => {
+      proofOf(b).stateProofs.reverse();
+    },
+    code: 'ERR_DID_BAD_PROOF',
+  },
   // The checkpoint.
-  { name: 'checkpoint: a stateRoot bit', tamper: (b) => { const cp = proofOf(b).checkpoint.checkpoint as { stateRoot: string }; cp.stateRoot = flipHex(cp.stateRoot, 10); }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { name: 'checkpoint: the height', tamper: (b) => { (proofOf(b).checkpoint.checkpoint as { height: number }).height += 1; }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { name: 'checkpoint: the chainId', tamper: (b) => { (proofOf(b).checkpoint.checkpoint as { chainId: string }).chainId = 'another-chain'; }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { name: 'checkpoint: a signature byte', tamper: (b) => { const s = proofOf(b).checkpoint.signatures[0] as { sig: string }; s.sig = flipB64(s.sig, 20); }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
-  { name: 'checkpoint: no signatures', tamper: (b) => { (proofOf(b).checkpoint as unknown as { signatures: unknown[] }).signatures = []; }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
+  {
+    name: 'checkpoint: a stateRoot bit',
+    tamper: (b) => {
+      const cp = proofOf(b).checkpoint.checkpoint as { stateRoot: string };
+      cp.stateRoot = flipHex(cp.stateRoot, 10);
+    },
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    name: 'checkpoint: the height',
+    tamper: (b) => {
+      (proofOf(b).checkpoint.checkpoint as { height: number }).height += 1;
+    },
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    name: 'checkpoint: the chainId',
+    tamper: (b) => {
+      (proofOf(b).checkpoint.checkpoint as { chainId: string }).chainId = 'another-chain';
+    },
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    name: 'checkpoint: a signature byte',
+    tamper: (b) => {
+      const s = proofOf(b).checkpoint.signatures[0] as { sig: string };
+      s.sig = flipB64(s.sig, 20);
+    },
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
+  {
+    name: 'checkpoint: no signatures',
+    tamper: (b) => {
+      (proofOf(b).checkpoint as unknown as { signatures: unknown[] }).signatures = [];
+    },
+    code: 'ERR_LEDGER_BAD_CHECKPOINT',
+  },
   {
     name: 'checkpoint: a forged root signed by an untrusted key claiming a trusted org',
     tamper: (b) => {
-      const scp = proofOf(b).checkpoint as unknown as { checkpoint: SignedCheckpoint['checkpoint']; signatures: unknown[] };
+      const scp = proofOf(b).checkpoint as unknown as {
+        checkpoint: SignedCheckpoint['checkpoint'];
+        signatures: unknown[];
+      };
       scp.checkpoint = { ...scp.checkpoint, stateRoot: flipHex(scp.checkpoint.stateRoot) };
       const evil = makeOrg('org1');
       scp.signatures = [signCheckpoint(scp.checkpoint, 'org1', evil.multikey, evil.keyPair)];
@@ -231,7 +483,10 @@ const CASES: Case[] = [
   {
     name: 'checkpoint: signed by an organization the client does not trust',
     tamper: (b) => {
-      const scp = proofOf(b).checkpoint as unknown as { checkpoint: SignedCheckpoint['checkpoint']; signatures: unknown[] };
+      const scp = proofOf(b).checkpoint as unknown as {
+        checkpoint: SignedCheckpoint['checkpoint'];
+        signatures: unknown[];
+      };
       const evil = makeOrg('evil');
       scp.signatures = [signCheckpoint(scp.checkpoint, 'evil', evil.multikey, evil.keyPair)];
     },
@@ -249,52 +504,130 @@ describe('tampered answers are rejected', () => {
 
   test('proof: a valid proof for another DID → ERR_DID_BAD_PROOF', async () => {
     const forD = await honest(D);
-    await rejects(clientOf((b) => { proofOf(b).stateProofs = proofOf(forD).stateProofs; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((b) => {
+        proofOf(b).stateProofs = proofOf(forD).stateProofs;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
     // The whole (consistent, proven) answer about D, given for A.
-    await rejects(clientOf((b, x) => { x.json = forD; void b; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((b, x) => {
+        x.json = forD;
+        void b;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
   });
 
   test('proof: an old version passed off as the current one → ERR_DID_BAD_PROOF', async () => {
     const v1 = await honest(A, { versionId: '1' });
-    await rejects(clientOf((_b, x) => { x.json = v1; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((_b, x) => {
+        x.json = v1;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
     const v1Alone = structuredClone(v1);
     proofOf(v1Alone).stateProofs.pop();
     delete v1Alone.didDocumentMetadata.nextUpdate;
     delete v1Alone.didDocumentMetadata.nextVersionId;
-    await rejects(clientOf((_b, x) => { x.json = v1Alone; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((_b, x) => {
+        x.json = v1Alone;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
     // The current version passed off as the one in force at an earlier time.
     const current = await honest(A);
-    await rejects(clientOf((_b, x) => { x.json = current; }).resolveDid(A, { versionTime: iso(A2) }), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((_b, x) => {
+        x.json = current;
+      }).resolveDid(A, { versionTime: iso(A2) }),
+      'ERR_DID_BAD_PROOF',
+    );
     // Version 1 passed off as the one in force at A2 (its successor was already in force).
-    await rejects(clientOf((_b, x) => { x.json = v1; }).resolveDid(A, { versionTime: iso(A2) }), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((_b, x) => {
+        x.json = v1;
+      }).resolveDid(A, { versionTime: iso(A2) }),
+      'ERR_DID_BAD_PROOF',
+    );
   });
 
   test('proof: an existing DID passed off as absent → ERR_DID_BAD_PROOF', async () => {
     const ghost = await honest(GHOST);
     // The (valid) absence proof of another key.
-    await rejects(clientOf((_b, x) => { x.status = 404; x.json = ghost; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((_b, x) => {
+        x.status = 404;
+        x.json = ghost;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
     // A's own key, claimed absent.
-    await rejects(clientOf((b, x) => {
-      x.status = 404;
-      x.json = { ...ghost, didResolutionMetadata: { ...ghost.didResolutionMetadata, proof: [{ ...proofOf(b), stateProofs: [{ ...proofOf(b).stateProofs[0]!, value: null }] }] } };
-    }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((b, x) => {
+        x.status = 404;
+        x.json = {
+          ...ghost,
+          didResolutionMetadata: {
+            ...ghost.didResolutionMetadata,
+            proof: [
+              { ...proofOf(b), stateProofs: [{ ...proofOf(b).stateProofs[0]!, value: null }] },
+            ],
+          },
+        };
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
   });
 
   test('NOT_FOUND without a proof, or a proof that is not a set of one → ERR_DID_BAD_PROOF', async () => {
-    await rejects(clientOf((b, x) => {
-      x.status = 404;
-      delete b.didResolutionMetadata.proof;
-      b.didResolutionMetadata.error = { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'trust me', code: 'ERR_DID_NOT_FOUND' };
-      b.didDocument = null;
-    }).resolveDid(A), 'ERR_DID_BAD_PROOF');
-    await rejects(clientOf((b) => { b.didResolutionMetadata.proof = b.didResolutionMetadata.proof[0]; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
-    await rejects(clientOf((b) => { b.didResolutionMetadata.proof.push(b.didResolutionMetadata.proof[0]); }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((b, x) => {
+        x.status = 404;
+        delete b.didResolutionMetadata.proof;
+        b.didResolutionMetadata.error = {
+          type: 'https://www.w3.org/ns/did#NOT_FOUND',
+          title: 'Not found',
+          detail: 'trust me',
+          code: 'ERR_DID_NOT_FOUND',
+        };
+        b.didDocument = null;
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
+    await rejects(
+      clientOf((b) => {
+        b.didResolutionMetadata.proof = b.didResolutionMetadata.proof[0];
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
+    await rejects(
+      clientOf((b) => {
+        b.didResolutionMetadata.proof.push(b.didResolutionMetadata.proof[0]);
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
     // An error beside a proven record.
-    await rejects(clientOf((b) => { b.didResolutionMetadata.error = { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'x' }; }).resolveDid(A), 'ERR_DID_BAD_PROOF');
+    await rejects(
+      clientOf((b) => {
+        b.didResolutionMetadata.error = {
+          type: 'https://www.w3.org/ns/did#NOT_FOUND',
+          title: 'Not found',
+          detail: 'x',
+        };
+      }).resolveDid(A),
+      'ERR_DID_BAD_PROOF',
+    );
   });
 
   test('checkpoint: fewer trusted signatures than the client requires → ERR_LEDGER_BAD_CHECKPOINT', async () => {
-    await rejects(clientOf(undefined, { minSignatures: 2 }).resolveDid(A), 'ERR_LEDGER_BAD_CHECKPOINT');
+    await rejects(
+      clientOf(undefined, { minSignatures: 2 }).resolveDid(A),
+      'ERR_LEDGER_BAD_CHECKPOINT',
+    );
   });
 });
 
@@ -307,14 +640,29 @@ describe('dereferenceDid: honest answers are accepted', () => {
     assert.deepEqual(key.content, { '@context': DID_CONTEXT, ...vm });
     assert.equal(key.contentMetadata.versionId, '3');
     assert.equal(key.checkpoint?.height, l.ledger.node.chain.head.height);
-    assert.deepEqual((await c.dereferenceDid(`${A}#home`)).content, { '@context': DID_CONTEXT, ...SERVICE, id: `${A}#home` });
+    assert.deepEqual((await c.dereferenceDid(`${A}#home`)).content, {
+      '@context': DID_CONTEXT,
+      ...SERVICE,
+      id: `${A}#home`,
+    });
     const old = await c.dereferenceDid(`${A}?versionId=1#key-0`);
     assert.equal(old.content.id, `${A}#key-0`);
     assert.equal(old.contentMetadata.nextVersionId, '2');
-    assert.equal((await c.dereferenceDid(`${A}#key-0`, { versionTime: iso(A2) })).contentMetadata.versionId, '2');
-    const service = await c.dereferenceDid(`${A}?service=home&relativeRef=${encodeURIComponent('/inbox?x=1')}#top`);
-    assert.equal(service.serviceEndpoint, 'https://example.org/inbox?x=1#top', 'the endpoint, computed from the proven document');
-    assert.deepEqual((service.content as Record<string, unknown>).service, [{ ...SERVICE, id: `${A}#home` }]);
+    assert.equal(
+      (await c.dereferenceDid(`${A}#key-0`, { versionTime: iso(A2) })).contentMetadata.versionId,
+      '2',
+    );
+    const service = await c.dereferenceDid(
+      `${A}?service=home&relativeRef=${encodeURIComponent('/inbox?x=1')}#top`,
+    );
+    assert.equal(
+      service.serviceEndpoint,
+      'https://example.org/inbox?x=1#top',
+      'the endpoint, computed from the proven document',
+    );
+    assert.deepEqual((service.content as Record<string, unknown>).service, [
+      { ...SERVICE, id: `${A}#home` },
+    ]);
     const plain = await c.dereferenceDid(A);
     assert.deepEqual(plain.content, doc);
     assert.equal(plain.serviceEndpoint, undefined);
@@ -332,26 +680,99 @@ describe('dereferenceDid: honest answers are accepted', () => {
   });
 
   test('did:key DID URLs are dereferenced locally, without asking the node', async () => {
-    const offline = new RealdidClient({ url: 'http://node.test', fetch: async () => { throw new Error('no network'); } });
+    const offline = new RealdidClient({
+      url: 'http://node.test',
+      fetch: async () => {
+        throw new Error('no network');
+      },
+    });
     const k = testKey('lc deref did:key');
     const r = await offline.dereferenceDid(`${k.did}#${k.multikey}`);
-    assert.deepEqual(r.content, { '@context': DID_CONTEXT, ...resolveDidKey(k.did, false).verificationMethod[0]! });
+    assert.deepEqual(r.content, {
+      '@context': DID_CONTEXT,
+      ...resolveDidKey(k.did, false).verificationMethod[0]!,
+    });
     assert.equal(r.checkpoint, undefined);
     await rejects(offline.dereferenceDid(`${k.did}#other`), 'ERR_DID_RESOURCE_NOT_FOUND');
-    await rejects(offline.dereferenceDid(k.did, { versionId: '1' }), 'ERR_DID_FEATURE_NOT_SUPPORTED');
+    await rejects(
+      offline.dereferenceDid(k.did, { versionId: '1' }),
+      'ERR_DID_FEATURE_NOT_SUPPORTED',
+    );
   });
 });
 
 describe('dereferenceDid: tampered answers are rejected', () => {
   const vmUrl = (): string => renderDocument(l.record(A), true).verificationMethod[0]!.id;
-  const cases: { name: string; url: () => string; tamper: (b: Body, x: Exchange) => void; code: ErrorCode }[] = [
-    { name: 'content: the key', url: vmUrl, tamper: (b) => { b.content.publicKeyMultibase = other; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'content: another method of the document', url: () => `${A}#home`, tamper: (b) => { b.content = { '@context': DID_CONTEXT, ...renderDocument(l.record(A), false).verificationMethod[0] }; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'content: the service endpoint', url: () => `${A}?service=home`, tamper: (b) => { b.content.service[0].serviceEndpoint = 'https://evil.example/'; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'content: every service kept', url: () => `${A}?service=home`, tamper: (b) => { b.content.service.push({ id: `${A}#evil`, type: 'LinkedDomains', serviceEndpoint: 'https://evil.example/' }); }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'content metadata: versionId', url: vmUrl, tamper: (b) => { b.contentMetadata.versionId = '1'; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'content metadata: deactivated hidden', url: () => `${B}#key-0`, tamper: (b, x) => { x.status = 200; b.contentMetadata.deactivated = false; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'contentType: an unknown one', url: vmUrl, tamper: (b) => { b.dereferencingMetadata.contentType = 'text/plain'; }, code: 'ERR_DID_BAD_PROOF' },
+  const cases: {
+    name: string;
+    url: () => string;
+    tamper: (b: Body, x: Exchange) => void;
+    code: ErrorCode;
+  }[] = [
+    {
+      name: 'content: the key',
+      url: vmUrl,
+      tamper: (b) => {
+        b.content.publicKeyMultibase = other;
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'content: another method of the document',
+      url: () => `${A}#home`,
+      tamper: (b) => {
+        b.content = {
+          '@context': DID_CONTEXT,
+          ...renderDocument(l.record(A), false).verificationMethod[0],
+        };
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'content: the service endpoint',
+      url: () => `${A}?service=home`,
+      tamper: (b) => {
+        b.content.service[0].serviceEndpoint = 'https://evil.example/';
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'content: every service kept',
+      url: () => `${A}?service=home`,
+      tamper: (b) => {
+        b.content.service.push({
+          id: `${A}#evil`,
+          type: 'LinkedDomains',
+          serviceEndpoint: 'https://evil.example/',
+        });
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'content metadata: versionId',
+      url: vmUrl,
+      tamper: (b) => {
+        b.contentMetadata.versionId = '1';
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'content metadata: deactivated hidden',
+      url: () => `${B}#key-0`,
+      tamper: (b, x) => {
+        x.status = 200;
+        b.contentMetadata.deactivated = false;
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'contentType: an unknown one',
+      url: vmUrl,
+      tamper: (b) => {
+        b.dereferencingMetadata.contentType = 'text/plain';
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
     {
       name: 'an existing method claimed NOT_FOUND (with the proof of the record)',
       url: vmUrl,
@@ -359,7 +780,15 @@ describe('dereferenceDid: tampered answers are rejected', () => {
         x.status = 404;
         b.content = null;
         b.contentMetadata = {};
-        b.dereferencingMetadata = { error: { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'gone', code: 'ERR_DID_RESOURCE_NOT_FOUND' }, proof: b.dereferencingMetadata.proof };
+        b.dereferencingMetadata = {
+          error: {
+            type: 'https://www.w3.org/ns/did#NOT_FOUND',
+            title: 'Not found',
+            detail: 'gone',
+            code: 'ERR_DID_RESOURCE_NOT_FOUND',
+          },
+          proof: b.dereferencingMetadata.proof,
+        };
       },
       code: 'ERR_DID_BAD_PROOF',
     },
@@ -368,7 +797,14 @@ describe('dereferenceDid: tampered answers are rejected', () => {
       url: vmUrl,
       tamper: (b, x) => {
         x.status = 404;
-        b.dereferencingMetadata = { error: { type: 'https://www.w3.org/ns/did#NOT_FOUND', title: 'Not found', detail: 'gone', code: 'ERR_DID_RESOURCE_NOT_FOUND' } };
+        b.dereferencingMetadata = {
+          error: {
+            type: 'https://www.w3.org/ns/did#NOT_FOUND',
+            title: 'Not found',
+            detail: 'gone',
+            code: 'ERR_DID_RESOURCE_NOT_FOUND',
+          },
+        };
       },
       code: 'ERR_DID_BAD_PROOF',
     },
@@ -377,16 +813,55 @@ describe('dereferenceDid: tampered answers are rejected', () => {
       url: () => `${A}#nope`,
       tamper: (b, x) => {
         x.status = 200;
-        b.content = { '@context': DID_CONTEXT, id: `${A}#nope`, type: 'Multikey', controller: A, publicKeyMultibase: other };
-        b.contentMetadata = renderResolution({ record: l.record(A), next: undefined }, true).didDocumentMetadata;
-        b.dereferencingMetadata = { contentType: MEDIA.didLdJson, proof: b.dereferencingMetadata.proof };
+        b.content = {
+          '@context': DID_CONTEXT,
+          id: `${A}#nope`,
+          type: 'Multikey',
+          controller: A,
+          publicKeyMultibase: other,
+        };
+        b.contentMetadata = renderResolution(
+          { record: l.record(A), next: undefined },
+          true,
+        ).didDocumentMetadata;
+        b.dereferencingMetadata = {
+          contentType: MEDIA.didLdJson,
+          proof: b.dereferencingMetadata.proof,
+        };
       },
       code: 'ERR_DID_BAD_PROOF',
     },
-    { name: 'proof: a sibling dropped', url: vmUrl, tamper: (b) => { proofOf(b).stateProofs[0]!.siblings.pop(); }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'proof: missing', url: vmUrl, tamper: (b) => { delete b.dereferencingMetadata.proof; }, code: 'ERR_DID_BAD_PROOF' },
-    { name: 'proof: of an old version (versionId 1 has key-0)', url: () => `${A}#key-0`, tamper: () => undefined, code: 'ERR_DID_RESOURCE_NOT_FOUND' },
-    { name: 'checkpoint: a stateRoot bit', url: vmUrl, tamper: (b) => { const cp = proofOf(b).checkpoint.checkpoint as { stateRoot: string }; cp.stateRoot = flipHex(cp.stateRoot, 10); }, code: 'ERR_LEDGER_BAD_CHECKPOINT' },
+    {
+      name: 'proof: a sibling dropped',
+      url: vmUrl,
+      tamper: (b) => {
+        proofOf(b).stateProofs[0]!.siblings.pop();
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'proof: missing',
+      url: vmUrl,
+      tamper: (b) => {
+        delete b.dereferencingMetadata.proof;
+      },
+      code: 'ERR_DID_BAD_PROOF',
+    },
+    {
+      name: 'proof: of an old version (versionId 1 has key-0)',
+      url: () => `${A}#key-0`,
+      tamper: () => undefined,
+      code: 'ERR_DID_RESOURCE_NOT_FOUND',
+    },
+    {
+      name: 'checkpoint: a stateRoot bit',
+      url: vmUrl,
+      tamper: (b) => {
+        const cp = proofOf(b).checkpoint.checkpoint as { stateRoot: string };
+        cp.stateRoot = flipHex(cp.stateRoot, 10);
+      },
+      code: 'ERR_LEDGER_BAD_CHECKPOINT',
+    },
   ];
   for (const c of cases) {
     test(`${c.name} → ${c.code}`, async () => {
@@ -395,8 +870,15 @@ describe('dereferenceDid: tampered answers are rejected', () => {
   }
 
   test('the answer for version 1 passed off as the current one → ERR_DID_BAD_PROOF', async () => {
-    const v1 = (await getIdentifier(app, `${A}?versionId=1#key-0`, { accept: MEDIA.dereferencing })).body;
-    await rejects(clientOf((_b, x) => { x.status = 200; x.json = v1; }).dereferenceDid(`${A}#key-0`), 'ERR_DID_BAD_PROOF');
+    const v1 = (await getIdentifier(app, `${A}?versionId=1#key-0`, { accept: MEDIA.dereferencing }))
+      .body;
+    await rejects(
+      clientOf((_b, x) => {
+        x.status = 200;
+        x.json = v1;
+      }).dereferenceDid(`${A}#key-0`),
+      'ERR_DID_BAD_PROOF',
+    );
   });
 });
 
@@ -405,20 +887,28 @@ describe('fork detection', () => {
     const fork = openDidLedger({ orgs: l.ledger.orgs });
     const forkApp = await appOf(fork);
     try {
-      assert.equal(fork.ledger.node.chain.genesisHash, l.ledger.node.chain.genesisHash, 'same chain');
+      assert.equal(
+        fork.ledger.node.chain.genesisHash,
+        l.ledger.node.chain.genesisHash,
+        'same chain',
+      );
       // A different, longer history, signed with the same (equivocating) org key.
       fork.ledger.clock.now = T0 + HOUR;
       const seeds = Array.from({ length: 10 }, (_, i) => testSeed(`fork ${i}`));
       for (const s of seeds) await fork.commit(planCreate(s));
       let target = app;
-      const fetch = ((input: string | URL | Request, init?: RequestInit) => injectFetch(target)(input, init)) as typeof globalThis.fetch;
+      const fetch = ((input: string | URL | Request, init?: RequestInit) =>
+        injectFetch(target)(input, init)) as typeof globalThis.fetch;
       const c = new RealdidClient({ url: 'http://node.test', fetch });
       await c.resolveDid(A);
       target = forkApp;
       await rejects(c.resolveDid(planCreate(seeds[0]!).did), 'ERR_LEDGER_INCONSISTENT');
       // A fresh client that never saw the honest chain cannot tell: it accepts the fork.
       const naive = new RealdidClient({ url: 'http://node.test', fetch });
-      assert.equal((await naive.resolveDid(planCreate(seeds[0]!).did)).didDocumentMetadata.versionId, '1');
+      assert.equal(
+        (await naive.resolveDid(planCreate(seeds[0]!).did)).didDocumentMetadata.versionId,
+        '1',
+      );
     } finally {
       await forkApp.close();
       await fork.close();

@@ -11,11 +11,16 @@ interface KeyOpts extends NodeOpts {
 }
 
 export function govCommands(program: Command): void {
-  const gov = program.command('gov').description('consortium governance: M-of-N proposals, accreditation, parameters');
+  const gov = program
+    .command('gov')
+    .description('consortium governance: M-of-N proposals, accreditation, parameters');
 
   nodeOptions(gov.command('propose'))
     .description('propose a change, signed by an organization key (counts as its approval)')
-    .requiredOption('--change <json>', 'the change as JSON or @file, e.g. {"type":"set-quorum","quorum":3}')
+    .requiredOption(
+      '--change <json>',
+      'the change as JSON or @file, e.g. {"type":"set-quorum","quorum":3}',
+    )
     .option('--note <text>', 'a public note')
     .requiredOption('--key <file>', 'organization key file')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
@@ -23,10 +28,18 @@ export function govCommands(program: Command): void {
     .action(async (o: KeyOpts & { change: string; note?: string }) => {
       const key = await unlockKey(o.key, o.passphraseFile);
       const client = await connect(o);
-      const body = { change: jsonArg('change', o.change), ...(o.note === undefined ? {} : { note: o.note }) } as unknown as Record<string, never>;
+      const body = {
+        change: jsonArg('change', o.change),
+        ...(o.note === undefined ? {} : { note: o.note }),
+      } as unknown as Record<string, never>;
       const r = await client.signAndSubmit(key.keyPair, key.signer, 'gov.propose', body);
       const p = await client.govProposal(r.id);
-      output(o.json ?? false, p, () => `proposal ${r.id}: ${String(p.status)} (${(p.approvals as string[]).length} approval(s))`);
+      output(
+        o.json ?? false,
+        p,
+        () =>
+          `proposal ${r.id}: ${String(p.status)} (${(p.approvals as string[]).length} approval(s))`,
+      );
     });
 
   nodeOptions(gov.command('approve'))
@@ -40,7 +53,11 @@ export function govCommands(program: Command): void {
       const client = await connect(o);
       await client.signAndSubmit(key.keyPair, key.signer, 'gov.approve', { proposal });
       const p = await client.govProposal(proposal);
-      output(o.json ?? false, p, () => `proposal ${proposal}: ${String(p.status)} (${(p.approvals as string[]).join(', ')})`);
+      output(
+        o.json ?? false,
+        p,
+        () => `proposal ${proposal}: ${String(p.status)} (${(p.approvals as string[]).join(', ')})`,
+      );
     });
 
   nodeOptions(gov.command('list'))
@@ -49,16 +66,30 @@ export function govCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (o: NodeOpts & { status?: 'open' | 'executed' | 'failed'; json?: boolean }) => {
       const client = await connect(o);
-      const [orgs, proposals, roles] = await Promise.all([client.govOrgs(), client.govProposals(o.status), client.govRoles()]);
-      output(o.json ?? false, { ...orgs, proposals: proposals.proposals, roles: roles.roles }, () => [
-        `quorum ${orgs.quorum} of ${orgs.orgs.length}`,
-        ...orgs.orgs.map((x) => `  org ${x.id}: ${x.name}`),
-        `proposals (${proposals.proposals.length}):`,
-        ...(proposals.proposals as { id: string; status: string; change: { type: string }; approvals: string[] }[]).map(
-          (p) => `  ${p.id} ${p.change.type} ${p.status} [${p.approvals.join(', ')}]`),
-        `roles (${roles.roles.length}):`,
-        ...(roles.roles as { role: string; subject: string; name: string }[]).map((r) => `  ${r.role} ${r.subject} (${r.name})`),
-      ].join('\n'));
+      const [orgs, proposals, roles] = await Promise.all([
+        client.govOrgs(),
+        client.govProposals(o.status),
+        client.govRoles(),
+      ]);
+      output(o.json ?? false, { ...orgs, proposals: proposals.proposals, roles: roles.roles }, () =>
+        [
+          `quorum ${orgs.quorum} of ${orgs.orgs.length}`,
+          ...orgs.orgs.map((x) => `  org ${x.id}: ${x.name}`),
+          `proposals (${proposals.proposals.length}):`,
+          ...(
+            proposals.proposals as {
+              id: string;
+              status: string;
+              change: { type: string };
+              approvals: string[];
+            }[]
+          ).map((p) => `  ${p.id} ${p.change.type} ${p.status} [${p.approvals.join(', ')}]`),
+          `roles (${roles.roles.length}):`,
+          ...(roles.roles as { role: string; subject: string; name: string }[]).map(
+            (r) => `  ${r.role} ${r.subject} (${r.name})`,
+          ),
+        ].join('\n'),
+      );
     });
 
   nodeOptions(gov.command('cosign'))
@@ -73,9 +104,19 @@ export function govCommands(program: Command): void {
       const client = await connect(o);
       const height = o.height === undefined ? undefined : intArg('height', o.height);
       // Only a checkpoint that verifies and agrees with the chain seen so far gets our signature.
-      const floor = height === undefined ? client.lastCheckpoint ?? null : null;
-      const checkpoint = await client.acceptCheckpoint(await client.signedCheckpoint(height), { floor });
-      const signed = await client.cosign(checkpoint.height, signCheckpoint(checkpoint, o.org, key.multikey, key.keyPair));
-      output(o.json ?? false, signed, () => `checkpoint ${checkpoint.height} now signed by ${signed.signatures.map((s) => s.org).join(', ')}`);
+      const floor = height === undefined ? (client.lastCheckpoint ?? null) : null;
+      const checkpoint = await client.acceptCheckpoint(await client.signedCheckpoint(height), {
+        floor,
+      });
+      const signed = await client.cosign(
+        checkpoint.height,
+        signCheckpoint(checkpoint, o.org, key.multikey, key.keyPair),
+      );
+      output(
+        o.json ?? false,
+        signed,
+        () =>
+          `checkpoint ${checkpoint.height} now signed by ${signed.signatures.map((s) => s.org).join(', ')}`,
+      );
     });
 }

@@ -19,7 +19,10 @@ function parseOrgs(text: string): { id: string; name: string }[] {
   return text.split(',').map((part) => {
     const [id, ...name] = part.split(':');
     if (id === undefined || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(id) || name.length === 0) {
-      throw new AppError('ERR_CLI_USAGE', `--orgs expects id:Name,id:Name; bad entry ${JSON.stringify(part)}`);
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `--orgs expects id:Name,id:Name; bad entry ${JSON.stringify(part)}`,
+      );
     }
     return { id, name: name.join(':') };
   });
@@ -28,37 +31,70 @@ function parseOrgs(text: string): { id: string; name: string }[] {
 export function nodeCommands(program: Command): void {
   const node = program.command('node').description('initialize and run a ledger node');
 
-  node.command('init')
-    .description('create a data folder: organization keys (encrypted), genesis document, node config')
+  node
+    .command('init')
+    .description(
+      'create a data folder: organization keys (encrypted), genesis document, node config',
+    )
     .requiredOption('--data <dir>', 'data folder')
-    .option('--demo', 'a demo consortium of 3 organizations, quorum 2 (keys under the demo passphrase unless REALDID_PASSPHRASE is set)')
+    .option(
+      '--demo',
+      'a demo consortium of 3 organizations, quorum 2 (keys under the demo passphrase unless REALDID_PASSPHRASE is set)',
+    )
     .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
     .option('--quorum <n>', 'approvals a governance change needs (default: majority)')
     .option('--chain-id <id>', 'chain id', 'realdid-demo')
     .option('--port <n>', 'HTTP port', '8080')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--json', 'machine-readable output')
-    .action(async (o: { data: string; demo?: boolean; orgs?: string; quorum?: string; chainId: string; port: string; passphraseFile?: string; json?: boolean }) => {
-      if (!o.demo && o.orgs === undefined) throw new AppError('ERR_CLI_USAGE', 'give --demo or --orgs');
-      const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
-      // Check every argument before asking for a passphrase.
-      const port = intArg('port', o.port);
-      const quorum = o.quorum === undefined ? undefined : intArg('quorum', o.quorum);
-      if (quorum !== undefined && (quorum < 1 || quorum > orgs.length)) throw new AppError('ERR_CLI_USAGE', `--quorum ${quorum} must be within 1..${orgs.length}`);
-      if (isInitialized(o.data)) throw new AppError('ERR_CLI_DATA_DIR', `${o.data} is already initialized`);
-      const pass = await passphrase(o.passphraseFile, o.demo ? DEMO_PASSPHRASE : undefined);
-      const { genesis, config } = initDataDir(o.data, {
-        passphrase: pass,
-        orgs,
-        chainId: o.chainId,
-        port,
-        ...(quorum === undefined ? {} : { quorum }),
-      });
-      output(o.json ?? false, { dataDir: o.data, chainId: genesis.chainId, org: config.org, orgs: orgs.map((x) => x.id) }, () =>
-        `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}`);
-    });
+    .action(
+      async (o: {
+        data: string;
+        demo?: boolean;
+        orgs?: string;
+        quorum?: string;
+        chainId: string;
+        port: string;
+        passphraseFile?: string;
+        json?: boolean;
+      }) => {
+        if (!o.demo && o.orgs === undefined)
+          throw new AppError('ERR_CLI_USAGE', 'give --demo or --orgs');
+        const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
+        // Check every argument before asking for a passphrase.
+        const port = intArg('port', o.port);
+        const quorum = o.quorum === undefined ? undefined : intArg('quorum', o.quorum);
+        if (quorum !== undefined && (quorum < 1 || quorum > orgs.length))
+          throw new AppError(
+            'ERR_CLI_USAGE',
+            `--quorum ${quorum} must be within 1..${orgs.length}`,
+          );
+        if (isInitialized(o.data))
+          throw new AppError('ERR_CLI_DATA_DIR', `${o.data} is already initialized`);
+        const pass = await passphrase(o.passphraseFile, o.demo ? DEMO_PASSPHRASE : undefined);
+        const { genesis, config } = initDataDir(o.data, {
+          passphrase: pass,
+          orgs,
+          chainId: o.chainId,
+          port,
+          ...(quorum === undefined ? {} : { quorum }),
+        });
+        output(
+          o.json ?? false,
+          {
+            dataDir: o.data,
+            chainId: genesis.chainId,
+            org: config.org,
+            orgs: orgs.map((x) => x.id),
+          },
+          () =>
+            `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}`,
+        );
+      },
+    );
 
-  node.command('start')
+  node
+    .command('start')
     .description('start a node on its data folder and serve the API')
     .requiredOption('--data <dir>', 'data folder')
     .option('--demo', 'initialize a demo consortium first if the folder is empty')
@@ -67,43 +103,77 @@ export function nodeCommands(program: Command): void {
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--log', 'structured request logs (pino) on stdout')
     .option('--json', 'print the startup line as JSON')
-    .option('--did-view-cache-mb <n>', 'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.2 million DIDs; at most 4096)')
-    .option('--exit-with-parent', 'stop (as on SIGTERM) when the parent process exits, e.g. npm killed without forwarding a signal')
-    .action(async (o: { data: string; demo?: boolean; port?: string; host?: string; passphraseFile?: string; log?: boolean; json?: boolean; didViewCacheMb?: string; exitWithParent?: boolean }) => {
-      const didViewCacheMb = o.didViewCacheMb === undefined ? undefined : viewCacheMb(o.didViewCacheMb);
-      const port = o.port === undefined ? undefined : intArg('port', o.port);
-      // The folder's lock comes before a passphrase prompt (only possible without --demo, which
-      // falls back to the demo passphrase), so a second node fails at once; and before the
-      // folder is initialized, so two `--demo` starts on an empty folder never both initialize it.
-      const demoPass = o.demo ? await passphrase(o.passphraseFile, DEMO_PASSPHRASE) : undefined;
-      if (o.demo) mkdirSync(o.data, { recursive: true });
-      else assertInitialized(o.data);
-      const lock = lockDataDir(o.data);
-      let running: RunningNode;
-      try {
-        const pass = demoPass ?? await passphrase(o.passphraseFile);
-        if (!isInitialized(o.data) && o.demo) {
-          initDataDir(o.data, { passphrase: pass });
-          if (pass === DEMO_PASSPHRASE) process.stderr.write(`demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`);
+    .option(
+      '--did-view-cache-mb <n>',
+      'memory for pre-rendered DID resolutions, MiB (0 = none; default 2048, about 1.2 million DIDs; at most 4096)',
+    )
+    .option(
+      '--exit-with-parent',
+      'stop (as on SIGTERM) when the parent process exits, e.g. npm killed without forwarding a signal',
+    )
+    .action(
+      async (o: {
+        data: string;
+        demo?: boolean;
+        port?: string;
+        host?: string;
+        passphraseFile?: string;
+        log?: boolean;
+        json?: boolean;
+        didViewCacheMb?: string;
+        exitWithParent?: boolean;
+      }) => {
+        const didViewCacheMb =
+          o.didViewCacheMb === undefined ? undefined : viewCacheMb(o.didViewCacheMb);
+        const port = o.port === undefined ? undefined : intArg('port', o.port);
+        // The folder's lock comes before a passphrase prompt (only possible without --demo, which
+        // falls back to the demo passphrase), so a second node fails at once; and before the
+        // folder is initialized, so two `--demo` starts on an empty folder never both initialize it.
+        const demoPass = o.demo ? await passphrase(o.passphraseFile, DEMO_PASSPHRASE) : undefined;
+        if (o.demo) mkdirSync(o.data, { recursive: true });
+        else assertInitialized(o.data);
+        const lock = lockDataDir(o.data);
+        let running: RunningNode;
+        try {
+          const pass = demoPass ?? (await passphrase(o.passphraseFile));
+          if (!isInitialized(o.data) && o.demo) {
+            initDataDir(o.data, { passphrase: pass });
+            if (pass === DEMO_PASSPHRASE)
+              process.stderr.write(
+                `demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`,
+              );
+          }
+          running = await startNode({
+            dataDir: o.data,
+            passphrase: pass,
+            lock,
+            ...(port === undefined ? {} : { port }),
+            ...(o.host === undefined ? {} : { host: o.host }),
+            ...(didViewCacheMb === undefined
+              ? {}
+              : { moduleOptions: { did: { viewCacheMb: didViewCacheMb } } }),
+            logger: o.log ? { level: 'info' } : false,
+          });
+        } catch (err) {
+          lock.release();
+          throw err;
         }
-        running = await startNode({
-          dataDir: o.data,
-          passphrase: pass,
-          lock,
-          ...(port === undefined ? {} : { port }),
-          ...(o.host === undefined ? {} : { host: o.host }),
-          ...(didViewCacheMb === undefined ? {} : { moduleOptions: { did: { viewCacheMb: didViewCacheMb } } }),
-          logger: o.log ? { level: 'info' } : false,
-        });
-      } catch (err) {
-        lock.release();
-        throw err;
-      }
-      const { chain } = running.node;
-      output(o.json ?? false, { org: chain.signer?.org ?? null, chainId: chain.chainId, height: chain.head.height, url: running.url, docs: `${running.url}/docs` }, () =>
-        `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`);
-      stopOnSignals(running, o.exitWithParent ?? false);
-    });
+        const { chain } = running.node;
+        output(
+          o.json ?? false,
+          {
+            org: chain.signer?.org ?? null,
+            chainId: chain.chainId,
+            height: chain.head.height,
+            url: running.url,
+            docs: `${running.url}/docs`,
+          },
+          () =>
+            `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`,
+        );
+        stopOnSignals(running, o.exitWithParent ?? false);
+      },
+    );
 }
 
 /** A repeated signal within this time is the same stop request delivered twice (see below). */
@@ -128,10 +198,13 @@ function stopOnSignals(running: RunningNode, exitWithParent: boolean): void {
     }
     stoppingSince = Date.now();
     process.stderr.write(`${why}: committing pending transactions and stopping\n`);
-    running.close().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-      process.exit(1);
-    });
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -146,6 +219,10 @@ function stopOnSignals(running: RunningNode, exitWithParent: boolean): void {
 /** `--did-view-cache-mb`: 0 … 4096 (a view arena is one Buffer). @throws ERR_CLI_USAGE */
 function viewCacheMb(text: string): number {
   const mb = intArg('did-view-cache-mb', text);
-  if (mb > MAX_DID_VIEW_CACHE_MB) throw new AppError('ERR_CLI_USAGE', `--did-view-cache-mb must be at most ${MAX_DID_VIEW_CACHE_MB}, got ${mb}`);
+  if (mb > MAX_DID_VIEW_CACHE_MB)
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--did-view-cache-mb must be at most ${MAX_DID_VIEW_CACHE_MB}, got ${mb}`,
+    );
   return mb;
 }

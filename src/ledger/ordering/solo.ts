@@ -1,6 +1,13 @@
 import { AppError, isAppError } from '../../errors.ts';
 import type { Chain } from '../chain.ts';
-import { admitTx, BlockExecutor, signatureJobs, signatureResults, type AdmittedTx, type TxGuard } from '../execute.ts';
+import {
+  admitTx,
+  BlockExecutor,
+  signatureJobs,
+  signatureResults,
+  type AdmittedTx,
+  type TxGuard,
+} from '../execute.ts';
 import type { StateReader } from '../module.ts';
 import { inlineVerifier, type SignatureVerifier } from '../sig-pool.ts';
 import { decodeTx, type Tx } from '../tx.ts';
@@ -95,7 +102,10 @@ export class SoloOrderer implements Orderer {
       return Promise.resolve(inputs.map(() => ({ ok: false, error: e })));
     }
     if (this.#inFlight + inputs.length > this.#maxPending) {
-      const e = new AppError('ERR_LEDGER_OVERLOADED', `more than ${this.#maxPending} transactions pending; retry later`);
+      const e = new AppError(
+        'ERR_LEDGER_OVERLOADED',
+        `more than ${this.#maxPending} transactions pending; retry later`,
+      );
       return Promise.resolve(inputs.map(() => ({ ok: false, error: e })));
     }
     this.#inFlight += inputs.length;
@@ -120,21 +130,30 @@ export class SoloOrderer implements Orderer {
       });
     });
     this.#tail = turn.catch(() => undefined);
-    return turn.then(async () => {
-      const done = await Promise.all(outcomes.map((o) => Promise.resolve(o)));
-      this.#inFlight -= inputs.length;
-      return done;
-    }, (err: unknown) => {
-      this.#inFlight -= inputs.length;
-      throw err;
-    });
+    return turn.then(
+      async () => {
+        const done = await Promise.all(outcomes.map((o) => Promise.resolve(o)));
+        this.#inFlight -= inputs.length;
+        return done;
+      },
+      (err: unknown) => {
+        this.#inFlight -= inputs.length;
+        throw err;
+      },
+    );
   }
 
   #execute(a: AdmittedTx, sigOk: boolean | undefined): SubmitOutcome | Promise<SubmitOutcome> {
     const { tx } = a;
     if (this.#chain.failed !== undefined) return rejected(this.#chain.failed, tx.id);
     const duplicate = (): SubmitOutcome =>
-      rejected(new AppError('ERR_LEDGER_DUPLICATE_TX', `transaction ${tx.id} is already committed or pending`), tx.id);
+      rejected(
+        new AppError(
+          'ERR_LEDGER_DUPLICATE_TX',
+          `transaction ${tx.id} is already committed or pending`,
+        ),
+        tx.id,
+      );
     if (this.#block?.exec.ids.has(tx.id)) return duplicate();
     const block = this.#openBlock();
     let logIndex: number;
@@ -147,7 +166,9 @@ export class SoloOrderer implements Orderer {
       if (isAppError(err, 'ERR_LEDGER_REPLAY') && this.#chain.hasTx(tx.id)) return duplicate();
       return rejected(err, tx.id);
     }
-    const result = new Promise<SubmitOutcome>((resolve) => block.waiters.push({ tx, logIndex, resolve }));
+    const result = new Promise<SubmitOutcome>((resolve) =>
+      block.waiters.push({ tx, logIndex, resolve }),
+    );
     if (block.exec.txs.length >= this.#maxBlockTxs) this.#seal();
     else this.#timer ??= setTimeout(() => this.#seal(), this.#intervalMs);
     return result;
@@ -158,7 +179,17 @@ export class SoloOrderer implements Orderer {
       const chain = this.#chain;
       const head = chain.head;
       const time = Math.max(this.#clock(), head.header.time + 1);
-      this.#block = { exec: new BlockExecutor(chain.registry, chain.state, chain.deadlines, head.height + 1, time, chain.log.size), waiters: [] };
+      this.#block = {
+        exec: new BlockExecutor(
+          chain.registry,
+          chain.state,
+          chain.deadlines,
+          head.height + 1,
+          time,
+          chain.log.size,
+        ),
+        waiters: [],
+      };
     }
     return this.#block;
   }
@@ -183,7 +214,8 @@ export class SoloOrderer implements Orderer {
       for (const w of block.waiters) w.resolve(rejected(err, w.tx.id));
       return;
     }
-    for (const w of block.waiters) w.resolve({ ok: true, id: w.tx.id, height, logIndex: w.logIndex });
+    for (const w of block.waiters)
+      w.resolve({ ok: true, id: w.tx.id, height, logIndex: w.logIndex });
   }
 
   /**
@@ -236,7 +268,10 @@ function signerGuard(chain: Chain, blockState: () => StateReader): TxGuard | und
     if (a.kind.module !== policyModule || effects.changes.size === 0) return;
     const height = chain.head.height + 1;
     if (chain.canSign(blockState(), height) && !chain.canSign(effects, height)) {
-      throw new AppError('ERR_LEDGER_NOT_SIGNER', `${a.tx.payload.kind} would leave this node's organization "${chain.signer!.org}" unable to sign blocks; a solo node refuses it (run the node as another member first; see docs/operations.md)`);
+      throw new AppError(
+        'ERR_LEDGER_NOT_SIGNER',
+        `${a.tx.payload.kind} would leave this node's organization "${chain.signer!.org}" unable to sign blocks; a solo node refuses it (run the node as another member first; see docs/operations.md)`,
+      );
     }
   };
 }

@@ -222,7 +222,11 @@ export class NodeArena {
 
   /** Bytes held by the arenas (capacity, not use). */
   byteLength(): number {
-    const inner = this.left.byteLength + this.right.byteLength + this.dirty.byteLength + this.innerHash.byteLength;
+    const inner =
+      this.left.byteLength +
+      this.right.byteLength +
+      this.dirty.byteLength +
+      this.innerHash.byteLength;
     return inner + this.leafData.byteLength;
   }
 }

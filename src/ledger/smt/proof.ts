@@ -57,16 +57,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function unknownField(obj: Record<string, unknown>, allowed: Set<string>, name: string): AppError | undefined {
+function unknownField(
+  obj: Record<string, unknown>,
+  allowed: Set<string>,
+  name: string,
+): AppError | undefined {
   for (const k of Object.keys(obj)) {
-    if (!allowed.has(k)) return fail('malformed', `"${name}" has unknown field ${JSON.stringify(k)}`);
+    if (!allowed.has(k))
+      return fail('malformed', `"${name}" has unknown field ${JSON.stringify(k)}`);
   }
   return undefined;
 }
 
 function badText(value: unknown, name: string): AppError | undefined {
-  if (typeof value !== 'string') return fail('malformed', `"${name}" expected a string, got ${typeof value}`);
-  if (LONE_SURROGATE_RE.test(value)) return fail('malformed', `"${name}" has a lone surrogate (not UTF-8)`);
+  if (typeof value !== 'string')
+    return fail('malformed', `"${name}" expected a string, got ${typeof value}`);
+  if (LONE_SURROGATE_RE.test(value))
+    return fail('malformed', `"${name}" has a lone surrogate (not UTF-8)`);
   return undefined;
 }
 
@@ -79,12 +86,17 @@ function parseHash(value: unknown, name: string): Uint8Array | AppError {
 }
 
 /** The leaf where the path ends (inclusion or other-leaf absence), or the empty hash. */
-function terminalHash(proof: Record<string, unknown>, keyHash: Uint8Array, depth: number): Uint8Array | AppError {
+function terminalHash(
+  proof: Record<string, unknown>,
+  keyHash: Uint8Array,
+  depth: number,
+): Uint8Array | AppError {
   const { value, leaf } = proof;
   if (value !== null) {
     const bad = badText(value, 'value');
     if (bad !== undefined) return bad;
-    if (leaf !== undefined) return fail('malformed', '"leaf" is only allowed in a proof of absence');
+    if (leaf !== undefined)
+      return fail('malformed', '"leaf" is only allowed in a proof of absence');
     return smtHashLeaf(keyHash, smtValueHash(value as string));
   }
   if (leaf === undefined) return SMT_EMPTY_HASH;
@@ -95,19 +107,27 @@ function terminalHash(proof: Record<string, unknown>, keyHash: Uint8Array, depth
   if (otherKey instanceof AppError) return otherKey;
   const otherValue = parseHash(leaf.valueHash, 'leaf.valueHash');
   if (otherValue instanceof AppError) return otherValue;
-  if (equalBytes(otherKey, keyHash)) return fail('leaf-is-key', '"leaf" is the leaf of the key itself');
+  if (equalBytes(otherKey, keyHash))
+    return fail('leaf-is-key', '"leaf" is the leaf of the key itself');
   for (let i = 0; i < depth; i++) {
     if (smtBit(otherKey, i) !== smtBit(keyHash, i)) {
-      return fail('leaf-prefix-mismatch', `"leaf.keyHash" differs from the key's path at bit ${i} (depth ${depth})`);
+      return fail(
+        'leaf-prefix-mismatch',
+        `"leaf.keyHash" differs from the key's path at bit ${i} (depth ${depth})`,
+      );
     }
   }
   return smtHashLeaf(otherKey, otherValue);
 }
 
 function parseSiblings(siblings: unknown): Uint8Array[] | AppError {
-  if (!Array.isArray(siblings)) return fail('malformed', '"siblings" expected an array of hex hashes');
+  if (!Array.isArray(siblings))
+    return fail('malformed', '"siblings" expected an array of hex hashes');
   if (siblings.length > SMT_MAX_DEPTH) {
-    return fail('too-deep', `"siblings" has ${siblings.length} hashes, at most ${SMT_MAX_DEPTH} allowed`);
+    return fail(
+      'too-deep',
+      `"siblings" has ${siblings.length} hashes, at most ${SMT_MAX_DEPTH} allowed`,
+    );
   }
   const out: Uint8Array[] = [];
   for (let i = 0; i < siblings.length; i++) {
@@ -118,19 +138,24 @@ function parseSiblings(siblings: unknown): Uint8Array[] | AppError {
   const last = out[out.length - 1];
   if (last !== undefined && equalBytes(last, SMT_EMPTY_HASH)) {
     // The parent of the path's end would hold at most one leaf: it is compacted away.
-    return fail('non-canonical', `last sibling (siblings[${out.length - 1}]) is empty: the path is not compacted`);
+    return fail(
+      'non-canonical',
+      `last sibling (siblings[${out.length - 1}]) is empty: the path is not compacted`,
+    );
   }
   return out;
 }
 
 /** Recomputes the root a proof commits to, or says why the proof is bad. */
 function stateProofRoot(proof: unknown): Uint8Array | AppError {
-  if (!isRecord(proof)) return fail('malformed', 'expected an object {key, value, siblings, leaf?}');
+  if (!isRecord(proof))
+    return fail('malformed', 'expected an object {key, value, siblings, leaf?}');
   const unknown = unknownField(proof, PROOF_FIELDS, 'proof');
   if (unknown !== undefined) return unknown;
   const badKey = badText(proof.key, 'key');
   if (badKey !== undefined) return badKey;
-  if (proof.value === undefined) return fail('malformed', '"value" expected a string or null, got undefined');
+  if (proof.value === undefined)
+    return fail('malformed', '"value" expected a string or null, got undefined');
   const siblings = parseSiblings(proof.siblings);
   if (siblings instanceof AppError) return siblings;
   const keyHash = smtKeyHash(proof.key as string);
@@ -159,12 +184,18 @@ function isStateRoot(stateRoot: unknown): stateRoot is Uint8Array {
  * @throws TypeError when `stateRoot` is not a 32-byte Uint8Array (programmer misuse)
  * @example checkStateProof(JSON.parse(body), checkpoint.stateRoot)
  */
-export function checkStateProof(proof: unknown, stateRoot: Uint8Array): asserts proof is StateProof {
+export function checkStateProof(
+  proof: unknown,
+  stateRoot: Uint8Array,
+): asserts proof is StateProof {
   if (!isStateRoot(stateRoot)) throw new TypeError('"stateRoot" expected a 32-byte Uint8Array');
   const root = stateProofRoot(proof);
   if (root instanceof AppError) throw root;
   if (!equalBytes(root, stateRoot)) {
-    throw fail('root-mismatch', `root mismatch: proof gives ${toHex(root)}, expected ${toHex(stateRoot)}`);
+    throw fail(
+      'root-mismatch',
+      `root mismatch: proof gives ${toHex(root)}, expected ${toHex(stateRoot)}`,
+    );
   }
 }
 

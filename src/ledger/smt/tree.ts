@@ -14,8 +14,10 @@ const LONE_SURROGATE_RE = /\p{Surrogate}/u;
 const SIBLING_ITEM_BYTES = 2 * SMT_HASH_SIZE + 3;
 
 function assertText(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`"${name}" expected a string, got ${typeof value}`);
-  if (LONE_SURROGATE_RE.test(value)) throw new TypeError(`"${name}" has a lone surrogate (not UTF-8)`);
+  if (typeof value !== 'string')
+    throw new TypeError(`"${name}" expected a string, got ${typeof value}`);
+  if (LONE_SURROGATE_RE.test(value))
+    throw new TypeError(`"${name}" has a lone surrogate (not UTF-8)`);
 }
 
 function bitOf(hash: Uint8Array, i: number): number {
@@ -79,7 +81,9 @@ export class StateTree {
    * @param pairs - 32-byte `SHA-256(utf8(key))` and `SHA-256(utf8(value))`
    * @throws TypeError when a hash is not a 32-byte Uint8Array
    */
-  static buildFromHashes(pairs: Iterable<readonly [keyHash: Uint8Array, valueHash: Uint8Array]>): StateTree {
+  static buildFromHashes(
+    pairs: Iterable<readonly [keyHash: Uint8Array, valueHash: Uint8Array]>,
+  ): StateTree {
     const tree = new StateTree();
     tree.#a.reserve(0, sizeHint(pairs));
     for (const [keyHash, valueHash] of pairs) {
@@ -211,7 +215,11 @@ export class StateTree {
     const { items, depth, leaf } = this.#proofParts(key, value, checkValue);
     // Item d of `items` is `"<64 hex>"` at offset d * SIBLING_ITEM_BYTES (commas between).
     const siblings: string[] = new Array<string>(depth);
-    for (let d = 0; d < depth; d++) siblings[d] = items.slice(d * SIBLING_ITEM_BYTES + 1, d * SIBLING_ITEM_BYTES + 1 + 2 * SMT_HASH_SIZE);
+    for (let d = 0; d < depth; d++)
+      siblings[d] = items.slice(
+        d * SIBLING_ITEM_BYTES + 1,
+        d * SIBLING_ITEM_BYTES + 1 + 2 * SMT_HASH_SIZE,
+      );
     return leaf === undefined ? { key, value, siblings } : { key, value, siblings, leaf };
   }
 
@@ -223,7 +231,10 @@ export class StateTree {
    */
   proveJson(key: string, value: string | null, checkValue = true): string {
     const { items, leaf } = this.#proofParts(key, value, checkValue);
-    const leafJson = leaf === undefined ? '' : `,"leaf":{"keyHash":"${leaf.keyHash}","valueHash":"${leaf.valueHash}"}`;
+    const leafJson =
+      leaf === undefined
+        ? ''
+        : `,"leaf":{"keyHash":"${leaf.keyHash}","valueHash":"${leaf.valueHash}"}`;
     return `{"key":${JSON.stringify(key)},"value":${JSON.stringify(value)},"siblings":[${items}]${leafJson}}`;
   }
 
@@ -258,7 +269,8 @@ export class StateTree {
     if (root > 0 && this.#a.dirty[root] === 1) this.#rehash(root);
     const walked = this.#walk(keyHash);
     const siblings = this.#siblings;
-    for (let d = 0; d < walked.depth; d++) siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
+    for (let d = 0; d < walked.depth; d++)
+      siblings[d] = this.#child(this.#path[d] as number, 1 - bitOf(keyHash, d));
     return walked;
   }
 
@@ -266,7 +278,11 @@ export class StateTree {
    * The depth of `key`'s path, its siblings as JSON string items (`"…","…"`), and for an
    * absence, the leaf it ends at.
    */
-  #proofParts(key: string, value: string | null, checkValue: boolean): { items: string; depth: number; leaf: StateProof['leaf'] } {
+  #proofParts(
+    key: string,
+    value: string | null,
+    checkValue: boolean,
+  ): { items: string; depth: number; leaf: StateProof['leaf'] } {
     assertText(key, 'key');
     if (value !== null && checkValue) assertText(value, 'value');
     const a = this.#a;
@@ -278,17 +294,22 @@ export class StateTree {
     if (own !== (value !== null)) {
       const state = own ? 'present' : 'absent';
       const given = value === null ? 'null' : 'a string';
-      throw new Error(`StateTree.prove: key ${JSON.stringify(key)} is ${state} in the tree, but value is ${given}`);
+      throw new Error(
+        `StateTree.prove: key ${JSON.stringify(key)} is ${state} in the tree, but value is ${given}`,
+      );
     }
     if (value !== null) {
       if (checkValue && !a.leafHasValue(leafOf(end), smtValueHash(value))) {
-        throw new Error(`StateTree.prove: value of key ${JSON.stringify(key)} differs from the tree`);
+        throw new Error(
+          `StateTree.prove: value of key ${JSON.stringify(key)} differs from the tree`,
+        );
       }
       return { items, depth, leaf: undefined };
     }
     if (end === EMPTY) return { items, depth, leaf: undefined };
     const base = leafOf(end) * LEAF_STRIDE;
-    const at = (offset: number): string => toHex(a.leafData.subarray(base + offset, base + offset + SMT_HASH_SIZE));
+    const at = (offset: number): string =>
+      toHex(a.leafData.subarray(base + offset, base + offset + SMT_HASH_SIZE));
     return { items, depth, leaf: { keyHash: at(0), valueHash: at(LEAF_VALUE) } };
   }
 

@@ -33,7 +33,11 @@ export interface StoredTx {
 export interface BlockWrite {
   readonly header: BlockHeader;
   readonly hash: string;
-  readonly txs: readonly { readonly id: Uint8Array; readonly leaf: Uint8Array; readonly bytes: Uint8Array }[];
+  readonly txs: readonly {
+    readonly id: Uint8Array;
+    readonly leaf: Uint8Array;
+    readonly bytes: Uint8Array;
+  }[];
   readonly stateChanges: ReadonlyMap<string, string | null>;
   readonly signatures: readonly CheckpointSignature[];
 }
@@ -52,25 +56,46 @@ export class SqliteStore {
     this.db = db;
     this.#stmt = {
       metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      lastBlock: db.prepare<[], { height: number }>('SELECT height FROM blocks ORDER BY height DESC LIMIT 1'),
-      block: db.prepare<[number], { hash: string; header: string; first_seq: number; tx_count: number }>(
-        'SELECT hash, header, first_seq, tx_count FROM blocks WHERE height = ?'),
-      blockInsert: db.prepare('INSERT INTO blocks (height, hash, header, first_seq, tx_count) VALUES (?, ?, ?, ?, ?)'),
+      metaSet: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
+      lastBlock: db.prepare<[], { height: number }>(
+        'SELECT height FROM blocks ORDER BY height DESC LIMIT 1',
+      ),
+      block: db.prepare<
+        [number],
+        { hash: string; header: string; first_seq: number; tx_count: number }
+      >('SELECT hash, header, first_seq, tx_count FROM blocks WHERE height = ?'),
+      blockInsert: db.prepare(
+        'INSERT INTO blocks (height, hash, header, first_seq, tx_count) VALUES (?, ?, ?, ?, ?)',
+      ),
       txInsert: db.prepare('INSERT INTO txs (seq, id, height, leaf, bytes) VALUES (?, ?, ?, ?, ?)'),
-      txById: db.prepare<[Uint8Array], StoredTx>('SELECT seq, id, height, leaf, bytes FROM txs WHERE id = ?'),
-      txBySeq: db.prepare<[number], StoredTx>('SELECT seq, id, height, leaf, bytes FROM txs WHERE seq = ?'),
-      txRange: db.prepare<[number, number], StoredTx>('SELECT seq, id, height, leaf, bytes FROM txs WHERE seq >= ? AND seq < ? ORDER BY seq'),
+      txById: db.prepare<[Uint8Array], StoredTx>(
+        'SELECT seq, id, height, leaf, bytes FROM txs WHERE id = ?',
+      ),
+      txBySeq: db.prepare<[number], StoredTx>(
+        'SELECT seq, id, height, leaf, bytes FROM txs WHERE seq = ?',
+      ),
+      txRange: db.prepare<[number, number], StoredTx>(
+        'SELECT seq, id, height, leaf, bytes FROM txs WHERE seq >= ? AND seq < ? ORDER BY seq',
+      ),
       txCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM txs'),
       leaves: db.prepare<[], { leaf: Uint8Array }>('SELECT leaf FROM txs ORDER BY seq'),
       stateGet: db.prepare<[string], string>('SELECT value FROM state WHERE key = ?').pluck(),
-      stateSet: db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      stateSet: db.prepare(
+        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
       stateDel: db.prepare('DELETE FROM state WHERE key = ?'),
       stateAll: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM state'),
       statePrefix: db.prepare<[string, string, number], { key: string; value: string }>(
-        'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?'),
-      sigs: db.prepare<[number], CheckpointSignature>('SELECT org, key, sig FROM signatures WHERE height = ? ORDER BY org'),
-      sigInsert: db.prepare('INSERT OR IGNORE INTO signatures (height, org, key, sig) VALUES (?, ?, ?, ?)'),
+        'SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
+      ),
+      sigs: db.prepare<[number], CheckpointSignature>(
+        'SELECT org, key, sig FROM signatures WHERE height = ? ORDER BY org',
+      ),
+      sigInsert: db.prepare(
+        'INSERT OR IGNORE INTO signatures (height, org, key, sig) VALUES (?, ?, ?, ?)',
+      ),
     };
   }
 
@@ -79,7 +104,10 @@ export class SqliteStore {
    * @throws ERR_LEDGER_STORE if the file was written by another schema version
    */
   static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
-    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    const db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
     // Memory-mapped reads: a state read costs about a third less than through read() calls.
     db.pragma('mmap_size = 8589934592');
     if (!options.readonly) {
@@ -89,10 +117,14 @@ export class SqliteStore {
     }
     const store = new SqliteStore(db);
     const version = store.getMeta('schemaVersion');
-    if (version === undefined && !options.readonly) store.setMeta('schemaVersion', String(SCHEMA_VERSION));
+    if (version === undefined && !options.readonly)
+      store.setMeta('schemaVersion', String(SCHEMA_VERSION));
     else if (version !== String(SCHEMA_VERSION)) {
       db.close();
-      throw new AppError('ERR_LEDGER_STORE', `store schema version ${version ?? 'none'} is not ${SCHEMA_VERSION}`);
+      throw new AppError(
+        'ERR_LEDGER_STORE',
+        `store schema version ${version ?? 'none'} is not ${SCHEMA_VERSION}`,
+      );
     }
     return store;
   }
@@ -114,22 +146,32 @@ export class SqliteStore {
     return this.#stmt.lastBlock.get()?.height ?? -1;
   }
 
-  block(height: number): { hash: string; header: BlockHeader; firstSeq: number; txCount: number } | undefined {
+  block(
+    height: number,
+  ): { hash: string; header: BlockHeader; firstSeq: number; txCount: number } | undefined {
     const row = this.#stmt.block.get(height);
     if (row === undefined) return undefined;
     let header: BlockHeader;
     try {
       header = JSON.parse(row.header) as BlockHeader;
     } catch (err) {
-      throw new AppError('ERR_LEDGER_STORE', `header of block ${height} is not JSON; run \`realdid verify\``, { cause: err });
+      throw new AppError(
+        'ERR_LEDGER_STORE',
+        `header of block ${height} is not JSON; run \`realdid verify\``,
+        { cause: err },
+      );
     }
     return { hash: row.hash, header, firstSeq: row.first_seq, txCount: row.tx_count };
   }
 
   /** Raw header text as stored (for `verify`, which must not trust a re-serialization). */
-  rawBlock(height: number): { hash: string; header: string; firstSeq: number; txCount: number } | undefined {
+  rawBlock(
+    height: number,
+  ): { hash: string; header: string; firstSeq: number; txCount: number } | undefined {
     const row = this.#stmt.block.get(height);
-    return row === undefined ? undefined : { hash: row.hash, header: row.header, firstSeq: row.first_seq, txCount: row.tx_count };
+    return row === undefined
+      ? undefined
+      : { hash: row.hash, header: row.header, firstSeq: row.first_seq, txCount: row.tx_count };
   }
 
   txById(id: Uint8Array): StoredTx | undefined {
@@ -183,8 +225,16 @@ export class SqliteStore {
     this.db.transaction(() => {
       const { header } = write;
       const firstSeq = header.logSize - write.txs.length;
-      s.blockInsert.run(header.height, write.hash, canonicalize(header), firstSeq, write.txs.length);
-      write.txs.forEach((t, i) => s.txInsert.run(firstSeq + i, t.id, header.height, t.leaf, t.bytes));
+      s.blockInsert.run(
+        header.height,
+        write.hash,
+        canonicalize(header),
+        firstSeq,
+        write.txs.length,
+      );
+      write.txs.forEach((t, i) =>
+        s.txInsert.run(firstSeq + i, t.id, header.height, t.leaf, t.bytes),
+      );
       for (const [k, v] of write.stateChanges) {
         if (v === null) s.stateDel.run(k);
         else s.stateSet.run(k, v);

@@ -9,14 +9,20 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LedgerNode } from '../ledger-node.ts';
 import { Hex32, Height } from '../schemas.ts';
 
-const Link = Type.Object({ rel: Type.String(), href: Type.String(), title: Type.String() }, { additionalProperties: false });
+const Link = Type.Object(
+  { rel: Type.String(), href: Type.String(), title: Type.String() },
+  { additionalProperties: false },
+);
 
 const RouteEntry = Type.Object(
   {
     path: Type.String({ description: 'OpenAPI path template, e.g. /v1/txs/{id}' }),
     tag: Type.String(),
     summary: Type.String(),
-    linkable: Type.Boolean({ description: 'A plain GET of `path` answers: no path parameter and no required query parameter' }),
+    linkable: Type.Boolean({
+      description:
+        'A plain GET of `path` answers: no path parameter and no required query parameter',
+    }),
   },
   { additionalProperties: false },
 );
@@ -26,8 +32,12 @@ export const Home = Type.Object(
     name: Type.Literal('realdid node'),
     node: Type.Object(
       {
-        org: Type.Union([Type.String(), Type.Null()], { description: 'The organization this node signs blocks for (null: read-only node)' }),
-        key: Type.Union([Type.String(), Type.Null()], { description: "The organization key the node signs with, as a Multikey" }),
+        org: Type.Union([Type.String(), Type.Null()], {
+          description: 'The organization this node signs blocks for (null: read-only node)',
+        }),
+        key: Type.Union([Type.String(), Type.Null()], {
+          description: 'The organization key the node signs with, as a Multikey',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -38,17 +48,27 @@ export const Home = Type.Object(
         height: Height,
         headHash: Hex32,
         headTime: Type.Integer({ description: 'Block time of the head, ms since the epoch' }),
-        pending: Type.Integer({ minimum: 0, description: 'Transactions accepted but not yet committed' }),
+        pending: Type.Integer({
+          minimum: 0,
+          description: 'Transactions accepted but not yet committed',
+        }),
       },
       { additionalProperties: false },
     ),
     consortium: Type.Union([
-      Type.Object({ members: Type.Array(Type.String()), quorum: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      Type.Object(
+        { members: Type.Array(Type.String()), quorum: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
       Type.Null(),
     ]),
-    modules: Type.Array(Type.String(), { description: 'Modules this node runs, in registration order' }),
+    modules: Type.Array(Type.String(), {
+      description: 'Modules this node runs, in registration order',
+    }),
     links: Type.Array(Link),
-    routes: Type.Array(RouteEntry, { description: 'Every GET route of the API (from the OpenAPI document)' }),
+    routes: Type.Array(RouteEntry, {
+      description: 'Every GET route of the API (from the OpenAPI document)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -61,7 +81,12 @@ const LINKS: readonly (Static<typeof Link> & { route?: string })[] = [
   { rel: 'health', href: '/health', title: 'Health: chain id, height, pending transactions' },
   { rel: 'metrics', href: '/metrics', title: 'Prometheus metrics' },
   { rel: 'checkpoint', href: '/v1/checkpoint', title: 'Latest signed checkpoint' },
-  { rel: 'did-resolver', href: '/1.0/identifiers/{did}', title: 'DID resolver (W3C DID Resolution HTTP binding)', route: '/1.0/identifiers/:did' },
+  {
+    rel: 'did-resolver',
+    href: '/1.0/identifiers/{did}',
+    title: 'DID resolver (W3C DID Resolution HTTP binding)',
+    route: '/1.0/identifiers/:did',
+  },
 ];
 
 const HTML = 'text/html; charset=utf-8';
@@ -89,7 +114,8 @@ export function prefersJson(accept: string | undefined): boolean {
     const [major] = type.split('/');
     let best: { specificity: number; q: number } = { specificity: -1, q: 0 };
     for (const r of ranges) {
-      const specificity = r.range === type ? 2 : r.range === `${major}/*` ? 1 : r.range === '*/*' ? 0 : -1;
+      const specificity =
+        r.range === type ? 2 : r.range === `${major}/*` ? 1 : r.range === '*/*' ? 0 : -1;
       if (specificity > best.specificity) best = { specificity, q: r.q };
     }
     return best.q;
@@ -99,10 +125,16 @@ export function prefersJson(accept: string | undefined): boolean {
 
 /** GET routes of the OpenAPI document, in path order (computed once: routes are fixed after ready). */
 function routesOf(app: FastifyInstance): Static<typeof RouteEntry>[] {
-  type Operation = { tags?: string[]; summary?: string; parameters?: { in?: string; required?: boolean }[] };
+  type Operation = {
+    tags?: string[];
+    summary?: string;
+    parameters?: { in?: string; required?: boolean }[];
+  };
   const doc = app.swagger() as { paths?: Record<string, { get?: Operation }> };
   return Object.entries(doc.paths ?? {})
-    .flatMap(([path, ops]) => (ops.get === undefined || path === '/' ? [] : [{ path, get: ops.get }]))
+    .flatMap(([path, ops]) =>
+      ops.get === undefined || path === '/' ? [] : [{ path, get: ops.get }],
+    )
     .map(({ path, get }) => ({
       path,
       tag: get.tags?.[0] ?? '',
@@ -112,7 +144,11 @@ function routesOf(app: FastifyInstance): Static<typeof RouteEntry>[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function homeInfo(app: FastifyInstance, node: LedgerNode, routes: Static<typeof RouteEntry>[]): HomeInfo {
+function homeInfo(
+  app: FastifyInstance,
+  node: LedgerNode,
+  routes: Static<typeof RouteEntry>[],
+): HomeInfo {
   const { chain } = node;
   const policy = chain.registry.consortium;
   return {
@@ -126,24 +162,33 @@ function homeInfo(app: FastifyInstance, node: LedgerNode, routes: Static<typeof 
       headTime: chain.head.header.time,
       pending: node.orderer.pending,
     },
-    consortium: policy === undefined
-      ? null
-      : { members: [...new Set(policy.signers(chain.state).map((s) => s.id))], quorum: policy.quorum(chain.state) },
+    consortium:
+      policy === undefined
+        ? null
+        : {
+            members: [...new Set(policy.signers(chain.state).map((s) => s.id))],
+            quorum: policy.quorum(chain.state),
+          },
     modules: chain.registry.modules.map((m) => m.name),
-    links: LINKS.filter((l) => l.route === undefined || app.hasRoute({ method: 'GET', url: l.route })).map(({ rel, href, title }) => ({ rel, href, title })),
+    links: LINKS.filter(
+      (l) => l.route === undefined || app.hasRoute({ method: 'GET', url: l.route }),
+    ).map(({ rel, href, title }) => ({ rel, href, title })),
     routes,
   };
 }
 
 /** A link to `path`, or (for a template or a route that needs input) the path as code. */
 function routeHtml(path: string, linkable = !path.includes('{')): string {
-  return linkable ? `<a href="${escapeHtml(path)}"><code>${escapeHtml(path)}</code></a>` : `<code>${escapeHtml(path)}</code>`;
+  return linkable
+    ? `<a href="${escapeHtml(path)}"><code>${escapeHtml(path)}</code></a>`
+    : `<code>${escapeHtml(path)}</code>`;
 }
 
 /** The page; every value from the node passes through {@link escapeHtml}. */
 export function renderHomeHtml(h: HomeInfo): string {
   const e = escapeHtml;
-  const row = (name: string, value: string): string => `<tr><th>${e(name)}</th><td>${value}</td></tr>`;
+  const row = (name: string, value: string): string =>
+    `<tr><th>${e(name)}</th><td>${value}</td></tr>`;
   const code = (text: string): string => `<code>${e(text)}</code>`;
   const org = h.node.org ?? 'none (read-only)';
   return `<!doctype html>
@@ -190,26 +235,31 @@ ${h.routes.map((r) => `<tr><td>${routeHtml(r.path, r.linkable)}</td><td class="m
  */
 const homeRoutes: FastifyPluginAsync<{ node: LedgerNode }> = async (app, { node }) => {
   let routes: Static<typeof RouteEntry>[] | undefined;
-  app.get('/', {
-    schema: {
-      tags: ['ops'],
-      summary: 'Home page: this node, its chain and links to the API (HTML; JSON with Accept: application/json)',
-      response: {
-        200: {
-          description: 'The node, its chain and links',
-          content: {
-            'text/html': { schema: Type.String() },
-            'application/json': { schema: Home },
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['ops'],
+        summary:
+          'Home page: this node, its chain and links to the API (HTML; JSON with Accept: application/json)',
+        response: {
+          200: {
+            description: 'The node, its chain and links',
+            content: {
+              'text/html': { schema: Type.String() },
+              'application/json': { schema: Home },
+            },
           },
         },
       },
     },
-  }, async (req, reply) => {
-    routes ??= routesOf(app);
-    const info = homeInfo(app, node, routes);
-    void reply.header('vary', 'Accept').header('cache-control', 'no-store');
-    if (prefersJson(req.headers.accept)) return reply.type(JSON_TYPE).send(info);
-    return reply.type(HTML).send(renderHomeHtml(info));
-  });
+    async (req, reply) => {
+      routes ??= routesOf(app);
+      const info = homeInfo(app, node, routes);
+      void reply.header('vary', 'Accept').header('cache-control', 'no-store');
+      if (prefersJson(req.headers.accept)) return reply.type(JSON_TYPE).send(info);
+      return reply.type(HTML).send(renderHomeHtml(info));
+    },
+  );
 };
 export default homeRoutes;

@@ -4,25 +4,51 @@ import type { LedgerModule, ModuleQuery, QueryState } from '../../ledger/index.t
 import type { LedgerNode } from '../ledger-node.ts';
 import { errorResponses } from '../schemas.ts';
 
-const QueryInfo = Type.Object({
-  name: Type.String(),
-  summary: Type.String(),
-  method: Type.Literal('GET'),
-  path: Type.String({ description: 'fastify path; `:name` segments are path parameters' }),
-  params: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the path parameters' })),
-  querystring: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the query string' })),
-  response: Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the answer' }),
-}, { additionalProperties: false });
-
-export const ModuleList = Type.Object({
-  modules: Type.Array(Type.Object({
+const QueryInfo = Type.Object(
+  {
     name: Type.String(),
-    namespace: Type.String(),
-    kinds: Type.Array(Type.String()),
-    queries: Type.Array(QueryInfo),
-    errors: Type.Array(Type.String({ description: 'error codes the module declares (docs/errors.md)' })),
-  }, { additionalProperties: false })),
-}, { additionalProperties: false });
+    summary: Type.String(),
+    method: Type.Literal('GET'),
+    path: Type.String({ description: 'fastify path; `:name` segments are path parameters' }),
+    params: Type.Optional(
+      Type.Object(
+        {},
+        { additionalProperties: true, description: 'JSON Schema of the path parameters' },
+      ),
+    ),
+    querystring: Type.Optional(
+      Type.Object(
+        {},
+        { additionalProperties: true, description: 'JSON Schema of the query string' },
+      ),
+    ),
+    response: Type.Object(
+      {},
+      { additionalProperties: true, description: 'JSON Schema of the answer' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ModuleList = Type.Object(
+  {
+    modules: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          namespace: Type.String(),
+          kinds: Type.Array(Type.String()),
+          queries: Type.Array(QueryInfo),
+          errors: Type.Array(
+            Type.String({ description: 'error codes the module declares (docs/errors.md)' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** Committed state for queries: the store's reads and prefix scans, and the head. */
 function queryState(node: LedgerNode): QueryState {
@@ -41,7 +67,10 @@ function queryState(node: LedgerNode): QueryState {
 
 function describeQuery(q: ModuleQuery): Record<string, unknown> {
   return {
-    name: q.name, summary: q.summary, method: 'GET', path: q.path,
+    name: q.name,
+    summary: q.summary,
+    method: 'GET',
+    path: q.path,
     ...(q.params === undefined ? {} : { params: q.params }),
     ...(q.querystring === undefined ? {} : { querystring: q.querystring }),
     response: q.response,
@@ -49,7 +78,11 @@ function describeQuery(q: ModuleQuery): Record<string, unknown> {
 }
 
 /** Tags every route a module registers with the module's name (its OpenAPI section). */
-async function inModuleScope(app: FastifyInstance, module: LedgerModule, register: (scope: FastifyInstance) => void | Promise<void>): Promise<void> {
+async function inModuleScope(
+  app: FastifyInstance,
+  module: LedgerModule,
+  register: (scope: FastifyInstance) => void | Promise<void>,
+): Promise<void> {
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
       const schema = (route.schema ??= {}) as { tags?: string[] };
@@ -76,22 +109,35 @@ export async function moduleRoutes(app: FastifyInstance, node: LedgerNode): Prom
       errors: Object.keys(m.errors ?? {}),
     })),
   };
-  app.get('/v1/modules', {
-    schema: { tags: ['modules'], summary: 'The modules this node runs: their transaction kinds, queries (with schemas) and error codes', response: { 200: ModuleList } },
-  }, async () => list);
+  app.get(
+    '/v1/modules',
+    {
+      schema: {
+        tags: ['modules'],
+        summary:
+          'The modules this node runs: their transaction kinds, queries (with schemas) and error codes',
+        response: { 200: ModuleList },
+      },
+    },
+    async () => list,
+  );
 
   for (const module of registry.modules) {
     const runtime = node.modules.find((o) => o.module === module)?.runtime;
     await inModuleScope(app, module, async (scope) => {
       for (const q of module.queries ?? []) {
-        scope.get(q.path, {
-          schema: {
-            summary: q.summary,
-            ...(q.params === undefined ? {} : { params: q.params }),
-            ...(q.querystring === undefined ? {} : { querystring: q.querystring }),
-            response: { 200: q.response, ...errorResponses },
+        scope.get(
+          q.path,
+          {
+            schema: {
+              summary: q.summary,
+              ...(q.params === undefined ? {} : { params: q.params }),
+              ...(q.querystring === undefined ? {} : { querystring: q.querystring }),
+              response: { 200: q.response, ...errorResponses },
+            },
           },
-        }, async (req) => q.run(state, { ...(req.params as object), ...(req.query as object) }));
+          async (req) => q.run(state, { ...(req.params as object), ...(req.query as object) }),
+        );
       }
       await runtime?.routes?.(scope);
     });

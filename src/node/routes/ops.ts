@@ -13,34 +13,50 @@ const Health = Type.Object({
 
 /** Liveness and Prometheus metrics. */
 export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
-  app.get('/health', {
-    schema: {
-      tags: ['ops'],
-      summary: 'Liveness: chain id, head height, pending transactions',
-      response: { 200: Health, 503: Health },
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness: chain id, head height, pending transactions',
+        response: { 200: Health, 503: Health },
+      },
     },
-  }, async (_req, reply) => {
-    const failed = node.chain.failed !== undefined;
-    if (failed) void reply.status(503);
-    const warnings = node.warnings();
-    if (node.chain.failed !== undefined) warnings.unshift(`the node stopped sealing blocks: ${node.chain.failed.code}: ${node.chain.failed.message}`);
-    return {
-      status: failed ? 'failed' : 'ok',
-      chainId: node.chain.chainId,
-      height: node.chain.head.height,
-      pending: node.orderer.pending,
-      ...(warnings.length === 0 ? {} : { warnings }),
-    };
-  });
+    async (_req, reply) => {
+      const failed = node.chain.failed !== undefined;
+      if (failed) void reply.status(503);
+      const warnings = node.warnings();
+      if (node.chain.failed !== undefined)
+        warnings.unshift(
+          `the node stopped sealing blocks: ${node.chain.failed.code}: ${node.chain.failed.message}`,
+        );
+      return {
+        status: failed ? 'failed' : 'ok',
+        chainId: node.chain.chainId,
+        height: node.chain.head.height,
+        pending: node.orderer.pending,
+        ...(warnings.length === 0 ? {} : { warnings }),
+      };
+    },
+  );
 
-  app.get('/metrics', {
-    schema: {
-      tags: ['ops'],
-      summary: 'Prometheus metrics (text format 0.0.4)',
-      response: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } },
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Prometheus metrics (text format 0.0.4)',
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
+      },
     },
-  }, async (_req, reply) => {
-    void reply.type('text/plain; version=0.0.4');
-    return node.metrics.render();
-  });
+    async (_req, reply) => {
+      void reply.type('text/plain; version=0.0.4');
+      return node.metrics.render();
+    },
+  );
 }

@@ -5,7 +5,12 @@ import { generateMerkleVectors } from '../../../scripts/gen-vectors/merkle.ts';
 import type { ConsistencyVector, InclusionVector } from '../../../scripts/gen-vectors/merkle.ts';
 import { fromHex } from '../../../src/crypto/index.ts';
 import { isAppError } from '../../../src/errors.ts';
-import { checkConsistency, checkInclusion, verifyConsistency, verifyInclusion } from '../../../src/ledger/merkle/index.ts';
+import {
+  checkConsistency,
+  checkInclusion,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../../src/ledger/merkle/index.ts';
 
 const files = generateMerkleVectors();
 
@@ -37,7 +42,10 @@ describe('generated ledger-merkle vectors', () => {
 
   test('the tree is the RFC 6962 reference tree (its 7-leaf root)', () => {
     const happy = files.find((f) => f.file === 'ledger-merkle/inclusion/happy-path-leaf3.json');
-    assert.equal((happy?.vector as InclusionVector).root, 'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c');
+    assert.equal(
+      (happy?.vector as InclusionVector).root,
+      'ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c',
+    );
   });
 
   for (const { file, vector } of files) {
@@ -51,13 +59,15 @@ describe('generated ledger-merkle vectors', () => {
 function checkInclusionVector(v: InclusionVector): void {
   const [leaf, root, proof] = [fromHex(v.leafHash), fromHex(v.root), v.proof.map(fromHex)];
   assert.equal(verifyInclusion(v.leafIdx, v.treeSize, leaf, proof, root), !v.wantErr, v.desc);
-  if (v.wantErr) assertBadProof(() => checkInclusion(v.leafIdx, v.treeSize, leaf, proof, root), v.desc);
+  if (v.wantErr)
+    assertBadProof(() => checkInclusion(v.leafIdx, v.treeSize, leaf, proof, root), v.desc);
   else checkInclusion(v.leafIdx, v.treeSize, leaf, proof, root);
 }
 
 function checkConsistencyVector(v: ConsistencyVector): void {
   const [root1, root2, proof] = [fromHex(v.root1), fromHex(v.root2), v.proof.map(fromHex)];
   assert.equal(verifyConsistency(v.size1, v.size2, proof, root1, root2), !v.wantErr, v.desc);
-  if (v.wantErr) assertBadProof(() => checkConsistency(v.size1, v.size2, proof, root1, root2), v.desc);
+  if (v.wantErr)
+    assertBadProof(() => checkConsistency(v.size1, v.size2, proof, root1, root2), v.desc);
   else checkConsistency(v.size1, v.size2, proof, root1, root2);
 }

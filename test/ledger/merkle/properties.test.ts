@@ -46,10 +46,14 @@ const refRoot = (n: number): Uint8Array => (n === 0 ? REF_EMPTY_ROOT : mth(0n, B
 describe('hashing matches RFC 6962 §2.1', () => {
   test('hashLeaf, hashChildren and EMPTY_ROOT', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (data, other) => {
-        assert.equal(hex(hashLeaf(data)), hex(refLeafHash(data)));
-        assert.equal(hex(hashChildren(data, other)), hex(refNodeHash(data, other)));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (data, other) => {
+          assert.equal(hex(hashLeaf(data)), hex(refLeafHash(data)));
+          assert.equal(hex(hashChildren(data, other)), hex(refNodeHash(data, other)));
+        },
+      ),
     );
     assert.equal(hex(EMPTY_ROOT), hex(REF_EMPTY_ROOT));
   });
@@ -58,7 +62,8 @@ describe('hashing matches RFC 6962 §2.1', () => {
 describe(`inclusion: every leaf of every tree size 1..${MAX_SIZE}`, () => {
   test('root(size) of every past size equals the naive MTH of the prefix', () => {
     assert.equal(hex(log.root(0)), hex(REF_EMPTY_ROOT));
-    for (let n = 1; n <= MAX_SIZE; n++) assert.equal(hex(log.root(n)), hex(refRoot(n)), `root(${n})`);
+    for (let n = 1; n <= MAX_SIZE; n++)
+      assert.equal(hex(log.root(n)), hex(refRoot(n)), `root(${n})`);
   });
 
   test('proofs equal the naive PATH and verify against root(size) and the naive root', () => {
@@ -87,7 +92,8 @@ describe(`inclusion: every leaf of every tree size 1..${MAX_SIZE}`, () => {
         const root = log.root(n);
         const target = pick % (proof.length + 2);
         if (target === proof.length) return !verifyInclusion(i, n, flipBit(leaf, bit), proof, root);
-        if (target === proof.length + 1) return !verifyInclusion(i, n, leaf, proof, flipBit(root, bit));
+        if (target === proof.length + 1)
+          return !verifyInclusion(i, n, leaf, proof, flipBit(root, bit));
         const bad = proof.map((h, j) => (j === target ? flipBit(h, bit) : h));
         return !verifyInclusion(i, n, leaf, bad, root);
       }),
@@ -120,7 +126,8 @@ describe(`inclusion: every leaf of every tree size 1..${MAX_SIZE}`, () => {
 
 describe(`consistency: all pairs 0 <= size1 <= size2 <= ${MAX_CONSISTENCY}`, () => {
   const pairs: Array<[number, number]> = [];
-  for (let s2 = 0; s2 <= MAX_CONSISTENCY; s2++) for (let s1 = 0; s1 <= s2; s1++) pairs.push([s1, s2]);
+  for (let s2 = 0; s2 <= MAX_CONSISTENCY; s2++)
+    for (let s1 = 0; s1 <= s2; s1++) pairs.push([s1, s2]);
 
   test('proofs equal the naive PROOF and verify', () => {
     for (const [s1, s2] of pairs) {
@@ -143,7 +150,8 @@ describe(`consistency: all pairs 0 <= size1 <= size2 <= ${MAX_CONSISTENCY}`, () 
       });
       assert.ok(!verifyConsistency(s1, s2, proof, flipBit(r1, bit), r2), `${s1} -> ${s2} root1`);
       // From the empty tree, any 32-byte root2 is consistent: there is nothing to break.
-      if (s1 > 0 || s2 === 0) assert.ok(!verifyConsistency(s1, s2, proof, r1, flipBit(r2, bit)), `${s1} -> ${s2} root2`);
+      if (s1 > 0 || s2 === 0)
+        assert.ok(!verifyConsistency(s1, s2, proof, r1, flipBit(r2, bit)), `${s1} -> ${s2} root2`);
     }
   });
 
@@ -155,7 +163,8 @@ describe(`consistency: all pairs 0 <= size1 <= size2 <= ${MAX_CONSISTENCY}`, () 
         const [r1, r2] = [log.root(s1), log.root(s2)];
         const target = pick % (proof.length + 2);
         if (target === proof.length) return !verifyConsistency(s1, s2, proof, flipBit(r1, bit), r2);
-        if (target === proof.length + 1) return !verifyConsistency(s1, s2, proof, r1, flipBit(r2, bit));
+        if (target === proof.length + 1)
+          return !verifyConsistency(s1, s2, proof, r1, flipBit(r2, bit));
         const bad = proof.map((h, j) => (j === target ? flipBit(h, bit) : h));
         return !verifyConsistency(s1, s2, bad, r1, r2);
       }),
@@ -164,7 +173,10 @@ describe(`consistency: all pairs 0 <= size1 <= size2 <= ${MAX_CONSISTENCY}`, () 
   });
 
   test('consistency proofs between larger sizes verify (fast-check)', () => {
-    const arb = fc.tuple(fc.integer({ min: 1, max: MAX_SIZE }), fc.integer({ min: 1, max: MAX_SIZE }));
+    const arb = fc.tuple(
+      fc.integer({ min: 1, max: MAX_SIZE }),
+      fc.integer({ min: 1, max: MAX_SIZE }),
+    );
     fc.assert(
       fc.property(arb, ([a, b]) => {
         const [s1, s2] = a <= b ? [a, b] : [b, a];
@@ -202,7 +214,9 @@ describe('positions up to 2^53 - 1 (virtual trees of identical leaves)', () => {
   });
 
   test('consistency proofs from the naive PROOF verify', () => {
-    const arb = fc.tuple(sizeArb, sizeArb).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
+    const arb = fc
+      .tuple(sizeArb, sizeArb)
+      .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
     fc.assert(
       fc.property(arb, ([s1, s2]) => {
         const proof = refConsistency(BigInt(s1), BigInt(s2), vmth);
@@ -229,8 +243,13 @@ describe('53-bit integer helpers agree with BigInt', () => {
         assert.equal(popCount(a), [...x.toString(2)].filter((c) => c === '1').length);
         assert.equal(xor(a, b), Number(x ^ y));
         assert.equal(shiftRight(a, bits), Number(x >> BigInt(bits)));
-        if (a > 0) assert.equal(trailingZeros(a), x.toString(2).length - x.toString(2).lastIndexOf('1') - 1);
-        if (a > 1) assert.equal(2 ** splitExponent(a), Number(2n ** BigInt((x - 1n).toString(2).length - 1)));
+        if (a > 0)
+          assert.equal(trailingZeros(a), x.toString(2).length - x.toString(2).lastIndexOf('1') - 1);
+        if (a > 1)
+          assert.equal(
+            2 ** splitExponent(a),
+            Number(2n ** BigInt((x - 1n).toString(2).length - 1)),
+          );
       }),
       { numRuns: 2000 },
     );
@@ -241,17 +260,26 @@ describe('fromLeafHashes and append build the same log', () => {
   test('same size, leaves, roots and proofs, also after further appends', () => {
     const hashArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
     fc.assert(
-      fc.property(fc.array(hashArb, { maxLength: 150, size: 'max' }), fc.array(hashArb, { maxLength: 40, size: 'max' }), (first, more) => {
-        const bulk = MerkleLog.fromLeafHashes(first);
-        const single = new MerkleLog();
-        for (const h of first) single.append(h);
-        assertSameLog(bulk, single);
-        assert.equal(bulk.appendMany(more), first.length);
-        for (const h of more) single.append(h);
-        assertSameLog(bulk, single);
-        const fromGenerator = MerkleLog.fromLeafHashes((function* () { yield* first; yield* more; })());
-        assertSameLog(fromGenerator, single);
-      }),
+      fc.property(
+        fc.array(hashArb, { maxLength: 150, size: 'max' }),
+        fc.array(hashArb, { maxLength: 40, size: 'max' }),
+        (first, more) => {
+          const bulk = MerkleLog.fromLeafHashes(first);
+          const single = new MerkleLog();
+          for (const h of first) single.append(h);
+          assertSameLog(bulk, single);
+          assert.equal(bulk.appendMany(more), first.length);
+          for (const h of more) single.append(h);
+          assertSameLog(bulk, single);
+          const fromGenerator = MerkleLog.fromLeafHashes(
+            (function* () {
+              yield* first;
+              yield* more;
+            })(),
+          );
+          assertSameLog(fromGenerator, single);
+        },
+      ),
       { numRuns: 60 },
     );
   });

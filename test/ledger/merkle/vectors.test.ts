@@ -96,7 +96,8 @@ describe('RFC 6962 reference tree', () => {
   test('every inclusion proof of every size verifies', () => {
     for (let n = 1; n <= 8; n++) {
       const root = fromHex(ref.rootsHexByTreeSize[String(n)] as string);
-      for (let i = 0; i < n; i++) checkInclusion(i, n, log.leafHash(i), log.inclusionProof(i, n), root);
+      for (let i = 0; i < n; i++)
+        checkInclusion(i, n, log.leafHash(i), log.inclusionProof(i, n), root);
     }
   });
 
@@ -126,7 +127,10 @@ describe('transparency-dev inclusion vectors', () => {
       if (!v.wantErr) {
         assert.equal(verifyInclusion(v.leafIdx, v.treeSize, leaf, proof, root), true);
         checkInclusion(v.leafIdx, v.treeSize, leaf, proof, root);
-        assert.equal(toHex(rootFromInclusionProof(v.leafIdx, v.treeSize, leaf, proof)), toHex(root));
+        assert.equal(
+          toHex(rootFromInclusionProof(v.leafIdx, v.treeSize, leaf, proof)),
+          toHex(root),
+        );
         return;
       }
       assert.equal(verifyInclusion(v.leafIdx, v.treeSize, leaf, proof, root), false);

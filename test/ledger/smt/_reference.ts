@@ -37,6 +37,9 @@ function subtree(leaves: RefLeaf[], depth: number): Uint8Array {
 
 /** The state root of a key/value map, by definition. */
 export function refRoot(state: ReadonlyMap<string, string>): Uint8Array {
-  const leaves = [...state].map(([k, v]) => ({ keyHash: sha256(utf8(k)), hash: refLeafHash(k, v) }));
+  const leaves = [...state].map(([k, v]) => ({
+    keyHash: sha256(utf8(k)),
+    hash: refLeafHash(k, v),
+  }));
   return subtree(leaves, 0);
 }

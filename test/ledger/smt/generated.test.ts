@@ -26,15 +26,30 @@ describe('generated state-proof vectors (ledger-smt/)', () => {
   it('names are unique files under ledger-smt/ and cover the required cases', () => {
     assert.ok(names.every((n) => n !== undefined && !n.includes('/')));
     assert.equal(new Set(names).size, names.length);
-    const required = ['happy-absence-empty', 'happy-absence-other-leaf', 'wrong-value', 'value-to-null', 'truncated-siblings', 'trailing-sibling', 'wrong-root'];
+    const required = [
+      'happy-absence-empty',
+      'happy-absence-other-leaf',
+      'wrong-value',
+      'value-to-null',
+      'truncated-siblings',
+      'trailing-sibling',
+      'wrong-root',
+    ];
     for (const name of required) assert.ok(names.includes(name), name);
     assert.equal(names.filter((n) => n?.startsWith('happy-inclusion-')).length, 6);
     assert.ok(names.some((n) => /^modified-sibling\[\d+\]-bit-@\d+$/.test(n ?? '')));
   });
 
   it('the fixed state has the root computed independently (Python hashlib)', () => {
-    const roots = new Set(vectors.filter(({ file }) => file.includes('/happy-')).map(({ vector }) => (vector as Vector).root));
-    assert.deepEqual([...roots], ['edbcc6b66d9cfa76e851991dab63f99e44755b069cc0ed9a641dd8c2537fbdf5']);
+    const roots = new Set(
+      vectors
+        .filter(({ file }) => file.includes('/happy-'))
+        .map(({ vector }) => (vector as Vector).root),
+    );
+    assert.deepEqual(
+      [...roots],
+      ['edbcc6b66d9cfa76e851991dab63f99e44755b069cc0ed9a641dd8c2537fbdf5'],
+    );
   });
 
   it('is deterministic', () => {
@@ -55,7 +70,8 @@ describe('generated state-proof vectors (ledger-smt/)', () => {
         assert.throws(
           () => checkStateProof(proof, root),
           (err) =>
-            isAppError(err, 'ERR_LEDGER_BAD_PROOF') && (reason === undefined || err.details?.reason === reason),
+            isAppError(err, 'ERR_LEDGER_BAD_PROOF') &&
+            (reason === undefined || err.details?.reason === reason),
         );
         assert.equal(verifyStateProof(proof, root), false, file);
       }

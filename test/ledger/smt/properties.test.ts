@@ -20,9 +20,13 @@ const stateArb = fc
   .array(fc.tuple(keyArb, valueArb), { maxLength: 300, size: 'max' })
   .map((pairs) => new Map(pairs));
 
-type Op = { kind: 'set'; key: string; value: string } | { kind: 'delete'; key: string } | { kind: 'root' };
+type Op =
+  { kind: 'set'; key: string; value: string } | { kind: 'delete'; key: string } | { kind: 'root' };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), key: keyArb, value: valueArb }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('set' as const), key: keyArb, value: valueArb }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: keyArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'root' as const }) },
 );
@@ -40,7 +44,12 @@ function shuffled<T>(items: T[], seed: number): T[] {
 }
 
 /** The honest proof of the claim `(key, value)`, or undefined when the claim is false. */
-function honestProof(tree: StateTree, state: Map<string, string>, key: string, value: string | null): StateProof | undefined {
+function honestProof(
+  tree: StateTree,
+  state: Map<string, string>,
+  key: string,
+  value: string | null,
+): StateProof | undefined {
   const actual = state.get(key) ?? null;
   return actual === value ? tree.prove(key, value) : undefined;
 }
@@ -55,18 +64,32 @@ function flipHexBit(hex: string, bit: number): string {
 /** Flips one of the low 7 bits of one UTF-16 unit: a different, still well-formed string. */
 function flipTextBit(text: string, pos: number, bit: number): string {
   const i = pos % text.length;
-  return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ (1 << bit % 7)) + text.slice(i + 1);
+  return (
+    text.slice(0, i) +
+    String.fromCharCode(text.charCodeAt(i) ^ (1 << (bit % 7))) +
+    text.slice(i + 1)
+  );
 }
 
 /** A mutated proof verifies exactly when it is the honest proof of what it now claims. */
-function assertVerdict(tree: StateTree, state: Map<string, string>, proof: StateProof, root: Uint8Array): void {
+function assertVerdict(
+  tree: StateTree,
+  state: Map<string, string>,
+  proof: StateProof,
+  root: Uint8Array,
+): void {
   const honest = honestProof(tree, state, proof.key, proof.value);
   const shouldVerify =
-    honest !== undefined && toHex(root) === toHex(tree.root()) && JSON.stringify(honest) === JSON.stringify(proof);
+    honest !== undefined &&
+    toHex(root) === toHex(tree.root()) &&
+    JSON.stringify(honest) === JSON.stringify(proof);
   if (shouldVerify) {
     checkStateProof(proof, root);
   } else {
-    assert.throws(() => checkStateProof(proof, root), (err) => isAppError(err, 'ERR_LEDGER_BAD_PROOF'));
+    assert.throws(
+      () => checkStateProof(proof, root),
+      (err) => isAppError(err, 'ERR_LEDGER_BAD_PROOF'),
+    );
   }
   assert.equal(verifyStateProof(proof, root), shouldVerify);
 }
@@ -103,12 +126,17 @@ describe('StateTree properties (fast-check)', () => {
     fc.assert(
       fc.property(stateArb, fc.array(keyArb, { maxLength: 20 }), (state, probes) => {
         const tree = StateTree.build(state);
-        for (const [k, v] of state) assert.equal(tree.proveJson(k, v), JSON.stringify(tree.prove(k, v)));
+        for (const [k, v] of state)
+          assert.equal(tree.proveJson(k, v), JSON.stringify(tree.prove(k, v)));
         for (const k of probes) {
-          if (!state.has(k)) assert.equal(tree.proveJson(k, null), JSON.stringify(tree.prove(k, null)));
+          if (!state.has(k))
+            assert.equal(tree.proveJson(k, null), JSON.stringify(tree.prove(k, null)));
         }
         // The empty tree and the single-leaf tree have depth-0 paths.
-        assert.equal(new StateTree().proveJson('k', null), JSON.stringify(new StateTree().prove('k', null)));
+        assert.equal(
+          new StateTree().proveJson('k', null),
+          JSON.stringify(new StateTree().prove('k', null)),
+        );
       }),
       RUNS,
     );
@@ -116,23 +144,32 @@ describe('StateTree properties (fast-check)', () => {
 
   it('writeInclusionSiblingsJson writes the bytes proveJson has between "siblings":[ and ], and -1 for an absent key', () => {
     fc.assert(
-      fc.property(stateArb, fc.array(keyArb, { maxLength: 10 }), fc.nat({ max: 9 }), (state, probes, offset) => {
-        const tree = StateTree.build(state);
-        const out = Buffer.alloc(offset + StateTree.siblingsJsonMaxBytes);
-        for (const [k, v] of state) {
-          const end = tree.writeInclusionSiblingsJson(k, out, offset);
-          const want = /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(k, v))![1]!;
-          assert.equal(out.toString('latin1', offset, end), want);
-        }
-        for (const k of probes) if (!state.has(k)) assert.equal(tree.writeInclusionSiblingsJson(k, out, offset), -1);
-        // After a change, the dirty path is rehashed first.
-        const first = state.keys().next();
-        if (!first.done) {
-          tree.set(first.value, 'changed');
-          const end = tree.writeInclusionSiblingsJson(first.value, out, 0);
-          assert.equal(out.toString('latin1', 0, end), /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(first.value, 'changed'))![1]!);
-        }
-      }),
+      fc.property(
+        stateArb,
+        fc.array(keyArb, { maxLength: 10 }),
+        fc.nat({ max: 9 }),
+        (state, probes, offset) => {
+          const tree = StateTree.build(state);
+          const out = Buffer.alloc(offset + StateTree.siblingsJsonMaxBytes);
+          for (const [k, v] of state) {
+            const end = tree.writeInclusionSiblingsJson(k, out, offset);
+            const want = /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(k, v))![1]!;
+            assert.equal(out.toString('latin1', offset, end), want);
+          }
+          for (const k of probes)
+            if (!state.has(k)) assert.equal(tree.writeInclusionSiblingsJson(k, out, offset), -1);
+          // After a change, the dirty path is rehashed first.
+          const first = state.keys().next();
+          if (!first.done) {
+            tree.set(first.value, 'changed');
+            const end = tree.writeInclusionSiblingsJson(first.value, out, 0);
+            assert.equal(
+              out.toString('latin1', 0, end),
+              /"siblings":\[(.*)\]\}$/.exec(tree.proveJson(first.value, 'changed'))![1]!,
+            );
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -170,11 +207,22 @@ describe('StateTree properties (fast-check)', () => {
           const mutated = siblings.map((s, j) => (j === i ? flipHexBit(s, bit) : s));
           assertVerdict(tree, state, { ...proof, siblings: mutated }, root);
         }
-        if (value !== null) assertVerdict(tree, state, { ...proof, value: flipTextBit(value, pos, bit) }, root);
+        if (value !== null)
+          assertVerdict(tree, state, { ...proof, value: flipTextBit(value, pos, bit) }, root);
         assertVerdict(tree, state, { ...proof, key: flipTextBit(key, pos, bit) }, root);
         if (leaf !== undefined) {
-          assertVerdict(tree, state, { ...proof, leaf: { ...leaf, keyHash: flipHexBit(leaf.keyHash, bit) } }, root);
-          assertVerdict(tree, state, { ...proof, leaf: { ...leaf, valueHash: flipHexBit(leaf.valueHash, bit) } }, root);
+          assertVerdict(
+            tree,
+            state,
+            { ...proof, leaf: { ...leaf, keyHash: flipHexBit(leaf.keyHash, bit) } },
+            root,
+          );
+          assertVerdict(
+            tree,
+            state,
+            { ...proof, leaf: { ...leaf, valueHash: flipHexBit(leaf.valueHash, bit) } },
+            root,
+          );
         }
         assertVerdict(tree, state, proof, fromHex(flipHexBit(toHex(root), bit)));
         assertVerdict(tree, state, { ...proof, siblings: siblings.slice(0, -1) }, root);

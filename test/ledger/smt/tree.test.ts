@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sha256, toHex, utf8 } from '../../../src/crypto/index.ts';
 import { isAppError } from '../../../src/errors.ts';
-import { checkStateProof, SMT_EMPTY_HASH, StateTree, verifyStateProof } from '../../../src/ledger/smt/index.ts';
+import {
+  checkStateProof,
+  SMT_EMPTY_HASH,
+  StateTree,
+  verifyStateProof,
+} from '../../../src/ledger/smt/index.ts';
 import type { StateProof, StateProofFailure } from '../../../src/ledger/smt/index.ts';
 import { refBit, refLeafHash, refNodeHash, refRoot } from './_reference.ts';
 
@@ -59,13 +64,23 @@ describe('StateTree: roots', () => {
   it('one key: root is the leaf hash (cross-checked with Python hashlib)', () => {
     const tree = new StateTree();
     tree.set(...ORG1);
-    assert.equal(toHex(tree.root()), '7457465610ae363899b8c2acbd5ecdf8fa18ece07decbb2709ddb884ce86be33');
+    assert.equal(
+      toHex(tree.root()),
+      '7457465610ae363899b8c2acbd5ecdf8fa18ece07decbb2709ddb884ce86be33',
+    );
     assert.deepEqual(tree.root(), refLeafHash(...ORG1));
   });
 
   it('three keys: root matches an independent Python computation', () => {
-    const tree = StateTree.build([ORG1, ['gov/org/org2', '{"name":"Org 2"}'], ['did/doc/abc', '{"v":1}']]);
-    assert.equal(toHex(tree.root()), '42c5757b07d764e5677c29ebb4a4a2a5aededa5fdf4e59f339fa6b9404ecf829');
+    const tree = StateTree.build([
+      ORG1,
+      ['gov/org/org2', '{"name":"Org 2"}'],
+      ['did/doc/abc', '{"v":1}'],
+    ]);
+    assert.equal(
+      toHex(tree.root()),
+      '42c5757b07d764e5677c29ebb4a4a2a5aededa5fdf4e59f339fa6b9404ecf829',
+    );
   });
 
   it('two keys differing deep: a chain of inner nodes with empty siblings', () => {
@@ -78,7 +93,11 @@ describe('StateTree: roots', () => {
     const la = refLeafHash(a, '1');
     const lb = refLeafHash(b, '2');
     let h = refBit(keyHash(a), p) === 0 ? refNodeHash(la, lb) : refNodeHash(lb, la);
-    for (let d = p - 1; d >= 0; d--) h = refBit(keyHash(a), d) === 0 ? refNodeHash(h, SMT_EMPTY_HASH) : refNodeHash(SMT_EMPTY_HASH, h);
+    for (let d = p - 1; d >= 0; d--)
+      h =
+        refBit(keyHash(a), d) === 0
+          ? refNodeHash(h, SMT_EMPTY_HASH)
+          : refNodeHash(SMT_EMPTY_HASH, h);
     assert.deepEqual(tree.root(), h);
     const proof = tree.prove(a, '1');
     assert.equal(proof.siblings.length, p + 1);
@@ -134,10 +153,25 @@ describe('StateTree: roots', () => {
     const built = StateTree.build(state);
     assert.deepEqual(built.root(), incremental.root());
     assert.equal(built.size, 500);
-    const dup = StateTree.build([['a', '1'], ['b', '2'], ['a', '3'], ['a', '4']]);
+    const dup = StateTree.build([
+      ['a', '1'],
+      ['b', '2'],
+      ['a', '3'],
+      ['a', '4'],
+    ]);
     assert.equal(dup.size, 2);
-    assert.deepEqual(dup.root(), refRoot(new Map([['a', '4'], ['b', '2']])));
-    const fromHashes = StateTree.buildFromHashes([...state].map(([k, v]) => [keyHash(k), sha256(utf8(v))] as const));
+    assert.deepEqual(
+      dup.root(),
+      refRoot(
+        new Map([
+          ['a', '4'],
+          ['b', '2'],
+        ]),
+      ),
+    );
+    const fromHashes = StateTree.buildFromHashes(
+      [...state].map(([k, v]) => [keyHash(k), sha256(utf8(v))] as const),
+    );
     assert.deepEqual(fromHashes.root(), built.root());
     built.set('extra', '1');
     incremental.set('extra', '1');
@@ -156,9 +190,14 @@ describe('StateTree: roots', () => {
     const l1 = sha256(Uint8Array.of(0), k1, v1);
     const l2 = sha256(Uint8Array.of(0), k2, v2);
     let h = refBit(k1, 255) === 0 ? refNodeHash(l1, l2) : refNodeHash(l2, l1);
-    for (let d = 254; d >= 0; d--) h = refBit(k1, d) === 0 ? refNodeHash(h, SMT_EMPTY_HASH) : refNodeHash(SMT_EMPTY_HASH, h);
+    for (let d = 254; d >= 0; d--)
+      h = refBit(k1, d) === 0 ? refNodeHash(h, SMT_EMPTY_HASH) : refNodeHash(SMT_EMPTY_HASH, h);
     assert.equal(toHex(tree.root()), toHex(h));
-    const built = StateTree.buildFromHashes([[k2, v1], [k1, v1], [k2, v2]]);
+    const built = StateTree.buildFromHashes([
+      [k2, v1],
+      [k1, v1],
+      [k2, v2],
+    ]);
     assert.equal(built.size, 2);
     assert.equal(toHex(built.root()), toHex(h));
     assert.equal(tree.deleteHashed(k2), true);
@@ -184,7 +223,10 @@ describe('StateTree: proofs', () => {
     assert.deepEqual(incl, { key: ORG1[0], value: ORG1[1], siblings: [] });
     checkStateProof(incl, tree.root());
     const abs = tree.prove('gov/org/org9', null);
-    assert.deepEqual(abs.leaf, { keyHash: toHex(keyHash(ORG1[0])), valueHash: toHex(sha256(utf8(ORG1[1]))) });
+    assert.deepEqual(abs.leaf, {
+      keyHash: toHex(keyHash(ORG1[0])),
+      valueHash: toHex(sha256(utf8(ORG1[1]))),
+    });
     checkStateProof(abs, tree.root());
   });
 
@@ -203,7 +245,10 @@ describe('StateTree: proofs', () => {
 
   it('prove() throws a plain Error when the caller value disagrees with the tree', () => {
     const tree = StateTree.build([ORG1]);
-    assert.throws(() => tree.prove(ORG1[0], '{"name":"other"}'), (err) => err instanceof Error && !isAppError(err));
+    assert.throws(
+      () => tree.prove(ORG1[0], '{"name":"other"}'),
+      (err) => err instanceof Error && !isAppError(err),
+    );
     assert.throws(() => tree.prove(ORG1[0], null), Error);
     assert.throws(() => tree.prove('missing', '1'), Error);
     assert.throws(() => tree.set('lone\uD800', '1'), TypeError);
@@ -223,7 +268,16 @@ describe('checkStateProof: rejection reasons', () => {
   const incl = tree.prove('did/doc/7', '{"i":7}');
 
   it('malformed input', () => {
-    for (const bad of [null, 42, 'x', [], {}, { ...incl, extra: 1 }, { ...incl, value: undefined }, { ...incl, key: 7 }]) {
+    for (const bad of [
+      null,
+      42,
+      'x',
+      [],
+      {},
+      { ...incl, extra: 1 },
+      { ...incl, value: undefined },
+      { ...incl, key: 7 },
+    ]) {
       failsWith(bad, root, 'malformed');
     }
     failsWith({ ...incl, siblings: incl.siblings.map((s) => s.toUpperCase()) }, root, 'malformed');
@@ -236,14 +290,23 @@ describe('checkStateProof: rejection reasons', () => {
     failsWith({ ...incl, siblings: Array(257).fill('11'.repeat(32)) }, root, 'too-deep');
     const single = StateTree.build([ORG1]);
     failsWith({ ...single.prove(...ORG1), siblings: [ZERO_HEX] }, single.root(), 'non-canonical');
-    const ownLeaf = { keyHash: toHex(keyHash('did/doc/7')), valueHash: toHex(sha256(utf8('{"i":7}'))) };
-    failsWith({ key: 'did/doc/7', value: null, siblings: incl.siblings, leaf: ownLeaf }, root, 'leaf-is-key');
+    const ownLeaf = {
+      keyHash: toHex(keyHash('did/doc/7')),
+      valueHash: toHex(sha256(utf8('{"i":7}'))),
+    };
+    failsWith(
+      { key: 'did/doc/7', value: null, siblings: incl.siblings, leaf: ownLeaf },
+      root,
+      'leaf-is-key',
+    );
     let abs: StateProof = tree.prove('absent/0', null);
-    for (let i = 1; abs.leaf === undefined || abs.siblings.length === 0; i++) abs = tree.prove(`absent/${i}`, null);
+    for (let i = 1; abs.leaf === undefined || abs.siblings.length === 0; i++)
+      abs = tree.prove(`absent/${i}`, null);
     const { leaf } = abs;
     assert.ok(leaf !== undefined);
     // Flip bit 0 of the other leaf's key hash: it leaves the key's path at the root.
-    const flipped = (parseInt(leaf.keyHash.slice(0, 1), 16) ^ 8).toString(16) + leaf.keyHash.slice(1);
+    const flipped =
+      (parseInt(leaf.keyHash.slice(0, 1), 16) ^ 8).toString(16) + leaf.keyHash.slice(1);
     failsWith({ ...abs, leaf: { ...leaf, keyHash: flipped } }, root, 'leaf-prefix-mismatch');
     failsWith(incl, new Uint8Array(32), 'root-mismatch');
   });
