@@ -543,6 +543,7 @@ export class RealdidClient {
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
     // Fails here, without asking, for a DID URL (dereferenceDid) or options the resolver would refuse.
     resolveOptionsOf(didUrl, options);
+    const floor = this.#last ?? null;
     const { status, json } = await this.#exchange(
       'GET',
       identifierPath(didUrl, options),
@@ -554,6 +555,9 @@ export class RealdidClient {
       throw resolutionError(status, result?.didResolutionMetadata);
     const checkpoint = await this.acceptCheckpoint(
       proofOf(result.didResolutionMetadata).checkpoint,
+      {
+        floor,
+      },
     );
     return verifyRdidResolution(didUrl, options, result, checkpoint);
   }
@@ -571,6 +575,7 @@ export class RealdidClient {
   async dereferenceDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedDereference> {
     if (dereferenceOf(didUrl, options as Record<string, string>).method === 'key')
       return dereferenceDidKeyLocally(didUrl, options);
+    const floor = this.#last ?? null;
     const { status, json } = await this.#exchange(
       'GET',
       identifierPath(didUrl, options),
@@ -582,6 +587,9 @@ export class RealdidClient {
       throw resolutionError(status, result?.dereferencingMetadata);
     const checkpoint = await this.acceptCheckpoint(
       proofOf(result.dereferencingMetadata).checkpoint,
+      {
+        floor,
+      },
     );
     return verifyRdidDereference(didUrl, options, result, checkpoint);
   }

@@ -927,7 +927,7 @@ const CASES: BadCase[] = [
   },
 
   // GET /1.0/identifiers/:did (request-schema errors only; resolution errors use the DID Resolution format)
-  // (an unknown option such as ?format=json is a resolution error: invalidDid, see test/did/resolve.test.ts)
+  // (an unknown option such as ?format=json is a resolution error: FEATURE_NOT_SUPPORTED (501), see test/did/resolve.test.ts)
   {
     route: 'GET /1.0/identifiers/:did',
     name: 'an option value over 64 characters',
