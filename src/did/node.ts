@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import type { JsonValue } from '../crypto/index.ts';
 import type {
-  Chain,
+  ChainView,
   LedgerModule,
   ModuleHost,
   ModuleNode,
@@ -58,12 +58,16 @@ function checkOptions(options: JsonValue | undefined): void {
  * Blocks committed meanwhile reach the views through the commit listener, and a chunk reads the
  * store as it is then, so the views never fall behind the state.
  */
-async function fillViews(views: DidViewCache, chain: Chain, closed: () => boolean): Promise<void> {
+async function fillViews(
+  views: DidViewCache,
+  chain: ChainView,
+  closed: () => boolean,
+): Promise<void> {
   const prefix = DID_KEYS.current('');
   let after = '';
   try {
     while (!closed()) {
-      const rows = chain.store.stateByPrefix(prefix, FILL_CHUNK, after);
+      const rows = chain.list(prefix, FILL_CHUNK, after);
       views.fill(rows);
       if (rows.length < FILL_CHUNK) return;
       after = rows[rows.length - 1]!.key;
@@ -131,7 +135,7 @@ function open(host: ModuleHost): DidRuntime {
  * signed checkpoint and sparse-Merkle proofs of the records behind the answer (or of the DID's
  * absence), so a light client trusts no node.
  */
-function resolverRoutes(app: FastifyInstance, chain: Chain, views: DidViewCache): void {
+function resolverRoutes(app: FastifyInstance, chain: ChainView, views: DidViewCache): void {
   const { writeProof, viewProof } = resolverProofs(chain);
   app.get('/1.0/identifiers/:did', { schema: IDENTIFIERS_ROUTE_SCHEMA }, async (req, reply) => {
     const { did } = req.params as { did: string };

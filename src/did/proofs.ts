@@ -1,6 +1,6 @@
 import type { ProofWriter } from './http.ts';
 import type { ViewProofSource } from './view-cache.ts';
-import { StateTree, type Chain, type SignedCheckpoint } from '../ledger/index.ts';
+import { StateTree, type ChainView, type SignedCheckpoint } from '../ledger/index.ts';
 
 /**
  * The ledger proofs the DID resolver puts in its answers, taken from `chain`'s committed head
@@ -8,7 +8,9 @@ import { StateTree, type Chain, type SignedCheckpoint } from '../ledger/index.ts
  * (`resolveForHttp`), `viewProof` for answers from the pre-rendered views (`DidViewCache`).
  * Both carry the same checkpoint JSON, serialized once per checkpoint.
  */
-export function resolverProofs(chain: Chain): {
+export function resolverProofs(
+  chain: Pick<ChainView, 'signedCheckpoint' | 'stateProofJson' | 'writeInclusionSiblingsJson'>,
+): {
   writeProof: ProofWriter;
   viewProof: ViewProofSource;
 } {

@@ -96,7 +96,16 @@ function checkParam(name: string, value: number | string | boolean): void {
     invalid(`parameter "${name}" must be a ${typeof known}`);
   if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0))
     invalid(`parameter "${name}" must be a non-negative integer`);
+  const max = PARAM_MAXIMUM[name];
+  if (typeof value === 'number' && max !== undefined && value > max)
+    invalid(`parameter "${name}" must be at most ${max}, got ${value}`);
 }
+
+/** Upper bounds of numeric parameters: a proposal's deadline must stay a valid deadline time. */
+const PARAM_MAXIMUM: Readonly<Record<string, number>> = {
+  /** Ten years of block time. */
+  proposalTtlMs: 10 * 366 * 24 * 60 * 60 * 1000,
+};
 
 /**
  * Applies a change to the state. Checks everything first, so a change that cannot apply

@@ -87,9 +87,7 @@ export function isMemberSignature(
   cp: Checkpoint,
   s: CheckpointSignature,
 ): boolean {
-  const signer = registry.consortium
-    ?.signers(state)
-    .find((m) => m.id === s.org && m.multikey === s.key);
+  const signer = registry.signers(state).find((m) => m.id === s.org && m.multikey === s.key);
   return (
     signer !== undefined &&
     signer.sinceHeight <= cp.height &&
@@ -258,7 +256,7 @@ export class Chain {
   canSign(state: StateReader, height: number): boolean {
     const s = this.signer;
     if (s === undefined || this.registry.consortium === undefined) return true;
-    return this.registry.consortium
+    return this.registry
       .signers(state)
       .some((m) => m.id === s.org && m.multikey === s.multikey && m.sinceHeight <= height);
   }

@@ -2,9 +2,9 @@ import { canonicalize, ed25519Verify, equalBytes } from '../crypto/index.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { PendingBlock } from './chain.ts';
 import { MAX_DEADLINES_PER_BLOCK, type DeadlineQueue } from './deadlines.ts';
-import type { BlockContext, LedgerModule, StateReader, TxContext } from './module.ts';
+import type { BlockContext, StateReader, TxContext } from './module.ts';
 import type { ModuleRegistry, RegisteredKind } from './registry.ts';
-import { describeSchemaError } from './registry.ts';
+import { describeSchemaError, runModuleCode } from './registry.ts';
 import type { SignatureJob } from './sig-pool.ts';
 import { moduleState, readJson, StateOverlay } from './state.ts';
 import { signingBytesOf, type Tx } from './tx.ts';
@@ -62,6 +62,8 @@ function keyHint(
   state: StateReader,
   signer: string,
 ): KeyHint | undefined {
+  // A did:key is self-certifying: no state to read, nothing to record.
+  if (signer.startsWith('did:key:')) return bareKeyHint(registry, state, signer);
   const reads: [string, string | undefined][] = [];
   const recording: StateReader = {
     get(k) {
@@ -78,6 +80,21 @@ function keyHint(
     throw err;
   }
 }
+
+function bareKeyHint(
+  registry: ModuleRegistry,
+  state: StateReader,
+  signer: string,
+): KeyHint | undefined {
+  try {
+    return { publicKey: registry.resolveKey(state, signer), reads: NO_READS };
+  } catch (err) {
+    if (isAppError(err, 'ERR_LEDGER_BAD_SIGNER')) return undefined;
+    throw err;
+  }
+}
+
+const NO_READS: KeyHint['reads'] = Object.freeze([]);
 
 /** The signature checks to hand to a {@link SignatureVerifier}, one per admitted tx with a key, in order. */
 export function signatureJobs(admitted: readonly (AdmittedTx | undefined)[]): SignatureJob[] {
@@ -221,6 +238,8 @@ export class BlockExecutor implements BlockContext {
    * kept in {@link BlockExecutor.deadlineErrors}.
    */
   finish(): PendingBlock & { readonly deadlinesRun: number } {
+    // Handlers see the block's height and time only, never the executor or its overlay.
+    const block: BlockContext = Object.freeze({ height: this.height, blockTime: this.blockTime });
     let run = 0;
     while (run < MAX_DEADLINES_PER_BLOCK) {
       const d = this.#deadlines.takeDue(this.state, this.blockTime);
@@ -233,11 +252,11 @@ export class BlockExecutor implements BlockContext {
       if (module !== undefined && handler !== undefined) {
         try {
           runModuleCode(module, `deadline ${d.ref}`, () =>
-            handler(moduleState(effects, module.namespace, this.#deadlines), this, d.ref, d.at),
+            handler(moduleState(effects, module.namespace, this.#deadlines), block, d.ref, d.at),
           );
         } catch (err) {
-          if (!isAppError(err)) throw err;
-          this.deadlineErrors.push(err);
+          // runModuleCode throws only typed errors.
+          this.deadlineErrors.push(err as AppError);
           effects.changes.clear();
           effects.delete(d.key);
         }
@@ -245,23 +264,5 @@ export class BlockExecutor implements BlockContext {
       effects.mergeInto(this.state);
     }
     return { time: this.blockTime, txs: this.txs, state: this.state, deadlinesRun: run };
-  }
-}
-
-/**
- * Runs a module's code: its typed errors pass through; anything else is a bug in the module,
- * turned into ERR_LEDGER_MODULE_FAILED (with the original error, and its stack, as the cause).
- */
-function runModuleCode(module: LedgerModule, what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    if (isAppError(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    throw new AppError(
-      'ERR_LEDGER_MODULE_FAILED',
-      `module "${module.name}" failed on ${what}: ${message}`,
-      { cause: err },
-    );
   }
 }

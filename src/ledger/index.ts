@@ -61,6 +61,7 @@ export type {
   TxKind,
 } from './module.ts';
 export type {
+  ChainView,
   ModuleHost,
   ModuleLog,
   ModuleMetrics,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { JsonValue } from '../crypto/index.ts';
-import type { Chain, CommitListener } from './chain.ts';
+import type { SignedCheckpoint } from './block.ts';
+import type { CommitListener, Head } from './chain.ts';
 import type { StateReader } from './module.ts';
+import type { StateProof } from './smt/index.ts';
 import type { SubmitOutcome } from './ordering/orderer.ts';
 
 /**
@@ -20,8 +22,8 @@ export interface ModuleNode {
 
 /** What the node gives a module when it opens it. */
 export interface ModuleHost {
-  /** The committed ledger: state, prefix scans, proofs, the head. Read only for modules. */
-  readonly chain: Chain;
+  /** The committed ledger, read only: state, prefix scans, proofs, the head. */
+  readonly chain: ChainView;
   /** State including the pending block. */
   readonly pendingState: StateReader;
   /** The module's options (the node's `modules.<namespace>` setting), checked by `checkOptions`. */
@@ -39,6 +41,26 @@ export interface ModuleHost {
   /** Registers a derived read model: fed every committed block, with its memory budget and metrics. */
   readModel(model: ReadModel): void;
   readonly log: ModuleLog;
+}
+
+/**
+ * What a module's node part may see of the committed ledger: reads and proofs only. It cannot
+ * commit, cosign, reach the store's database or the deadline index (which would change what this
+ * node, but not `verify`, runs).
+ */
+export interface ChainView {
+  readonly chainId: string;
+  readonly genesisHash: string;
+  readonly state: StateReader;
+  readonly head: Head;
+  /** Up to `limit` committed entries whose key starts with `prefix`, in key order, after `after`. */
+  list(prefix: string, limit: number, after?: string): { key: string; value: string }[];
+  stateProof(key: string, value?: string | null): StateProof;
+  /** {@link ChainView.stateProof} as JSON text. */
+  stateProofJson(key: string, value?: string | null): string;
+  /** Writes a present key's proof siblings into `out`; -1 when absent (see `Chain.writeInclusionSiblingsJson`). */
+  writeInclusionSiblingsJson(key: string, out: Uint8Array, offset: number): number;
+  signedCheckpoint(height?: number): SignedCheckpoint;
 }
 
 /** What an opened module hands back to the node. */

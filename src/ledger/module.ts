@@ -112,7 +112,7 @@ export interface LedgerModule {
   readonly errors?: ErrorCatalog;
   /**
    * A time-driven transition: runs at the end of a block, after its transactions, once for each
-   * due deadline this module scheduled (in time order, then `ref` order), with the block time.
+   * due deadline this module scheduled (in key order: time, then namespace, then `ref`), with the block time.
    * Deterministic like `apply`; its writes are discarded if it throws.
    */
   onDeadline?(this: void, state: ModuleState, block: BlockContext, ref: string, at: number): void;

@@ -1,13 +1,40 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { publicKeyOfDidKey } from './did-key.ts';
-import type { ConsortiumPolicy, KeyResolver, LedgerModule, StateReader, TxKind } from './module.ts';
+import type {
+  BlockSigner,
+  ConsortiumPolicy,
+  KeyResolver,
+  LedgerModule,
+  StateReader,
+  TxKind,
+} from './module.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
   addFormatsModule) as unknown as AddFormats;
+
+/**
+ * Runs a module's code: its typed errors pass through; anything else is a bug in the module,
+ * turned into ERR_LEDGER_MODULE_FAILED (with the original error, and its stack, as the cause).
+ */
+export function runModuleCode<T>(module: LedgerModule, what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isAppError(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new AppError(
+      'ERR_LEDGER_MODULE_FAILED',
+      `module "${module.name}" failed on ${what}: ${message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
 
 /** Namespaces the core keeps for itself. */
 const RESERVED_NAMESPACES = new Set(['core']);
@@ -54,7 +81,8 @@ export function describeSchemaError(validate: ValidateFunction): string {
 export class ModuleRegistry {
   readonly modules: readonly LedgerModule[];
   readonly #kinds = new Map<string, RegisteredKind>();
-  readonly #resolvers = new Map<string, KeyResolver>();
+  readonly #resolvers = new Map<string, { module: LedgerModule; resolve: KeyResolver }>();
+  /** The consortium policy, used through {@link ModuleRegistry.signers} (which guards its module's code). */
   readonly consortium: ConsortiumPolicy | undefined;
 
   /** @throws TypeError on a duplicate namespace, kind or resolver, or a kind outside its namespace */
@@ -83,7 +111,7 @@ export class ModuleRegistry {
       for (const [method, resolver] of Object.entries(m.keyResolvers ?? {})) {
         if (method === 'key' || this.#resolvers.has(method))
           throw new TypeError(`key resolver for did:${method} registered twice`);
-        this.#resolvers.set(method, resolver);
+        this.#resolvers.set(method, { module: m, resolve: resolver });
       }
       if (m.consortium !== undefined) {
         if (consortium !== undefined)
@@ -115,6 +143,17 @@ export class ModuleRegistry {
     return this.modules.find((m) => m.consortium !== undefined);
   }
 
+  /**
+   * Who may sign checkpoints in `state` (the consortium policy's answer; none without a policy).
+   * @throws ERR_LEDGER_MODULE_FAILED when the policy's module fails
+   */
+  signers(state: StateReader): BlockSigner[] {
+    const policy = this.consortium;
+    const module = this.consortiumModule;
+    if (policy === undefined || module === undefined) return [];
+    return runModuleCode(module, 'its consortium policy', () => policy.signers(state));
+  }
+
   kindNames(): string[] {
     return [...this.#kinds.keys()].sort();
   }
@@ -139,7 +178,9 @@ export class ModuleRegistry {
     const resolver = this.#resolvers.get(method);
     if (resolver === undefined)
       throw new AppError('ERR_LEDGER_BAD_SIGNER', `no key resolver for did:${method}`);
-    const key = resolver(state, didUrl);
+    const key = runModuleCode(resolver.module, `the did:${method} key resolver`, () =>
+      resolver.resolve(state, didUrl),
+    );
     if (key === undefined)
       throw new AppError(
         'ERR_LEDGER_BAD_SIGNER',

@@ -64,7 +64,8 @@ export function moduleState(
     }
   };
   return {
-    reader: overlay,
+    // Read-only for the module: writes go through write/remove, which check the namespace.
+    reader: { get: (key) => overlay.get(key) },
     read: <T = JsonValue>(key: string) => readJson<T>(overlay, key),
     write(key, value) {
       check(key);

@@ -15,7 +15,7 @@ import {
   type LedgerModule,
   type NodeSigner,
 } from '../ledger/index.ts';
-import { defaultModules } from './ledger-node.ts';
+import { defaultModules } from './default-modules.ts';
 import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
 
 /** Passphrase of the demo consortium's keys. Demo only: real nodes set REALDID_PASSPHRASE. */

@@ -23,7 +23,8 @@ export {
   toAppError,
 } from './errors.ts';
 export type { RegisteredError } from './errors.ts';
-export { defaultModules, openLedgerNode } from './ledger-node.ts';
+export { defaultModules } from './default-modules.ts';
+export { openLedgerNode } from './ledger-node.ts';
 export type {
   LedgerNode,
   LedgerNodeOptions,

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import type { JsonValue } from '../crypto/index.ts';
-import { didModule } from '../did/index.ts';
 import { isAppError } from '../errors.ts';
-import { governanceModule } from '../governance/index.ts';
 import {
   Chain,
   ModuleRegistry,
@@ -10,6 +8,7 @@ import {
   SqliteStore,
   WorkerPoolVerifier,
   type GenesisDoc,
+  type ChainView,
   type LedgerModule,
   type ModuleHost,
   type ModuleLog,
@@ -23,14 +22,11 @@ import {
   type SubmitOutcome,
   type Orderer,
 } from '../ledger/index.ts';
+import { DEMO_PASSPHRASE } from './data-dir.ts';
+import { defaultModules } from './default-modules.ts';
 import { ErrorRegistry } from './errors.ts';
 import { Metrics } from './metrics.ts';
 import { FileVault, MemoryVault } from './vault.ts';
-
-/** The modules every realdid node runs, in registration order: one line per domain. */
-export function defaultModules(): LedgerModule[] {
-  return [governanceModule, didModule];
-}
 
 /** A module opened by the node, with what it handed back. */
 export interface OpenModule {
@@ -145,11 +141,12 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   };
   nodeMetrics(metrics, chain, orderer);
 
+  const view = chainView(chain);
   const opened: OpenModule[] = [];
   for (const module of registry.modules) {
     if (module.node === undefined) continue;
     const host: ModuleHost = {
-      chain,
+      chain: view,
       pendingState,
       options: options.moduleOptions?.[module.namespace],
       submit,
@@ -199,6 +196,11 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
       }
       for (const { runtime } of opened) out.push(...(runtime.warnings?.() ?? []));
+      if (vaults.length > 0 && options.moduleData?.passphrase === DEMO_PASSPHRASE) {
+        out.push(
+          `module vaults are sealed with the public demo passphrase "${DEMO_PASSPHRASE}": demo data only, never personal data`,
+        );
+      }
       return out;
     },
     submit,
@@ -216,6 +218,24 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         store.close();
       }
     },
+  };
+}
+
+/** The read-only face of the chain that modules get (see {@link ChainView}). */
+function chainView(chain: Chain): ChainView {
+  return {
+    chainId: chain.chainId,
+    genesisHash: chain.genesisHash,
+    state: chain.state,
+    get head() {
+      return chain.head;
+    },
+    list: (prefix, limit, after) => chain.store.stateByPrefix(prefix, limit, after),
+    stateProof: (key, value) => chain.stateProof(key, value),
+    stateProofJson: (key, value) => chain.stateProofJson(key, value),
+    writeInclusionSiblingsJson: (key, out, offset) =>
+      chain.writeInclusionSiblingsJson(key, out, offset),
+    signedCheckpoint: (height) => chain.signedCheckpoint(height),
   };
 }
 

@@ -3,24 +3,32 @@ import {
   createCipheriv,
   createDecipheriv,
   createHmac,
+  hkdfSync,
   randomBytes,
   scryptSync,
   timingSafeEqual,
 } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors.ts';
 import type { SecretStore } from '../ledger/index.ts';
 
 /** scrypt cost of a vault key (the same order as the key files: about 0.1 s once per open). */
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
-const KEY_CHECK = 'realdid-vault-key-check';
+
+/** Separate keys for sealing values, naming rows and checking the passphrase, from one master key. */
+function subkey(master: Buffer, purpose: 'seal' | 'row-id' | 'check'): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `realdid vault ${purpose}`, 32));
+}
 
 /**
- * A module's encrypted key-value store in one SQLite file. A 32-byte key is derived with scrypt
- * from the node passphrase and a random salt kept in the file; values are sealed with
- * AES-256-GCM (random 96-bit nonce, the row id as associated data), and row ids are
- * HMAC-SHA256 of the key names, so the file reveals neither names nor values.
+ * A module's encrypted key-value store in one SQLite file (mode 0600, in a 0700 folder). A master
+ * key is derived with scrypt from the node passphrase and a random salt kept in the file, and
+ * split with HKDF into a sealing key, a row-id key and a check value. Values are sealed with
+ * AES-256-GCM (random 96-bit nonce, the row id as associated data, so a value cannot be moved
+ * to another row); row ids are HMAC-SHA256 of the key names, so the file reveals neither names
+ * nor values; deleted values are overwritten on disk (`secure_delete`). Not detected: a row put
+ * back to an older sealed value of the same row.
  */
 export class FileVault implements SecretStore {
   readonly #db: Database.Database;
@@ -36,8 +44,11 @@ export class FileVault implements SecretStore {
    */
   constructor(path: string, passphrase: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Create the file 0600 first: SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(path, 'a', 0o600));
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('secure_delete = ON');
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE IF NOT EXISTS kv (id BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID',
     );
@@ -49,20 +60,20 @@ export class FileVault implements SecretStore {
       salt = randomBytes(16);
       this.#db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run('salt', salt);
     }
-    const master = scryptSync(passphrase, salt, 64, SCRYPT);
-    this.#encKey = master.subarray(0, 32);
-    this.#idKey = master.subarray(32);
+    const master = scryptSync(passphrase, salt, 32, SCRYPT);
+    this.#encKey = subkey(master, 'seal');
+    this.#idKey = subkey(master, 'row-id');
     this.#get = this.#db.prepare<[Buffer], Buffer>('SELECT sealed FROM kv WHERE id = ?').pluck();
     this.#put = this.#db.prepare<[Buffer, Buffer]>(
       'INSERT INTO kv (id, sealed) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET sealed = excluded.sealed',
     );
     this.#del = this.#db.prepare<[Buffer]>('DELETE FROM kv WHERE id = ?');
     // A keyed check value tells a wrong passphrase apart at open (a wrong key finds no row at all).
-    const check = createHmac('sha256', master).update(KEY_CHECK).digest();
+    const check = subkey(master, 'check');
     const stored = meta.get('check');
     if (stored === undefined)
       this.#db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run('check', check);
-    else if (!timingSafeEqual(stored, check)) {
+    else if (stored.length !== check.length || !timingSafeEqual(stored, check)) {
       this.#db.close();
       throw new AppError(
         'ERR_CRYPTO_WRONG_PASSPHRASE',

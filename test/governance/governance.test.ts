@@ -547,6 +547,29 @@ describe('remove-org', () => {
         }),
       (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
     );
+    const dir = mkdtempSync(join(tmpdir(), 'realdid-gov-'));
+    const path = join(dir, 'ledger.sqlite');
+    try {
+      const good = openTestLedger({ orgs, genesis: { quorum: 2 }, path });
+      await good.submitOk(0, 'gov.propose', { change: setParam('a', 1) as never });
+      await good.close();
+      assert.throws(
+        () =>
+          openTestLedger({
+            orgs,
+            genesis: { quorum: 2 },
+            path,
+            signer: { ...stranger.nodeSigner, org: 'org1' },
+          }),
+        (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
+        'the same check on an existing ledger',
+      );
+      const again = openTestLedger({ orgs, genesis: { quorum: 2 }, path });
+      assert.equal(again.node.chain.head.height, 1, 'the refused open changed nothing');
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a block the node could not sign is never written: the node stops sealing and /health answers 503', () =>
@@ -689,6 +712,21 @@ describe('accredit and revoke', () => {
 });
 
 describe('set-param', () => {
+  test('proposalTtlMs is capped at ten years (its deadline must stay a valid time); proposals keep working', () =>
+    withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
+      const p = await pass(l, setParam('proposalTtlMs', Number.MAX_SAFE_INTEGER), [0, 1]);
+      assert.equal(p.status, 'failed');
+      assert.equal(p.failure?.code, 'ERR_GOV_INVALID_CHANGE');
+      const ok = await pass(l, setParam('proposalTtlMs', 10 * 366 * DAY), [0, 1]);
+      assert.equal(ok.status, 'executed');
+      const later = await propose(l, 0, setParam('after', 1));
+      assert.equal(proposal(l, later).expires - proposal(l, later).created, 10 * 366 * DAY);
+      assert.throws(
+        () => openTestLedger({ genesis: { params: { proposalTtlMs: Number.MAX_SAFE_INTEGER } } }),
+        (e: unknown) => isAppError(e, 'ERR_LEDGER_BAD_GENESIS'),
+      );
+    }));
+
   test('sets new and default parameters; a wrong type or a negative number fails the proposal', () =>
     withLedger({ orgs: 3, genesis: { quorum: 2 } }, async (l) => {
       assert.equal((await pass(l, setParam('disputeDays', 20), [0, 1])).status, 'executed');

@@ -4,12 +4,18 @@
  * a read model and a vault, and the node mounts all of it without naming it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { ModuleRegistry, SqliteStore, verifyChain } from '../../src/ledger/index.ts';
+import {
+  MAX_DEADLINES_PER_BLOCK,
+  ModuleRegistry,
+  SqliteStore,
+  verifyChain,
+  type LedgerModule,
+} from '../../src/ledger/index.ts';
 import { buildApp, defaultModules, FileVault } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
 import { remindersModule, type Reminder } from '../fixtures/reminders/index.ts';
@@ -88,7 +94,7 @@ describe('a module is one folder and one registration line', () => {
         }[];
       }>();
       const rem = list.modules.find((m) => m.namespace === 'rem')!;
-      assert.deepEqual(rem.kinds, ['rem.set', 'rem.cancel', 'rem.crash']);
+      assert.deepEqual(rem.kinds, ['rem.set', 'rem.cancel', 'rem.move', 'rem.many', 'rem.crash']);
       assert.deepEqual(
         rem.queries.map((x) => [x.name, x.path]),
         [['reminder', '/v1/rem/reminders/:id']],
@@ -202,14 +208,14 @@ describe('a module is one folder and one registration line', () => {
     });
     const app = await buildApp(l.node);
     try {
-      await l.submitOk(0, 'rem.set', { id: 'v1', at: T0 + 1 });
+      await l.submitOk(0, 'rem.set', { id: 'vault-entry-7f3a9c', at: T0 + 1 });
       const put = await app.inject({
         method: 'PUT',
-        url: '/v1/rem/notes/v1',
+        url: '/v1/rem/notes/vault-entry-7f3a9c',
         payload: { note: 'Zhang San 110101199003071234' },
       });
       assert.equal(put.statusCode, 200, put.body);
-      const got = await app.inject({ url: '/v1/rem/notes/v1' });
+      const got = await app.inject({ url: '/v1/rem/notes/vault-entry-7f3a9c' });
       assert.equal(got.json().note, 'Zhang San 110101199003071234');
       const none = await app.inject({
         method: 'PUT',
@@ -222,6 +228,11 @@ describe('a module is one folder and one registration line', () => {
       await l.close();
     }
     const folder = join(dir, 'modules', 'rem');
+    assert.equal(
+      statSync(join(folder, 'notes.vault')).mode & 0o777,
+      0o600,
+      'the vault file is private',
+    );
     assert.deepEqual(
       readdirSync(folder).filter((f) => f.endsWith('.vault')),
       ['notes.vault'],
@@ -230,7 +241,7 @@ describe('a module is one folder and one registration line', () => {
       const bytes = readFileSync(join(folder, f));
       assert.equal(bytes.includes('Zhang San'), false, `${f} holds the note in clear`);
       assert.equal(bytes.includes('110101199003071234'), false, `${f} holds the number in clear`);
-      assert.equal(bytes.includes('v1'), false, `${f} holds the key name in clear`);
+      assert.equal(bytes.includes('vault-entry-7f3a9c'), false, `${f} holds the key name in clear`);
     }
     assert.throws(
       () => new FileVault(join(folder, 'notes.vault'), 'wrong'),
@@ -238,7 +249,10 @@ describe('a module is one folder and one registration line', () => {
     );
     const reopened = new FileVault(join(folder, 'notes.vault'), 'correct horse');
     try {
-      assert.equal(Buffer.from(reopened.get('v1')!).toString(), 'Zhang San 110101199003071234');
+      assert.equal(
+        Buffer.from(reopened.get('vault-entry-7f3a9c')!).toString(),
+        'Zhang San 110101199003071234',
+      );
     } finally {
       reopened.close();
     }
@@ -297,4 +311,138 @@ function injectFetch(app: Awaited<ReturnType<typeof buildApp>>): typeof fetch {
       headers: res.headers as Record<string, string>,
     });
   };
+}
+
+describe('deadlines: rejected, moved, cancelled and many in one block, the same for the node and verify', () => {
+  test('a deadline scheduled by a rejected tx never exists; one moved within a block fires at its new time only', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.sqlite');
+    const l = openTestLedger({ modules: MODULES, path, maxBlockTxs: 100 });
+    try {
+      const out = await l.node.submit([
+        l.sign(0, 'rem.crash', { id: 'ghost' }),
+        l.sign(1, 'rem.set', { id: 'm', at: T0 + 5_000 }),
+        l.sign(1, 'rem.move', { id: 'm', at: T0 + 40_000 }),
+        l.sign(1, 'rem.move', { id: 'm', at: T0 + 20_000 }),
+        l.sign(2, 'rem.set', { id: 'c', at: T0 + 10_000 }),
+        l.sign(2, 'rem.cancel', { id: 'c' }),
+      ]);
+      assert.deepEqual(
+        out.map((o) => (o.ok ? o.height : o.error.code)),
+        ['ERR_LEDGER_MODULE_FAILED', 1, 1, 1, 1, 1],
+      );
+      const keys = () => l.node.chain.store.stateByPrefix('core/deadline/', 10).map((r) => r.key);
+      assert.deepEqual(
+        keys(),
+        [`core/deadline/${String(T0 + 20_000).padStart(15, '0')}/rem/m`],
+        'only the last schedule of m is left',
+      );
+      l.clock.advance(15_000);
+      l.node.orderer.tick();
+      assert.equal(
+        l.node.chain.head.height,
+        1,
+        'nothing due at +15 s: the old time of m and the cancelled c do not seal a block',
+      );
+      l.clock.advance(10_000);
+      l.node.orderer.tick();
+      assert.equal(l.node.chain.head.height, 2);
+      assert.equal(reminder(l, 'm')!.status, 'fired');
+      assert.equal(reminder(l, 'm')!.at, T0 + 20_000);
+      assert.equal(reminder(l, 'c')!.status, 'cancelled');
+      assert.equal(reminder(l, 'ghost'), undefined);
+      assert.deepEqual(keys(), []);
+      l.clock.advance(10 ** 9);
+      l.node.orderer.tick();
+      assert.equal(l.node.chain.head.height, 2, 'the rejected tx left no deadline behind');
+    } finally {
+      await l.close();
+    }
+    await assertVerifies(path);
+  });
+
+  test(`at most ${MAX_DEADLINES_PER_BLOCK} deadlines run per block; the rest run in the next blocks, sealed at once`, async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.sqlite');
+    const l = openTestLedger({ modules: MODULES, path });
+    try {
+      const count = MAX_DEADLINES_PER_BLOCK + 1500;
+      const set = await l.submitOk(0, 'rem.many', { count, at: T0 + 1_000 });
+      l.clock.advance(5_000);
+      l.node.orderer.tick();
+      const fired = () => Number(l.node.chain.state.get('rem/bulk-fired') ?? 0);
+      assert.equal(l.node.chain.head.height, set.height + 1);
+      assert.equal(fired(), MAX_DEADLINES_PER_BLOCK);
+      l.node.orderer.tick();
+      assert.equal(l.node.chain.head.height, set.height + 2);
+      assert.equal(fired(), count);
+      assert.deepEqual(l.node.chain.store.stateByPrefix('core/deadline/', 1), []);
+    } finally {
+      await l.close();
+    }
+    await assertVerifies(path);
+  });
+});
+
+describe('module code outside apply, and query input', () => {
+  test('a key resolver that throws rejects only the txs it was asked about (ERR_LEDGER_MODULE_FAILED); the pending count holds', async () => {
+    const buggy: LedgerModule = {
+      name: 'buggy resolver',
+      namespace: 'bug',
+      kinds: [],
+      keyResolvers: {
+        bug: () => {
+          throw new Error('resolver bug');
+        },
+      },
+    };
+    const l = openTestLedger({ modules: [...MODULES, buggy], maxBlockTxs: 100 });
+    const app = await buildApp(l.node);
+    try {
+      const txs = [
+        l.sign(0, 'rem.set', { id: 'x', at: T0 + 1e9 }),
+        l.sign(1, 'rem.set', { id: 'y', at: T0 + 1e9 }, { signer: 'did:bug:abc#k' }),
+        l.sign(2, 'rem.set', { id: 'z', at: T0 + 1e9 }),
+      ];
+      const res = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs } });
+      assert.equal(res.statusCode, 200, res.body);
+      const results = res.json<{ results: { ok: boolean; error?: { code: string } }[] }>().results;
+      assert.deepEqual(
+        results.map((r) => (r.ok ? 'ok' : r.error!.code)),
+        ['ok', 'ERR_LEDGER_MODULE_FAILED', 'ok'],
+      );
+      assert.equal(l.node.orderer.pending, 0);
+      assert.equal(reminder(l, 'y'), undefined);
+    } finally {
+      await app.close();
+      await l.close();
+    }
+  });
+
+  test('a query-string field cannot stand in for a validated path parameter', async () => {
+    const l = openTestLedger({ modules: MODULES });
+    const app = await buildApp(l.node);
+    try {
+      await l.submitOk(0, 'rem.set', { id: 'real', at: T0 + 1e9 });
+      const res = await app.inject({ url: '/v1/rem/reminders/real?id=other' });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().code, 'ERR_API_SCHEMA');
+      const gov = await app.inject({ url: `/v1/gov/proposals/${'ab'.repeat(32)}?id=not-hex` });
+      assert.equal(gov.statusCode, 400);
+      assert.equal(gov.json().code, 'ERR_API_SCHEMA');
+    } finally {
+      await app.close();
+      await l.close();
+    }
+  });
+});
+
+async function assertVerifies(path: string): Promise<void> {
+  const store = SqliteStore.open(path, { readonly: true });
+  try {
+    const result = await verifyChain(store, new ModuleRegistry(MODULES));
+    assert.ok(result.ok, JSON.stringify(result));
+  } finally {
+    store.close();
+  }
 }

@@ -108,9 +108,9 @@ export class SoloOrderer implements Orderer {
       );
       return Promise.resolve(inputs.map(() => ({ ok: false, error: e })));
     }
-    this.#inFlight += inputs.length;
     const outcomes = new Array<SubmitOutcome | Promise<SubmitOutcome>>(inputs.length);
     const state = this.pendingState;
+    // Admission is synchronous; the pending count rises only once it is through.
     const admitted = inputs.map((input, i): AdmittedTx | undefined => {
       let tx: Tx | undefined;
       try {
@@ -121,6 +121,7 @@ export class SoloOrderer implements Orderer {
         return undefined;
       }
     });
+    this.#inFlight += inputs.length;
     const verified = this.#verifier.verifyMany(signatureJobs(admitted));
     // Execution happens in arrival order, one submit after the other.
     const turn = this.#tail.then(async () => {
@@ -265,7 +266,7 @@ function signerGuard(chain: Chain, blockState: () => StateReader): TxGuard | und
   const policyModule = chain.registry.consortiumModule;
   if (chain.signer === undefined || policyModule === undefined) return undefined;
   return (effects, a) => {
-    if (a.kind.module !== policyModule || effects.changes.size === 0) return;
+    if (a.kind.module !== policyModule) return;
     const height = chain.head.height + 1;
     if (chain.canSign(blockState(), height) && !chain.canSign(effects, height)) {
       throw new AppError(

@@ -77,6 +77,21 @@ function describeQuery(q: ModuleQuery): Record<string, unknown> {
   };
 }
 
+const NO_QUERYSTRING = Type.Object({}, { additionalProperties: false });
+
+/** @throws TypeError when a query's path parameters and query-string fields share a name (a module bug) */
+function checkQueryInput(module: LedgerModule, q: ModuleQuery): void {
+  const inPath = [...q.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  const inQuery = Object.keys(
+    (q.querystring as { properties?: object } | undefined)?.properties ?? {},
+  );
+  const both = inPath.filter((name) => inQuery.includes(name));
+  if (both.length > 0)
+    throw new TypeError(
+      `query ${module.namespace}.${q.name}: ${both.join(', ')} both in the path and the query string`,
+    );
+}
+
 /** Tags every route a module registers with the module's name (its OpenAPI section). */
 async function inModuleScope(
   app: FastifyInstance,
@@ -126,17 +141,20 @@ export async function moduleRoutes(app: FastifyInstance, node: LedgerNode): Prom
     const runtime = node.modules.find((o) => o.module === module)?.runtime;
     await inModuleScope(app, module, async (scope) => {
       for (const q of module.queries ?? []) {
+        checkQueryInput(module, q);
         scope.get(
           q.path,
           {
             schema: {
               summary: q.summary,
               ...(q.params === undefined ? {} : { params: q.params }),
-              ...(q.querystring === undefined ? {} : { querystring: q.querystring }),
+              // A query without a query-string schema takes no query string at all.
+              querystring: q.querystring ?? NO_QUERYSTRING,
               response: { 200: q.response, ...errorResponses },
             },
           },
-          async (req) => q.run(state, { ...(req.params as object), ...(req.query as object) }),
+          // Path parameters last: a query-string field can never stand in for a validated one.
+          async (req) => q.run(state, { ...(req.query as object), ...(req.params as object) }),
         );
       }
       await runtime?.routes?.(scope);
