@@ -543,21 +543,11 @@ export class RealdidClient {
     if (url.method === 'key') return resolveDidKeyLocally(url.did);
     // Fails here, without asking, for a DID URL (dereferenceDid) or options the resolver would refuse.
     resolveOptionsOf(didUrl, options);
-    const floor = this.#last ?? null;
-    const { status, json } = await this.#exchange(
-      'GET',
-      identifierPath(didUrl, options),
-      undefined,
+    const { result, checkpoint } = await this.#provenDidAnswer<ResolutionResult>(
+      didUrl,
+      options,
       MEDIA.resolution,
-    );
-    const result = json as ResolutionResult | undefined;
-    if (result === undefined || !isProvenAnswer(status, result.didResolutionMetadata))
-      throw resolutionError(status, result?.didResolutionMetadata);
-    const checkpoint = await this.acceptCheckpoint(
-      proofOf(result.didResolutionMetadata).checkpoint,
-      {
-        floor,
-      },
+      (r) => r.didResolutionMetadata,
     );
     return verifyRdidResolution(didUrl, options, result, checkpoint);
   }
@@ -575,23 +565,39 @@ export class RealdidClient {
   async dereferenceDid(didUrl: string, options: ResolveOptions = {}): Promise<VerifiedDereference> {
     if (dereferenceOf(didUrl, options as Record<string, string>).method === 'key')
       return dereferenceDidKeyLocally(didUrl, options);
+    const { result, checkpoint } = await this.#provenDidAnswer<DereferencingResult>(
+      didUrl,
+      options,
+      MEDIA.dereferencing,
+      (r) => r.dereferencingMetadata,
+    );
+    return verifyRdidDereference(didUrl, options, result, checkpoint);
+  }
+
+  /**
+   * One resolver exchange as a light client takes it: the answer must be proven (a success, a
+   * deactivation or a proven absence), and its checkpoint trusted and consistent with what was
+   * known when the request was sent.
+   */
+  async #provenDidAnswer<R>(
+    didUrl: string,
+    options: ResolveOptions,
+    accept: string,
+    metadataOf: (result: R) => Parameters<typeof isProvenAnswer>[1],
+  ): Promise<{ result: R; checkpoint: Checkpoint }> {
     const floor = this.#last ?? null;
     const { status, json } = await this.#exchange(
       'GET',
       identifierPath(didUrl, options),
       undefined,
-      MEDIA.dereferencing,
+      accept,
     );
-    const result = json as DereferencingResult | undefined;
-    if (result === undefined || !isProvenAnswer(status, result.dereferencingMetadata))
-      throw resolutionError(status, result?.dereferencingMetadata);
-    const checkpoint = await this.acceptCheckpoint(
-      proofOf(result.dereferencingMetadata).checkpoint,
-      {
-        floor,
-      },
-    );
-    return verifyRdidDereference(didUrl, options, result, checkpoint);
+    const result = json as R | undefined;
+    const metadata = result === undefined ? undefined : metadataOf(result);
+    if (result === undefined || !isProvenAnswer(status, metadata))
+      throw resolutionError(status, metadata);
+    const checkpoint = await this.acceptCheckpoint(proofOf(metadata).checkpoint, { floor });
+    return { result, checkpoint };
   }
 
   health(): Promise<{ status: string; chainId: string; height: number; pending: number }> {
