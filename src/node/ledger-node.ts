@@ -173,7 +173,18 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       },
       log: moduleLog(log, module.name),
     };
-    opened.push({ module, runtime: module.node.open(host) });
+    try {
+      opened.push({ module, runtime: module.node.open(host) });
+    } catch (err) {
+      // A module that cannot open (a wrong vault passphrase…) stops the node: undo what is open.
+      for (const stop of stops) stop();
+      for (const o of opened.toReversed()) void o.runtime.close?.();
+      for (const v of vaults) v.close();
+      void orderer.close();
+      void verifier?.close();
+      store.close();
+      throw err;
+    }
   }
   const ready = Promise.all(
     models.map(({ model }) => model.fill?.(() => closed) ?? Promise.resolve()),

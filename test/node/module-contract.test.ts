@@ -244,6 +244,11 @@ describe('a module is one folder and one registration line', () => {
       assert.equal(bytes.includes('vault-entry-7f3a9c'), false, `${f} holds the key name in clear`);
     }
     assert.throws(
+      () => openTestLedger({ modules: MODULES, moduleData: { dir, passphrase: 'wrong' } }),
+      (e: unknown) => isAppError(e, 'ERR_CRYPTO_WRONG_PASSPHRASE'),
+      'a node whose passphrase does not open a module vault does not start',
+    );
+    assert.throws(
       () => new FileVault(join(folder, 'notes.vault'), 'wrong'),
       (e: unknown) => isAppError(e, 'ERR_CRYPTO_WRONG_PASSPHRASE'),
     );
