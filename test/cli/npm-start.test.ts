@@ -90,7 +90,10 @@ async function npmStart(data: string): Promise<NpmStart> {
     detached: true,
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    npm.once('exit', (code, signal) => resolve({ code, signal })),
+    npm.once('exit', (code, signal) => {
+      leftovers.delete(npm.pid!); // gone: its PID may be reused by another test's process
+      resolve({ code, signal });
+    }),
   );
   let out = '';
   let err = '';
@@ -122,6 +125,9 @@ async function survivors(pids: readonly number[], ms: number): Promise<number[]>
   const until = Date.now() + ms;
   for (;;) {
     const left = pids.filter(alive);
+    // A PID seen gone may be reused by any later process (another test file's node): forget it,
+    // so the cleanup below never kills a stranger.
+    for (const pid of pids) if (!left.includes(pid)) leftovers.delete(pid);
     if (left.length === 0 || Date.now() > until) return left;
     await sleep(50);
   }
