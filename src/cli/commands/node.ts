@@ -158,6 +158,9 @@ export function nodeCommands(program: Command): void {
           lock.release();
           throw err;
         }
+        // Handlers first: whoever reads the startup line may signal at once, and a signal that
+        // arrives before a handler is installed kills the process without a clean stop.
+        stopOnSignals(running, o.exitWithParent ?? false);
         const { chain } = running.node;
         output(
           o.json ?? false,
@@ -171,7 +174,6 @@ export function nodeCommands(program: Command): void {
           () =>
             `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`,
         );
-        stopOnSignals(running, o.exitWithParent ?? false);
       },
     );
 }
