@@ -63,38 +63,24 @@ function keyHint(
   signer: string,
 ): KeyHint | undefined {
   // A did:key is self-certifying: no state to read, nothing to record.
-  if (signer.startsWith('did:key:')) return bareKeyHint(registry, state, signer);
   const reads: [string, string | undefined][] = [];
-  const recording: StateReader = {
-    get(k) {
-      const v = state.get(k);
-      reads.push([k, v]);
-      return v;
-    },
-  };
+  const reader: StateReader = signer.startsWith('did:key:')
+    ? state
+    : {
+        get(k) {
+          const v = state.get(k);
+          reads.push([k, v]);
+          return v;
+        },
+      };
   try {
-    return { publicKey: registry.resolveKey(recording, signer), reads };
+    return { publicKey: registry.resolveKey(reader, signer), reads };
   } catch (err) {
     // The key may come into existence in an earlier transaction: decide at execution.
     if (isAppError(err, 'ERR_LEDGER_BAD_SIGNER')) return undefined;
     throw err;
   }
 }
-
-function bareKeyHint(
-  registry: ModuleRegistry,
-  state: StateReader,
-  signer: string,
-): KeyHint | undefined {
-  try {
-    return { publicKey: registry.resolveKey(state, signer), reads: NO_READS };
-  } catch (err) {
-    if (isAppError(err, 'ERR_LEDGER_BAD_SIGNER')) return undefined;
-    throw err;
-  }
-}
-
-const NO_READS: KeyHint['reads'] = Object.freeze([]);
 
 /** The signature checks to hand to a {@link SignatureVerifier}, one per admitted tx with a key, in order. */
 export function signatureJobs(admitted: readonly (AdmittedTx | undefined)[]): SignatureJob[] {

@@ -143,6 +143,14 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
 
   const view = chainView(chain);
   const opened: OpenModule[] = [];
+  /** Closes what the node opened, newest first: listeners, modules, vaults, workers, the store. */
+  const release = async (): Promise<void> => {
+    for (const stop of stops) stop();
+    for (const { runtime } of opened.toReversed()) await runtime.close?.();
+    for (const v of vaults) v.close();
+    await verifier?.close();
+    store.close();
+  };
   for (const module of registry.modules) {
     if (module.node === undefined) continue;
     const host: ModuleHost = {
@@ -177,12 +185,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       opened.push({ module, runtime: module.node.open(host) });
     } catch (err) {
       // A module that cannot open (a wrong vault passphrase…) stops the node: undo what is open.
-      for (const stop of stops) stop();
-      for (const o of opened.toReversed()) void o.runtime.close?.();
-      for (const v of vaults) v.close();
-      void orderer.close();
-      void verifier?.close();
-      store.close();
+      void orderer.close().finally(release);
       throw err;
     }
   }
@@ -222,11 +225,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         // The orderer commits what is pending on close: the read models follow it to the end.
         await orderer.close();
       } finally {
-        for (const stop of stops) stop();
-        for (const { runtime } of opened.toReversed()) await runtime.close?.();
-        for (const v of vaults) v.close();
-        await verifier?.close();
-        store.close();
+        await release();
       }
     },
   };
