@@ -10,3 +10,28 @@ export {
 export type { JwsSigner, JwsVerifier, PublicJwk, VerifyAlg } from './jws-keys.ts';
 // sd-jwt (sd-jwt.ts, sd-jwt-vc.ts)
 // status lists (status-list.ts)
+export {
+  allocateStatusIndex,
+  assembleStatusList,
+  chunkOfIndex,
+  getInChunk,
+  isStatusBits,
+  setInChunk,
+  STATUS_CHUNK_BYTES,
+  STATUS_INVALID,
+  STATUS_LIST_MAX_BYTES,
+  STATUS_SUSPENDED,
+  STATUS_VALID,
+  StatusList,
+} from './status-list.ts';
+export type { StatusBits } from './status-list.ts';
+export {
+  peekStatusListToken,
+  signStatusListToken,
+  STATUS_LIST_TYP,
+  STATUS_TOKEN_IAT_LEEWAY_SEC,
+  verifyStatusListToken,
+} from './status-token.ts';
+export type { StatusListTokenClaims, VerifiedStatusListToken } from './status-token.ts';
+export { STATUS_CACHE_MAX_AGE_SEC, StatusListCache } from './status-cache.ts';
+export type { StatusCacheOptions } from './status-cache.ts';
