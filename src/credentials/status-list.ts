@@ -182,8 +182,8 @@ function inflateBounded(compressed: Uint8Array, maxBytes: number): Uint8Array {
       engine: { bytesWritten: number };
     };
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE')
+    // Over maxOutputLength node:zlib throws a RangeError; corrupt data is a plain Error (Z_*).
+    if (err instanceof RangeError)
       throw badToken(`"lst" inflates to more than ${maxBytes} bytes`, err);
     throw badToken(`"lst" is not a ZLIB stream: ${(err as Error).message}`, err);
   }

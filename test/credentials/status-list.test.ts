@@ -193,7 +193,8 @@ describe('StatusList', () => {
     const vector = vectors.find((v) => v.size === LARGE && v.bits === 8)!;
     assert.throws(
       () => StatusList.decode(vector, { maxBytes: LARGE - 1 }),
-      hasCode('ERR_VC_STATUS_BAD_TOKEN'),
+      (err: any) =>
+        err.code === 'ERR_VC_STATUS_BAD_TOKEN' && /inflates to more than/.test(err.message),
     );
     assert.equal(StatusList.decode(vector, { maxBytes: LARGE }).size, LARGE);
   });
