@@ -3,7 +3,7 @@
  * each layer lists the layers it may import (each only through its `index.ts`).
  *
  *   crypto ← ledger ← governance, did ← credentials ← identity, credit ← node
- *   sdk: the pure verifiers of crypto, ledger, did and credentials (it speaks HTTP to node)
+ *   sdk: the pure verifiers of crypto, ledger, governance, did and credentials (it speaks HTTP to node)
  *   cli: starts node and uses sdk (and everything below)
  *
  * Layers on one level (governance and did; identity and credit) do not import each other.
@@ -26,7 +26,7 @@ export const LAYERS = {
   identity: CREDENTIALS,
   credit: CREDENTIALS,
   node: APPS,
-  sdk: ['crypto', 'ledger', 'did', 'credentials'],
+  sdk: ['crypto', 'ledger', 'governance', 'did', 'credentials'],
   cli: [...APPS, 'node', 'sdk'],
 };
 

@@ -23,6 +23,8 @@ const SECTIONS: Readonly<Record<string, RegExp>> = {
   GOV: /^governance\b/i,
   DID: /^did\b/i,
   WALLET: /^wallet\b/i,
+  VC: /^credentials\b/i,
+  IDENTITY: /^identity\b/i,
   API: /^http api\b|^api\b/i,
   SDK: /^sdk\b/i,
   CLI: /^cli\b/i,

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
 import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
+import { iaCommands } from './commands/ia.ts';
 import { keyCommands } from './commands/key.ts';
 import { nodeCommands } from './commands/node.ts';
 import { proofCommands } from './commands/proof.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   proofCommands(program);
   govCommands(program);
   walletCommands(program);
+  iaCommands(program);
   didCommands(program);
   trustCommands(program);
   queryCommand(program);

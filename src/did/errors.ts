@@ -56,8 +56,31 @@ export const DID_ERRORS = defineErrors({
     status: 400,
     meaning: 'The BIP-39 mnemonic is invalid (word list or checksum).',
   },
+  ERR_WALLET_CORRUPT: {
+    status: 422,
+    meaning:
+      "A wallet's credential store cannot be decrypted with its key (another wallet's, or damaged).",
+  },
+  ERR_WALLET_NO_DID: {
+    status: 409,
+    meaning:
+      'The wallet has no master DID yet (run `realdid wallet init` against a node, or `wallet sync`).',
+  },
   ERR_WALLET_BAD_ORIGIN: {
     status: 400,
     meaning: 'A site origin is not a valid https (or localhost http) origin.',
+  },
+  ERR_DID_AUTH_FAILED: {
+    status: 401,
+    meaning:
+      'A DID-signed request does not verify: wrong action or audience, unknown or rotated-out key, or bad signature.',
+  },
+  ERR_DID_AUTH_EXPIRED: {
+    status: 401,
+    meaning: 'A DID-signed request was created too long ago or too far in the future.',
+  },
+  ERR_DID_AUTH_REPLAYED: {
+    status: 401,
+    meaning: 'A DID-signed request was already received (its nonce was seen).',
   },
 });

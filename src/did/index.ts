@@ -20,6 +20,7 @@ export type {
 export {
   CreateBody,
   DeactivateBody,
+  DidGenesis,
   didModule,
   Patch,
   RecoverBody,
@@ -107,3 +108,22 @@ export { DID_ERRORS } from './errors.ts';
 export { DEFAULT_DID_VIEW_CACHE_MB, didNode, didRuntimeOf, MAX_DID_VIEW_CACHE_MB } from './node.ts';
 export type { DidNodeOptions, DidRuntime } from './node.ts';
 export { resolverProofs } from './proofs.ts';
+export {
+  controlProofBytes,
+  newRequestNonce,
+  PROOF_DOMAIN,
+  proveControl,
+  REQUEST_DOMAIN,
+  REQUEST_WINDOW_MS,
+  requestSigningBytes,
+  signRequest,
+  verifyControlProof,
+  verifySignedRequest,
+} from './signed-request.ts';
+export type {
+  ControlProof,
+  ControlStatement,
+  RequestPayload,
+  RequestSigner,
+  SignedRequest,
+} from './signed-request.ts';

@@ -1,6 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../errors.ts';
-import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
+import {
+  createAjv,
+  describeSchemaError,
+  type LedgerModule,
+  type ModuleState,
+  type StateReader,
+  type TxContext,
+  type TxKind,
+} from '../ledger/index.ts';
 import {
   documentProblem,
   DocumentSpec,
@@ -179,25 +187,53 @@ const create: TxKind<CreateBody> = {
       );
   },
   apply(state, ctx, body) {
-    checkDocument(body.document);
-    const did = rdidFor(body.document, body.recoveryCommitment);
-    if (did !== body.did)
-      badDocument(`the document and recovery commitment hash to ${did}, not ${body.did}`);
-    if (currentRecord(state.reader, did) !== undefined)
-      throw new AppError('ERR_DID_ALREADY_EXISTS', `${did} already exists`);
-    const record: DidRecord = {
-      did,
-      version: 1,
-      created: ctx.blockTime,
-      updated: ctx.blockTime,
-      deactivated: false,
-      recoveryCommitment: body.recoveryCommitment,
-      document: body.document,
-      txId: ctx.tx.id,
-    };
-    state.write(DID_KEYS.current(parseRdid(did)), record);
+    createDid(state, body, ctx.blockTime, ctx.tx.id);
   },
 };
+
+/** Writes version 1 of a new DID (from a did.create, or from genesis with txId "genesis"). */
+function createDid(state: ModuleState, body: CreateBody, time: number, txId: string): void {
+  checkDocument(body.document);
+  const did = rdidFor(body.document, body.recoveryCommitment);
+  if (did !== body.did)
+    badDocument(`the document and recovery commitment hash to ${did}, not ${body.did}`);
+  if (currentRecord(state.reader, did) !== undefined)
+    throw new AppError('ERR_DID_ALREADY_EXISTS', `${did} already exists`);
+  const record: DidRecord = {
+    did,
+    version: 1,
+    created: time,
+    updated: time,
+    deactivated: false,
+    recoveryCommitment: body.recoveryCommitment,
+    document: body.document,
+    txId,
+  };
+  state.write(DID_KEYS.current(parseRdid(did)), record);
+}
+
+/** The did module's genesis section: DIDs that exist from the start (e.g. the first authorities'). */
+export const DidGenesis = Type.Object(
+  { documents: Type.Array(CreateBody, { maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+const validateGenesis = createAjv().compile<Static<typeof DidGenesis>>(DidGenesis);
+
+function initGenesis(state: ModuleState, config: unknown, genesisTime: number): void {
+  if (config === undefined) return;
+  if (!validateGenesis(config))
+    throw new AppError(
+      'ERR_LEDGER_BAD_GENESIS',
+      `genesis "did" ${describeSchemaError(validateGenesis)}`,
+    );
+  try {
+    for (const body of config.documents) createDid(state, body, genesisTime, 'genesis');
+  } catch (err) {
+    throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "did": ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
 
 const update: TxKind<UpdateBody> = {
   kind: 'did.update',
@@ -281,6 +317,7 @@ export const didModule: LedgerModule = {
   namespace: 'did',
   kinds: [create, update, recover, deactivate],
   keyResolvers: { rdid: resolveRdidKey },
+  initGenesis: (state, config, time) => initGenesis(state, config, time),
   errors: DID_ERRORS,
   node: didNode,
 };

@@ -1,8 +1,18 @@
 /** governance/: consortium organizations, M-of-N proposals, accreditation of roles, parameters. */
 export { applyChange, governanceModule, orgSignerUrl, signingOrg } from './module.ts';
 export { ChangeSchema, GovGenesis, OrgSchema, ROLES } from './schema.ts';
-export type { Change, Member, Org, Proposal, Role, RoleGrant, RoleGrantInput } from './schema.ts';
+export type {
+  Change,
+  Member,
+  Org,
+  Proposal,
+  Role,
+  RoleGrant,
+  RoleGrantInput,
+  RolePeriod,
+} from './schema.ts';
 export {
+  accreditedAt,
   DEFAULT_PARAMS,
   getOrg,
   getParam,
@@ -13,5 +23,6 @@ export {
   KEYS as GOV_KEYS,
   orgIds,
   orgOfKey,
+  roleHistory,
 } from './state.ts';
 export { GOV_ERRORS } from './errors.ts';

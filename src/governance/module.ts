@@ -19,8 +19,10 @@ import {
   type Member,
   type Org,
   type Proposal,
+  type Role,
   type RoleGrant,
   type RoleGrantInput,
+  type RolePeriod,
 } from './schema.ts';
 import { GOV_ERRORS } from './errors.ts';
 import { GOV_QUERIES } from './queries.ts';
@@ -34,6 +36,7 @@ import {
   KEYS,
   orgIds,
   orgOfKey,
+  roleHistory,
 } from './state.ts';
 
 /**
@@ -88,6 +91,18 @@ function putGrant(
 ): void {
   const stored: RoleGrant = { ...grant, since, grantedBy };
   state.write(KEYS.role(grant.role, grant.subject), stored);
+  const history = closePeriod(state, grant.role, grant.subject, since);
+  history.push({ from: since, scope: grant.scope, grantedBy });
+  state.write(KEYS.roleHistory(grant.role, grant.subject), history);
+}
+
+/** Ends the open accreditation period of `subject` for `role` (if any) at `until`; returns the history. */
+function closePeriod(state: ModuleState, role: Role, subject: string, until: number): RolePeriod[] {
+  const history = roleHistory(state.reader, role, subject);
+  const last = history.at(-1);
+  if (last !== undefined && last.until === undefined)
+    history[history.length - 1] = { ...last, until };
+  return history;
 }
 
 function checkParam(name: string, value: number | string | boolean): void {
@@ -153,6 +168,10 @@ export function applyChange(
       if (getRole(r, change.role, change.subject) === undefined)
         invalid(`${change.subject} does not hold role ${change.role}`);
       state.remove(KEYS.role(change.role, change.subject));
+      state.write(
+        KEYS.roleHistory(change.role, change.subject),
+        closePeriod(state, change.role, change.subject, at.blockTime),
+      );
       return;
     case 'set-param':
       checkParam(change.name, change.value);

@@ -4,12 +4,14 @@ import type { ModuleQuery, QueryState } from '../ledger/index.ts';
 import {
   ChangeSchema,
   OrgSchema,
+  Did,
   RoleGrantInput,
   ROLES,
+  Scope,
   type Proposal,
   type Role,
 } from './schema.ts';
-import { getOrg, getProposal, getQuorum, KEYS, orgIds } from './state.ts';
+import { getOrg, getProposal, getQuorum, getRole, KEYS, orgIds, roleHistory } from './state.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const PROPOSAL_STATUSES = ['open', 'executed', 'failed', 'expired'] as const;
@@ -171,5 +173,39 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
       );
       return { roles: page.items, next: page.next };
     },
+  }),
+  query({
+    name: 'accreditation',
+    summary: "A subject's accreditation for a role: the current grant and every period it held it",
+    path: '/v1/gov/accreditations/:role/:subject',
+    params: Type.Object(
+      { role: Type.Union(ROLES.map((r) => Type.Literal(r))), subject: Did },
+      { additionalProperties: false },
+    ),
+    response: Type.Object(
+      {
+        role: Type.String(),
+        subject: Type.String(),
+        current: Type.Union([RoleGrantView, Type.Null()]),
+        periods: Type.Array(
+          Type.Object(
+            {
+              from: Type.Integer(),
+              until: Type.Optional(Type.Integer()),
+              scope: Scope,
+              grantedBy: Type.String(),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    run: (state, input: { role: Role; subject: string }) => ({
+      role: input.role,
+      subject: input.subject,
+      current: getRole(state, input.role, input.subject) ?? null,
+      periods: roleHistory(state, input.role, input.subject),
+    }),
   }),
 ];

@@ -17,7 +17,7 @@ export const Did = Type.String({
   maxLength: 220,
   description: 'a DID',
 });
-const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }), {
+const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._:/-]{0,127}$' }), {
   maxItems: 64,
   uniqueItems: true,
 });
@@ -25,7 +25,7 @@ const ScopeValue = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}
 /** What a role may do: e.g. `{categories: [...]}` for credit issuers, `{purposes: [...]}` for queriers. */
 export const Scope = Type.Record(Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,31}$' }), ScopeValue, {
   description:
-    'per-role limits, e.g. {"categories": ["tax-arrears"]} or {"purposes": ["credit-application"]}',
+    'per-role limits, e.g. {"categories": ["tax-arrears"]}, {"purposes": ["credit-application"]} or {"vct": ["urn:realdid:vct:real-name:1"]}',
 });
 
 export const OrgSchema = Type.Object(
@@ -115,6 +115,14 @@ export type GovGenesis = Static<typeof GovGenesis>;
 export interface RoleGrant extends RoleGrantInput {
   readonly since: number;
   /** The proposal that granted it, or "genesis". */
+  readonly grantedBy: string;
+}
+
+/** One period during which a subject held a role, with the scope it had (`until` absent: still held). */
+export interface RolePeriod {
+  readonly from: number;
+  readonly until?: number;
+  readonly scope: RoleGrantInput['scope'];
   readonly grantedBy: string;
 }
 

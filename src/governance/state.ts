@@ -1,5 +1,5 @@
 import { readJson, type StateReader } from '../ledger/index.ts';
-import type { Member, Proposal, Role, RoleGrant } from './schema.ts';
+import type { Member, Proposal, Role, RoleGrant, RolePeriod } from './schema.ts';
 
 /** State keys of the governance module (namespace `gov`). */
 export const KEYS = {
@@ -8,6 +8,7 @@ export const KEYS = {
   org: (id: string) => `gov/org/${id}`,
   memberKey: (multikey: string) => `gov/key/${multikey}`,
   role: (role: Role, subject: string) => `gov/role/${role}/${subject}`,
+  roleHistory: (role: Role, subject: string) => `gov/role-history/${role}/${subject}`,
   param: (name: string) => `gov/param/${name}`,
   proposal: (id: string) => `gov/proposal/${id}`,
 } as const;
@@ -71,4 +72,30 @@ export function hasRole(
 
 export function getProposal(state: StateReader, id: string): Proposal | undefined {
   return readJson<Proposal>(state, KEYS.proposal(id));
+}
+
+/** Every accreditation period of `subject` for `role`, oldest first (the last may be open). */
+export function roleHistory(state: StateReader, role: Role, subject: string): RolePeriod[] {
+  return readJson<RolePeriod[]>(state, KEYS.roleHistory(role, subject)) ?? [];
+}
+
+/**
+ * Was `subject` accredited for `role` at `time` (ms of block time), with `value` inside
+ * `scope[dimension]` when asked? Periods are half-open: `[from, until)`. This is how a verifier
+ * checks that a credential's issuer was accredited for its type when it issued it.
+ */
+export function accreditedAt(
+  state: StateReader,
+  role: Role,
+  subject: string,
+  time: number,
+  dimension?: string,
+  value?: string,
+): boolean {
+  return roleHistory(state, role, subject).some(
+    (p) =>
+      p.from <= time &&
+      (p.until === undefined || time < p.until) &&
+      (dimension === undefined || (p.scope[dimension]?.includes(value ?? '') ?? false)),
+  );
 }

@@ -36,4 +36,65 @@ export const IDENTITY_ERRORS = defineErrors({
     status: 422,
     meaning: 'The region is not a province-level division (ISO 3166-2:CN code).',
   },
+  ERR_IDENTITY_ALREADY_ENROLLED: {
+    status: 409,
+    meaning: 'This person already has an active real-name binding (one person, one binding).',
+  },
+  ERR_IDENTITY_NOT_ENROLLED: {
+    status: 404,
+    meaning:
+      'There is no active real-name binding for this person or master DID at this authority.',
+  },
+  ERR_IDENTITY_DID_IN_USE: {
+    status: 409,
+    meaning:
+      'The master DID holds, or held, a real-name binding; a binding needs a DID never bound before.',
+  },
+  ERR_IDENTITY_UNKNOWN_DID: {
+    status: 422,
+    meaning: 'The master DID is not an active did:rdid on this ledger.',
+  },
+  ERR_IDENTITY_BINDING_ENDED: {
+    status: 403,
+    meaning: 'The master DID was re-bound or revoked: it can obtain nothing any more.',
+  },
+  ERR_IDENTITY_PERSON_MISMATCH: {
+    status: 403,
+    meaning: "The person's details given for a re-check do not match the authority's record.",
+  },
+  ERR_IDENTITY_ERASED: {
+    status: 410,
+    meaning: "The person's record was erased (crypto-shredded) from the authority's vault.",
+  },
+  ERR_IDENTITY_BAD_CHALLENGE: {
+    status: 401,
+    meaning: 'The enrollment challenge is unknown, expired or already used.',
+  },
+  ERR_IDENTITY_BAD_PROOF: {
+    status: 401,
+    meaning: 'The proof of control of the master DID (or of the holder key) does not verify.',
+  },
+  ERR_IDENTITY_NOT_OPERATOR: {
+    status: 403,
+    meaning: "The request is not signed by a key of this identity authority's DID.",
+  },
+  ERR_IDENTITY_LIST_EXISTS: { status: 409, meaning: 'A status list with this id already exists.' },
+  ERR_IDENTITY_LIST_UNKNOWN: {
+    status: 404,
+    meaning: 'The status list does not exist or belongs to another issuer.',
+  },
+  ERR_IDENTITY_BAD_STATUS_INDEX: {
+    status: 422,
+    meaning: 'A status index is outside its list, or a transaction flips too many entries.',
+  },
+  ERR_IDENTITY_NOT_AUTHORITY_NODE: {
+    status: 404,
+    meaning:
+      'This node does not serve an identity authority (no authority vault or DID configured).',
+  },
+  ERR_IDENTITY_AUTHORITY_UNAVAILABLE: {
+    status: 503,
+    meaning:
+      "The authority's DID is not on the ledger or not accredited yet, or its transaction was not committed.",
+  },
 });

@@ -63,6 +63,8 @@ export type {
 export type {
   ChainView,
   ModuleHost,
+  ModuleInitContext,
+  ModuleInitResult,
   ModuleLog,
   ModuleMetrics,
   ModuleNode,

@@ -17,7 +17,41 @@ export interface ModuleNode {
    * @throws an AppError or RangeError naming the option
    */
   checkOptions?(options: JsonValue | undefined): void;
+  /**
+   * Prepares this module's part of a new data folder (what `node init` does when the operator
+   * asks for it, e.g. an identity authority's secrets): writes secrets into its vaults and returns
+   * what the genesis document and the node's options should hold.
+   */
+  initData?(ctx: ModuleInitContext): ModuleInitResult;
   open(host: ModuleHost): ModuleRuntime;
+}
+
+/** What `node init` gives a module that takes part in a new data folder. */
+export interface ModuleInitContext {
+  /** What the operator asked of this module (e.g. `{ "authority": { "name": "…" } }`). */
+  readonly request: JsonValue;
+  /** This node's organization. */
+  readonly org: { readonly id: string; readonly name: string };
+  /** The module's vault `name`, as the node will open it (sealed with the node passphrase). */
+  vault(name: string): SecretStore;
+  /**
+   * Creates an encrypted key file `keys/<name>.json` in the data folder (for a person or program
+   * outside the node, e.g. a front-office operator) and returns its public key as a Multikey.
+   */
+  keyFile(name: string): string;
+  /** The node's HTTP address as configured (`http://host:port`). */
+  readonly url: string;
+}
+
+/** A module's contributions to a new data folder. */
+export interface ModuleInitResult {
+  /**
+   * Genesis fragments by module namespace, merged into those modules' sections (objects merged
+   * key by key, arrays appended), e.g. `{ did: { documents: [...] }, gov: { roles: [...] } }`.
+   */
+  readonly genesis?: Readonly<Record<string, JsonValue>>;
+  /** The module's node options, stored in `node.json` and given to it at every start. */
+  readonly options?: JsonValue;
 }
 
 /** What the node gives a module when it opens it. */
@@ -110,4 +144,11 @@ export interface SecretStore {
   set(key: string, value: Uint8Array): void;
   delete(key: string): boolean;
   has(key: string): boolean;
+  /** Runs `fn` atomically: all its writes and deletes land, or (if it throws) none. */
+  transaction<T>(fn: () => T): T;
+  /**
+   * Deletes `keys` so that nothing of their values survives on disk: no log (WAL) copy, no freed
+   * page (crypto-shredding a data key). Slower than `delete`; meant for erasure.
+   */
+  shred(keys: readonly string[]): void;
 }

@@ -6,6 +6,7 @@ import {
   ed25519FromSeed,
   encryptKeystore,
   generateEd25519,
+  type JsonValue,
   type Keystore,
 } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
@@ -17,6 +18,7 @@ import {
 } from '../ledger/index.ts';
 import { defaultModules } from './default-modules.ts';
 import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
+import { FileVault } from './vault.ts';
 
 /** Passphrase of the demo consortium's keys. Demo only: real nodes set REALDID_PASSPHRASE. */
 export const DEMO_PASSPHRASE = 'realdid-demo';
@@ -33,6 +35,8 @@ export interface NodeConfig {
     readonly maxBlockTxs: number;
     readonly blockIntervalMs: number;
   };
+  /** Module options by namespace, as `node init` wrote them (e.g. an identity authority's DID). */
+  readonly modules?: Readonly<Record<string, JsonValue>>;
 }
 
 /** Layout of a node's data folder. */
@@ -117,6 +121,8 @@ export interface InitOptions {
   readonly time?: number;
   /** The modules the chain runs (default: {@link defaultModules}). */
   readonly modules?: readonly LedgerModule[];
+  /** What to ask of modules, by namespace (e.g. `{ idn: { authority: {} } }`): see `ModuleNode.initData`. */
+  readonly moduleInit?: Readonly<Record<string, JsonValue>>;
 }
 
 export const DEMO_ORGS = [
@@ -149,21 +155,95 @@ export function initDataDir(
     name: o.name,
     keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)],
   }));
+  const sections: Record<string, JsonValue> = {
+    [consortium.namespace]: consortium.consortium!.genesisSection(members, quorum),
+  };
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8080;
+  const moduleOptions = initModules(dir, options, orgs[0]!, `http://${host}:${port}`, sections);
   const genesis: GenesisDoc = {
     chainId: options.chainId ?? 'realdid-demo',
     time: options.time ?? Date.now(),
-    modules: { [consortium.namespace]: consortium.consortium!.genesisSection(members, quorum) },
+    modules: sections,
   };
   const config: NodeConfig = {
     org: orgs[0]!.id,
     keyFile: `keys/${orgs[0]!.id}.json`,
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 8080,
+    host,
+    port,
     ordering: { type: 'solo', maxBlockTxs: 2000, blockIntervalMs: 20 },
+    ...(Object.keys(moduleOptions).length === 0 ? {} : { modules: moduleOptions }),
   };
   writeJson(p.genesis, genesis);
   writeJson(p.config, config);
   return { genesis, config };
+}
+
+/**
+ * Lets each module asked for in `options.moduleInit` prepare its part of the folder (see
+ * `ModuleNode.initData`); merges their genesis fragments into `sections`; returns their options.
+ * @throws ERR_CLI_USAGE for a request to a module that is not there or takes no part in init
+ */
+function initModules(
+  dir: string,
+  options: InitOptions,
+  org: { readonly id: string; readonly name: string },
+  url: string,
+  sections: Record<string, JsonValue>,
+): Record<string, JsonValue> {
+  const modules = options.modules ?? defaultModules();
+  const result: Record<string, JsonValue> = {};
+  for (const [ns, request] of Object.entries(options.moduleInit ?? {})) {
+    const node = modules.find((m) => m.namespace === ns)?.node;
+    if (node?.initData === undefined)
+      throw new AppError('ERR_CLI_USAGE', `no module "${ns}" that prepares a data folder`);
+    const vaults: FileVault[] = [];
+    try {
+      const out = node.initData({
+        request,
+        org: { id: org.id, name: org.name },
+        url,
+        keyFile: (name) => {
+          if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
+            throw new RangeError(`bad key file name ${name}`);
+          const path = join(dataPaths(dir).keys, `${name}.json`);
+          if (existsSync(path)) throw new AppError('ERR_CLI_DATA_DIR', `${path} already exists`);
+          return createKeyFile(path, options.passphrase, name);
+        },
+        vault: (name) => {
+          const v = new FileVault(moduleVaultPath(dir, ns, name), options.passphrase);
+          vaults.push(v);
+          return v;
+        },
+      });
+      for (const [target, fragment] of Object.entries(out.genesis ?? {}))
+        sections[target] = mergeGenesis(sections[target], fragment);
+      if (out.options !== undefined) result[ns] = out.options;
+    } finally {
+      for (const v of vaults) v.close();
+    }
+  }
+  return result;
+}
+
+/** Merges a genesis fragment into a section: objects key by key, arrays appended, else the fragment. */
+export function mergeGenesis(base: JsonValue | undefined, fragment: JsonValue): JsonValue {
+  if (Array.isArray(base) && Array.isArray(fragment)) return [...base, ...fragment];
+  if (isObject(base) && isObject(fragment)) {
+    const out: Record<string, JsonValue> = { ...base };
+    for (const [k, v] of Object.entries(fragment)) out[k] = mergeGenesis(base[k], v);
+    return out;
+  }
+  return fragment;
+}
+
+function isObject(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Where a module's vault lives in a data folder. */
+export function moduleVaultPath(dir: string, namespace: string, name: string): string {
+  return join(dir, 'modules', namespace, `${name}.vault`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CRYPTO_ERRORS } from '../crypto/index.ts';
+import { CREDENTIALS_ERRORS } from '../credentials/index.ts';
 import { AppError, defineErrors, type ErrorCatalog, type ErrorCode } from '../errors.ts';
 import { LEDGER_ERRORS, type LedgerModule } from '../ledger/index.ts';
 
@@ -84,6 +85,7 @@ export class ErrorRegistry {
     this.#add('crypto', CRYPTO_ERRORS, CORE_HTTP_STATUS);
     this.#add('ledger', LEDGER_ERRORS, CORE_HTTP_STATUS);
     this.#add('api', API_ERRORS);
+    this.#add('credentials', CREDENTIALS_ERRORS);
     for (const m of modules)
       if (m.errors !== undefined) this.#add(m.name, m.errors, undefined, true);
     for (const [owner, catalog] of Object.entries(clientCatalogs))

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { JsonValue } from '../crypto/index.ts';
 import { isAppError } from '../errors.ts';
 import {
@@ -22,7 +21,7 @@ import {
   type SubmitOutcome,
   type Orderer,
 } from '../ledger/index.ts';
-import { DEMO_PASSPHRASE } from './data-dir.ts';
+import { DEMO_PASSPHRASE, moduleVaultPath } from './data-dir.ts';
 import { defaultModules } from './default-modules.ts';
 import { ErrorRegistry } from './errors.ts';
 import { Metrics } from './metrics.ts';
@@ -168,7 +167,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
           options.moduleData === undefined
             ? new MemoryVault()
             : new FileVault(
-                join(options.moduleData.dir, 'modules', module.namespace, `${name}.vault`),
+                moduleVaultPath(options.moduleData.dir, module.namespace, name),
                 options.moduleData.passphrase,
               );
         vaults.push(vault);

@@ -68,7 +68,7 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
     ...(options.signatureThreads === undefined
       ? {}
       : { signatureThreads: options.signatureThreads }),
-    ...(options.moduleOptions === undefined ? {} : { moduleOptions: options.moduleOptions }),
+    moduleOptions: { ...config.modules, ...options.moduleOptions },
     // Modules keep their off-ledger data (vaults) under <data>/modules/, sealed with the node passphrase.
     moduleData: { dir: options.dataDir, passphrase: options.passphrase },
     ...(options.logger === undefined || options.logger === false

@@ -123,6 +123,21 @@ export class FileVault implements SecretStore {
     return this.#get.get(this.#id(key)) !== undefined;
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  /**
+   * Deletes the rows (secure_delete zeroes their pages), then checkpoints the WAL into the main file
+   * and truncates it, so no older frame holding a sealed copy of a value remains.
+   */
+  shred(keys: readonly string[]): void {
+    this.transaction(() => {
+      for (const k of keys) this.#del.run(this.#id(k));
+    });
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   close(): void {
     this.#db.close();
   }
@@ -130,7 +145,7 @@ export class FileVault implements SecretStore {
 
 /** A vault for a node without a data folder (tests, benchmarks): values kept in memory only. */
 export class MemoryVault implements SecretStore {
-  readonly #values = new Map<string, Uint8Array>();
+  #values = new Map<string, Uint8Array>();
 
   get(key: string): Uint8Array | undefined {
     const v = this.#values.get(key);
@@ -147,6 +162,20 @@ export class MemoryVault implements SecretStore {
 
   has(key: string): boolean {
     return this.#values.has(key);
+  }
+
+  transaction<T>(fn: () => T): T {
+    const before = new Map(this.#values);
+    try {
+      return fn();
+    } catch (err) {
+      this.#values = before;
+      throw err;
+    }
+  }
+
+  shred(keys: readonly string[]): void {
+    for (const k of keys) this.#values.delete(k);
   }
 
   close(): void {

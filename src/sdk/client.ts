@@ -23,6 +23,7 @@ import {
 import type { DereferencingResult, ResolutionResult, ResolveOptions } from '../did/index.ts';
 import { dereferenceOf, MEDIA, parseDidUrl, resolveOptionsOf } from '../did/index.ts';
 import { CheckpointConflictError, GenesisMismatchError, StaleCheckpointError } from './errors.ts';
+import { IdentityApi } from './identity.ts';
 import {
   hashGenesis,
   trustFromGenesis,
@@ -135,6 +136,7 @@ export class RealdidClient {
   readonly #fetch: typeof fetch;
   readonly #options: ClientOptions;
   #modules: Promise<ModuleList> | undefined;
+  #identity: IdentityApi | undefined;
   #trust: TrustAnchor | undefined;
   #last: Checkpoint | undefined;
   readonly #floor: Checkpoint | undefined;
@@ -148,6 +150,12 @@ export class RealdidClient {
     this.#trust = options.trust;
     this.#last = options.lastCheckpoint;
     this.#floor = options.lastCheckpoint;
+  }
+
+  /** The identity authority's API (enrollment front office, credential copies). */
+  get identity(): IdentityApi {
+    this.#identity ??= new IdentityApi(this);
+    return this.#identity;
   }
 
   /** The last verified checkpoint (persist it to keep consistency across runs). */
@@ -209,6 +217,26 @@ export class RealdidClient {
       throw new AppError('ERR_SDK_HTTP', `${method} ${path}: ${message}`);
     }
     return json as T;
+  }
+
+  /**
+   * GETs an absolute URL with this client's `fetch` and returns the body as text (e.g. a status
+   * list token, which may be served by another node than this client's).
+   * @throws ERR_SDK_HTTP when it cannot be fetched or the status is not 200
+   */
+  async fetchText(url: string, accept?: string): Promise<string> {
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(url, accept === undefined ? {} : { headers: { accept } });
+      text = await res.text();
+    } catch (err) {
+      throw new AppError('ERR_SDK_HTTP', `cannot fetch ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (res.status !== 200) throw new AppError('ERR_SDK_HTTP', `GET ${url}: status ${res.status}`);
+    return text;
   }
 
   /**

@@ -25,3 +25,17 @@ export {
   StaleCheckpointError,
 } from './errors.ts';
 export type { StaleReason } from './errors.ts';
+export {
+  credentialVerifier,
+  IdentityApi,
+  LedgerIssuerResolver,
+  proveMasterDid,
+} from './identity.ts';
+export type {
+  AuthorityInfo,
+  BindingInfo,
+  CopyInfo,
+  CredentialVerifier,
+  PersonDetails,
+  RequestKey,
+} from './identity.ts';

@@ -38,6 +38,15 @@ const SECP256K1_DID_KEY = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQi
  * Every route a default node serves, from the source: each `app.<method>('<path>'` in src/ (the
  * core's routes and the modules' own), and each query a default module declares (a GET route).
  */
+/** Routes of src/identity/routes.ts (an authority node's API), read from the source. */
+const AUTHORITY_ROUTES = new Set(
+  [
+    ...readFileSync(new URL('../../src/identity/routes.ts', import.meta.url), 'utf8').matchAll(
+      /app\.(get|post)\(\s*'([^']+)'/g,
+    ),
+  ].map((m) => `${m[1]!.toUpperCase()} ${m[2]}`),
+);
+
 function routesInSource(): string[] {
   const routes: string[] = [];
   const scan = (dir: URL): void => {
@@ -51,6 +60,11 @@ function routesInSource(): string[] {
     }
   };
   scan(new URL('../../src/', import.meta.url));
+  // The identity authority's API is mounted only on an authority's node: test/identity/api.test.ts
+  // holds its bad-input cases.
+  const served = routes.filter((r) => !AUTHORITY_ROUTES.has(r));
+  routes.length = 0;
+  routes.push(...served);
   for (const m of defaultModules()) for (const q of m.queries ?? []) routes.push(`GET ${q.path}`);
   return routes.sort();
 }
@@ -924,6 +938,70 @@ const CASES: BadCase[] = [
     request: () => get('/v1/gov/roles?subject=x'),
     status: 400,
     code: 'ERR_API_SCHEMA',
+  },
+
+  // GET /v1/gov/accreditations/:role/:subject
+  {
+    route: 'GET /v1/gov/accreditations/:role/:subject',
+    name: 'unknown role',
+    request: () => get('/v1/gov/accreditations/auditor/did:key:z6Mk'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/accreditations/:role/:subject',
+    name: 'not a DID',
+    request: () => get('/v1/gov/accreditations/identity-authority/alice'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+
+  // GET /v1/identity/masters/:did
+  {
+    route: 'GET /v1/identity/masters/:did',
+    name: 'not a did:rdid',
+    request: (f) => get(`/v1/identity/masters/${f.l.orgs[0]!.did}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/masters/:did',
+    name: 'a did:rdid without a binding',
+    request: () => get(`/v1/identity/masters/did:rdid:${'1'.repeat(40)}`),
+    status: 404,
+    code: 'ERR_IDENTITY_NOT_ENROLLED',
+  },
+
+  // GET /v1/identity/lists
+  {
+    route: 'GET /v1/identity/lists',
+    name: 'limit 501',
+    request: () => get('/v1/identity/lists?limit=501'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/lists',
+    name: 'a malformed cursor',
+    request: () => get('/v1/identity/lists?after=Not_An_Id'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+
+  // GET /v1/identity/lists/:list/:idx
+  {
+    route: 'GET /v1/identity/lists/:list/:idx',
+    name: 'a negative index',
+    request: () => get('/v1/identity/lists/abc-1/-1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/lists/:list/:idx',
+    name: 'an unknown list',
+    request: () => get('/v1/identity/lists/abc-1/5'),
+    status: 404,
+    code: 'ERR_IDENTITY_LIST_UNKNOWN',
   },
 
   // GET /1.0/identifiers/:did (request-schema errors only; resolution errors use the DID Resolution format)

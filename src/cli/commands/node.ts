@@ -42,6 +42,10 @@ export function nodeCommands(program: Command): void {
       'a demo consortium of 3 organizations, quorum 2 (keys under the demo passphrase unless REALDID_PASSPHRASE is set)',
     )
     .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
+    .option(
+      '--authority [name]',
+      'this organization is an identity authority: its keys in the data folder, its DID and accreditation in genesis (implied by --demo)',
+    )
     .option('--quorum <n>', 'approvals a governance change needs (default: majority)')
     .option('--chain-id <id>', 'chain id', 'realdid-demo')
     .option('--port <n>', 'HTTP port', '8080')
@@ -52,6 +56,7 @@ export function nodeCommands(program: Command): void {
         data: string;
         demo?: boolean;
         orgs?: string;
+        authority?: string | boolean;
         quorum?: string;
         chainId: string;
         port: string;
@@ -78,6 +83,7 @@ export function nodeCommands(program: Command): void {
           chainId: o.chainId,
           port,
           ...(quorum === undefined ? {} : { quorum }),
+          ...authorityInit(o.demo === true || o.authority !== undefined, o.authority),
         });
         output(
           o.json ?? false,
@@ -137,7 +143,7 @@ export function nodeCommands(program: Command): void {
         try {
           const pass = demoPass ?? (await passphrase(o.passphraseFile));
           if (!isInitialized(o.data) && o.demo) {
-            initDataDir(o.data, { passphrase: pass });
+            initDataDir(o.data, { passphrase: pass, ...authorityInit(true, undefined) });
             if (pass === DEMO_PASSPHRASE)
               process.stderr.write(
                 `demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`,
@@ -176,6 +182,15 @@ export function nodeCommands(program: Command): void {
         );
       },
     );
+}
+
+/** `node init`'s request to the identity module: make this organization an identity authority. */
+function authorityInit(
+  wanted: boolean,
+  name: string | boolean | undefined,
+): { moduleInit?: { idn: { authority: { name?: string } } } } {
+  if (!wanted) return {};
+  return { moduleInit: { idn: { authority: typeof name === 'string' ? { name } : {} } } };
 }
 
 /** A repeated signal within this time is the same stop request delivered twice (see below). */

@@ -21,6 +21,7 @@ import { DEMO_PASSPHRASE } from '../../node/index.ts';
 import type { RealdidClient } from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
 import { output, passphrase } from '../io.ts';
+import { walletCredentialCommands } from './wallet-credentials.ts';
 import {
   createWallet,
   openWallet,
@@ -388,4 +389,6 @@ export function walletCommands(program: Command): void {
         () => `${p.did}\n(origin ${p.origin})`,
       );
     });
+
+  walletCredentialCommands(wallet, common);
 }

@@ -1,0 +1,167 @@
+/**
+ * `realdid wallet prove` (the person's answer to the front office's challenge) and
+ * `realdid wallet credentials …` (the real-name credential copies, one per site, each bound to
+ * that site's pairwise key: list, get, refresh).
+ */
+import type { Command } from 'commander';
+import { decodeSdJwtVc } from '../../credentials/index.ts';
+import { authFragment, deriveMasterKey, derivePairwise, normalizeOrigin } from '../../did/index.ts';
+import { AppError, isAppError } from '../../errors.ts';
+import { credentialVerifier, proveMasterDid, type RealdidClient } from '../../sdk/index.ts';
+import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
+import { readCopies, writeCopies, type StoredCopy } from '../credential-store.ts';
+import { output } from '../io.ts';
+import type { UnlockedWallet } from '../wallet-file.ts';
+import { unlockWalletOpts, type WalletOpts } from './wallet.ts';
+
+/** A copy is refreshed when it has less than this left. */
+const REFRESH_BEFORE_SEC = 2 * 24 * 3600;
+
+function masterKey(w: UnlockedWallet) {
+  if (w.file.did === undefined)
+    throw new AppError(
+      'ERR_WALLET_NO_DID',
+      `${w.path} has no master DID yet (realdid wallet init / sync)`,
+    );
+  const key = deriveMasterKey(w.seed, 'auth', w.file.authIndex);
+  return {
+    did: w.file.did,
+    kid: `${w.file.did}#${authFragment(w.file.authIndex)}`,
+    keyPair: key.keyPair,
+  };
+}
+
+/** Obtains a copy for `origin` from the node's authority and stores it (replacing the old one). */
+async function obtain(
+  client: RealdidClient,
+  w: UnlockedWallet,
+  origin: string,
+): Promise<StoredCopy> {
+  const master = masterKey(w);
+  const pairwise = derivePairwise(w.seed, origin);
+  const authority = (await client.identity.authority()).did;
+  const c = await client.identity.requestCopy(authority, master, pairwise.keyPair);
+  const copy: StoredCopy = {
+    origin: pairwise.origin,
+    holder: pairwise.did,
+    authority,
+    credential: c.credential,
+    iat: c.iat,
+    exp: c.exp,
+    status: c.status,
+    obtained: Date.now(),
+  };
+  const others = readCopies(w.path, w.seed).filter((x) => x.origin !== copy.origin);
+  writeCopies(w.path, w.seed, [...others, copy]);
+  return copy;
+}
+
+/** The copy's status as its issuer's status list says: valid, revoked, or why it is unknown. */
+async function statusOf(
+  client: RealdidClient,
+  copies: readonly StoredCopy[],
+): Promise<Map<StoredCopy, string>> {
+  const verifier = credentialVerifier(client);
+  const out = new Map<StoredCopy, string>();
+  for (const c of copies) {
+    try {
+      const v = await verifier.status.statusOf(c.status, c.authority);
+      out.set(c, v === 0 ? 'valid' : 'revoked');
+    } catch (err) {
+      out.set(c, isAppError(err) ? `unknown (${err.code})` : 'unknown');
+    }
+  }
+  return out;
+}
+
+function view(c: StoredCopy, status: string | undefined, nowSec: number) {
+  const claims = decodeSdJwtVc(c.credential).disclosures.map((d) => d.name);
+  return {
+    origin: c.origin,
+    holder: c.holder,
+    authority: c.authority,
+    iat: c.iat,
+    exp: c.exp,
+    expired: c.exp <= nowSec,
+    status: status ?? 'not checked',
+    statusList: c.status,
+    claims,
+  };
+}
+
+export function walletCredentialCommands(wallet: Command, common: (c: Command) => Command): void {
+  common(wallet.command('prove'))
+    .description(
+      "prove control of the wallet's master DID to an identity authority (answers `realdid ia challenge`)",
+    )
+    .argument('<challenge>', "the authority's challenge")
+    .requiredOption('--authority <did>', "the authority's DID (printed with the challenge)")
+    .action(async (challenge: string, o: WalletOpts & { authority: string }) => {
+      const w = await unlockWalletOpts(o);
+      const proof = proveMasterDid(o.authority, challenge, masterKey(w));
+      output(true, proof, () => '');
+    });
+
+  const credentials = common(nodeOptions(wallet.command('credentials')))
+    .description(
+      'real-name credential copies: one per site, bound to its pairwise key (list with expiry and status)',
+    )
+    .option('--offline', 'do not check status lists')
+    .action(async (o: WalletOpts & NodeOpts & { offline?: boolean }) => {
+      const w = await unlockWalletOpts(o);
+      const copies = readCopies(w.path, w.seed);
+      const statuses =
+        o.offline === true || copies.length === 0
+          ? new Map<StoredCopy, string>()
+          : await statusOf(await connect(o), copies);
+      const nowSec = Math.floor(Date.now() / 1000);
+      const views = copies.map((c) => view(c, statuses.get(c), nowSec));
+      output(o.json ?? false, { copies: views }, () =>
+        views.length === 0
+          ? 'no credential copies yet (realdid wallet credentials get <origin>)'
+          : views
+              .map(
+                (v) =>
+                  `${v.origin}  ${v.status}${v.expired ? ', expired' : ''}  expires ${new Date(v.exp * 1000).toISOString()}\n  holder ${v.holder}\n  claims ${v.claims.join(', ')}`,
+              )
+              .join('\n'),
+      );
+    });
+
+  common(nodeOptions(credentials.command('get')))
+    .description('obtain a copy for a site (bound to its pairwise key), unless a fresh one is held')
+    .argument('<origin>', 'site origin, e.g. https://shop.example')
+    .option('--force', 'obtain a new copy even if the one held is fresh')
+    .action(async (origin: string, o: WalletOpts & NodeOpts & { force?: boolean }) => {
+      const normalized = normalizeOrigin(origin);
+      const w = await unlockWalletOpts(o);
+      const nowSec = Math.floor(Date.now() / 1000);
+      const held = readCopies(w.path, w.seed).find((c) => c.origin === normalized);
+      const fresh =
+        held !== undefined && held.exp - nowSec > REFRESH_BEFORE_SEC && o.force !== true;
+      const copy = fresh ? held : await obtain(await connect(o), w, normalized);
+      const v = view(copy, undefined, nowSec);
+      output(
+        o.json ?? false,
+        { ...v, obtained: !fresh },
+        () =>
+          `${fresh ? 'held' : 'obtained'} a copy for ${v.origin}, expires ${new Date(v.exp * 1000).toISOString()}\n  holder ${v.holder}`,
+      );
+    });
+
+  common(nodeOptions(credentials.command('refresh')))
+    .description(
+      'obtain new copies for every site whose copy expires within 2 days (or has expired)',
+    )
+    .action(async (o: WalletOpts & NodeOpts) => {
+      const w = await unlockWalletOpts(o);
+      const nowSec = Math.floor(Date.now() / 1000);
+      const due = readCopies(w.path, w.seed).filter((c) => c.exp - nowSec <= REFRESH_BEFORE_SEC);
+      const client = due.length === 0 ? undefined : await connect(o);
+      const refreshed: string[] = [];
+      for (const c of due) refreshed.push((await obtain(client!, w, c.origin)).origin);
+      output(o.json ?? false, { refreshed }, () =>
+        refreshed.length === 0 ? 'every copy is fresh' : `refreshed ${refreshed.join(', ')}`,
+      );
+    });
+}

@@ -1,0 +1,21 @@
+/** identity/: real-name enrollment at accredited identity authorities, bindings, credential copies. */
+export { Authority, dayOf } from './authority.ts';
+export type { AuthorityOptions, BindingView, IssuedCopy } from './authority.ts';
+export { IDENTITY_ERRORS } from './errors.ts';
+export { checkDigitOf, parseResidentId } from './id-number.ts';
+export type { ResidentId } from './id-number.ts';
+export {
+  EnrollBody,
+  identityModule,
+  ListBody,
+  MAX_FLIPS_PER_TX,
+  RebindBody,
+  RevokeBody,
+  StatusBody,
+} from './module.ts';
+export { IdentityNodeOptions, identityNode } from './node.ts';
+export { ageOn, checkPerson, normalizedIdNumber } from './person.ts';
+export type { Person, PersonInput } from './person.ts';
+export { COUNTRIES, PROVINCES } from './regions.ts';
+export { getBinding, getMaster, getStatusList, IDN_KEYS, REVOKE_REASONS } from './state.ts';
+export type { Binding, MasterRecord, RevokeReason, StatusListRecord } from './state.ts';

@@ -1,0 +1,73 @@
+/**
+ * Ledger state of the identity module (namespace `idn`). Nothing here is personal data: a binding
+ * is keyed by the uniqueness tag (an HMAC under the authority's secret of the normalized ID
+ * number), names the master DID it is bound to, and says whether it is active; status lists are
+ * bits in fixed-size chunks.
+ */
+import { readJson, type StateReader } from '../ledger/index.ts';
+
+/** State keys of the identity module. */
+export const IDN_KEYS = {
+  binding: (tag: string) => `idn/binding/${tag}`,
+  master: (did: string) => `idn/master/${did}`,
+  list: (id: string) => `idn/list/${id}`,
+  listPrefix: 'idn/list/',
+  chunk: (id: string, chunk: number) => `idn/status/${id}/${String(chunk).padStart(6, '0')}`,
+  chunkPrefix: (id: string) => `idn/status/${id}/`,
+} as const;
+
+/** Why a binding was revoked (never free text: no personal data reaches the ledger). */
+export const REVOKE_REASONS = [
+  'holder-request',
+  'deceased',
+  'fraud',
+  'document-invalid',
+  'erased',
+] as const;
+export type RevokeReason = (typeof REVOKE_REASONS)[number];
+
+/** One real person's real-name binding at one authority. */
+export interface Binding {
+  /** The identity authority's DID. */
+  readonly authority: string;
+  /** The master DID it is bound to now. */
+  readonly did: string;
+  readonly status: 'active' | 'revoked';
+  /** Block time of the enrollment, and of the last change. */
+  readonly enrolled: number;
+  readonly updated: number;
+  /** How many times the person was re-bound to a new master DID. */
+  readonly rebinds: number;
+  readonly reason?: RevokeReason;
+}
+
+/** What the ledger knows of a master DID: which binding it holds or held. */
+export interface MasterRecord {
+  readonly tag: string;
+  readonly authority: string;
+  /** `rebound`: the person moved to another master DID; this one obtains nothing any more. */
+  readonly status: 'active' | 'rebound' | 'revoked';
+  readonly since: number;
+  readonly until?: number;
+}
+
+/** A status list as registered by its issuer (its bits are the chunks under `idn/status/<id>/`). */
+export interface StatusListRecord {
+  readonly id: string;
+  readonly issuer: string;
+  readonly size: number;
+  readonly bits: 1;
+  readonly created: number;
+}
+
+export function getBinding(state: StateReader, tag: string): Binding | undefined {
+  return readJson<Binding>(state, IDN_KEYS.binding(tag));
+}
+
+export function getMaster(state: StateReader, did: string): MasterRecord | undefined {
+  return readJson<MasterRecord>(state, IDN_KEYS.master(did));
+}
+
+export function getStatusList(state: StateReader, id: string): StatusListRecord | undefined {
+  return readJson<StatusListRecord>(state, IDN_KEYS.list(id));
+}
