@@ -9,6 +9,52 @@ export {
 } from './jws-keys.ts';
 export type { JwsSigner, JwsVerifier, PublicJwk, VerifyAlg } from './jws-keys.ts';
 // sd-jwt (sd-jwt.ts, sd-jwt-vc.ts)
+export {
+  checkJwsAlg,
+  checkSdAlg,
+  decodeDisclosure,
+  KB_JWT_TYP,
+  parseSdJwt,
+  presentSdJwt,
+  processDisclosures,
+  SD_ALG,
+  verifyJws,
+  verifyKeyBinding,
+  verifySdJwt,
+} from './sd-jwt.ts';
+export type {
+  Disclosure,
+  JsonObject,
+  KeyBindingClaims,
+  KeyBindingExpect,
+  KeyBindingInput,
+  ParsedJws,
+  ParsedSdJwt,
+  ProcessedDisclosures,
+  ProcessOptions,
+  VerifiedSdJwt,
+  VerifySdJwtOptions,
+} from './sd-jwt.ts';
+export {
+  decodeSdJwtVc,
+  issueSdJwtVc,
+  presentSdJwtVc,
+  REAL_NAME_VCT,
+  SD_JWT_VC_TYP,
+  verifySdJwtVcPresentation,
+} from './sd-jwt-vc.ts';
+export type {
+  DecodedDisclosure,
+  DecodedSdJwtVc,
+  IssueInput,
+  IssuerResolver,
+  NonceStore,
+  PresentInput,
+  StatusChecker,
+  StatusRef,
+  VerifiedPresentation,
+  VerifyOptions,
+} from './sd-jwt-vc.ts';
 // status lists (status-list.ts)
 export {
   allocateStatusIndex,
