@@ -21,7 +21,7 @@ import type { StatusRef, VerifiedPresentation, VerifyOptions } from './sd-jwt-vc
 export const SD_JWT_VC_TYP = 'dc+sd-jwt';
 
 /** Claim names a disclosure may never carry (SD-JWT VC §3.2.2: these stay visible). */
-export const RESERVED = new Set([
+export const RESERVED: ReadonlySet<string> = new Set([
   '_sd',
   '...',
   '_sd_alg',
@@ -31,8 +31,9 @@ export const RESERVED = new Set([
   'iat',
   'cnf',
   'vct',
+  'vct#integrity',
+  'status',
 ]);
-RESERVED.add('vct#integrity').add('status');
 /** Registered claims left out of `claims` (they have their own fields). */
 const OMIT = new Set(['iss', 'vct', 'iat', 'exp', 'nbf', 'cnf', 'status']);
 export const PROCESS: ProcessOptions = { reserved: RESERVED, omit: OMIT };

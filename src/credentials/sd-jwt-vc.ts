@@ -5,9 +5,9 @@
  * checker answers with a promise). Every top-level user claim is selectively disclosable; `iss`,
  * `iat`, `exp`, `vct`, `cnf` and `status` are always visible.
  */
-import { hash, randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import type { JsonValue } from '../crypto/index.ts';
+import { sha256, utf8, type JsonValue } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import { isObject, type JsonObject } from './_sd-process.ts';
 import {
@@ -53,7 +53,7 @@ export interface IssueInput {
 /** SHA-256 for the library; any other algorithm is refused. */
 function sha256Hasher(data: string | ArrayBuffer, alg: string): Uint8Array {
   if (alg !== 'sha-256') throw new AppError('ERR_VC_UNSUPPORTED_ALG', `hash ${alg} is not sha-256`);
-  return hash('sha256', typeof data === 'string' ? data : new Uint8Array(data), 'buffer');
+  return sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data));
 }
 
 function assertIssueInput(input: IssueInput): void {
@@ -108,6 +108,7 @@ export async function issueSdJwtVc(input: IssueInput): Promise<string> {
   };
   const frame = { _sd: Object.keys(input.disclosable), _sd_decoy: input.decoys ?? randomInt(2, 6) };
   const header = signer.kid === undefined ? {} : { kid: signer.kid };
+  // The library types a frame by the payload's literal keys; ours are only known at run time.
   return sdjwt.issue(payload, frame as never, { header });
 }
 

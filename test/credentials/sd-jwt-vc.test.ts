@@ -169,7 +169,8 @@ test('two copies for different holders share no salt, digest, signature or other
     ]);
   const va = values(a, ca);
   for (const v of values(b, cb)) assert.ok(!va.has(v), `shared ${v}`);
-  // What stays equal: iss, vct, the visible claims, _sd_alg, the status list's URI (not its idx).
+  // What stays equal: iss, vct, the visible claims, _sd_alg, and exp (the same one was asked for);
+  // the status entries share the list's URI but not the idx, so `status` differs.
   const same = Object.keys(a.payload).filter(
     (k) => JSON.stringify(a.payload[k]) === JSON.stringify(b.payload[k]),
   );
