@@ -452,12 +452,13 @@ export class Authority {
     const minute = nowSec - (nowSec % 60);
     const from =
       roleHistory(this.#host.chain.state, 'identity-authority', this.did).at(-1)?.from ?? 0;
-    const floor = Math.ceil(from / 1000);
+    const earliest = Math.ceil(from / 60_000) * 60; // the first whole minute of the accreditation
+    const span = Math.max(1, Math.min(IAT_JITTER_MINUTES, (minute - earliest) / 60 + 1));
     for (let i = 0; i < 64; i++) {
-      const iat = Math.max(floor, minute - 60 * randomInt(0, IAT_JITTER_MINUTES));
+      const iat = minute - 60 * randomInt(0, span);
       if (!used.has(iat)) return iat;
     }
-    return Math.max(floor, minute);
+    return minute;
   }
 
   /** The status list URI of a list (where this node serves its token). */
