@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
 import {
+  accreditedAt,
   DEFAULT_PARAMS,
   getOrg,
   getParam,
@@ -13,6 +14,7 @@ import {
   getRole,
   hasRole,
   orgIds,
+  roleHistory,
   type Proposal,
 } from '../../src/governance/index.ts';
 import {
@@ -695,6 +697,44 @@ describe('accredit and revoke', () => {
       );
       assert.equal(again.status, 'failed');
       assert.equal(again.failure?.code, 'ERR_GOV_INVALID_CHANGE');
+    }));
+
+  test('the accreditation history answers "was it accredited for this, at that time?"', () =>
+    withLedger({ orgs: 1, genesis: { quorum: 1 } }, async (l) => {
+      const ia = makeOrg('ia').did;
+      const grant = (vct: string[]) => ({
+        type: 'accredit' as const,
+        grant: { role: 'identity-authority' as const, subject: ia, name: 'IA', scope: { vct } },
+      });
+      l.clock.advance(1000);
+      const t1 = (await pass(l, grant(['urn:realdid:vct:real-name:1']), [0])).executedAt!;
+      l.clock.advance(1000);
+      const t2 = (await pass(l, grant(['urn:x:other']), [0])).executedAt!;
+      l.clock.advance(1000);
+      const revoke = {
+        type: 'revoke' as const,
+        role: 'identity-authority' as const,
+        subject: ia,
+        reason: 'end',
+      };
+      const t3 = (await pass(l, revoke, [0])).executedAt!;
+      const s = l.node.chain.state;
+      assert.deepEqual(
+        roleHistory(s, 'identity-authority', ia).map((p) => [p.from, p.until, p.scope.vct]),
+        [
+          [t1, t2, ['urn:realdid:vct:real-name:1']],
+          [t2, t3, ['urn:x:other']],
+        ],
+      );
+      const at = (t: number, vct: string) =>
+        accreditedAt(s, 'identity-authority', ia, t, 'vct', vct);
+      assert.equal(at(t1 - 1, 'urn:realdid:vct:real-name:1'), false, 'not before the grant');
+      assert.equal(at(t1, 'urn:realdid:vct:real-name:1'), true);
+      assert.equal(at(t2, 'urn:realdid:vct:real-name:1'), false, 'the new scope replaced it');
+      assert.equal(at(t2, 'urn:x:other'), true);
+      assert.equal(at(t3, 'urn:x:other'), false, 'not after the revocation');
+      assert.equal(accreditedAt(s, 'identity-authority', ia, t2), true, 'any scope');
+      assert.equal(accreditedAt(s, 'querier', ia, t2), false);
     }));
 
   test('genesis roles are granted by "genesis" at the genesis time', () => {
