@@ -60,8 +60,8 @@ import { getBinding, getMaster, getStatusList, IDN_KEYS, type RevokeReason } fro
 
 /** How an authority node runs (its `modules.idn` options). */
 export interface AuthorityOptions {
-  /** Base URL the status list URIs in credentials point to (this node's public address). */
-  readonly publicUrl: string;
+  /** Base URL the status list URIs in credentials point to (this node's public address), read at each use. */
+  readonly publicUrl: () => string;
   /** Lifetime of a credential copy; short, so that copies are refreshed (default 7 days). */
   readonly copyLifetimeSec?: number;
   /** Entries per status list (default 2^20); a new list starts when one is half full. */
@@ -154,7 +154,7 @@ export class Authority {
     this.#signer = signerOfKeyPair(this.#issuer, this.kid);
     this.#tagSecret = secretRow(vault, VAULT_ROWS.tagSecret);
     this.#options = {
-      publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      publicUrl: options.publicUrl,
       copyLifetimeSec: options.copyLifetimeSec ?? 7 * 24 * 3600,
       listSize: options.listSize ?? 2 ** 20,
       statusTokenTtlSec: options.statusTokenTtlSec ?? 300,
@@ -446,7 +446,8 @@ export class Authority {
 
   /**
    * A coarse, unrevealing `iat`: the current minute set back by a random number of minutes (up to
-   * a day), never before the authority's accreditation, and different from the person's other copies.
+   * a day), never before the authority's accreditation, and different from the person's other
+   * copies (an authority accredited minutes ago falls back to whole seconds).
    */
   #coarseIat(nowSec: number, used: ReadonlySet<number>): number {
     const minute = nowSec - (nowSec % 60);
@@ -458,12 +459,14 @@ export class Authority {
       const iat = minute - 60 * randomInt(0, span);
       if (!used.has(iat)) return iat;
     }
-    return minute;
+    // Only just accredited (every minute since is used): fall back to a free second.
+    for (let iat = nowSec; iat >= Math.ceil(from / 1000); iat--) if (!used.has(iat)) return iat;
+    return nowSec;
   }
 
   /** The status list URI of a list (where this node serves its token). */
   statusUri(list: string): string {
-    return `${this.#options.publicUrl}/v1/identity/status-lists/${list}`;
+    return `${this.#options.publicUrl().replace(/\/+$/, '')}/v1/identity/status-lists/${list}`;
   }
 
   /** A random free index in the current list, starting a new list when it is half full. */

@@ -94,7 +94,7 @@ export const identityNode: ModuleNode = {
           ],
         },
       },
-      options: { authority: did, publicUrl: ctx.url },
+      options: { authority: did },
     };
   },
 
@@ -102,7 +102,7 @@ export const identityNode: ModuleNode = {
     const options = (host.options ?? {}) as IdentityNodeOptions;
     if (options.authority === undefined) return {};
     const authority = new Authority(host, host.vault('authority'), {
-      publicUrl: options.publicUrl ?? 'http://127.0.0.1:8080',
+      publicUrl: () => options.publicUrl ?? host.publicUrl() ?? 'http://127.0.0.1:8080',
       ...(options.copyLifetimeSec === undefined
         ? {}
         : { copyLifetimeSec: options.copyLifetimeSec }),

@@ -39,8 +39,6 @@ export interface ModuleInitContext {
    * outside the node, e.g. a front-office operator) and returns its public key as a Multikey.
    */
   keyFile(name: string): string;
-  /** The node's HTTP address as configured (`http://host:port`). */
-  readonly url: string;
 }
 
 /** A module's contributions to a new data folder. */
@@ -62,6 +60,11 @@ export interface ModuleHost {
   readonly pendingState: StateReader;
   /** The module's options (the node's `modules.<namespace>` setting), checked by `checkOptions`. */
   readonly options: JsonValue | undefined;
+  /**
+   * The node's public base URL: `publicUrl` in node.json, else the address it listens on;
+   * undefined before it listens (or for a node without HTTP).
+   */
+  publicUrl(): string | undefined;
   /** Submits signed transactions through the node's orderer. */
   submit(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
   /** Metrics named `realdid_<namespace>_<name>`. */

@@ -35,6 +35,8 @@ export interface NodeConfig {
     readonly maxBlockTxs: number;
     readonly blockIntervalMs: number;
   };
+  /** The base URL others reach this node at (default: the address it listens on). */
+  readonly publicUrl?: string;
   /** Module options by namespace, as `node init` wrote them (e.g. an identity authority's DID). */
   readonly modules?: Readonly<Record<string, JsonValue>>;
 }
@@ -160,7 +162,7 @@ export function initDataDir(
   };
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
-  const moduleOptions = initModules(dir, options, orgs[0]!, `http://${host}:${port}`, sections);
+  const moduleOptions = initModules(dir, options, orgs[0]!, sections);
   const genesis: GenesisDoc = {
     chainId: options.chainId ?? 'realdid-demo',
     time: options.time ?? Date.now(),
@@ -188,7 +190,6 @@ function initModules(
   dir: string,
   options: InitOptions,
   org: { readonly id: string; readonly name: string },
-  url: string,
   sections: Record<string, JsonValue>,
 ): Record<string, JsonValue> {
   const modules = options.modules ?? defaultModules();
@@ -202,7 +203,6 @@ function initModules(
       const out = node.initData({
         request,
         org: { id: org.id, name: org.name },
-        url,
         keyFile: (name) => {
           if (!/^[a-z][a-z0-9-]{0,31}$/.test(name))
             throw new RangeError(`bad key file name ${name}`);

@@ -72,6 +72,8 @@ export interface LedgerNodeOptions {
   readonly moduleData?: ModuleDataOptions;
   /** Where modules and the node log (pino-compatible); default: nowhere. */
   readonly log?: ModuleLogSink;
+  /** The node's public base URL (for modules that put URLs into what they issue); see `ModuleHost.publicUrl`. */
+  readonly publicUrl?: () => string | undefined;
 }
 
 /** A pino-compatible logger (the fastify logger fits). */
@@ -156,6 +158,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       chain: view,
       pendingState,
       options: options.moduleOptions?.[module.namespace],
+      publicUrl: () => options.publicUrl?.(),
       submit,
       metrics: moduleMetrics(metrics, module.namespace),
       vault(name): SecretStore {

@@ -57,7 +57,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
 
 async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningNode> {
   const { config, genesis, signer } = loadDataDir(options.dataDir, options.passphrase);
+  let listening: string | undefined;
   const node = openLedgerNode({
+    publicUrl: () => config.publicUrl ?? listening,
     path: dataPaths(options.dataDir).ledger,
     genesis,
     signer,
@@ -88,10 +90,11 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
   const port =
     typeof address === 'object' && address !== null ? address.port : (options.port ?? config.port);
   const host = options.host ?? config.host;
+  listening = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     node,
     app,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: listening,
     async close() {
       try {
         await app.close();

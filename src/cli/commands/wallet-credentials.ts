@@ -132,7 +132,9 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
     .description('obtain a copy for a site (bound to its pairwise key), unless a fresh one is held')
     .argument('<origin>', 'site origin, e.g. https://shop.example')
     .option('--force', 'obtain a new copy even if the one held is fresh')
-    .action(async (origin: string, o: WalletOpts & NodeOpts & { force?: boolean }) => {
+    .action(async (origin: string, _o: unknown, cmd: Command) => {
+      // the parent (`wallet credentials`) takes the same options: read them from both levels
+      const o = cmd.optsWithGlobals<WalletOpts & NodeOpts & { force?: boolean }>();
       const normalized = normalizeOrigin(origin);
       const w = await unlockWalletOpts(o);
       const nowSec = Math.floor(Date.now() / 1000);
@@ -153,7 +155,8 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
     .description(
       'obtain new copies for every site whose copy expires within 2 days (or has expired)',
     )
-    .action(async (o: WalletOpts & NodeOpts) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals<WalletOpts & NodeOpts>();
       const w = await unlockWalletOpts(o);
       const nowSec = Math.floor(Date.now() / 1000);
       const due = readCopies(w.path, w.seed).filter((c) => c.exp - nowSec <= REFRESH_BEFORE_SEC);
