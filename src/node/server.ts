@@ -57,7 +57,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
 
 async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningNode> {
   const { config, genesis, signer } = loadDataDir(options.dataDir, options.passphrase);
-  let listening: string | undefined;
+  let listening: string | undefined = undefined; // set once the app listens
   const node = openLedgerNode({
     publicUrl: () => config.publicUrl ?? listening,
     path: dataPaths(options.dataDir).ledger,
