@@ -37,7 +37,7 @@ import {
   type RequestSigner,
   type SignedRequest,
 } from '../did/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { getRole, roleHistory } from '../governance/index.ts';
 import { lastNonce, signTx, type ModuleHost, type SecretStore } from '../ledger/index.ts';
 import { fromBase64url, decodeMultikey, ed25519Verify } from '../crypto/index.ts';
@@ -324,16 +324,18 @@ export class Authority {
     return this.show(input.did);
   }
 
-  #tagOfMaster(did: string): string {
+  /** The tag of the binding `did` holds now (`active`), or held until it was revoked (`revoked`). */
+  #tagOfMaster(did: string, allowed: readonly string[]): string {
     const m = getMaster(this.#host.pendingState, did);
-    if (m === undefined || m.authority !== this.did)
+    if (m === undefined || m.authority !== this.did || !allowed.includes(m.status))
       throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${did} holds no binding of this authority`);
     return m.tag;
   }
 
   /**
    * Revokes the binding a master DID holds (and all its unexpired copies); with `erase`, also
-   * crypto-shreds the person's record.
+   * crypto-shreds the person's record. A binding revoked earlier can still be erased (nothing more
+   * goes to the ledger then); a DID the person was re-bound away from revokes nothing.
    * @throws ERR_IDENTITY_NOT_ENROLLED
    */
   async revoke(input: {
@@ -341,15 +343,14 @@ export class Authority {
     reason: RevokeReason;
     erase?: boolean;
   }): Promise<BindingView> {
-    const tag = this.#tagOfMaster(input.did);
-    const reason = input.erase === true ? 'erased' : input.reason;
-    await this.#submit('idn.revoke', { tag, reason, revoke: this.#flipsFor(tag) });
-    if (input.erase === true) erasePerson(this.#vault, tag);
-    this.#host.log.info('binding revoked', {
-      did: input.did,
-      reason,
-      erased: input.erase === true,
-    });
+    const erase = input.erase === true;
+    const tag = this.#tagOfMaster(input.did, erase ? ['active', 'revoked'] : ['active']);
+    if (getBinding(this.#host.pendingState, tag)?.status === 'active') {
+      const reason = erase ? 'erased' : input.reason;
+      await this.#submit('idn.revoke', { tag, reason, revoke: this.#flipsFor(tag) });
+    }
+    if (erase) erasePerson(this.#vault, tag);
+    this.#host.log.info('binding revoked', { did: input.did, erased: erase });
     return this.show(input.did);
   }
 
@@ -365,7 +366,8 @@ export class Authority {
     let record: BindingView['record'] = 'held';
     try {
       if (loadPerson(this.#vault, m.tag) === undefined) record = 'none';
-    } catch {
+    } catch (err) {
+      if (!isAppError(err, 'ERR_IDENTITY_ERASED')) throw err;
       record = 'erased';
     }
     return {

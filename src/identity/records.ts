@@ -2,9 +2,10 @@
  * What an identity authority keeps in its vault (`<data>/modules/idn/authority.vault`), and how:
  * its secrets, and per person a record sealed under that person's own data key (DEK). The vault
  * already seals every value under the node's vault key; the DEK adds a layer so that shredding
- * one 32-byte key erases one person (crypto-shredding), whatever copies of the sealed record
- * remain in backups. Row names hold the uniqueness tag, never personal data (and the vault hashes
- * row names anyway).
+ * one 32-byte key erases one person (crypto-shredding) from the live vault, whatever stale copies
+ * of the sealed record remain in its pages. A backup of the vault file holds keys and records
+ * alike: backups must expire on their own schedule (docs/operations.md). Row names hold the
+ * uniqueness tag, never personal data (and the vault hashes row names anyway).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { utf8, type JsonValue } from '../crypto/index.ts';

@@ -135,7 +135,16 @@ export class FileVault implements SecretStore {
     this.transaction(() => {
       for (const k of keys) this.#del.run(this.#id(k));
     });
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    // A reader's snapshot (another connection, a backup tool) blocks the checkpoint: retry for a
+    // while, then fail rather than report an erasure that left copies in the WAL.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [r] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+      if (r !== undefined && r.busy === 0) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+    throw new Error(
+      'vault WAL checkpoint stayed busy for 1 s (another reader holds a snapshot): the shredded values may remain in the WAL until it closes',
+    );
   }
 
   close(): void {

@@ -406,7 +406,11 @@ describe('against a running node (child process, --port 0)', () => {
     );
     assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
     assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
-    assert.deepEqual(list.roles, []);
+    // the demo consortium's one accreditation: org1's identity authority
+    assert.deepEqual(
+      (list.roles as { role: string; grantedBy: string }[]).map((r) => [r.role, r.grantedBy]),
+      [['identity-authority', 'genesis']],
+    );
     const param = await json<{ verified: boolean; value: unknown }>([
       'proof',
       'state',

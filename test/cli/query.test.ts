@@ -40,7 +40,11 @@ describe('realdid query', () => {
     const modules = JSON.parse(list.stdout) as { namespace: string; queries: { name: string }[] }[];
     assert.deepEqual(
       modules.find((m) => m.namespace === 'gov')!.queries.map((q) => q.name),
-      ['orgs', 'proposals', 'proposal', 'roles'],
+      ['orgs', 'proposals', 'proposal', 'roles', 'accreditation'],
+    );
+    assert.deepEqual(
+      modules.find((m) => m.namespace === 'idn')!.queries.map((q) => q.name),
+      ['master', 'lists', 'status'],
     );
     const orgs = await runRealdid(['query', 'gov', 'orgs', '--json', '--url', node.url], { env });
     assert.equal(orgs.code, 0, orgs.stderr);
