@@ -244,4 +244,35 @@ describe('re-binding and revocation', () => {
     const again = await enroll(ia, p, w2);
     assert.equal(again.status, 'active');
   });
+
+  test('a binding revoked earlier can still be erased; a DID re-bound away revokes nothing', async () => {
+    const { checkDigitOf } = await import('../../src/identity/index.ts');
+    const first17 = '440305' + '19920202' + '818';
+    const p = {
+      ...PEOPLE[1]!,
+      familyName: 'Laterqzy',
+      idNumber: first17 + checkDigitOf(first17),
+      birthdate: '1992-02-02',
+    };
+    const w = await newWallet(ia.client, 'erase-later');
+    await enroll(ia, p, w);
+    const revoked = await ia.client.identity.revoke(ia.operator, ia.authority, {
+      did: w.did,
+      reason: 'deceased',
+    });
+    assert.equal(revoked.record, 'held');
+    await rejects(
+      ia.client.identity.revoke(ia.operator, ia.authority, { did: w.did, reason: 'deceased' }),
+      'ERR_IDENTITY_NOT_ENROLLED',
+    );
+    const height = ia.node.chain.head.height;
+    const erased = await ia.client.identity.revoke(ia.operator, ia.authority, {
+      did: w.did,
+      reason: 'deceased',
+      erase: true,
+    });
+    assert.equal(erased.record, 'none');
+    assert.equal(erased.reason, 'deceased', 'the ledger keeps the reason it had');
+    assert.equal(ia.node.chain.head.height, height, 'erasure alone writes nothing to the ledger');
+  });
 });
