@@ -104,11 +104,13 @@ export interface IssuedCopy {
 /** A bounded set of single-use values with expiry (challenges, request nonces). */
 class OneTimeSet {
   readonly #entries = new Map<string, number>();
-  add(value: string, expires: number, now: number): boolean {
+  /** Adds `value`: `seen` if it is there already, `full` if the set holds too many live values. */
+  add(value: string, expires: number, now: number): 'added' | 'seen' | 'full' {
     this.#prune(now);
-    if (this.#entries.has(value) || this.#entries.size >= MAX_OUTSTANDING) return false;
+    if (this.#entries.has(value)) return 'seen';
+    if (this.#entries.size >= MAX_OUTSTANDING) return 'full';
     this.#entries.set(value, expires);
-    return true;
+    return 'added';
   }
   take(value: string, now: number): boolean {
     const expires = this.#entries.get(value);
@@ -171,6 +173,9 @@ export class Authority {
     const state = this.#host.chain.state;
     if (getRole(state, 'identity-authority', this.did) === undefined)
       return `${this.did} is not accredited as identity-authority`;
+    const host = new URL(this.#options.publicUrl()).hostname;
+    if (host === '0.0.0.0' || host === '[::]')
+      return `status list URIs would name ${host}: set publicUrl in node.json to the address sites reach`;
     return undefined;
   }
 
@@ -202,16 +207,37 @@ export class Authority {
         'ERR_IDENTITY_NOT_OPERATOR',
         `${signer.kid} is not a key of the identity authority ${this.did}`,
       );
-    if (!this.#seen.add(envelope.request.nonce, now + 2 * 5 * 60 * 1000, now))
+    // A holder must be enrolled here before its request takes room among the remembered nonces.
+    if (!operator) this.#activeMaster(signer.did);
+    const added = this.#seen.add(envelope.request.nonce, now + 2 * 5 * 60 * 1000, now);
+    if (added === 'seen')
       throw new AppError('ERR_DID_AUTH_REPLAYED', 'this request (its nonce) was already received');
+    if (added === 'full')
+      throw new AppError(
+        'ERR_IDENTITY_AUTHORITY_UNAVAILABLE',
+        'too many requests in flight; retry later',
+      );
     return signer;
+  }
+
+  /** The master record of an active binding of this authority. @throws ERR_IDENTITY_NOT_ENROLLED, ERR_IDENTITY_BINDING_ENDED */
+  #activeMaster(did: string) {
+    const m = getMaster(this.#host.chain.state, did);
+    if (m === undefined || m.authority !== this.did)
+      throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${did} holds no binding of this authority`);
+    if (m.status !== 'active')
+      throw new AppError(
+        'ERR_IDENTITY_BINDING_ENDED',
+        `${did} was ${m.status}: it obtains nothing`,
+      );
+    return m;
   }
 
   /** A fresh single-use challenge for a person to sign with their master DID. */
   challenge(): { challenge: string; expires: number } {
     const now = Date.now();
     const challenge = toBase64url(randomBytes(32));
-    if (!this.#challenges.add(challenge, now + CHALLENGE_TTL_MS, now))
+    if (this.#challenges.add(challenge, now + CHALLENGE_TTL_MS, now) !== 'added')
       throw new AppError('ERR_IDENTITY_AUTHORITY_UNAVAILABLE', 'too many outstanding challenges');
     return { challenge, expires: now + CHALLENGE_TTL_MS };
   }
@@ -345,9 +371,18 @@ export class Authority {
   }): Promise<BindingView> {
     const erase = input.erase === true;
     const tag = this.#tagOfMaster(input.did, erase ? ['active', 'revoked'] : ['active']);
-    if (getBinding(this.#host.pendingState, tag)?.status === 'active') {
+    const binding = getBinding(this.#host.pendingState, tag);
+    // The person may have enrolled again since this DID's binding was revoked: that is not its to end.
+    if (binding?.did !== input.did)
+      throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${input.did} no longer holds this binding`);
+    if (binding.status === 'active') {
       const reason = erase ? 'erased' : input.reason;
-      await this.#submit('idn.revoke', { tag, reason, revoke: this.#flipsFor(tag) });
+      await this.#submit('idn.revoke', {
+        tag,
+        did: input.did,
+        reason,
+        revoke: this.#flipsFor(tag),
+      });
     }
     if (erase) erasePerson(this.#vault, tag);
     this.#host.log.info('binding revoked', { did: input.did, erased: erase });
@@ -360,16 +395,19 @@ export class Authority {
     const m = getMaster(state, did);
     if (m === undefined || m.authority !== this.did)
       throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${did} holds no binding of this authority`);
-    const b = getBinding(state, m.tag);
+    const current = getBinding(state, m.tag);
+    // a retired DID shows its own record only, not the binding the person holds now
+    const b = current?.did === did ? current : undefined;
     const nowSec = Math.floor(Date.now() / 1000);
     const copies = m.status === 'active' ? copiesOf(this.#vault, m.tag) : [];
-    let record: BindingView['record'] = 'held';
-    try {
-      if (loadPerson(this.#vault, m.tag) === undefined) record = 'none';
-    } catch (err) {
-      if (!isAppError(err, 'ERR_IDENTITY_ERASED')) throw err;
-      record = 'erased';
-    }
+    let record: BindingView['record'] = b === undefined ? 'none' : 'held';
+    if (b !== undefined)
+      try {
+        if (loadPerson(this.#vault, m.tag) === undefined) record = 'none';
+      } catch (err) {
+        if (!isAppError(err, 'ERR_IDENTITY_ERASED')) throw err;
+        record = 'erased';
+      }
     return {
       did,
       status: m.status,
@@ -393,18 +431,7 @@ export class Authority {
     body: { holder: string; pop: string },
     requestNonce: string,
   ): Promise<IssuedCopy> {
-    const state = this.#host.chain.state;
-    const m = getMaster(state, signer.did);
-    if (m === undefined || m.authority !== this.did)
-      throw new AppError(
-        'ERR_IDENTITY_NOT_ENROLLED',
-        `${signer.did} holds no binding of this authority`,
-      );
-    if (m.status !== 'active')
-      throw new AppError(
-        'ERR_IDENTITY_BINDING_ENDED',
-        `${signer.did} was ${m.status}: it obtains nothing`,
-      );
+    const m = this.#activeMaster(signer.did);
     const record = loadPerson(this.#vault, m.tag);
     if (record === undefined)
       throw new AppError('ERR_IDENTITY_ERASED', "this person's record is gone");

@@ -62,7 +62,12 @@ export const RebindBody = Type.Object(
   { additionalProperties: false },
 );
 export const RevokeBody = Type.Object(
-  { tag: Tag, reason: Type.Union(REVOKE_REASONS.map((r) => Type.Literal(r))), revoke: Flips },
+  {
+    tag: Tag,
+    did: Rdid,
+    reason: Type.Union(REVOKE_REASONS.map((r) => Type.Literal(r))),
+    revoke: Flips,
+  },
   { additionalProperties: false },
 );
 export const StatusBody = Type.Object({ revoke: Flips }, { additionalProperties: false });
@@ -226,6 +231,8 @@ const revoke: TxKind<RevokeBody> = {
   authorize: authorizeAuthority,
   apply(state, ctx, body) {
     const b = activeBinding(state.reader, ctx, body.tag);
+    if (b.did !== body.did)
+      throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${body.did} does not hold this binding`);
     applyFlips(state, ctx, body.revoke);
     retireMaster(state, b.did, 'revoked', ctx.blockTime);
     state.write(IDN_KEYS.binding(body.tag), {

@@ -87,9 +87,21 @@ export class IdentityApi {
     this.#client = client;
   }
 
-  /** Which authority the node serves. @throws ERR_IDENTITY_NOT_AUTHORITY_NODE (404) */
-  authority(): Promise<AuthorityInfo> {
-    return this.#client.request('GET', '/v1/identity/authority');
+  /**
+   * Which authority the node serves.
+   * @throws ERR_IDENTITY_NOT_AUTHORITY_NODE when the node serves none (it has no such route)
+   */
+  async authority(): Promise<AuthorityInfo> {
+    try {
+      return await this.#client.request<AuthorityInfo>('GET', '/v1/identity/authority');
+    } catch (err) {
+      if (!isAppError(err, 'ERR_API_NOT_FOUND')) throw err;
+      throw new AppError(
+        'ERR_IDENTITY_NOT_AUTHORITY_NODE',
+        `${this.#client.url} serves no identity authority (its node was not initialized with --authority)`,
+        { cause: err },
+      );
+    }
   }
 
   #signed<T>(
@@ -157,13 +169,7 @@ export class IdentityApi {
     authority: string,
     input: { readonly did: string; readonly reason: string; readonly erase?: boolean },
   ): Promise<BindingInfo> {
-    return this.#signed(
-      '/v1/identity/revocations',
-      'identity.revoke',
-      authority,
-      input,
-      operator,
-    );
+    return this.#signed('/v1/identity/revocations', 'identity.revoke', authority, input, operator);
   }
 
   /** A binding's status and copy counts. */

@@ -4,12 +4,14 @@
  * the real ones), reached through the SDK over `app.inject()`; wallets with master DIDs on the
  * ledger; synthetic people with valid resident ID numbers.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sha256, utf8 } from '../../src/crypto/index.ts';
 import { authFragment, deriveMasterKey, derivePairwise, planCreate } from '../../src/did/index.ts';
+import { isAppError, type ErrorCode } from '../../src/errors.ts';
 import { checkDigitOf } from '../../src/identity/index.ts';
 import {
   buildApp,
@@ -64,19 +66,36 @@ export function injectFetch(app: FastifyInstance): typeof fetch {
   };
 }
 
+/**
+ * A new data folder (in the system temp folder) of a one-org consortium whose org is an identity
+ * authority accredited since an hour ago: what `openAuthorityNode` opens unless given one.
+ */
+export function initAuthorityDir(prefix = 'realdid-ia-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  initDataDir(dir, {
+    passphrase: PASSPHRASE,
+    orgs: [{ id: 'org1', name: 'Test Authority Org' }],
+    quorum: 1,
+    time: Date.now() - 3_600_000,
+    moduleInit: { idn: { authority: { name: 'Test Identity Authority' } } },
+  });
+  return dir;
+}
+
+/** Asserts that `p` rejects with an AppError of `code`. */
+export async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(isAppError(err), `expected ${code}, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    return true;
+  });
+}
+
 /** Opens a one-org consortium whose org is an identity authority, with its data folder. */
 export async function openAuthorityNode(
   o: { readonly idn?: Record<string, number>; readonly dir?: string } = {},
 ): Promise<IaNode> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'realdid-ia-'));
-  if (o.dir === undefined)
-    initDataDir(dir, {
-      passphrase: PASSPHRASE,
-      orgs: [{ id: 'org1', name: 'Test Authority Org' }],
-      quorum: 1,
-      time: Date.now() - 3_600_000,
-      moduleInit: { idn: { authority: { name: 'Test Identity Authority' } } },
-    });
+  const dir = o.dir ?? initAuthorityDir();
   const { config, genesis, signer } = loadDataDir(dir, PASSPHRASE);
   const logs: string[] = [];
   const line = (level: string) => (obj: object, msg: string) =>

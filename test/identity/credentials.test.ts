@@ -6,6 +6,7 @@
  * disclosure from another copy, wrong key binding, wrong audience, replayed nonce, stale status list.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { createHash, createPublicKey, verify } from 'node:crypto';
@@ -19,7 +20,7 @@ import {
   StatusListCache,
 } from '../../src/credentials/index.ts';
 import { fromBase64url } from '../../src/crypto/index.ts';
-import { isAppError, type ErrorCode } from '../../src/errors.ts';
+import { loadKeyFile } from '../../src/node/index.ts';
 import { credentialVerifier, LedgerIssuerResolver } from '../../src/sdk/index.ts';
 import {
   enroll,
@@ -29,19 +30,13 @@ import {
   PEOPLE,
   type IaNode,
   type TestWallet,
+  PASSPHRASE,
+  rejects,
 } from './_helpers.ts';
 
 const SHOP = 'https://shop.example';
 const NEWS = 'https://news.example';
 const now = (): number => Math.floor(Date.now() / 1000);
-
-async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(isAppError(err), `expected ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
 
 let ia: IaNode;
 let alice: TestWallet;
@@ -174,10 +169,10 @@ describe('what a site sees', () => {
     const { vp, nonce } = await present(alice, SHOP, ['given_name']);
     const issuerKey = (await ia.client.identity.authority()).issuerKey;
     const doc = (await ia.client.resolveDid(ia.authority)).didDocument;
-    const vm = doc.verificationMethod!.find((m) => m.id === issuerKey || m.id.endsWith('#issuer'))!;
+    const vm = doc.verificationMethod.find((m) => m.id === issuerKey || m.id.endsWith('#issuer'))!;
     const { decodeMultikey } = await import('../../src/crypto/index.ts');
     const issuerPub = createPublicKey({
-      key: { ...jwkOfEd25519(decodeMultikey(vm.publicKeyMultibase!)) },
+      key: { ...jwkOfEd25519(decodeMultikey(vm.publicKeyMultibase)) },
       format: 'jwk',
     });
     const stock = new SDJwtVcInstance({
@@ -276,7 +271,6 @@ describe('rejections', () => {
       alice.master,
       alice.pairwise(SHOP).keyPair,
     );
-    const wrongKey = presentSdJwtVc.bind(null);
     const news = alice.pairwise(NEWS);
     // sign the KB-JWT with the news key although the copy is bound to the shop key
     const honest = presentSdJwtVc(copy.credential, {
@@ -294,7 +288,6 @@ describe('rejections', () => {
     const forgedSig = Buffer.from(news.keyPair.sign(Buffer.from(`${h}.${p}`))).toString(
       'base64url',
     );
-    void wrongKey;
     const site = credentialVerifier(ia.newClient(), { nonces: new SeenNonces() });
     await rejects(
       site.verify(`${body}${h}.${p}.${forgedSig}`, { nonce: 'k1', aud: SHOP }),
@@ -346,9 +339,7 @@ describe('de-accreditation', () => {
     const { vp, nonce } = await present(alice, SHOP, ['age_over_18']);
     await credentialVerifier(ia.newClient()).verify(vp, { nonce, aud: SHOP });
     // governance (one org, quorum 1) revokes the accreditation
-    const { loadKeyFile } = await import('../../src/node/index.ts');
-    const { join } = await import('node:path');
-    const org = loadKeyFile(join(ia.dir, 'keys', 'org1.json'), 'identity test passphrase');
+    const org = loadKeyFile(join(ia.dir, 'keys', 'org1.json'), PASSPHRASE);
     await ia.client.signAndSubmit(
       org.keyPair,
       `did:key:${org.multikey}#${org.multikey}`,

@@ -6,17 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '../../src/did/index.ts';
-import { isAppError, type ErrorCode } from '../../src/errors.ts';
+import type { ErrorCode } from '../../src/errors.ts';
 import { proveMasterDid } from '../../src/sdk/index.ts';
-import { enroll, newWallet, openAuthorityNode, PEOPLE, type IaNode } from './_helpers.ts';
-
-async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(isAppError(err), `expected ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
+import { enroll, newWallet, openAuthorityNode, PEOPLE, type IaNode, rejects } from './_helpers.ts';
 
 let ia: IaNode;
 before(async () => {

@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { ed25519FromSeed, fromBase64url } from '../../src/crypto/index.ts';
 import { isAppError } from '../../src/errors.ts';
 import { decodeTx } from '../../src/ledger/index.ts';
-import { buildApp, FileVault, initDataDir } from '../../src/node/index.ts';
+import { buildApp, FileVault } from '../../src/node/index.ts';
 import { proveMasterDid, RealdidClient, type PersonDetails } from '../../src/sdk/index.ts';
 import {
   cellHaystacks,
@@ -49,23 +49,11 @@ import {
   PEOPLE,
   type IaNode,
   type TestWallet,
+  initAuthorityDir,
 } from './_helpers.ts';
 
 const ORIGINS = ['https://shop.example', 'https://bank.example', 'https://news.example'];
 const IDN_KINDS = ['idn.enroll', 'idn.rebind', 'idn.revoke', 'idn.status', 'idn.list'];
-
-/** A data folder like the one openAuthorityNode makes, but kept after the node closes. */
-function initAuthorityDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'realdid-ia-pii-'));
-  initDataDir(dir, {
-    passphrase: PASSPHRASE,
-    orgs: [{ id: 'org1', name: 'Test Authority Org' }],
-    quorum: 1,
-    time: Date.now() - 3_600_000,
-    moduleInit: { idn: { authority: { name: 'Test Identity Authority' } } },
-  });
-  return dir;
-}
 
 /** The issuer-signed JWT's payload of an SD-JWT, decoded. */
 function payloadOf(credential: string): unknown {
@@ -175,7 +163,7 @@ async function loggedFlows(): Promise<void> {
 }
 
 before(async () => {
-  dir = initAuthorityDir();
+  dir = initAuthorityDir('realdid-ia-pii-');
   ledgerPath = join(dir, 'ledger.sqlite');
   vaultPath = join(dir, 'modules', 'idn', 'authority.vault');
   ia = await openAuthorityNode({ dir });

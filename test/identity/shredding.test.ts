@@ -8,13 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { isAppError } from '../../src/errors.ts';
-import { FileVault, initDataDir } from '../../src/node/index.ts';
+import { FileVault } from '../../src/node/index.ts';
 import { sqliteFiles } from '../helpers/pii-scan.ts';
 import {
   enroll,
@@ -24,20 +23,8 @@ import {
   PEOPLE,
   type IaNode,
   type TestWallet,
+  initAuthorityDir,
 } from './_helpers.ts';
-
-/** A data folder like the one openAuthorityNode makes, but kept after the node closes. */
-function initAuthorityDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'realdid-ia-shred-'));
-  initDataDir(dir, {
-    passphrase: PASSPHRASE,
-    orgs: [{ id: 'org1', name: 'Test Authority Org' }],
-    quorum: 1,
-    time: Date.now() - 3_600_000,
-    moduleInit: { idn: { authority: { name: 'Test Identity Authority' } } },
-  });
-  return dir;
-}
 
 /** The associated data a person's record is sealed with (src/identity/records.ts). */
 const aadOf = (tag: string): Buffer => Buffer.from(`realdid/person/v1|${tag}`, 'utf8');
@@ -144,7 +131,7 @@ let recordJson: { familyName: string; did: string; enrolledAt: number };
 let removed: Buffer[];
 
 before(async () => {
-  dir = initAuthorityDir();
+  dir = initAuthorityDir('realdid-ia-shred-');
   vaultPath = join(dir, 'modules', 'idn', 'authority.vault');
   ia = await openAuthorityNode({ dir });
   erased = await newWallet(ia.client, 'shred-erased');
