@@ -52,7 +52,6 @@ import {
   VAULT_ROWS,
   writeJsonRow,
   type AuthorityConfig,
-  type CopyRecord,
   type ListsRecord,
   type PersonRecord,
 } from './records.ts';
@@ -438,11 +437,23 @@ export class Authority {
     checkHolderPop(body, this.did, requestNonce);
     const now = Date.now();
     const nowSec = Math.floor(now / 1000);
-    const copies = copiesOf(this.#vault, m.tag).filter((c) => c.exp > nowSec - 30 * 24 * 3600);
-    const iat = this.#coarseIat(nowSec, new Set(copies.map((c) => c.iat)));
-    const exp = iat + this.#options.copyLifetimeSec;
-    const { list, idx } = await this.#allocate();
-    const uri = this.statusUri(list);
+    const list = await this.#currentList();
+    // Everything about the copy is decided and recorded in one vault transaction, with no await in
+    // between, before it is signed: concurrent requests of one person cannot lose each other's
+    // records (a revocation flips every recorded copy), and an index is never handed out twice. A
+    // copy recorded but not issued (signing failed) only costs an unused index.
+    const { idx, iat, exp } = this.#vault.transaction(() => {
+      const copies = copiesOf(this.#vault, m.tag).filter((c) => c.exp > nowSec - 30 * 24 * 3600);
+      const iat = this.#coarseIat(nowSec, new Set(copies.map((c) => c.iat)));
+      const exp = iat + this.#options.copyLifetimeSec;
+      const idx = this.#allocate(list);
+      writeJsonRow(this.#vault, VAULT_ROWS.copies(m.tag), [
+        ...copies,
+        { list: list.current, idx, iat, exp },
+      ]);
+      return { idx, iat, exp };
+    });
+    const uri = this.statusUri(list.current);
     const today = dayOf(now);
     const age = ageOn(record.birthdate, today);
     const credential = await issueSdJwtVc({
@@ -464,11 +475,6 @@ export class Authority {
       },
       holder: jwkOfEd25519(decodeMultikey(body.holder)),
       status: { idx, uri },
-    });
-    const copy: CopyRecord = { list, idx, iat, exp };
-    this.#vault.transaction(() => {
-      this.#vault.set(VAULT_ROWS.taken(list, idx), new Uint8Array([1]));
-      writeJsonRow(this.#vault, VAULT_ROWS.copies(m.tag), [...copies, copy]);
     });
     return { credential, iat, exp, status: { idx, uri } };
   }
@@ -498,16 +504,22 @@ export class Authority {
     return `${this.#options.publicUrl().replace(/\/+$/, '')}/v1/identity/status-lists/${list}`;
   }
 
-  /** A random free index in the current list, starting a new list when it is half full. */
-  async #allocate(): Promise<{ list: string; idx: number }> {
-    let lists = readJsonRow<ListsRecord>(this.#vault, VAULT_ROWS.lists);
-    if (lists === undefined || lists.used >= lists.size / 2) lists = await this.#startList(lists);
-    const current = lists;
-    const idx = allocateStatusIndex(current.size, (i) =>
-      this.#vault.has(VAULT_ROWS.taken(current.current, i)),
+  /** The list copies go into now, starting a new one when it is half full. */
+  async #currentList(): Promise<ListsRecord> {
+    const lists = readJsonRow<ListsRecord>(this.#vault, VAULT_ROWS.lists);
+    if (lists !== undefined && lists.used < lists.size / 2) return lists;
+    return this.#startList(lists);
+  }
+
+  /** A random free index of `list`, marked taken (call inside a vault transaction). */
+  #allocate(list: ListsRecord): number {
+    const idx = allocateStatusIndex(list.size, (i) =>
+      this.#vault.has(VAULT_ROWS.taken(list.current, i)),
     );
-    writeJsonRow(this.#vault, VAULT_ROWS.lists, { ...current, used: current.used + 1 });
-    return { list: current.current, idx };
+    this.#vault.set(VAULT_ROWS.taken(list.current, idx), new Uint8Array([1]));
+    const now = readJsonRow<ListsRecord>(this.#vault, VAULT_ROWS.lists) ?? list;
+    writeJsonRow(this.#vault, VAULT_ROWS.lists, { ...now, used: now.used + 1 });
+    return idx;
   }
 
   #startList(previous: ListsRecord | undefined): Promise<ListsRecord> {

@@ -48,6 +48,9 @@ export class FileVault implements SecretStore {
     closeSync(openSync(path, 'a', 0o600));
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
+    // Every commit is on disk before it returns (the ledger's commits are too): a power cut must not
+    // lose a person's record whose binding the ledger already holds.
+    this.#db.pragma('synchronous = FULL');
     this.#db.pragma('secure_delete = ON');
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE IF NOT EXISTS kv (id BLOB PRIMARY KEY, sealed BLOB NOT NULL) WITHOUT ROWID',

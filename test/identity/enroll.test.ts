@@ -267,4 +267,37 @@ describe('re-binding and revocation', () => {
     assert.equal(erased.reason, 'deceased', 'the ledger keeps the reason it had');
     assert.equal(ia.node.chain.head.height, height, 'erasure alone writes nothing to the ledger');
   });
+
+  test('copies requested concurrently are all recorded, so a revocation flips every one', async () => {
+    const { checkDigitOf } = await import('../../src/identity/index.ts');
+    const first17 = '320102' + '19880808' + '135';
+    const p = {
+      ...PEOPLE[0]!,
+      familyName: 'Raceqzw',
+      idNumber: first17 + checkDigitOf(first17),
+      birthdate: '1988-08-08',
+    };
+    const w = await newWallet(ia.client, 'concurrent-copies');
+    await enroll(ia, p, w);
+    const origins = Array.from({ length: 8 }, (_, i) => `https://site${i}.example`);
+    const copies = await Promise.all(
+      origins.map((o) =>
+        ia.client.identity.requestCopy(ia.authority, w.master, w.pairwise(o).keyPair),
+      ),
+    );
+    assert.equal(new Set(copies.map((c) => c.status.idx)).size, 8, 'eight different indices');
+    assert.equal(new Set(copies.map((c) => c.iat)).size, 8, 'eight different iat');
+    assert.equal(
+      (await ia.client.identity.show(ia.operator, ia.authority, w.did)).copies.issued,
+      8,
+    );
+    await ia.client.identity.revoke(ia.operator, ia.authority, { did: w.did, reason: 'fraud' });
+    for (const c of copies) {
+      const s = await ia.client.query<{ status: number }>('idn', 'status', {
+        list: c.status.uri.split('/').at(-1)!,
+        idx: c.status.idx,
+      });
+      assert.equal(s.status, 1, `copy ${c.status.idx} revoked`);
+    }
+  });
 });
