@@ -298,6 +298,10 @@ export async function verifySdJwtVcPresentation(
         details: { status: value },
       });
   }
+  // Last: a presentation refused for a transient reason (status list unavailable or stale) may be
+  // sent again with the same nonce.
+  if (options.nonces !== undefined && !options.nonces.consume(p.kb.nonce))
+    throw new AppError('ERR_VC_NONCE_REPLAYED', `nonce ${JSON.stringify(p.kb.nonce)} was used`);
   const { iss, kid, vct, iat, exp, status } = c;
   return { iss, kid, vct, iat, exp, ...p, status };
 }

@@ -95,14 +95,25 @@ export interface ParsedSdJwt {
   readonly sdHashInput: Uint8Array;
 }
 
+/** What a compact SD-JWT may hold: base64url characters and the `.` and `~` separators. */
+const COMPACT_RE = /^[A-Za-z0-9_\-.~]*$/;
+
 /**
  * Splits a compact SD-JWT or SD-JWT+KB and decodes its JWS parts (not the disclosures).
- * @throws ERR_VC_MALFORMED for a missing `~`, an empty disclosure, bad base64url or JSON
+ * @throws ERR_VC_MALFORMED for a character outside base64url and the separators, a missing `~`,
+ *   an empty disclosure, bad base64url or JSON
  * @example parseSdJwt(sdJwt).disclosures.length
  */
 export function parseSdJwt(compact: string): ParsedSdJwt {
   if (typeof compact !== 'string')
     throw new AppError('ERR_VC_MALFORMED', `an SD-JWT must be a string, got ${typeof compact}`);
+  // Only base64url characters and the separators: anything else would be signed and hashed as
+  // another byte (the latin1 view below) and make presentations malleable.
+  if (!COMPACT_RE.test(compact))
+    throw new AppError(
+      'ERR_VC_MALFORMED',
+      'an SD-JWT holds a character outside base64url, "." and "~"',
+    );
   const first = compact.indexOf('~');
   if (first < 0) throw new AppError('ERR_VC_MALFORMED', 'an SD-JWT has no "~" separator');
   const last = compact.lastIndexOf('~');
