@@ -64,7 +64,8 @@ export const IDENTITY_ERRORS = defineErrors({
   },
   ERR_IDENTITY_ERASED: {
     status: 410,
-    meaning: "The person's record was erased (crypto-shredded) from the authority's vault.",
+    meaning:
+      "The person's record is not in the authority's vault: erased (crypto-shredded), or lost.",
   },
   ERR_IDENTITY_BAD_CHALLENGE: {
     status: 401,
@@ -85,7 +86,7 @@ export const IDENTITY_ERRORS = defineErrors({
   },
   ERR_IDENTITY_BAD_STATUS_INDEX: {
     status: 422,
-    meaning: 'A status index is outside its list, or a transaction flips too many entries.',
+    meaning: "A status index is outside its list, or a list's size does not fill whole chunks.",
   },
   ERR_IDENTITY_NOT_AUTHORITY_NODE: {
     status: 404,
@@ -95,6 +96,15 @@ export const IDENTITY_ERRORS = defineErrors({
   ERR_IDENTITY_AUTHORITY_UNAVAILABLE: {
     status: 503,
     meaning:
-      "The authority's DID is not on the ledger or not accredited yet, or its transaction was not committed.",
+      "The authority cannot serve now: too many requests in flight, or its DID's transaction was not committed.",
+  },
+  ERR_IDENTITY_COPY_LIMIT: {
+    status: 429,
+    meaning:
+      'The binding holds as many unexpired credential copies as it may; no more until some expire.',
+  },
+  ERR_IDENTITY_RATE_LIMITED: {
+    status: 429,
+    meaning: 'This master DID sent too many requests in the last minutes.',
   },
 });

@@ -11,7 +11,7 @@ import {
   chunkOfIndex,
   setInChunk,
 } from '../credentials/index.ts';
-import { currentRecord } from '../did/index.ts';
+import { currentRecord, methodsFor } from '../did/index.ts';
 import { AppError } from '../errors.ts';
 import { hasRole } from '../governance/index.ts';
 import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
@@ -23,7 +23,7 @@ import {
   getMaster,
   getStatusList,
   IDN_KEYS,
-  REVOKE_REASONS,
+  RDID_PATTERN,
   type Binding,
   type MasterRecord,
   type StatusListRecord,
@@ -33,7 +33,7 @@ const Tag = Type.String({
   pattern: '^[0-9a-f]{64}$',
   description: 'uniqueness tag (hex HMAC-SHA-256)',
 });
-const Rdid = Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$' });
+const Rdid = Type.String({ pattern: RDID_PATTERN });
 const ListId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'status list id' });
 /** Most status entries one transaction may flip (a binding's unexpired copies, with room to spare). */
 export const MAX_FLIPS_PER_TX = 4096;
@@ -62,12 +62,7 @@ export const RebindBody = Type.Object(
   { additionalProperties: false },
 );
 export const RevokeBody = Type.Object(
-  {
-    tag: Tag,
-    did: Rdid,
-    reason: Type.Union(REVOKE_REASONS.map((r) => Type.Literal(r))),
-    revoke: Flips,
-  },
+  { tag: Tag, did: Rdid, revoke: Flips },
   { additionalProperties: false },
 );
 export const StatusBody = Type.Object({ revoke: Flips }, { additionalProperties: false });
@@ -86,12 +81,26 @@ export type StatusBody = Static<typeof StatusBody>;
 export type ListBody = Static<typeof ListBody>;
 type Flips = Static<typeof Flips>;
 
-/** Only a currently accredited identity authority signs identity transactions. */
+/**
+ * Only a currently accredited identity authority signs identity transactions, and only with a
+ * `capabilityInvocation` key of its DID: its front-office (`authentication`-only) keys sign
+ * requests to its node, never ledger transactions.
+ */
 function authorizeAuthority(state: StateReader, ctx: TxContext): void {
   if (!hasRole(state, 'identity-authority', ctx.signer))
     throw new AppError(
       'ERR_LEDGER_UNAUTHORIZED',
       `${ctx.signer} is not an accredited identity authority`,
+    );
+  const record = currentRecord(state, ctx.signer);
+  const fragment = ctx.keyId.slice(ctx.keyId.indexOf('#') + 1);
+  if (
+    record === undefined ||
+    !methodsFor(record.document, 'capabilityInvocation').some((m) => m.id === fragment)
+  )
+    throw new AppError(
+      'ERR_LEDGER_UNAUTHORIZED',
+      `${ctx.keyId} is not a capabilityInvocation key of ${ctx.signer}`,
     );
 }
 
@@ -109,7 +118,7 @@ function checkNewMaster(state: StateReader, did: string): void {
 
 /** The signer's own active binding for `tag`. */
 function activeBinding(state: StateReader, ctx: TxContext, tag: string): Binding {
-  const b = getBinding(state, tag);
+  const b = getBinding(state, ctx.signer, tag);
   if (b === undefined || b.authority !== ctx.signer || b.status !== 'active')
     throw new AppError(
       'ERR_IDENTITY_NOT_ENROLLED',
@@ -164,7 +173,7 @@ const enroll: TxKind<EnrollBody> = {
   schema: EnrollBody,
   authorize: authorizeAuthority,
   apply(state, ctx, body) {
-    const existing = getBinding(state.reader, body.tag);
+    const existing = getBinding(state.reader, ctx.signer, body.tag);
     if (existing?.status === 'active')
       throw new AppError(
         'ERR_IDENTITY_ALREADY_ENROLLED',
@@ -185,7 +194,7 @@ const enroll: TxKind<EnrollBody> = {
       status: 'active',
       since: ctx.blockTime,
     };
-    state.write(IDN_KEYS.binding(body.tag), binding);
+    state.write(IDN_KEYS.binding(ctx.signer, body.tag), binding);
     state.write(IDN_KEYS.master(body.did), master);
   },
 };
@@ -210,7 +219,7 @@ const rebind: TxKind<RebindBody> = {
     checkNewMaster(state.reader, body.did);
     applyFlips(state, ctx, body.revoke);
     retireMaster(state, b.did, 'rebound', ctx.blockTime);
-    state.write(IDN_KEYS.binding(body.tag), {
+    state.write(IDN_KEYS.binding(ctx.signer, body.tag), {
       ...b,
       did: body.did,
       updated: ctx.blockTime,
@@ -235,11 +244,10 @@ const revoke: TxKind<RevokeBody> = {
       throw new AppError('ERR_IDENTITY_NOT_ENROLLED', `${body.did} does not hold this binding`);
     applyFlips(state, ctx, body.revoke);
     retireMaster(state, b.did, 'revoked', ctx.blockTime);
-    state.write(IDN_KEYS.binding(body.tag), {
+    state.write(IDN_KEYS.binding(ctx.signer, body.tag), {
       ...b,
       status: 'revoked',
       updated: ctx.blockTime,
-      reason: body.reason,
     } satisfies Binding);
   },
 };

@@ -11,18 +11,21 @@ import { rdidFor, recoveryCommitmentOf, type DocumentSpec } from '../did/index.t
 import { createAjv, describeSchemaError, type ModuleNode } from '../ledger/index.ts';
 import { Authority } from './authority.ts';
 import { VAULT_ROWS, writeJsonRow, secretRow, type AuthorityConfig } from './records.ts';
+import { MAX_COPIES_LIMIT } from './copies.ts';
 import { authorityRoutes } from './routes.ts';
+import { RDID_PATTERN } from './state.ts';
 
 /** The identity module's node options (`modules.idn` in node.json). */
 export const IdentityNodeOptions = Type.Object(
   {
-    authority: Type.Optional(Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$' })),
+    authority: Type.Optional(Type.String({ pattern: RDID_PATTERN })),
     publicUrl: Type.Optional(
       Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', maxLength: 300 }),
     ),
     copyLifetimeSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 366 * 24 * 3600 })),
     listSize: Type.Optional(Type.Integer({ minimum: 1024, maximum: 2 ** 24, multipleOf: 8192 })),
     statusTokenTtlSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 24 * 3600 })),
+    maxCopies: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COPIES_LIMIT })),
   },
   { additionalProperties: false },
 );
@@ -32,6 +35,7 @@ type IdentityNodeOptions = {
   copyLifetimeSec?: number;
   listSize?: number;
   statusTokenTtlSec?: number;
+  maxCopies?: number;
 };
 const checkOptions = createAjv().compile<IdentityNodeOptions>(IdentityNodeOptions);
 
@@ -110,6 +114,7 @@ export const identityNode: ModuleNode = {
       ...(options.statusTokenTtlSec === undefined
         ? {}
         : { statusTokenTtlSec: options.statusTokenTtlSec }),
+      ...(options.maxCopies === undefined ? {} : { maxCopies: options.maxCopies }),
     });
     if (authority.did !== options.authority)
       throw new RangeError(

@@ -3,9 +3,15 @@ import { fromBase64url } from '../crypto/index.ts';
 import { chunkOfIndex, getInChunk } from '../credentials/index.ts';
 import { AppError } from '../errors.ts';
 import type { ModuleQuery } from '../ledger/index.ts';
-import { getMaster, getStatusList, IDN_KEYS, type StatusListRecord } from './state.ts';
+import {
+  getMaster,
+  getStatusList,
+  IDN_KEYS,
+  RDID_PATTERN,
+  type StatusListRecord,
+} from './state.ts';
 
-const Rdid = Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$' });
+const Rdid = Type.String({ pattern: RDID_PATTERN });
 const ListId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
 const ListView = Type.Object(
   {

@@ -56,6 +56,8 @@ export const VAULT_ROWS = {
   person: (tag: string) => `person/${tag}`,
   dek: (tag: string) => `dek/${tag}`,
   copies: (tag: string) => `copies/${tag}`,
+  /** Why and when the front office revoked the binding (off the ledger). */
+  revocation: (tag: string) => `revocation/${tag}`,
   taken: (list: string, idx: number) => `taken/${list}/${idx}`,
 } as const;
 

@@ -10,9 +10,9 @@ import { REAL_NAME_VCT } from '../credentials/index.ts';
 import type { SignedRequest } from '../did/index.ts';
 import type { Authority } from './authority.ts';
 import type { PersonInput } from './person.ts';
-import { REVOKE_REASONS, type RevokeReason } from './state.ts';
+import { RDID_PATTERN, REVOKE_REASONS, type RevokeReason } from './state.ts';
 
-const Rdid = Type.String({ pattern: '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$' });
+const Rdid = Type.String({ pattern: RDID_PATTERN });
 const B64u = (max: number) => Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: max });
 
 /** A DID-signed request carrying `body`. */
@@ -27,7 +27,10 @@ function Signed(action: string, body: TSchema) {
           created: Type.Integer({
             description: 'ms since the epoch (within 5 minutes of the server clock)',
           }),
-          nonce: B64u(64),
+          nonce: Type.String({
+            pattern: '^[A-Za-z0-9_-]{22}$',
+            description: '16 random bytes, base64url',
+          }),
         },
         { additionalProperties: false },
       ),
@@ -249,7 +252,7 @@ export function authorityRoutes(app: FastifyInstance, authority: Authority): voi
       },
     },
     async (req, reply) => {
-      const jwt = authority.statusToken((req.params as { list: string }).list);
+      const jwt = authority.lists.token((req.params as { list: string }).list);
       void reply
         .header('content-type', 'application/statuslist+jwt')
         .header('cache-control', 'max-age=30');

@@ -6,9 +6,13 @@
  */
 import { readJson, type StateReader } from '../ledger/index.ts';
 
+/** The did:rdid pattern of master and authority DIDs in schemas. */
+export const RDID_PATTERN = '^did:rdid:[1-9A-HJ-NP-Za-km-z]{32,44}$';
+
 /** State keys of the identity module. */
 export const IDN_KEYS = {
-  binding: (tag: string) => `idn/binding/${tag}`,
+  /** Bindings are per authority: another authority can neither see nor take over this one's tags. */
+  binding: (authority: string, tag: string) => `idn/binding/${authority}/${tag}`,
   master: (did: string) => `idn/master/${did}`,
   list: (id: string) => `idn/list/${id}`,
   listPrefix: 'idn/list/',
@@ -16,7 +20,10 @@ export const IDN_KEYS = {
   chunkPrefix: (id: string) => `idn/status/${id}/`,
 } as const;
 
-/** Why a binding was revoked (never free text: no personal data reaches the ledger). */
+/**
+ * Why a binding was revoked, as the front office records it. Kept in the authority's vault, never on
+ * the ledger: "fraud" or "deceased" next to a person's pseudonymous tag is nobody else's business.
+ */
 export const REVOKE_REASONS = [
   'holder-request',
   'deceased',
@@ -38,7 +45,6 @@ export interface Binding {
   readonly updated: number;
   /** How many times the person was re-bound to a new master DID. */
   readonly rebinds: number;
-  readonly reason?: RevokeReason;
 }
 
 /** What the ledger knows of a master DID: which binding it holds or held. */
@@ -60,8 +66,12 @@ export interface StatusListRecord {
   readonly created: number;
 }
 
-export function getBinding(state: StateReader, tag: string): Binding | undefined {
-  return readJson<Binding>(state, IDN_KEYS.binding(tag));
+export function getBinding(
+  state: StateReader,
+  authority: string,
+  tag: string,
+): Binding | undefined {
+  return readJson<Binding>(state, IDN_KEYS.binding(authority, tag));
 }
 
 export function getMaster(state: StateReader, did: string): MasterRecord | undefined {

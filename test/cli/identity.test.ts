@@ -195,8 +195,19 @@ test('a person is enrolled, obtains a copy, and sees it revoked, all through the
       assert.ok(!r.stdout.includes(v) && !r.stderr.includes(v), `${v} printed`);
   });
 
-  // The front office sends the same enrollment again (it runs while the person obtains a copy).
-  const duplicate = run(office, enrollArgs(did, prove.stdout));
+  // The front office enrolls the same person again, with a fresh challenge the person answers (it
+  // runs while the person obtains a copy); the proof comes first, then uniqueness.
+  const duplicate = (async () => {
+    const again = json<{ challenge: string }>(await run(office, ['ia', 'challenge', ...operator]));
+    const proved = await run(person, [
+      'wallet',
+      'prove',
+      again.challenge,
+      '--authority',
+      authority,
+    ]);
+    return run(office, enrollArgs(did, proved.stdout));
+  })();
 
   await t.test(
     'wallet credentials get, then the list: one valid copy, its expiry and claims; ia show counts it',

@@ -261,7 +261,8 @@ const POST_ROUTES: readonly PostRoute[] = [
           signature: 'A'.repeat(86),
         },
       }),
-    outcome: 'ERR_IDENTITY_NOT_ENROLLED',
+    // the proof of control comes first: without it nothing tells whether the person is enrolled
+    outcome: 'ERR_IDENTITY_BAD_CHALLENGE',
   },
   {
     path: '/v1/identity/revocations',
@@ -979,39 +980,31 @@ const ROUTE_CASES: BadCase[] = [
   {
     route: `POST ${REBIND}`,
     name: 'a person who is not enrolled',
-    request: (f) =>
-      post(
-        REBIND,
-        bindingRequest(f, PEOPLE[1]!, f.stranger.did, noProof(f.stranger), 'identity.rebind'),
-      ),
+    request: async (f) => {
+      const proof = proveMasterDid(f.ia.authority, await challengeOf(f), f.stranger.master);
+      return post(REBIND, bindingRequest(f, PEOPLE[1]!, f.stranger.did, proof, 'identity.rebind'));
+    },
     status: 404,
     code: 'ERR_IDENTITY_NOT_ENROLLED',
   },
   {
     route: `POST ${REBIND}`,
     name: 'a person whose binding was revoked',
-    request: (f) =>
-      post(
-        REBIND,
-        bindingRequest(f, PEOPLE[2]!, f.stranger.did, noProof(f.stranger), 'identity.rebind'),
-      ),
+    request: async (f) => {
+      const proof = proveMasterDid(f.ia.authority, await challengeOf(f), f.stranger.master);
+      return post(REBIND, bindingRequest(f, PEOPLE[2]!, f.stranger.did, proof, 'identity.rebind'));
+    },
     status: 404,
     code: 'ERR_IDENTITY_NOT_ENROLLED',
   },
   {
     route: `POST ${REBIND}`,
     name: "details that differ from the authority's record",
-    request: (f) =>
-      post(
-        REBIND,
-        bindingRequest(
-          f,
-          { ...PEOPLE[0]!, givenName: 'Someoneelse' },
-          f.stranger.did,
-          noProof(f.stranger),
-          'identity.rebind',
-        ),
-      ),
+    request: async (f) => {
+      const proof = proveMasterDid(f.ia.authority, await challengeOf(f), f.stranger.master);
+      const person = { ...PEOPLE[0]!, givenName: 'Someoneelse' };
+      return post(REBIND, bindingRequest(f, person, f.stranger.did, proof, 'identity.rebind'));
+    },
     status: 403,
     code: 'ERR_IDENTITY_PERSON_MISMATCH',
   },

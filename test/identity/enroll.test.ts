@@ -12,7 +12,7 @@ import { enroll, newWallet, openAuthorityNode, PEOPLE, type IaNode, rejects } fr
 
 let ia: IaNode;
 before(async () => {
-  ia = await openAuthorityNode();
+  ia = await openAuthorityNode({ idn: { maxCopies: 8 } });
 });
 after(async () => ia.close());
 
@@ -299,5 +299,47 @@ describe('re-binding and revocation', () => {
       });
       assert.equal(s.status, 1, `copy ${c.status.idx} revoked`);
     }
+  });
+
+  test("the operator's front-office key cannot sign the authority's ledger transactions", async () => {
+    const tag = 'ab'.repeat(32);
+    const w = await newWallet(ia.client, 'operator-tx');
+    await rejects(
+      ia.client.signAndSubmit(ia.operator.keyPair, ia.operator.kid, 'idn.enroll', {
+        tag,
+        did: w.did,
+      }),
+      'ERR_LEDGER_UNAUTHORIZED',
+    );
+  });
+
+  test('a master DID is rate limited, and a binding holds a bounded number of unexpired copies', async () => {
+    const { checkDigitOf } = await import('../../src/identity/index.ts');
+    const first17 = '330106' + '19750505' + '246';
+    const p = {
+      ...PEOPLE[0]!,
+      familyName: 'Limitqzr',
+      idNumber: first17 + checkDigitOf(first17),
+      birthdate: '1975-05-05',
+    };
+    const w = await newWallet(ia.client, 'copy-limit');
+    await enroll(ia, p, w);
+    const ask = (i: number) =>
+      ia.client.identity.requestCopy(
+        ia.authority,
+        w.master,
+        w.pairwise(`https://l${i}.example`).keyPair,
+      );
+    // this node allows 8 unexpired copies per binding (modules.idn.maxCopies)
+    for (let i = 0; i < 8; i++) await ask(i);
+    await rejects(ask(8), 'ERR_IDENTITY_COPY_LIMIT');
+    // and 64 requests per master DID in ten minutes
+    let limited = false;
+    for (let i = 0; i < 70 && !limited; i++)
+      limited = await ask(100 + i).then(
+        () => false,
+        (err: unknown) => (err as { code?: string }).code === 'ERR_IDENTITY_RATE_LIMITED',
+      );
+    assert.ok(limited, 'the 65th request within the window is refused');
   });
 });
