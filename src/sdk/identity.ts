@@ -234,12 +234,18 @@ interface IssuerEntry {
 export class LedgerIssuerResolver implements IssuerResolver {
   readonly #client: RealdidClient;
   readonly #cacheMs: number;
-  readonly #cache = new Map<string, Promise<IssuerEntry>>();
+  readonly #max: number;
+  /** Settled answers, least recently used first; and lookups in flight (one per key). */
   readonly #ready = new Map<string, IssuerEntry>();
+  readonly #inFlight = new Map<string, Promise<IssuerEntry>>();
 
-  constructor(client: RealdidClient, o: { readonly cacheSec?: number } = {}) {
+  constructor(
+    client: RealdidClient,
+    o: { readonly cacheSec?: number; readonly maxEntries?: number } = {},
+  ) {
     this.#client = client;
     this.#cacheMs = (o.cacheSec ?? 60) * 1000;
+    this.#max = o.maxEntries ?? 1024;
   }
 
   resolveIssuer(
@@ -249,33 +255,38 @@ export class LedgerIssuerResolver implements IssuerResolver {
     iat: number,
   ): JwsVerifier | Promise<JwsVerifier> {
     const key = `${iss} ${kid ?? ''}`;
-    const ready = this.#ready.get(key);
-    if (ready !== undefined && Date.now() - ready.fetched < this.#cacheMs)
-      return judge(ready, iss, vct, iat);
+    const ready = this.#fresh(key);
+    if (ready !== undefined) return judge(ready, iss, vct, iat);
     return this.#entry(iss, kid, key).then((e) => judge(e, iss, vct, iat));
   }
 
   /** The issuer's key for `kid` (no accreditation check; for status list tokens). */
   async verifierFor(iss: string, kid: string | undefined): Promise<JwsVerifier> {
-    return (await this.#entry(iss, kid, `${iss} ${kid ?? ''}`)).verifier;
+    const key = `${iss} ${kid ?? ''}`;
+    return (this.#fresh(key) ?? (await this.#entry(iss, kid, key))).verifier;
   }
 
+  #fresh(key: string): IssuerEntry | undefined {
+    const e = this.#ready.get(key);
+    if (e === undefined || Date.now() - e.fetched >= this.#cacheMs) return undefined;
+    this.#ready.delete(key); // most recently used last
+    this.#ready.set(key, e);
+    return e;
+  }
+
+  /** One lookup per key at a time, however many presentations wait for it. */
   #entry(iss: string, kid: string | undefined, key: string): Promise<IssuerEntry> {
-    const cached = this.#cache.get(key);
-    const ready = this.#ready.get(key);
-    if (cached !== undefined && (ready === undefined || Date.now() - ready.fetched < this.#cacheMs))
-      return cached;
-    const p = this.#fetch(iss, kid).then(
-      (e) => {
+    const pending = this.#inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const p = this.#fetch(iss, kid)
+      .then((e) => {
+        this.#ready.delete(key);
         this.#ready.set(key, e);
+        if (this.#ready.size > this.#max) this.#ready.delete(this.#ready.keys().next().value!);
         return e;
-      },
-      (err: unknown) => {
-        this.#cache.delete(key);
-        throw err;
-      },
-    );
-    this.#cache.set(key, p);
+      })
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, p);
     return p;
   }
 

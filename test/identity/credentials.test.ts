@@ -325,6 +325,36 @@ describe('rejections', () => {
   });
 });
 
+describe('robustness', () => {
+  test('a character outside base64url is malformed, never read as another byte', async () => {
+    const { vp, nonce } = await present(alice, SHOP, ['age_over_18']);
+    const bent = `${vp.slice(0, 5)}\u0165${vp.slice(6)}`; // U+0165: its low byte is "e"
+    await rejects(
+      credentialVerifier(ia.newClient()).verify(bent, { nonce, aud: SHOP }),
+      'ERR_VC_MALFORMED',
+    );
+  });
+
+  test('a presentation refused for a stale status list can be sent again with its nonce', async () => {
+    const { vp, nonce } = await present(alice, SHOP, []);
+    const nonces = new SeenNonces();
+    const client = ia.newClient();
+    const issuers = new LedgerIssuerResolver(client);
+    const stale = new StatusListCache({
+      fetch: (uri) => client.fetchText(uri),
+      verifierFor: (iss, kid) => issuers.verifierFor(iss, kid),
+      maxAgeSec: 10,
+      now: () => now() + 60,
+    });
+    const { verifySdJwtVcPresentation } = await import('../../src/credentials/index.ts');
+    const o = { issuers, nonce, aud: SHOP, now: now(), vct: [REAL_NAME_VCT], nonces };
+    await rejects(verifySdJwtVcPresentation(vp, { ...o, status: stale }), 'ERR_VC_STATUS_STALE');
+    const fresh = credentialVerifier(ia.newClient(), { nonces });
+    await fresh.verify(vp, { nonce, aud: SHOP });
+    await rejects(fresh.verify(vp, { nonce, aud: SHOP }), 'ERR_VC_NONCE_REPLAYED');
+  });
+});
+
 class SeenNonces {
   readonly #seen = new Set<string>();
   consume(nonce: string): boolean {

@@ -42,14 +42,38 @@ async function operatorOf(
   return { key: { kid: o.operator ?? `${info.did}#operator`, keyPair }, authority: info.did };
 }
 
-function personOf(o: PersonOpts): PersonDetails {
+const PERSON_FIELDS = [
+  'familyName',
+  'givenName',
+  'idNumber',
+  'birthdate',
+  'nationality',
+  'region',
+] as const;
+
+/** The person from `--person <json|@file>` (keeps personal data out of `ps` and shell history) or the flags. */
+function personOf(o: PersonOpts & { person?: string }): PersonDetails {
+  if (o.person !== undefined) {
+    const given = jsonArg('person', o.person) as Record<string, unknown> | null;
+    if (given === null || typeof given !== 'object' || Array.isArray(given))
+      throw new AppError('ERR_CLI_USAGE', '--person must be a JSON object');
+    const extra = Object.keys(given).filter(
+      (k) => !(PERSON_FIELDS as readonly string[]).includes(k),
+    );
+    if (extra.length > 0)
+      throw new AppError('ERR_CLI_USAGE', `--person has unknown fields: ${extra.join(', ')}`);
+    for (const [k, v] of Object.entries(given))
+      if (typeof v !== 'string')
+        throw new AppError('ERR_CLI_USAGE', `--person: "${k}" must be a string`);
+    return personOf(given);
+  }
   const missing = (
     ['familyName', 'givenName', 'idNumber', 'birthdate', 'nationality'] as const
   ).filter((k) => o[k] === undefined);
   if (missing.length > 0)
     throw new AppError(
       'ERR_CLI_USAGE',
-      `missing ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`,
+      `missing ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or --person @file)`,
     );
   return {
     familyName: o.familyName!,
@@ -109,6 +133,10 @@ export function iaCommands(program: Command): void {
       .option('--json', 'machine-readable output');
   const personOptions = (c: Command): Command =>
     c
+      .option(
+        '--person <json|@file>',
+        'the person as JSON {familyName, givenName, idNumber, birthdate, nationality, region?}, or @file (e.g. @/dev/stdin): keeps personal data out of ps and shell history',
+      )
       .option('--family-name <name>', 'family name (as on the ID card)')
       .option('--given-name <name>', 'given name')
       .option('--id-number <n>', '18-character resident ID number')
@@ -141,7 +169,7 @@ export function iaCommands(program: Command): void {
     .description(
       "enroll a checked person: details to the authority's vault, a uniqueness tag to the ledger",
     )
-    .action(async (o: IaOpts & PersonOpts & { did?: string; proof?: string }) => {
+    .action(async (o: IaOpts & PersonOpts & { person?: string; did?: string; proof?: string }) => {
       const person = personOf(o);
       const proof = proofArg(o.proof);
       if (o.did === undefined)
@@ -156,7 +184,7 @@ export function iaCommands(program: Command): void {
     .description(
       "re-bind a re-checked person to a new master DID (lost wallet); revokes the old DID's copies",
     )
-    .action(async (o: IaOpts & PersonOpts & { did?: string; proof?: string }) => {
+    .action(async (o: IaOpts & PersonOpts & { person?: string; did?: string; proof?: string }) => {
       const person = personOf(o);
       const proof = proofArg(o.proof);
       if (o.did === undefined)

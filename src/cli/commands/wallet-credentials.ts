@@ -4,10 +4,16 @@
  * that site's pairwise key: list, get, refresh).
  */
 import type { Command } from 'commander';
-import { decodeSdJwtVc } from '../../credentials/index.ts';
+import { decodeSdJwtVc, SD_JWT_VC_TYP, verifySdJwt } from '../../credentials/index.ts';
+import { toBase64url } from '../../crypto/index.ts';
 import { authFragment, deriveMasterKey, derivePairwise, normalizeOrigin } from '../../did/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { credentialVerifier, proveMasterDid, type RealdidClient } from '../../sdk/index.ts';
+import {
+  credentialVerifier,
+  LedgerIssuerResolver,
+  proveMasterDid,
+  type RealdidClient,
+} from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
 import { readCopies, writeCopies, type StoredCopy } from '../credential-store.ts';
 import { output } from '../io.ts';
@@ -31,6 +37,26 @@ function masterKey(w: UnlockedWallet) {
   };
 }
 
+/**
+ * Checks a copy before keeping it: bound to the pairwise key it was asked for, signed by an issuer
+ * the ledger shows accredited for its type (through proofs).
+ * @throws ERR_VC_BAD_KEY, ERR_VC_BAD_SIGNATURE, ERR_VC_ISSUER_*
+ */
+async function checkCopy(
+  client: RealdidClient,
+  credential: string,
+  holder: Uint8Array,
+): Promise<void> {
+  const d = decodeSdJwtVc(credential);
+  const cnf = (d.payload.cnf as { jwk?: { x?: unknown } } | undefined)?.jwk?.x;
+  if (cnf !== toBase64url(holder))
+    throw new AppError('ERR_VC_BAD_KEY', "the copy is not bound to this site's pairwise key");
+  const { iss, vct, iat } = d.payload as { iss: string; vct: string; iat: number };
+  const kid = typeof d.header.kid === 'string' ? d.header.kid : undefined;
+  const verifier = await new LedgerIssuerResolver(client).resolveIssuer(iss, kid, vct, iat);
+  verifySdJwt(credential, { verifier, typ: SD_JWT_VC_TYP });
+}
+
 /** Obtains a copy for `origin` from the node's authority and stores it (replacing the old one). */
 async function obtain(
   client: RealdidClient,
@@ -41,6 +67,7 @@ async function obtain(
   const pairwise = derivePairwise(w.seed, origin);
   const authority = (await client.identity.authority()).did;
   const c = await client.identity.requestCopy(authority, master, pairwise.keyPair);
+  await checkCopy(client, c.credential, pairwise.keyPair.publicKey);
   const copy: StoredCopy = {
     origin: pairwise.origin,
     holder: pairwise.did,
