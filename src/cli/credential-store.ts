@@ -36,6 +36,7 @@ const LABEL = 'realdid/wallet-credentials/v1';
 const keyOf = (seed: Uint8Array): Buffer =>
   Buffer.from(hkdfSha256(seed, utf8(LABEL), utf8('credential store key'), 32));
 
+/** Where a wallet's copies are kept: next to the wallet file. */
 export const credentialStorePath = (walletPath: string): string => `${walletPath}.credentials`;
 
 /** The copies in the store (none if there is no store yet). @throws ERR_WALLET_CORRUPT */

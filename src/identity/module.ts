@@ -56,16 +56,21 @@ const Flips = Type.Array(
   { maxItems: 64, description: 'status entries set to INVALID in the same step' },
 );
 
+/** `idn.enroll`: bind the person's tag to a master DID never bound before. */
 export const EnrollBody = Type.Object({ tag: Tag, did: Rdid }, { additionalProperties: false });
+/** `idn.rebind`: move an active binding to a new master DID, revoking the old copies in the same step. */
 export const RebindBody = Type.Object(
   { tag: Tag, did: Rdid, revoke: Flips },
   { additionalProperties: false },
 );
+/** `idn.revoke`: end the binding `did` holds, revoking its copies. */
 export const RevokeBody = Type.Object(
   { tag: Tag, did: Rdid, revoke: Flips },
   { additionalProperties: false },
 );
+/** `idn.status`: set status entries of the authority's lists to INVALID. */
 export const StatusBody = Type.Object({ revoke: Flips }, { additionalProperties: false });
+/** `idn.list`: register a status list (1 bit per entry, whole 1 KiB chunks). */
 export const ListBody = Type.Object(
   {
     id: ListId,

@@ -47,6 +47,7 @@ export interface ListsRecord {
   readonly seq: number;
 }
 
+/** Row names of the authority's vault (the vault stores them as keyed hashes). */
 export const VAULT_ROWS = {
   config: 'authority/config',
   issuerSeed: 'authority/issuer-seed',
@@ -65,10 +66,12 @@ const json = (v: unknown): Uint8Array => utf8(JSON.stringify(v));
 const parse = <T>(bytes: Uint8Array | undefined): T | undefined =>
   bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
 
+/** A JSON row of the vault, or undefined. */
 export function readJsonRow<T>(vault: SecretStore, row: string): T | undefined {
   return parse<T>(vault.get(row));
 }
 
+/** Writes a JSON row of the vault. */
 export function writeJsonRow(vault: SecretStore, row: string, value: JsonValue | object): void {
   vault.set(row, json(value));
 }
@@ -120,6 +123,7 @@ export function erasePerson(vault: SecretStore, tag: string): void {
   vault.shred([VAULT_ROWS.dek(tag), VAULT_ROWS.person(tag), VAULT_ROWS.copies(tag)]);
 }
 
+/** The copies recorded for a person (tag), oldest first. */
 export function copiesOf(vault: SecretStore, tag: string): CopyRecord[] {
   return readJsonRow<CopyRecord[]>(vault, VAULT_ROWS.copies(tag)) ?? [];
 }

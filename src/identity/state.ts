@@ -66,6 +66,7 @@ export interface StatusListRecord {
   readonly created: number;
 }
 
+/** The binding of `tag` at `authority`, if any. */
 export function getBinding(
   state: StateReader,
   authority: string,
@@ -74,10 +75,12 @@ export function getBinding(
   return readJson<Binding>(state, IDN_KEYS.binding(authority, tag));
 }
 
+/** What the ledger knows of a master DID's binding, if it ever held one. */
 export function getMaster(state: StateReader, did: string): MasterRecord | undefined {
   return readJson<MasterRecord>(state, IDN_KEYS.master(did));
 }
 
+/** A registered status list, if any. */
 export function getStatusList(state: StateReader, id: string): StatusListRecord | undefined {
   return readJson<StatusListRecord>(state, IDN_KEYS.list(id));
 }

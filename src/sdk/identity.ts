@@ -72,6 +72,7 @@ export interface CopyInfo {
   readonly status: { readonly idx: number; readonly uri: string };
 }
 
+/** What `GET /v1/identity/authority` says about the authority a node serves. */
 export interface AuthorityInfo {
   readonly did: string;
   readonly name: string;

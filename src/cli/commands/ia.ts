@@ -116,6 +116,7 @@ function proofArg(text: string | undefined): {
   return { challenge: p.challenge, signer: p.signer, signature: p.signature };
 }
 
+/** Registers `realdid ia challenge|enroll|rebind|revoke|show`. */
 export function iaCommands(program: Command): void {
   const ia = program
     .command('ia')

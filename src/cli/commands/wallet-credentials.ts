@@ -116,6 +116,7 @@ function view(c: StoredCopy, status: string | undefined, nowSec: number) {
   };
 }
 
+/** Registers `realdid wallet prove` and `realdid wallet credentials [get|refresh]`. */
 export function walletCredentialCommands(wallet: Command, common: (c: Command) => Command): void {
   common(wallet.command('prove'))
     .description(
