@@ -123,12 +123,16 @@ export async function signCopy(
  */
 export function coarseIat(nowSec: number, from: number, used: ReadonlySet<number>): number {
   const minute = nowSec - (nowSec % 60);
-  const earliest = Math.ceil(from / 60_000) * 60; // the first whole minute of the accreditation
-  const span = Math.max(1, Math.min(IAT_JITTER_MINUTES, (minute - earliest) / 60 + 1));
-  for (let i = 0; i < 64; i++) {
-    const iat = minute - 60 * randomInt(0, span);
-    if (!used.has(iat)) return iat;
+  const earliestSec = Math.ceil(from / 1000);
+  const earliestMinute = Math.ceil(earliestSec / 60) * 60; // the accreditation's first whole minute
+  if (minute >= earliestMinute) {
+    const span = Math.min(IAT_JITTER_MINUTES, (minute - earliestMinute) / 60 + 1);
+    for (let i = 0; i < 64; i++) {
+      const iat = minute - 60 * randomInt(0, span);
+      if (!used.has(iat)) return iat;
+    }
   }
-  for (let iat = nowSec; iat >= Math.ceil(from / 1000); iat--) if (!used.has(iat)) return iat;
+  // Accredited within this minute, or every minute since is used: a free second since accreditation.
+  for (let iat = nowSec; iat >= earliestSec; iat--) if (!used.has(iat)) return iat;
   return nowSec;
 }
