@@ -35,7 +35,7 @@ import { getRole } from '../governance/index.ts';
 import { lastNonce, signTx, type ModuleHost, type SecretStore } from '../ledger/index.ts';
 import { MAX_UNEXPIRED_COPIES, planCopy, signCopy, type IssuedCopy } from './copies.ts';
 import { checkAdded, KeyedLock, OneTimeValues } from './guards.ts';
-import { checkPerson, normalizedIdNumber, type PersonInput } from './person.ts';
+import { checkPerson, normalizedIdNumber, type Person, type PersonInput } from './person.ts';
 import {
   copiesOf,
   erasePerson,
@@ -79,6 +79,13 @@ const DAY_OFFSET_MS = 8 * 60 * 60 * 1000;
 /** The authority's calendar day (`YYYY-MM-DD`, China Standard Time) at `ms`. */
 export const dayOf = (ms: number): string =>
   new Date(ms + DAY_OFFSET_MS).toISOString().slice(0, 10);
+
+/** An enrollment or re-binding: the person's details, the master DID and its proof of control. */
+export interface BindingRequest {
+  readonly person: PersonInput;
+  readonly did: string;
+  readonly proof: ControlProof;
+}
 
 /** What the API returns about a binding: never personal data. */
 export interface BindingView {
@@ -213,6 +220,14 @@ export class Authority {
     return { challenge, expires: now + CHALLENGE_TTL_MS };
   }
 
+  /** The checked person and their tag; the challenge used up and the proof of control checked. */
+  #checkRequest(input: BindingRequest): { person: Person; tag: string } {
+    const person = checkPerson(input.person, { today: dayOf(Date.now()) });
+    const tag = this.tagOf(person.idNumber);
+    this.#checkControl(input.proof, input.did);
+    return { person, tag };
+  }
+
   /** Uses up the challenge and checks the person's proof of control of `did`. */
   #checkControl(proof: ControlProof, did: string): void {
     if (!this.#challenges.take(proof.challenge, Date.now()))
@@ -236,14 +251,8 @@ export class Authority {
    * @throws the person-check codes, ERR_IDENTITY_BAD_CHALLENGE, ERR_IDENTITY_BAD_PROOF,
    *   ERR_IDENTITY_ALREADY_ENROLLED, ERR_IDENTITY_DID_IN_USE, ERR_IDENTITY_UNKNOWN_DID
    */
-  async enroll(input: {
-    person: PersonInput;
-    did: string;
-    proof: ControlProof;
-  }): Promise<BindingView> {
-    const person = checkPerson(input.person, { today: dayOf(Date.now()) });
-    const tag = this.tagOf(person.idNumber);
-    this.#checkControl(input.proof, input.did);
+  async enroll(input: BindingRequest): Promise<BindingView> {
+    const { person, tag } = this.#checkRequest(input);
     await this.#people.run(tag, async () => {
       if (getBinding(this.#host.pendingState, this.did, tag)?.status === 'active') {
         this.#host.log.info('enrollment refused: already enrolled', { did: input.did });
@@ -275,7 +284,7 @@ export class Authority {
   }
 
   /** The vault record of the person these details name, if they match it and hold an active binding. */
-  #recheck(tag: string, person: ReturnType<typeof checkPerson>): PersonRecord {
+  #recheck(tag: string, person: Person): PersonRecord {
     const binding = getBinding(this.#host.pendingState, this.did, tag);
     if (binding?.status !== 'active')
       throw new AppError('ERR_IDENTITY_NOT_ENROLLED', 'this person has no active binding here');
@@ -311,14 +320,8 @@ export class Authority {
    * copy of the old binding is revoked in the same transaction.
    * @throws the proof codes, ERR_IDENTITY_NOT_ENROLLED, ERR_IDENTITY_PERSON_MISMATCH, ERR_IDENTITY_ERASED
    */
-  async rebind(input: {
-    person: PersonInput;
-    did: string;
-    proof: ControlProof;
-  }): Promise<BindingView> {
-    const person = checkPerson(input.person, { today: dayOf(Date.now()) });
-    const tag = this.tagOf(person.idNumber);
-    this.#checkControl(input.proof, input.did);
+  async rebind(input: BindingRequest): Promise<BindingView> {
+    const { person, tag } = this.#checkRequest(input);
     const from = await this.#people.run(tag, async () => {
       const record = this.#recheck(tag, person);
       await this.#submit('idn.rebind', { tag, did: input.did, revoke: this.#flipsFor(tag) });
