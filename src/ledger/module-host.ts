@@ -36,7 +36,9 @@ export interface ModuleInitContext {
   vault(name: string): SecretStore;
   /**
    * Creates an encrypted key file `keys/<name>.json` in the data folder (for a person or program
-   * outside the node, e.g. a front-office operator) and returns its public key as a Multikey.
+   * outside the node, e.g. a front-office operator) and returns its public key as a Multikey. It is
+   * sealed with the passphrase `node init` was given for that name (`keyPassphrases`), else the
+   * node's.
    */
   keyFile(name: string): string;
 }

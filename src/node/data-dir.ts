@@ -123,6 +123,8 @@ export interface InitOptions {
   readonly time?: number;
   /** The modules the chain runs (default: {@link defaultModules}). */
   readonly modules?: readonly LedgerModule[];
+  /** Passphrases of key files that modules create for people outside the node, by name (e.g. `ia-operator`). */
+  readonly keyPassphrases?: Readonly<Record<string, string>>;
   /** What to ask of modules, by namespace (e.g. `{ idn: { authority: {} } }`): see `ModuleNode.initData`. */
   readonly moduleInit?: Readonly<Record<string, JsonValue>>;
 }
@@ -151,6 +153,12 @@ export function initDataDir(
   // The module that decides who signs blocks writes the consortium's genesis section.
   const consortium = new ModuleRegistry(options.modules ?? defaultModules()).consortiumModule;
   if (consortium === undefined) throw new TypeError('no module provides the consortium policy');
+  for (const ns of Object.keys(options.moduleInit ?? {}))
+    if (
+      (options.modules ?? defaultModules()).find((m) => m.namespace === ns)?.node?.initData ===
+      undefined
+    )
+      throw new AppError('ERR_CLI_USAGE', `no module "${ns}" that prepares a data folder`);
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
   const members = orgs.map((o) => ({
     id: o.id,
@@ -208,7 +216,7 @@ function initModules(
             throw new RangeError(`bad key file name ${name}`);
           const path = join(dataPaths(dir).keys, `${name}.json`);
           if (existsSync(path)) throw new AppError('ERR_CLI_DATA_DIR', `${path} already exists`);
-          return createKeyFile(path, options.passphrase, name);
+          return createKeyFile(path, options.keyPassphrases?.[name] ?? options.passphrase, name);
         },
         vault: (name) => {
           const v = new FileVault(moduleVaultPath(dir, ns, name), options.passphrase);

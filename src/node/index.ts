@@ -10,6 +10,7 @@ export {
   isInitialized,
   loadDataDir,
   loadKeyFile,
+  mergeGenesis,
 } from './data-dir.ts';
 export type { InitOptions, NodeConfig } from './data-dir.ts';
 export { assertInitialized } from './data-dir.ts';

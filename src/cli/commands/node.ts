@@ -43,6 +43,10 @@ export function nodeCommands(program: Command): void {
     )
     .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
     .option(
+      '--operator-passphrase-file <file>',
+      "with --authority: a passphrase of the front office's own for keys/ia-operator.json (default: the node's)",
+    )
+    .option(
       '--authority [name]',
       'this organization is an identity authority: its keys in the data folder, its DID and accreditation in genesis (implied by --demo)',
     )
@@ -57,6 +61,7 @@ export function nodeCommands(program: Command): void {
         demo?: boolean;
         orgs?: string;
         authority?: string | boolean;
+        operatorPassphraseFile?: string;
         quorum?: string;
         chainId: string;
         port: string;
@@ -84,6 +89,9 @@ export function nodeCommands(program: Command): void {
           port,
           ...(quorum === undefined ? {} : { quorum }),
           ...authorityInit(o.demo === true || o.authority !== undefined, o.authority),
+          ...(o.operatorPassphraseFile === undefined
+            ? {}
+            : { keyPassphrases: { 'ia-operator': await passphrase(o.operatorPassphraseFile) } }),
         });
         output(
           o.json ?? false,
