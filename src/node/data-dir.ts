@@ -150,15 +150,11 @@ export function initDataDir(
   const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
   if (orgs.length === 0 || quorum < 1 || quorum > orgs.length)
     throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  const modules = options.modules ?? defaultModules();
   // The module that decides who signs blocks writes the consortium's genesis section.
-  const consortium = new ModuleRegistry(options.modules ?? defaultModules()).consortiumModule;
+  const consortium = new ModuleRegistry(modules).consortiumModule;
   if (consortium === undefined) throw new TypeError('no module provides the consortium policy');
-  for (const ns of Object.keys(options.moduleInit ?? {}))
-    if (
-      (options.modules ?? defaultModules()).find((m) => m.namespace === ns)?.node?.initData ===
-      undefined
-    )
-      throw new AppError('ERR_CLI_USAGE', `no module "${ns}" that prepares a data folder`);
+  const inits = moduleInits(modules, options.moduleInit ?? {}); // checked before anything is written
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
   const members = orgs.map((o) => ({
     id: o.id,
@@ -170,7 +166,7 @@ export function initDataDir(
   };
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
-  const moduleOptions = initModules(dir, options, orgs[0]!, sections);
+  const moduleOptions = initModules(dir, options, inits, orgs[0]!, sections);
   const genesis: GenesisDoc = {
     chainId: options.chainId ?? 'realdid-demo',
     time: options.time ?? Date.now(),
@@ -189,26 +185,45 @@ export function initDataDir(
   return { genesis, config };
 }
 
+/** A module's part of `node init`: its namespace, what it was asked, and its `initData`. */
+interface ModuleInit {
+  readonly ns: string;
+  readonly request: JsonValue;
+  readonly initData: NonNullable<NonNullable<LedgerModule['node']>['initData']>;
+}
+
 /**
- * Lets each module asked for in `options.moduleInit` prepare its part of the folder (see
- * `ModuleNode.initData`); merges their genesis fragments into `sections`; returns their options.
+ * The modules asked for in `moduleInit`, with their `initData`.
  * @throws ERR_CLI_USAGE for a request to a module that is not there or takes no part in init
+ */
+function moduleInits(
+  modules: readonly LedgerModule[],
+  requests: Readonly<Record<string, JsonValue>>,
+): ModuleInit[] {
+  return Object.entries(requests).map(([ns, request]) => {
+    const node = modules.find((m) => m.namespace === ns)?.node;
+    if (node?.initData === undefined)
+      throw new AppError('ERR_CLI_USAGE', `no module "${ns}" that prepares a data folder`);
+    return { ns, request, initData: node.initData.bind(node) };
+  });
+}
+
+/**
+ * Lets each module in `inits` prepare its part of the folder (see `ModuleNode.initData`); merges
+ * their genesis fragments into `sections`; returns their options.
  */
 function initModules(
   dir: string,
   options: InitOptions,
+  inits: readonly ModuleInit[],
   org: { readonly id: string; readonly name: string },
   sections: Record<string, JsonValue>,
 ): Record<string, JsonValue> {
-  const modules = options.modules ?? defaultModules();
   const result: Record<string, JsonValue> = {};
-  for (const [ns, request] of Object.entries(options.moduleInit ?? {})) {
-    const node = modules.find((m) => m.namespace === ns)?.node;
-    if (node?.initData === undefined)
-      throw new AppError('ERR_CLI_USAGE', `no module "${ns}" that prepares a data folder`);
+  for (const { ns, request, initData } of inits) {
     const vaults: FileVault[] = [];
     try {
-      const out = node.initData({
+      const out = initData({
         request,
         org: { id: org.id, name: org.name },
         keyFile: (name) => {
