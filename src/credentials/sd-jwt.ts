@@ -65,13 +65,28 @@ function parseJwsAt(
   };
 }
 
+/** What a compact JWS may hold: base64url characters and the `.` separators. */
+const JWS_RE = /^[A-Za-z0-9_\-.]*$/;
+
+/**
+ * Parses one compact JWS (`header.payload.signature`, RFC 7515 §7.1): both JSON objects, the
+ * signature canonical base64url; not verified.
+ * @throws ERR_VC_MALFORMED
+ */
+export function parseCompactJws(jws: unknown, what: string): ParsedJws {
+  if (typeof jws !== 'string') throw new AppError('ERR_VC_MALFORMED', `${what} must be a string`);
+  if (!JWS_RE.test(jws))
+    throw new AppError('ERR_VC_MALFORMED', `${what} holds a character outside base64url and "."`);
+  return parseJwsAt(jws, Buffer.from(jws, 'latin1'), 0, jws.length, what);
+}
+
 /** Base64url of the UTF-8 JSON of `value`. */
 function encodeJsonSegment(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /** Signs header and payload into a compact JWS with `sign` over the ASCII signing input. */
-function signCompactJws(
+export function signCompactJws(
   header: JsonObject,
   payload: JsonObject,
   sign: (input: Uint8Array) => Uint8Array,

@@ -4,9 +4,10 @@
  * `iat`, `exp`, `ttl` and `status_list`. Verification follows the draft's validation rules: typ,
  * the algorithm allow-list, the signature, `sub` equal to the referenced `uri`, and `exp`.
  */
-import { fromBase64url, fromUtf8, toBase64url, utf8 } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
+import { isObject, type JsonObject } from './_sd-process.ts';
 import { VERIFY_ALGS, type JwsSigner, type JwsVerifier } from './jws-keys.ts';
+import { parseCompactJws, signCompactJws } from './sd-jwt.ts';
 import { isStatusBits, StatusList } from './status-list.ts';
 
 /** The JWS `typ` of a Status List Token (draft "Status List Token in JWT Format"). */
@@ -46,8 +47,6 @@ const malformed = (message: string, cause?: unknown): AppError =>
 const badToken = (message: string, details?: Record<string, unknown>): AppError =>
   new AppError('ERR_VC_STATUS_BAD_TOKEN', message, details === undefined ? {} : { details });
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSeconds = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The claims of `value`, or why they are malformed. */
@@ -71,33 +70,8 @@ function checkClaims(value: unknown): StatusListTokenClaims | string {
   };
 }
 
-function decodeJson(part: string, what: string): unknown {
-  try {
-    return JSON.parse(fromUtf8(fromBase64url(part))) as unknown;
-  } catch (err) {
-    throw malformed(`the ${what} is not base64url JSON`, err);
-  }
-}
-
-interface ParsedJwt {
-  header: Record<string, unknown>;
-  payload: string;
-  signingInput: string;
-  signature: string;
-}
-
-function splitJwt(jwt: unknown): ParsedJwt {
-  if (typeof jwt !== 'string') throw malformed('a status list token must be a string');
-  const parts = jwt.split('.');
-  if (parts.length !== 3) throw malformed(`a compact JWS expected 3 parts, got ${parts.length}`);
-  const [h, p, s] = parts as [string, string, string];
-  const header = decodeJson(h, 'JWS header');
-  if (!isObject(header)) throw malformed('the JWS header must be a JSON object');
-  return { header, payload: p, signingInput: `${h}.${p}`, signature: s };
-}
-
-function claimsOf(payload: string): StatusListTokenClaims {
-  const claims = checkClaims(decodeJson(payload, 'JWT payload'));
+function claimsOf(payload: JsonObject): StatusListTokenClaims {
+  const claims = checkClaims(payload);
   if (typeof claims === 'string') throw malformed(claims);
   return claims;
 }
@@ -118,9 +92,7 @@ export function signStatusListToken(claims: StatusListTokenClaims, signer: JwsSi
     typ: STATUS_LIST_TYP,
     ...(signer.kid === undefined ? {} : { kid: signer.kid }),
   };
-  const encode = (part: object): string => toBase64url(utf8(JSON.stringify(part)));
-  const input = `${encode(header)}.${encode(checked)}`;
-  return `${input}.${toBase64url(signer.sign(utf8(input)))}`;
+  return signCompactJws(header, checked as unknown as JsonObject, (input) => signer.sign(input));
 }
 
 /**
@@ -131,7 +103,7 @@ export function peekStatusListToken(jwt: string): {
   header: { kid?: string; alg: string };
   claims: StatusListTokenClaims;
 } {
-  const { header, payload } = splitJwt(jwt);
+  const { header, payload } = parseCompactJws(jwt, 'status list token');
   if (typeof header.alg !== 'string') throw malformed('"alg" expected a string');
   if (header.kid !== undefined && typeof header.kid !== 'string')
     throw malformed('"kid" expected a string');
@@ -180,15 +152,9 @@ export function verifyStatusListToken(
   jwt: string,
   o: { verifier: JwsVerifier; uri: string; now: number },
 ): VerifiedStatusListToken {
-  const { header, payload, signingInput, signature } = splitJwt(jwt);
+  const { header, payload, signingInput, signature } = parseCompactJws(jwt, 'status list token');
   checkHeader(header, o.verifier);
-  let sig: Uint8Array;
-  try {
-    sig = fromBase64url(signature);
-  } catch (err) {
-    throw malformed('the JWS signature is not base64url', err);
-  }
-  if (!o.verifier.verify(utf8(signingInput), sig))
+  if (!o.verifier.verify(signingInput, signature))
     throw badToken('the status list token signature does not verify');
   const claims = claimsOf(payload);
   if (claims.sub !== o.uri)
