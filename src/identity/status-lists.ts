@@ -10,6 +10,7 @@ import {
   assembleStatusList,
   signStatusListToken,
   type JwsSigner,
+  type StatusBits,
 } from '../credentials/index.ts';
 import { fromBase64url, toHex } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
@@ -19,6 +20,15 @@ import { getStatusList, IDN_KEYS } from './state.ts';
 
 /** zlib level of the list in a token: level 9 costs ten times more for a few percent less. */
 const DEFLATE_LEVEL = 6;
+
+/** A signed token of one list: the height and bits it was built from, its encoded list. */
+interface CachedToken {
+  readonly height: number;
+  readonly fingerprint: string;
+  readonly statusList: { bits: StatusBits; lst: string };
+  readonly iat: number;
+  readonly jwt: string;
+}
 
 export interface StatusListsOptions {
   readonly did: string;
@@ -34,7 +44,7 @@ export class StatusLists {
   readonly #chain: ChainView;
   readonly #vault: SecretStore;
   readonly #o: StatusListsOptions;
-  readonly #tokens = new Map<string, { fingerprint: string; iat: number; jwt: string }>();
+  readonly #tokens = new Map<string, CachedToken>();
   #starting: Promise<ListsRecord> | undefined;
 
   constructor(chain: ChainView, vault: SecretStore, options: StatusListsOptions) {
@@ -87,44 +97,63 @@ export class StatusLists {
 
   /**
    * The signed Status List Token of one of this authority's lists, from committed state: signed
-   * again only when the list's bits changed or the token is older than a tenth of its lifetime.
+   * again only when the list's bits changed or the token is older than a tenth of its lifetime;
+   * the chunks are not even read while no block was committed, and not re-encoded while the
+   * list's bits stay the same.
    * @throws ERR_IDENTITY_LIST_UNKNOWN
    */
   token(id: string): string {
     const list = getStatusList(this.#chain.state, id);
     if (list === undefined || list.issuer !== this.#o.did)
       throw new AppError('ERR_IDENTITY_LIST_UNKNOWN', `this authority has no status list "${id}"`);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const ttl = this.#o.tokenTtlSec;
+    const height = this.#chain.head.height;
+    const cached = this.#tokens.get(id);
+    const fresh = cached !== undefined && nowSec - cached.iat < ttl / 10;
+    if (fresh && cached.height === height) return cached.jwt; // nothing committed since
     const prefix = IDN_KEYS.chunkPrefix(id);
     const rows = this.#chain.list(prefix, 1 << 20);
     const fingerprint = rows.map((r) => `${r.key}=${r.value}`).join('\n');
-    const nowSec = Math.floor(Date.now() / 1000);
-    const ttl = this.#o.tokenTtlSec;
-    const cached = this.#tokens.get(id);
-    if (
-      cached !== undefined &&
-      cached.fingerprint === fingerprint &&
-      nowSec - cached.iat < ttl / 10
-    )
-      return cached.jwt;
+    if (cached?.fingerprint === fingerprint) {
+      // the list's bits did not change: keep its encoding, and the token while it is fresh
+      if (fresh) return this.#remember(id, { ...cached, height }).jwt;
+      return this.#sign(id, height, fingerprint, cached.statusList, nowSec);
+    }
     const chunks = new Map<number, Uint8Array>();
     for (const row of rows)
       chunks.set(
         Number(row.key.slice(prefix.length)),
         fromBase64url(JSON.parse(row.value) as string),
       );
-    const status_list = assembleStatusList(list.size, list.bits, chunks).encode({
+    const statusList = assembleStatusList(list.size, list.bits, chunks).encode({
       level: DEFLATE_LEVEL,
     });
+    return this.#sign(id, height, fingerprint, statusList, nowSec);
+  }
+
+  #sign(
+    id: string,
+    height: number,
+    fingerprint: string,
+    statusList: CachedToken['statusList'],
+    nowSec: number,
+  ): string {
+    const ttl = this.#o.tokenTtlSec;
     const claims = {
       sub: this.uri(id),
       iat: nowSec,
       exp: nowSec + ttl,
       ttl: Math.min(60, ttl),
       iss: this.#o.did,
-      status_list,
+      status_list: statusList,
     };
     const jwt = signStatusListToken(claims, this.#o.signer);
-    this.#tokens.set(id, { fingerprint, iat: nowSec, jwt });
-    return jwt;
+    return this.#remember(id, { height, fingerprint, statusList, iat: nowSec, jwt }).jwt;
+  }
+
+  #remember(id: string, token: CachedToken): CachedToken {
+    this.#tokens.set(id, token);
+    return token;
   }
 }
