@@ -310,7 +310,9 @@ export class Authority {
     const byList = new Map<string, number[]>();
     for (const c of copiesOf(this.#vault, tag)) {
       if (c.exp <= nowSec - 60) continue;
-      byList.set(c.list, [...(byList.get(c.list) ?? []), c.idx]);
+      const idx = byList.get(c.list);
+      if (idx === undefined) byList.set(c.list, [c.idx]);
+      else idx.push(c.idx);
     }
     return [...byList].map(([list, idx]) => ({ list, idx }));
   }

@@ -9,6 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { injectFetch } from '../helpers/inject-fetch.ts';
+
+export { injectFetch };
 import { sha256, utf8 } from '../../src/crypto/index.ts';
 import { authFragment, deriveMasterKey, derivePairwise, planCreate } from '../../src/did/index.ts';
 import { isAppError, type ErrorCode } from '../../src/errors.ts';
@@ -45,25 +48,6 @@ export interface IaNode {
   /** Opens another SDK client on the same app (e.g. a site's). */
   newClient(): RealdidClient;
   close(): Promise<void>;
-}
-
-/** A fetch that routes every URL (the node's, the status list URIs) to `app.inject()`. */
-export function injectFetch(app: FastifyInstance): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(
-      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
-    );
-    const res = await app.inject({
-      method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      url: url.pathname + url.search,
-      headers: (init?.headers ?? {}) as Record<string, string>,
-      ...(typeof init?.body === 'string' ? { payload: init.body } : {}),
-    });
-    return new Response(res.body, {
-      status: res.statusCode,
-      headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') },
-    });
-  };
 }
 
 /**
