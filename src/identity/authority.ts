@@ -10,7 +10,6 @@ import {
   decodeMultikey,
   ed25519FromSeed,
   ed25519Verify,
-  encodeMultikey,
   equalSecret,
   fromBase64url,
   fromHex,
@@ -149,11 +148,6 @@ export class Authority {
       tokenTtlSec: options.statusTokenTtlSec ?? 300,
       submit: (kind, body) => this.#submit(kind, body),
     });
-  }
-
-  /** The issuer key as a Multikey (what the DID document must list). */
-  get issuerMultikey(): string {
-    return encodeMultikey(this.#issuer.publicKey);
   }
 
   /** Why the authority cannot work as it should, if it cannot (not accredited, a bad public URL). */
