@@ -43,7 +43,7 @@ function masterKey(w: UnlockedWallet) {
  * @throws ERR_VC_BAD_KEY, ERR_VC_BAD_SIGNATURE, ERR_VC_ISSUER_*
  */
 async function checkCopy(
-  client: RealdidClient,
+  issuers: LedgerIssuerResolver,
   credential: string,
   holder: Uint8Array,
 ): Promise<void> {
@@ -53,21 +53,29 @@ async function checkCopy(
     throw new AppError('ERR_VC_BAD_KEY', "the copy is not bound to this site's pairwise key");
   const { iss, vct, iat } = d.payload as { iss: string; vct: string; iat: number };
   const kid = typeof d.header.kid === 'string' ? d.header.kid : undefined;
-  const verifier = await new LedgerIssuerResolver(client).resolveIssuer(iss, kid, vct, iat);
+  const verifier = await issuers.resolveIssuer(iss, kid, vct, iat);
   verifySdJwt(credential, { verifier, typ: SD_JWT_VC_TYP });
 }
 
+/** What obtaining copies needs from the node, looked up once per command. */
+interface Issuance {
+  readonly client: RealdidClient;
+  readonly authority: string;
+  readonly issuers: LedgerIssuerResolver;
+}
+
+async function issuanceOf(client: RealdidClient): Promise<Issuance> {
+  const authority = (await client.identity.authority()).did;
+  return { client, authority, issuers: new LedgerIssuerResolver(client) };
+}
+
 /** Obtains a copy for `origin` from the node's authority and stores it (replacing the old one). */
-async function obtain(
-  client: RealdidClient,
-  w: UnlockedWallet,
-  origin: string,
-): Promise<StoredCopy> {
+async function obtain(at: Issuance, w: UnlockedWallet, origin: string): Promise<StoredCopy> {
   const master = masterKey(w);
   const pairwise = derivePairwise(w.seed, origin);
-  const authority = (await client.identity.authority()).did;
+  const { client, authority } = at;
   const c = await client.identity.requestCopy(authority, master, pairwise.keyPair);
-  await checkCopy(client, c.credential, pairwise.keyPair.publicKey);
+  await checkCopy(at.issuers, c.credential, pairwise.keyPair.publicKey);
   const copy: StoredCopy = {
     origin: pairwise.origin,
     holder: pairwise.did,
@@ -169,7 +177,7 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
       const held = readCopies(w.path, w.seed).find((c) => c.origin === normalized);
       const fresh =
         held !== undefined && held.exp - nowSec > REFRESH_BEFORE_SEC && o.force !== true;
-      const copy = fresh ? held : await obtain(await connect(o), w, normalized);
+      const copy = fresh ? held : await obtain(await issuanceOf(await connect(o)), w, normalized);
       const v = view(copy, undefined, nowSec);
       output(
         o.json ?? false,
@@ -188,9 +196,11 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
       const w = await unlockWalletOpts(o);
       const nowSec = Math.floor(Date.now() / 1000);
       const due = readCopies(w.path, w.seed).filter((c) => c.exp - nowSec <= REFRESH_BEFORE_SEC);
-      const client = due.length === 0 ? undefined : await connect(o);
       const refreshed: string[] = [];
-      for (const c of due) refreshed.push((await obtain(client!, w, c.origin)).origin);
+      if (due.length > 0) {
+        const at = await issuanceOf(await connect(o));
+        for (const c of due) refreshed.push((await obtain(at, w, c.origin)).origin);
+      }
       output(o.json ?? false, { refreshed }, () =>
         refreshed.length === 0 ? 'every copy is fresh' : `refreshed ${refreshed.join(', ')}`,
       );
