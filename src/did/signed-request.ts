@@ -111,22 +111,42 @@ export function verifySignedRequest(
       'ERR_DID_AUTH_EXPIRED',
       `the request was created at ${request.created}, more than ${window} ms from now (${o.now})`,
     );
-  const key = resolveRdidKey(o.state, signer);
-  if (key === undefined)
-    fail(`${signer} is not a current authentication key of an active did:rdid`);
-  let signature: Uint8Array;
-  try {
-    signature = fromBase64url(envelope.signature);
-  } catch (err) {
-    fail(`the signature is not base64url: ${(err as Error).message}`);
-  }
-  if (!ed25519Verify(signature, requestSigningBytes(request, signer), key))
-    fail(`the signature does not verify with ${signer}`);
+  checkSignedBy(
+    o.state,
+    signer,
+    requestSigningBytes(request, signer),
+    envelope.signature,
+    'request',
+  );
   return { did: parseDidUrl(signer).did, kid: signer };
 }
 
 function fail(message: string): never {
   throw new AppError('ERR_DID_AUTH_FAILED', message);
+}
+
+/**
+ * Checks that `signature` (base64url) over `bytes` verifies with `signer`, a current
+ * authentication key of an active did:rdid in `state`. @throws ERR_DID_AUTH_FAILED
+ */
+function checkSignedBy(
+  state: StateReader,
+  signer: string,
+  bytes: Uint8Array,
+  signature: string,
+  what: string,
+): void {
+  const key = resolveRdidKey(state, signer);
+  if (key === undefined)
+    fail(`${signer} is not a current authentication key of an active did:rdid`);
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64url(signature);
+  } catch (err) {
+    fail(`the ${what}'s signature is not base64url: ${(err as Error).message}`);
+  }
+  if (!ed25519Verify(sig, bytes, key))
+    fail(`the ${what}'s signature does not verify with ${signer}`);
 }
 
 /** Domain separation tag of proofs of control (a signature over a fresh challenge). */
@@ -187,19 +207,11 @@ export function verifyControlProof(
     fail(`the proof's signer is not a DID URL: ${(err as Error).message}`);
   }
   if (signerDid !== o.did) fail(`the proof is signed by ${signerDid}, not by ${o.did}`);
-  const key = resolveRdidKey(o.state, proof.signer);
-  if (key === undefined) fail(`${proof.signer} is not a current authentication key of ${o.did}`);
-  let sig: Uint8Array;
-  try {
-    sig = fromBase64url(proof.signature);
-  } catch (err) {
-    fail(`the proof's signature is not base64url: ${(err as Error).message}`);
-  }
   const bytes = controlProofBytes({
     purpose: o.purpose,
     audience: o.audience,
     challenge: proof.challenge,
     subject: o.did,
   });
-  if (!ed25519Verify(sig, bytes, key)) fail(`the proof of control of ${o.did} does not verify`);
+  checkSignedBy(o.state, proof.signer, bytes, proof.signature, 'proof of control');
 }
