@@ -1,6 +1,17 @@
 /** governance/: consortium organizations, M-of-N proposals, accreditation of roles, parameters. */
 export { applyChange, governanceModule, orgSignerUrl, signingOrg } from './module.ts';
-export { ChangeSchema, GovGenesis, OrgSchema, ROLES } from './schema.ts';
+export {
+  ChangeSchema,
+  ClaimName,
+  DisclosurePolicy,
+  GovGenesis,
+  OrgSchema,
+  ROLES,
+  SiteOrigin,
+  SitePurpose,
+  SiteTerms,
+  TermId,
+} from './schema.ts';
 export type {
   Change,
   Member,

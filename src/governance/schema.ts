@@ -1,7 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /** The accredited roles a proposal can grant (DESIGN.md "Actors"). */
-export const ROLES = ['identity-authority', 'credit-issuer', 'querier', 'relying-party'] as const;
+export const ROLES = [
+  'identity-authority',
+  'credit-issuer',
+  'querier',
+  'relying-party',
+  /** May ask an identity authority to resolve a site's pseudonym to a person (e.g. a court). */
+  'lawful-requester',
+  /** Approves or refuses lawful de-anonymization requests (M of N, `lawfulApprovals`). */
+  'lawful-custodian',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const OrgId = Type.String({
@@ -44,12 +53,64 @@ export type Member = Org & { readonly sinceHeight: number };
 export const ParamName = Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,63}$' });
 const ParamValue = Type.Union([Type.Number(), Type.String({ maxLength: 1000 }), Type.Boolean()]);
 
+/** A claim name of a credential a site may ask for (a top-level claim of the real-name credential). */
+export const ClaimName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
+/** The id of a site's purpose or disclosure policy. */
+export const TermId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
+/** A web origin: scheme, host and optional port, lower case, nothing else. */
+export const SiteOrigin = Type.String({
+  pattern: '^https?://[a-z0-9.-]+(:[0-9]{1,5})?$',
+  maxLength: 200,
+});
+
+/**
+ * A disclosure policy a site may invoke: a legal duty to show some claims when a condition holds
+ * (e.g. creators with more than 500,000 followers must show their real name).
+ */
+export const DisclosurePolicy = Type.Object(
+  {
+    id: TermId,
+    description: Type.String({ minLength: 1, maxLength: 500 }),
+    legalBasis: Type.String({ minLength: 1, maxLength: 500 }),
+    claims: Type.Array(ClaimName, { minItems: 1, maxItems: 16, uniqueItems: true }),
+    /** When the site may invoke it, in words the person reads (e.g. "followers > 500000"). */
+    condition: Type.String({ minLength: 1, maxLength: 300 }),
+  },
+  { additionalProperties: false },
+);
+export type DisclosurePolicy = Static<typeof DisclosurePolicy>;
+
+/** A purpose a site registered: the claims it may ask for and the policies it may invoke for it. */
+export const SitePurpose = Type.Object(
+  {
+    id: TermId,
+    description: Type.String({ minLength: 1, maxLength: 500 }),
+    claims: Type.Array(ClaimName, { maxItems: 16, uniqueItems: true }),
+    policies: Type.Optional(Type.Array(TermId, { maxItems: 8, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type SitePurpose = Static<typeof SitePurpose>;
+
+/** What a relying party registers with governance (required for, and only for, `relying-party`). */
+export const SiteTerms = Type.Object(
+  {
+    /** The first origin is the site's primary one: wallets derive its pairwise key from it. */
+    origins: Type.Array(SiteOrigin, { minItems: 1, maxItems: 16, uniqueItems: true }),
+    purposes: Type.Array(SitePurpose, { minItems: 1, maxItems: 32 }),
+    policies: Type.Optional(Type.Array(DisclosurePolicy, { maxItems: 16 })),
+  },
+  { additionalProperties: false },
+);
+export type SiteTerms = Static<typeof SiteTerms>;
+
 export const RoleGrantInput = Type.Object(
   {
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     subject: Did,
     name: Type.String({ minLength: 1, maxLength: 200 }),
     scope: Scope,
+    site: Type.Optional(SiteTerms),
   },
   { additionalProperties: false },
 );

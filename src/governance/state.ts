@@ -17,6 +17,14 @@ export const KEYS = {
 export const DEFAULT_PARAMS: Readonly<Record<string, number | string | boolean>> = {
   /** How long a proposal stays open for approvals: 7 days of block time. */
   proposalTtlMs: 7 * 24 * 60 * 60 * 1000,
+  /** Custodian approvals a lawful de-anonymization request needs (M of the custodians). */
+  lawfulApprovals: 2,
+  /** Custodian refusals that close a lawful request as refused. */
+  lawfulRefusals: 2,
+  /** How long a lawful request stays open for approvals and release: 30 days of block time. */
+  lawfulRequestTtlMs: 30 * 24 * 60 * 60 * 1000,
+  /** The longest a lawful request may delay the person's notice: 90 days (0: notice at once). */
+  lawfulNoticeMaxDelayMs: 90 * 24 * 60 * 60 * 1000,
 };
 
 /** Ids of the current member organizations, sorted. */

@@ -107,4 +107,112 @@ export const IDENTITY_ERRORS = defineErrors({
     status: 429,
     meaning: 'This master DID sent too many requests in the last minutes.',
   },
+  ERR_IDENTITY_SITE_NOT_REGISTERED: {
+    status: 403,
+    meaning:
+      'The site (the `client_id` DID) is not registered as a relying party, or its registration was revoked.',
+  },
+  ERR_IDENTITY_PURPOSE_NOT_REGISTERED: {
+    status: 403,
+    meaning: 'The login request names a purpose the site did not register.',
+  },
+  ERR_IDENTITY_CLAIM_NOT_REGISTERED: {
+    status: 403,
+    meaning:
+      'A requested claim is not among those the site registered for the purpose (or for the disclosure policy invoked).',
+  },
+  ERR_IDENTITY_POLICY_NOT_REGISTERED: {
+    status: 403,
+    meaning:
+      "The disclosure policy invoked is not in the site's registration, or not allowed for the purpose.",
+  },
+  ERR_IDENTITY_ORIGIN_NOT_REGISTERED: {
+    status: 403,
+    meaning:
+      "The request's `response_uri` or `request_uri` is not on one of the site's registered origins.",
+  },
+  ERR_IDENTITY_LOGIN_MALFORMED: {
+    status: 400,
+    meaning:
+      'The authorization request, request object or response is not OpenID4VP 1.0 as realdid profiles it (a field is missing, of the wrong type, or not allowed).',
+  },
+  ERR_IDENTITY_LOGIN_BAD_SIGNATURE: {
+    status: 401,
+    meaning:
+      'The request object is not signed by an authentication key of the DID its `client_id` names.',
+  },
+  ERR_IDENTITY_LOGIN_UNKNOWN: {
+    status: 404,
+    meaning:
+      'No login request with this id or `state` is pending at the site: unknown, expired or already finished.',
+  },
+  ERR_IDENTITY_LOGIN_STATE_MISMATCH: {
+    status: 400,
+    meaning: "The response's `state` is not the one of the request it was posted for.",
+  },
+  ERR_IDENTITY_LOGIN_ANSWERED: {
+    status: 409,
+    meaning: 'This login request was already answered; a request takes one response.',
+  },
+  ERR_IDENTITY_LOGIN_BAD_RESPONSE_CODE: {
+    status: 400,
+    meaning: 'The `response_code` is unknown, expired or already used.',
+  },
+  ERR_IDENTITY_DCQL_UNSUPPORTED: {
+    status: 400,
+    meaning:
+      "The DCQL query asks for something realdid's profile does not support (another format or type, nested paths, claim sets, several credentials).",
+  },
+  ERR_IDENTITY_DCQL_UNSATISFIED: {
+    status: 400,
+    meaning:
+      'The presentation does not satisfy the DCQL query: a requested claim is missing, a claim that was not asked for is disclosed, or the credential query id, format or type differ.',
+  },
+  ERR_IDENTITY_CONSENT_DECLINED: {
+    status: 403,
+    meaning: 'The person declined the request in the wallet.',
+  },
+  ERR_IDENTITY_BAD_RECEIPT: {
+    status: 400,
+    meaning:
+      'The consent receipt is missing, not signed by the presenting pairwise key, or names another policy, site, claims or presentation.',
+  },
+  ERR_IDENTITY_DISCLOSURE_RECORDED: {
+    status: 409,
+    meaning: "This consent receipt's hash is already recorded on the ledger.",
+  },
+  ERR_IDENTITY_NOT_LAWFUL_REQUESTER: {
+    status: 403,
+    meaning: 'The signer is not accredited as a `lawful-requester` (for this legal basis).',
+  },
+  ERR_IDENTITY_NOT_CUSTODIAN: {
+    status: 403,
+    meaning: 'The signer is not accredited as a `lawful-custodian`.',
+  },
+  ERR_IDENTITY_LAWFUL_UNKNOWN: {
+    status: 404,
+    meaning: 'No lawful de-anonymization request with this id.',
+  },
+  ERR_IDENTITY_LAWFUL_CLOSED: {
+    status: 409,
+    meaning: 'The lawful request is no longer open: refused, expired or already released.',
+  },
+  ERR_IDENTITY_LAWFUL_ALREADY_DECIDED: {
+    status: 409,
+    meaning: 'This custodian has already approved or refused the request.',
+  },
+  ERR_IDENTITY_LAWFUL_NOT_APPROVED: {
+    status: 403,
+    meaning:
+      'The request does not have the number of custodian approvals that governance sets: the authority releases nothing.',
+  },
+  ERR_IDENTITY_LAWFUL_SUBJECT_MISMATCH: {
+    status: 422,
+    meaning:
+      "The pseudonym given to the authority does not match the request's commitment, or names no copy the authority issued.",
+  },
+  ERR_IDENTITY_LAWFUL_BAD_NOTICE_DELAY: {
+    status: 422,
+    meaning: "The request asks to delay the person's notice longer than governance allows.",
+  },
 });
