@@ -126,6 +126,23 @@ async function prompt(question: string): Promise<string> {
 }
 
 /**
+ * Asks a yes/no question on the terminal (stderr); true only for an answer starting with y.
+ * @throws ERR_CLI_USAGE when stdin is not a terminal (scripts pass `--yes` instead)
+ */
+export async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY)
+    throw new AppError('ERR_CLI_USAGE', 'not a terminal: pass --yes to consent, or run it in one');
+  process.stderr.write(question);
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+    return /^\s*y/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+/**
  * The passphrase that unlocks keys: `--passphrase-file`, else $REALDID_PASSPHRASE, else the
  * given fallback (demo data), else a hidden prompt on a terminal.
  * @throws ERR_CLI_USAGE when none is available

@@ -448,10 +448,19 @@ export class RealdidClient {
     return { tx, height: a.height, logIndex: a.logIndex, checkpoint };
   }
 
-  /** A state key's value (or null), verified by its sparse-Merkle proof against a verified checkpoint. */
+  /**
+   * A state key's value (or null), verified by its sparse-Merkle proof against a verified
+   * checkpoint; `signed` is that checkpoint with its signatures, so the answer can be kept as
+   * evidence and checked again offline.
+   */
   async state<T = unknown>(
     key: string,
-  ): Promise<{ value: T | null; proof: StateProof; checkpoint: Checkpoint }> {
+  ): Promise<{
+    value: T | null;
+    proof: StateProof;
+    checkpoint: Checkpoint;
+    signed: SignedCheckpoint;
+  }> {
     const floor = this.#last ?? null;
     const a = await this.request<{
       value: unknown;
@@ -460,7 +469,7 @@ export class RealdidClient {
     }>('GET', `/v1/state?key=${encodeURIComponent(key)}`);
     const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const value = verifyStateAnswer(key, a, checkpoint) as T | null;
-    return { value, proof: a.proof, checkpoint };
+    return { value, proof: a.proof, checkpoint, signed: a.checkpoint };
   }
 
   block(height: number): Promise<{

@@ -21,9 +21,10 @@ import type { UnlockedWallet } from '../wallet-file.ts';
 import { unlockWalletOpts, type WalletOpts } from './wallet.ts';
 
 /** A copy is refreshed when it has less than this left. */
-const REFRESH_BEFORE_SEC = 2 * 24 * 3600;
+export const REFRESH_BEFORE_SEC = 2 * 24 * 3600;
 
-function masterKey(w: UnlockedWallet) {
+/** The wallet's current master DID key. @throws ERR_WALLET_NO_DID */
+export function masterKey(w: UnlockedWallet) {
   if (w.file.did === undefined)
     throw new AppError(
       'ERR_WALLET_NO_DID',
@@ -58,19 +59,20 @@ async function checkCopy(
 }
 
 /** What obtaining copies needs from the node, looked up once per command. */
-interface Issuance {
+export interface Issuance {
   readonly client: RealdidClient;
   readonly authority: string;
   readonly issuers: LedgerIssuerResolver;
 }
 
-async function issuanceOf(client: RealdidClient): Promise<Issuance> {
+/** The node's authority and an issuer resolver, looked up once per command. */
+export async function issuanceOf(client: RealdidClient): Promise<Issuance> {
   const authority = (await client.identity.authority()).did;
   return { client, authority, issuers: new LedgerIssuerResolver(client) };
 }
 
 /** Obtains a copy for `origin` from the node's authority and stores it (replacing the old one). */
-async function obtain(at: Issuance, w: UnlockedWallet, origin: string): Promise<StoredCopy> {
+export async function obtain(at: Issuance, w: UnlockedWallet, origin: string): Promise<StoredCopy> {
   const master = masterKey(w);
   const pairwise = derivePairwise(w.seed, origin);
   const { client, authority } = at;
@@ -92,7 +94,7 @@ async function obtain(at: Issuance, w: UnlockedWallet, origin: string): Promise<
 }
 
 /** The copy's status as its issuer's status list says: valid, revoked, or why it is unknown. */
-async function statusOf(
+export async function statusOf(
   client: RealdidClient,
   copies: readonly StoredCopy[],
 ): Promise<Map<StoredCopy, string>> {
