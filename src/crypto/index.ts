@@ -31,6 +31,14 @@ export {
   toBase58btc,
   toMultibase,
 } from './multibase.ts';
+export {
+  concatKdf,
+  decryptCompactJwe,
+  encryptCompactJwe,
+  generateX25519,
+  x25519FromPrivate,
+} from './jwe.ts';
+export type { X25519KeyPair, X25519PublicJwk } from './jwe.ts';
 export { decryptKeystore, DEFAULT_SCRYPT, encryptKeystore } from './keystore.ts';
 export type { Keystore, ScryptParams } from './keystore.ts';
 export { CRYPTO_ERRORS } from './errors.ts';

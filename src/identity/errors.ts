@@ -209,7 +209,12 @@ export const IDENTITY_ERRORS = defineErrors({
   ERR_IDENTITY_LAWFUL_SUBJECT_MISMATCH: {
     status: 422,
     meaning:
-      "The pseudonym given to the authority does not match the request's commitment, or names no copy the authority issued.",
+      "The pairwise DID given to the authority does not match the request's subject commitment (its nonce and pseudonym).",
+  },
+  ERR_IDENTITY_LAWFUL_BAD_TARGET: {
+    status: 422,
+    meaning:
+      'The lawful request names an authority that is not an accredited identity authority, or a site that never was a registered relying party.',
   },
   ERR_IDENTITY_LAWFUL_BAD_NOTICE_DELAY: {
     status: 422,
