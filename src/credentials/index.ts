@@ -55,6 +55,50 @@ export type {
   VerifiedPresentation,
   VerifyOptions,
 } from './sd-jwt-vc.ts';
+// OpenID4VP 1.0 login profile (openid4vp.ts, openid4vp-dcql.ts, openid4vp-receipt.ts)
+export {
+  checkRequestClaims,
+  CLIENT_ID_PREFIX,
+  clientIdOf,
+  didOfClientId,
+  formatRequestLink,
+  LINK_SCHEME,
+  parseRequestLink,
+  REQUEST_OBJECT_MEDIA_TYPE,
+  REQUEST_OBJECT_TYP,
+  REQUEST_SKEW_SEC,
+  SELF_ISSUED_AUD,
+  signRequestObject,
+  verifyRequestObject,
+  VP_FORMATS_SUPPORTED,
+  webOriginOf,
+} from './openid4vp.ts';
+export type {
+  RequestLink,
+  RequestObjectClaims,
+  VerifiedRequest,
+  VerifyRequestOptions,
+} from './openid4vp.ts';
+export {
+  checkDcqlQuery,
+  checkSatisfied,
+  DCQL_FORMAT,
+  REAL_NAME_QUERY_ID,
+  realNameQuery,
+} from './openid4vp-dcql.ts';
+export type { DcqlClaim, PresentedClaims, ProfileQuery, RealNameDcql } from './openid4vp-dcql.ts';
+export {
+  CONSENT_RECEIPT_TYP,
+  didKeyOfJwk,
+  presentationHash,
+  signConsentReceipt,
+  verifyConsentReceipt,
+} from './openid4vp-receipt.ts';
+export type {
+  ConsentReceiptClaims,
+  ConsentReceiptInput,
+  ReceiptExpect,
+} from './openid4vp-receipt.ts';
 // status lists (status-list.ts)
 export {
   allocateStatusIndex,
