@@ -26,6 +26,7 @@ import {
 } from './schema.ts';
 import { GOV_ERRORS } from './errors.ts';
 import { GOV_QUERIES } from './queries.ts';
+import { checkSiteGrant, putSiteOrigins, removeSiteOrigins, SITE_ROLE } from './sites.ts';
 import {
   DEFAULT_PARAMS,
   getOrg,
@@ -90,6 +91,7 @@ function putGrant(
   grantedBy: string,
 ): void {
   const stored: RoleGrant = { ...grant, since, grantedBy };
+  putSiteOrigins(state, grant);
   state.write(KEYS.role(grant.role, grant.subject), stored);
   const history = closePeriod(state, grant.role, grant.subject, since);
   history.push({ from: since, scope: grant.scope, grantedBy });
@@ -162,11 +164,13 @@ export function applyChange(
       state.write(KEYS.quorum, change.quorum);
       return;
     case 'accredit':
+      checkSiteGrant(r, change.grant);
       putGrant(state, change.grant, at.blockTime, proposalId);
       return;
     case 'revoke':
       if (getRole(r, change.role, change.subject) === undefined)
         invalid(`${change.subject} does not hold role ${change.role}`);
+      if (change.role === SITE_ROLE) removeSiteOrigins(state, change.subject);
       state.remove(KEYS.role(change.role, change.subject));
       state.write(
         KEYS.roleHistory(change.role, change.subject),
@@ -282,7 +286,16 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
   }
   state.write(KEYS.orgs, [...ids].sort());
   state.write(KEYS.quorum, g.quorum);
-  for (const grant of g.roles ?? []) putGrant(state, grant, genesisTime, 'genesis');
+  for (const grant of g.roles ?? []) {
+    try {
+      checkSiteGrant(state.reader, grant);
+    } catch (err) {
+      throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    putGrant(state, grant, genesisTime, 'genesis');
+  }
 }
 
 /** Consortium members and their keys, for checkpoint signatures. */

@@ -8,9 +8,11 @@ import {
   RoleGrantInput,
   ROLES,
   Scope,
+  SiteOrigin,
   type Proposal,
   type Role,
 } from './schema.ts';
+import { siteOfOrigin, SITE_ROLE } from './sites.ts';
 import { getOrg, getProposal, getQuorum, getRole, KEYS, orgIds, roleHistory } from './state.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -207,5 +209,42 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
       current: getRole(state, input.role, input.subject) ?? null,
       periods: roleHistory(state, input.role, input.subject),
     }),
+  }),
+  query({
+    name: 'site-origin',
+    summary:
+      'The relying party registered for a web origin and its registration (prove both with GET /v1/state?key=, the keys are in the answer)',
+    path: '/v1/gov/site-origins/:origin',
+    params: Type.Object({ origin: SiteOrigin }, { additionalProperties: false }),
+    response: Type.Object(
+      {
+        origin: Type.String(),
+        did: Type.String(),
+        registration: RoleGrantView,
+        keys: Type.Object(
+          {
+            origin: Type.String({ description: 'state key of the origin → DID entry' }),
+            registration: Type.String({ description: "state key of the site's accreditation" }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    run: (state, input: { origin: string }) => {
+      const did = siteOfOrigin(state, input.origin);
+      const registration = did === undefined ? undefined : getRole(state, SITE_ROLE, did);
+      if (did === undefined || registration === undefined)
+        throw new AppError(
+          'ERR_LEDGER_NOT_FOUND',
+          `no relying party is registered for ${input.origin}`,
+        );
+      return {
+        origin: input.origin,
+        did,
+        registration,
+        keys: { origin: KEYS.siteOrigin(input.origin), registration: KEYS.role(SITE_ROLE, did) },
+      };
+    },
   }),
 ];

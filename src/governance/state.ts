@@ -11,6 +11,8 @@ export const KEYS = {
   roleHistory: (role: Role, subject: string) => `gov/role-history/${role}/${subject}`,
   param: (name: string) => `gov/param/${name}`,
   proposal: (id: string) => `gov/proposal/${id}`,
+  /** A relying party's registered origin → its DID (one site per origin). */
+  siteOrigin: (origin: string) => `gov/site-origin/${origin}`,
 } as const;
 
 /** Default parameters; governance may change them with `set-param`. */

@@ -19,3 +19,5 @@ export type { Person, PersonInput } from './person.ts';
 export { COUNTRIES, PROVINCES } from './regions.ts';
 export { getBinding, getMaster, getStatusList, IDN_KEYS, REVOKE_REASONS } from './state.ts';
 export type { Binding, MasterRecord, RevokeReason, StatusListRecord } from './state.ts';
+export { DisclosureBody, getDisclosure } from './disclosures.ts';
+export type { DisclosureRecord } from './disclosures.ts';

@@ -11,10 +11,11 @@ import {
   chunkOfIndex,
   setInChunk,
 } from '../credentials/index.ts';
-import { currentRecord, methodsFor } from '../did/index.ts';
+import { currentRecord } from '../did/index.ts';
 import { AppError } from '../errors.ts';
 import { hasRole } from '../governance/index.ts';
 import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
+import { DISCLOSURE_KINDS, DISCLOSURE_QUERIES } from './disclosures.ts';
 import { IDENTITY_ERRORS } from './errors.ts';
 import { identityNode } from './node.ts';
 import { IDENTITY_QUERIES } from './queries.ts';
@@ -28,6 +29,7 @@ import {
   type MasterRecord,
   type StatusListRecord,
 } from './state.ts';
+import { requireInvocationKey } from './tx-auth.ts';
 
 const Tag = Type.String({
   pattern: '^[0-9a-f]{64}$',
@@ -97,16 +99,7 @@ function authorizeAuthority(state: StateReader, ctx: TxContext): void {
       'ERR_LEDGER_UNAUTHORIZED',
       `${ctx.signer} is not an accredited identity authority`,
     );
-  const record = currentRecord(state, ctx.signer);
-  const fragment = ctx.keyId.slice(ctx.keyId.indexOf('#') + 1);
-  if (
-    record === undefined ||
-    !methodsFor(record.document, 'capabilityInvocation').some((m) => m.id === fragment)
-  )
-    throw new AppError(
-      'ERR_LEDGER_UNAUTHORIZED',
-      `${ctx.keyId} is not a capabilityInvocation key of ${ctx.signer}`,
-    );
+  requireInvocationKey(state, ctx);
 }
 
 /** The master DID must be an active did:rdid nobody has enrolled before. */
@@ -292,8 +285,8 @@ const list: TxKind<ListBody> = {
 export const identityModule: LedgerModule = {
   name: 'identity',
   namespace: 'idn',
-  kinds: [enroll, rebind, revoke, status, list],
+  kinds: [enroll, rebind, revoke, status, list, ...DISCLOSURE_KINDS],
   errors: IDENTITY_ERRORS,
-  queries: IDENTITY_QUERIES,
+  queries: [...IDENTITY_QUERIES, ...DISCLOSURE_QUERIES],
   node: identityNode,
 };

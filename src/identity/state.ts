@@ -18,6 +18,11 @@ export const IDN_KEYS = {
   listPrefix: 'idn/list/',
   chunk: (id: string, chunk: number) => `idn/status/${id}/${String(chunk).padStart(6, '0')}`,
   chunkPrefix: (id: string) => `idn/status/${id}/`,
+  /** A disclosure event by the SHA-256 (hex) of its consent receipt (see disclosures.ts). */
+  disclosure: (receipt: string) => `idn/disclosure/${receipt}`,
+  /** How often `site` invoked `policy`. */
+  disclosureCount: (site: string, policy: string) => `idn/disclosure-count/${site}/${policy}`,
+  disclosureCountPrefix: 'idn/disclosure-count/',
 } as const;
 
 /**

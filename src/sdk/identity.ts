@@ -34,6 +34,7 @@ import { AppError, isAppError } from '../errors.ts';
 import { accreditedAt, type RolePeriod } from '../governance/index.ts';
 import type { JsonValue } from '../crypto/index.ts';
 import type { RealdidClient } from './client.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 /** A key that signs requests: its DID URL and key pair. */
 export interface RequestKey {
@@ -223,7 +224,6 @@ const SCOPE = 'vct';
 interface IssuerEntry {
   readonly verifier: JwsVerifier;
   readonly periods: RolePeriod[];
-  readonly fetched: number;
 }
 
 /**
@@ -234,19 +234,17 @@ interface IssuerEntry {
  */
 export class LedgerIssuerResolver implements IssuerResolver {
   readonly #client: RealdidClient;
-  readonly #cacheMs: number;
-  readonly #max: number;
-  /** Settled answers, least recently used first; and lookups in flight (one per key). */
-  readonly #ready = new Map<string, IssuerEntry>();
-  readonly #inFlight = new Map<string, Promise<IssuerEntry>>();
+  readonly #cache: TtlCache<IssuerEntry>;
 
   constructor(
     client: RealdidClient,
     o: { readonly cacheSec?: number; readonly maxEntries?: number } = {},
   ) {
     this.#client = client;
-    this.#cacheMs = (o.cacheSec ?? 60) * 1000;
-    this.#max = o.maxEntries ?? 1024;
+    this.#cache = new TtlCache({
+      ttlMs: (o.cacheSec ?? 60) * 1000,
+      ...(o.maxEntries === undefined ? {} : { maxEntries: o.maxEntries }),
+    });
   }
 
   resolveIssuer(
@@ -256,7 +254,7 @@ export class LedgerIssuerResolver implements IssuerResolver {
     iat: number,
   ): JwsVerifier | Promise<JwsVerifier> {
     const key = `${iss} ${kid ?? ''}`;
-    const ready = this.#fresh(key);
+    const ready = this.#cache.peek(key);
     if (ready !== undefined) return judge(ready, iss, vct, iat);
     return this.#entry(iss, kid, key).then((e) => judge(e, iss, vct, iat));
   }
@@ -264,31 +262,12 @@ export class LedgerIssuerResolver implements IssuerResolver {
   /** The issuer's key for `kid` (no accreditation check; for status list tokens). */
   async verifierFor(iss: string, kid: string | undefined): Promise<JwsVerifier> {
     const key = `${iss} ${kid ?? ''}`;
-    return (this.#fresh(key) ?? (await this.#entry(iss, kid, key))).verifier;
-  }
-
-  #fresh(key: string): IssuerEntry | undefined {
-    const e = this.#ready.get(key);
-    if (e === undefined || Date.now() - e.fetched >= this.#cacheMs) return undefined;
-    this.#ready.delete(key); // most recently used last
-    this.#ready.set(key, e);
-    return e;
+    return (this.#cache.peek(key) ?? (await this.#entry(iss, kid, key))).verifier;
   }
 
   /** One lookup per key at a time, however many presentations wait for it. */
   #entry(iss: string, kid: string | undefined, key: string): Promise<IssuerEntry> {
-    const pending = this.#inFlight.get(key);
-    if (pending !== undefined) return pending;
-    const p = this.#fetch(iss, kid)
-      .then((e) => {
-        this.#ready.delete(key);
-        this.#ready.set(key, e);
-        if (this.#ready.size > this.#max) this.#ready.delete(this.#ready.keys().next().value!);
-        return e;
-      })
-      .finally(() => this.#inFlight.delete(key));
-    this.#inFlight.set(key, p);
-    return p;
+    return this.#cache.get(key, () => this.#fetch(iss, kid));
   }
 
   async #fetch(iss: string, kid: string | undefined): Promise<IssuerEntry> {
@@ -328,7 +307,7 @@ export class LedgerIssuerResolver implements IssuerResolver {
     const history = await this.#client.state<RolePeriod[]>(
       `gov/role-history/${ISSUER_ROLE}/${iss}`,
     );
-    return { verifier, periods: history.value ?? [], fetched: Date.now() };
+    return { verifier, periods: history.value ?? [] };
   }
 }
 

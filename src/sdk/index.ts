@@ -39,3 +39,19 @@ export type {
   PersonDetails,
   RequestKey,
 } from './identity.ts';
+export {
+  consentReceiptHash,
+  disclosure,
+  disclosureCounts,
+  recordDisclosure,
+  SiteRegistry,
+  verifiedSite,
+  verifiedSiteOfOrigin,
+} from './sites.ts';
+export type {
+  DisclosureCount,
+  SiteRegistration,
+  SiteSigner,
+  StateEvidence,
+  VerifiedDisclosure,
+} from './sites.ts';

@@ -1,0 +1,26 @@
+/**
+ * Who may sign identity transactions: shared by every `idn.*` kind. A did:rdid signs ledger
+ * transactions only with a `capabilityInvocation` key of its current document; its
+ * `authentication`-only keys (a front office's, a site's login key) sign requests, not transactions.
+ */
+import { currentRecord, methodsFor } from '../did/index.ts';
+import { AppError } from '../errors.ts';
+import type { StateReader, TxContext } from '../ledger/index.ts';
+
+/**
+ * Checks that the transaction is signed with a `capabilityInvocation` key of the signer's
+ * current did:rdid document.
+ * @throws ERR_LEDGER_UNAUTHORIZED
+ */
+export function requireInvocationKey(state: StateReader, ctx: TxContext): void {
+  const record = ctx.signer.startsWith('did:rdid:') ? currentRecord(state, ctx.signer) : undefined;
+  const fragment = ctx.keyId.slice(ctx.keyId.indexOf('#') + 1);
+  if (
+    record === undefined ||
+    !methodsFor(record.document, 'capabilityInvocation').some((m) => m.id === fragment)
+  )
+    throw new AppError(
+      'ERR_LEDGER_UNAUTHORIZED',
+      `${ctx.keyId} is not a capabilityInvocation key of ${ctx.signer}`,
+    );
+}
