@@ -21,3 +21,24 @@ export { getBinding, getMaster, getStatusList, IDN_KEYS, REVOKE_REASONS } from '
 export type { Binding, MasterRecord, RevokeReason, StatusListRecord } from './state.ts';
 export { DisclosureBody, getDisclosure } from './disclosures.ts';
 export type { DisclosureRecord } from './disclosures.ts';
+export {
+  LawfulDecisionBody,
+  LawfulOutcomeBody,
+  LawfulRequestBody,
+  LAWFUL_KINDS,
+  lawfulDeadline,
+} from './lawful.ts';
+export {
+  getLawfulNotice,
+  getLawfulRequest,
+  LAWFUL_KEYS,
+  LAWFUL_STATUSES,
+  lawfulSubjectOf,
+} from './lawful-state.ts';
+export type {
+  LawfulDecision,
+  LawfulNotice,
+  LawfulOutcome,
+  LawfulRequest,
+  LawfulStatus,
+} from './lawful-state.ts';

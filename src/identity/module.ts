@@ -18,6 +18,8 @@ import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '
 import { DISCLOSURE_KINDS, DISCLOSURE_QUERIES } from './disclosures.ts';
 import { IDENTITY_ERRORS } from './errors.ts';
 import { identityNode } from './node.ts';
+import { LAWFUL_KINDS, lawfulDeadline } from './lawful.ts';
+import { LAWFUL_QUERIES } from './lawful-queries.ts';
 import { IDENTITY_QUERIES } from './queries.ts';
 import {
   getBinding,
@@ -285,8 +287,9 @@ const list: TxKind<ListBody> = {
 export const identityModule: LedgerModule = {
   name: 'identity',
   namespace: 'idn',
-  kinds: [enroll, rebind, revoke, status, list, ...DISCLOSURE_KINDS],
+  kinds: [enroll, rebind, revoke, status, list, ...DISCLOSURE_KINDS, ...LAWFUL_KINDS],
   errors: IDENTITY_ERRORS,
-  queries: [...IDENTITY_QUERIES, ...DISCLOSURE_QUERIES],
+  queries: [...IDENTITY_QUERIES, ...DISCLOSURE_QUERIES, ...LAWFUL_QUERIES],
+  onDeadline: (state, block, ref) => lawfulDeadline(state, block, ref),
   node: identityNode,
 };

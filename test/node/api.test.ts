@@ -1004,6 +1004,43 @@ const CASES: BadCase[] = [
     code: 'ERR_IDENTITY_LIST_UNKNOWN',
   },
 
+  // GET /v1/identity/lawful-requests/:id, /v1/identity/lawful-requests, /v1/identity/lawful-notices
+  {
+    route: 'GET /v1/identity/lawful-requests/:id',
+    name: 'not a request id',
+    request: () => get('/v1/identity/lawful-requests/ABC'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/lawful-requests/:id',
+    name: 'an unknown request',
+    request: () => get(`/v1/identity/lawful-requests/${'0'.repeat(64)}`),
+    status: 404,
+    code: 'ERR_IDENTITY_LAWFUL_UNKNOWN',
+  },
+  {
+    route: 'GET /v1/identity/lawful-requests',
+    name: 'an unknown status',
+    request: () => get('/v1/identity/lawful-requests?status=leaked'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/lawful-notices',
+    name: 'a malformed cursor',
+    request: () => get('/v1/identity/lawful-notices?after=12/ab'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/lawful-notices',
+    name: 'a negative time',
+    request: () => get('/v1/identity/lawful-notices?since=-1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+
   // GET /1.0/identifiers/:did (request-schema errors only; resolution errors use the DID Resolution format)
   // (an unknown option such as ?format=json is a resolution error: FEATURE_NOT_SUPPORTED (501), see test/did/resolve.test.ts)
   {
