@@ -34,6 +34,7 @@ import { getRole } from '../governance/index.ts';
 import { lastNonce, signTx, type ModuleHost, type SecretStore } from '../ledger/index.ts';
 import { MAX_UNEXPIRED_COPIES, planCopy, signCopy, type IssuedCopy } from './copies.ts';
 import { checkAdded, KeyedLock, OneTimeValues } from './guards.ts';
+import { LawfulReleases } from './lawful-release.ts';
 import { checkPerson, normalizedIdNumber, type Person, type PersonInput } from './person.ts';
 import {
   copiesOf,
@@ -106,6 +107,8 @@ export class Authority {
   readonly kid: string;
   readonly name: string;
   readonly lists: StatusLists;
+  /** Lawful de-anonymization: the releases of approved requests. */
+  readonly lawful: LawfulReleases;
   readonly #host: ModuleHost;
   readonly #vault: SecretStore;
   readonly #issuer: Ed25519KeyPair;
@@ -147,6 +150,14 @@ export class Authority {
       listSize: options.listSize ?? 2 ** 20,
       tokenTtlSec: options.statusTokenTtlSec ?? 300,
       submit: (kind, body) => this.#submit(kind, body),
+    });
+    this.lawful = new LawfulReleases({
+      did: this.did,
+      chain: host.chain,
+      pendingState: () => host.pendingState,
+      vault,
+      submit: (kind, body) => this.#submit(kind, body),
+      log: host.log,
     });
   }
 
@@ -432,6 +443,7 @@ export class Authority {
       const list = await this.lists.current();
       return planCopy(this.#vault, this.lists, {
         tag,
+        holder: `did:key:${body.holder}`,
         record,
         list,
         authority: this.did,

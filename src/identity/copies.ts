@@ -12,6 +12,7 @@ import type { ChainView, SecretStore } from '../ledger/index.ts';
 import { ageOn } from './person.ts';
 import {
   copiesOf,
+  recordHolder,
   VAULT_ROWS,
   writeJsonRow,
   type ListsRecord,
@@ -58,6 +59,8 @@ export function planCopy(
   lists: StatusLists,
   o: {
     tag: string;
+    /** The holder key, as a did:key. */
+    holder: string;
     record: PersonRecord;
     list: ListsRecord;
     authority: string;
@@ -80,8 +83,9 @@ export function planCopy(
     const idx = lists.allocate(o.list);
     writeJsonRow(vault, VAULT_ROWS.copies(o.tag), [
       ...kept,
-      { list: o.list.current, idx, iat, exp },
+      { list: o.list.current, idx, iat, exp, holder: o.holder },
     ]);
+    recordHolder(vault, o.tag, o.holder);
     return { record: o.record, list: o.list.current, idx, iat, exp };
   });
 }

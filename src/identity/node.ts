@@ -13,6 +13,7 @@ import { Authority } from './authority.ts';
 import { VAULT_ROWS, writeJsonRow, secretRow, type AuthorityConfig } from './records.ts';
 import { MAX_COPIES_LIMIT } from './copies.ts';
 import { authorityRoutes } from './routes.ts';
+import { lawfulRoutes } from './lawful-routes.ts';
 import { RDID_PATTERN } from './state.ts';
 
 /** The identity module's node options (`modules.idn` in node.json). */
@@ -121,7 +122,10 @@ export const identityNode: ModuleNode = {
         `modules.idn.authority is ${options.authority}, but the authority vault holds ${authority.did}`,
       );
     return {
-      routes: (app) => authorityRoutes(app, authority),
+      routes: (app) => {
+        authorityRoutes(app, authority);
+        lawfulRoutes(app, authority);
+      },
       warnings: () => {
         const p = authority.problem();
         return p === undefined ? [] : [`identity authority: ${p}`];

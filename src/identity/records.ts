@@ -37,6 +37,8 @@ export interface CopyRecord {
   /** Seconds since the epoch, as in the credential. */
   readonly iat: number;
   readonly exp: number;
+  /** The holder key it is bound to, as a did:key (a pairwise DID of the person's wallet). */
+  readonly holder?: string;
 }
 
 /** The authority's status list state: the list it issues into now and how full it is. */
@@ -60,6 +62,13 @@ export const VAULT_ROWS = {
   /** Why and when the front office revoked the binding (off the ledger). */
   revocation: (tag: string) => `revocation/${tag}`,
   taken: (list: string, idx: number) => `taken/${list}/${idx}`,
+  /**
+   * The person (tag) a holder key (a pairwise did:key) was issued a copy to: what a lawful release
+   * resolves. Kept across re-bindings (an account at a site outlives a lost wallet), erased with
+   * the person; `holders/<tag>` lists them so that erasure finds them all.
+   */
+  holder: (did: string) => `holder/${did}`,
+  holders: (tag: string) => `holders/${tag}`,
 } as const;
 
 const json = (v: unknown): Uint8Array => utf8(JSON.stringify(v));
@@ -118,9 +127,29 @@ export function loadPerson(vault: SecretStore, tag: string): PersonRecord | unde
   return JSON.parse(plain.toString('utf8')) as PersonRecord;
 }
 
-/** Erases a person: shreds the data key, the sealed record and the list of copies. */
+/** Erases a person: shreds the data key, the sealed record, the list of copies and the holder keys. */
 export function erasePerson(vault: SecretStore, tag: string): void {
-  vault.shred([VAULT_ROWS.dek(tag), VAULT_ROWS.person(tag), VAULT_ROWS.copies(tag)]);
+  const holders = readJsonRow<string[]>(vault, VAULT_ROWS.holders(tag)) ?? [];
+  vault.shred([
+    VAULT_ROWS.dek(tag),
+    VAULT_ROWS.person(tag),
+    VAULT_ROWS.copies(tag),
+    VAULT_ROWS.holders(tag),
+    ...holders.map((h) => VAULT_ROWS.holder(h)),
+  ]);
+}
+
+/** Notes that `tag` was issued a copy bound to the holder key `did` (inside the copy's vault transaction). */
+export function recordHolder(vault: SecretStore, tag: string, did: string): void {
+  if (readJsonRow<string>(vault, VAULT_ROWS.holder(did)) === tag) return;
+  writeJsonRow(vault, VAULT_ROWS.holder(did), tag);
+  const holders = readJsonRow<string[]>(vault, VAULT_ROWS.holders(tag)) ?? [];
+  if (!holders.includes(did)) writeJsonRow(vault, VAULT_ROWS.holders(tag), [...holders, did]);
+}
+
+/** The tag of the person a holder key was issued a copy to, if any. */
+export function tagOfHolder(vault: SecretStore, did: string): string | undefined {
+  return readJsonRow<string>(vault, VAULT_ROWS.holder(did));
 }
 
 /** The copies recorded for a person (tag), oldest first. */

@@ -55,3 +55,23 @@ export type {
   StateEvidence,
   VerifiedDisclosure,
 } from './sites.ts';
+export {
+  decideLawful,
+  lawfulNotices,
+  lawfulRequest,
+  lawfulRequests,
+  lawfulSubject,
+  noticesFor,
+  releaseLawful,
+  requestLawful,
+} from './lawful.ts';
+export type {
+  LawfulDecisionRecord,
+  LawfulNoticeRecord,
+  LawfulRelease,
+  LawfulRequestInput,
+  LawfulRequestRecord,
+  NoticeMatch,
+  Proven,
+  ReleasedIdentity,
+} from './lawful.ts';

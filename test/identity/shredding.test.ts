@@ -217,10 +217,11 @@ describe('crypto-shredding of a person', () => {
     );
   });
 
-  test("the person's data-key, record and copies rows are gone from every byte of the vault files", () => {
-    // exactly three rows: the data key (12-byte nonce ‖ 32 bytes ‖ 16-byte tag), the record
-    // (sealed twice: 28 bytes more than the inner sealed record) and the list of copies
-    assert.equal(removed.length, 3, `${removed.length} rows removed`);
+  test("the person's data-key, record, copies and holder-key rows are gone from every byte of the vault files", () => {
+    // exactly six rows: the data key (12-byte nonce ‖ 32 bytes ‖ 16-byte tag), the record
+    // (sealed twice: 28 bytes more than the inner sealed record), the list of copies, and the
+    // holder keys a lawful release resolves: their list and one row per key (two copies)
+    assert.equal(removed.length, 6, `${removed.length} rows removed`);
     const lengths = removed.map((r) => r.length);
     assert.ok(lengths.includes(12 + 32 + 16), `a data-key row among ${lengths.join(', ')}`);
     assert.ok(lengths.includes(sealedRecord.length + 28), `the record row among ${lengths}`);
