@@ -956,6 +956,52 @@ const CASES: BadCase[] = [
     code: 'ERR_API_SCHEMA',
   },
 
+  // GET /v1/gov/site-origins/:origin
+  {
+    route: 'GET /v1/gov/site-origins/:origin',
+    name: 'not a web origin',
+    request: () => get(`/v1/gov/site-origins/${encodeURIComponent('https://shop.example/path')}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/gov/site-origins/:origin',
+    name: 'an origin no site registered',
+    request: () => get(`/v1/gov/site-origins/${encodeURIComponent('https://nobody.example')}`),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
+
+  // GET /v1/identity/disclosures/:receipt, /v1/identity/disclosure-counts
+  {
+    route: 'GET /v1/identity/disclosures/:receipt',
+    name: 'not a SHA-256 hex',
+    request: () => get(`/v1/identity/disclosures/${'AB'.repeat(32)}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/disclosures/:receipt',
+    name: 'no disclosure with this receipt',
+    request: () => get(`/v1/identity/disclosures/${'ab'.repeat(32)}`),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
+  {
+    route: 'GET /v1/identity/disclosure-counts',
+    name: 'a site that is not a did:rdid',
+    request: (f) => get(`/v1/identity/disclosure-counts?site=${f.l.orgs[0]!.did}`),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/identity/disclosure-counts',
+    name: 'limit 0',
+    request: () => get('/v1/identity/disclosure-counts?limit=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+
   // GET /v1/identity/masters/:did
   {
     route: 'GET /v1/identity/masters/:did',

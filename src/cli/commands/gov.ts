@@ -10,6 +10,12 @@ interface KeyOpts extends NodeOpts {
   json?: boolean;
 }
 
+/** Why a proposal that reached quorum could not apply, as a suffix of its one-line summary. */
+function failureOf(p: Record<string, unknown>): string {
+  const f = p.failure as { code: string; message: string } | undefined;
+  return f === undefined ? '' : `\n  ${f.code}: ${f.message}`;
+}
+
 export function govCommands(program: Command): void {
   const gov = program
     .command('gov')
@@ -19,7 +25,7 @@ export function govCommands(program: Command): void {
     .description('propose a change, signed by an organization key (counts as its approval)')
     .requiredOption(
       '--change <json>',
-      'the change as JSON or @file, e.g. {"type":"set-quorum","quorum":3}',
+      'the change as JSON or @file, e.g. {"type":"set-quorum","quorum":3} or @site.json (an accredit with site terms, docs/identity.md)',
     )
     .option('--note <text>', 'a public note')
     .requiredOption('--key <file>', 'organization key file')
@@ -38,7 +44,7 @@ export function govCommands(program: Command): void {
         o.json ?? false,
         p,
         () =>
-          `proposal ${r.id}: ${String(p.status)} (${(p.approvals as string[]).length} approval(s))`,
+          `proposal ${r.id}: ${String(p.status)} (${(p.approvals as string[]).length} approval(s))${failureOf(p)}`,
       );
     });
 
@@ -56,7 +62,8 @@ export function govCommands(program: Command): void {
       output(
         o.json ?? false,
         p,
-        () => `proposal ${proposal}: ${String(p.status)} (${(p.approvals as string[]).join(', ')})`,
+        () =>
+          `proposal ${proposal}: ${String(p.status)} (${(p.approvals as string[]).join(', ')})${failureOf(p)}`,
       );
     });
 
@@ -85,8 +92,16 @@ export function govCommands(program: Command): void {
             }[]
           ).map((p) => `  ${p.id} ${p.change.type} ${p.status} [${p.approvals.join(', ')}]`),
           `roles (${roles.roles.length}):`,
-          ...(roles.roles as { role: string; subject: string; name: string }[]).map(
-            (r) => `  ${r.role} ${r.subject} (${r.name})`,
+          ...(
+            roles.roles as {
+              role: string;
+              subject: string;
+              name: string;
+              site?: { origins: string[] };
+            }[]
+          ).map(
+            (r) =>
+              `  ${r.role} ${r.subject} (${r.name})${r.site === undefined ? '' : ` ${r.site.origins.join(' ')}`}`,
           ),
         ].join('\n'),
       );
