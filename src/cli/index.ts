@@ -6,6 +6,7 @@ import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
 import { iaCommands } from './commands/ia.ts';
 import { keyCommands } from './commands/key.ts';
+import { lawfulCommands } from './commands/lawful.ts';
 import { nodeCommands } from './commands/node.ts';
 import { proofCommands } from './commands/proof.ts';
 import { queryCommand } from './commands/query.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   govCommands(program);
   walletCommands(program);
   iaCommands(program);
+  lawfulCommands(program);
   didCommands(program);
   trustCommands(program);
   queryCommand(program);

@@ -62,16 +62,15 @@ export {
   lawfulRequests,
   lawfulSubject,
   noticesFor,
-  releaseLawful,
   requestLawful,
 } from './lawful.ts';
+export { releaseLawful } from './lawful-release.ts';
 export type {
   LawfulDecisionRecord,
   LawfulNoticeRecord,
-  LawfulRelease,
   LawfulRequestInput,
   LawfulRequestRecord,
   NoticeMatch,
   Proven,
-  ReleasedIdentity,
 } from './lawful.ts';
+export type { LawfulRelease, ReleasedIdentity } from './lawful-release.ts';
