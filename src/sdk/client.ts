@@ -240,6 +240,57 @@ export class RealdidClient {
   }
 
   /**
+   * POSTs a form (`application/x-www-form-urlencoded`, UTF-8) to an absolute URL with this
+   * client's `fetch` and returns the JSON answer (e.g. an OpenID4VP `direct_post` response to a
+   * site). An error answer `{code, message}` with a realdid code becomes an AppError of that code.
+   * @throws ERR_SDK_HTTP when it cannot be reached or answers an error without a code,
+   *   ERR_SDK_BAD_RESPONSE when a success answer is not a JSON object
+   */
+  async postForm(
+    url: string,
+    fields: Readonly<Record<string, string>>,
+  ): Promise<Record<string, unknown>> {
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw new AppError('ERR_SDK_HTTP', `cannot post to ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch (err) {
+      if (res.ok)
+        throw new AppError('ERR_SDK_BAD_RESPONSE', `POST ${url}: answer is not JSON`, {
+          cause: err,
+        });
+      throw new AppError('ERR_SDK_HTTP', `POST ${url}: status ${res.status}`, { cause: err });
+    }
+    const body =
+      typeof json === 'object' && json !== null && !Array.isArray(json) ? json : undefined;
+    if (!res.ok) {
+      const e = body as { code?: unknown; message?: unknown } | undefined;
+      const message = typeof e?.message === 'string' ? e.message : `status ${res.status}`;
+      if (isErrorCode(e?.code)) throw new AppError(e.code, message);
+      throw new AppError('ERR_SDK_HTTP', `POST ${url}: ${message}`);
+    }
+    if (body === undefined)
+      throw new AppError('ERR_SDK_BAD_RESPONSE', `POST ${url}: answer is not a JSON object`);
+    return body as Record<string, unknown>;
+  }
+
+  /**
    * The node's genesis document and hash, checked against the pinned hash if any.
    * @throws ERR_SDK_GENESIS_MISMATCH ({@link GenesisMismatchError}), ERR_SDK_BAD_RESPONSE
    */

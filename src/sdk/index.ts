@@ -55,6 +55,13 @@ export type {
   StateEvidence,
   VerifiedDisclosure,
 } from './sites.ts';
+export { LoginVerifier } from './login-verifier.ts';
+export type {
+  LoginSession,
+  LoginStart,
+  LoginStatus,
+  LoginVerifierOptions,
+} from './login-verifier.ts';
 export {
   decideLawful,
   lawfulNotices,
@@ -74,3 +81,5 @@ export type {
   Proven,
 } from './lawful.ts';
 export type { LawfulRelease, ReleasedIdentity } from './lawful-release.ts';
+export { answerLogin, declineLogin, openLogin } from './wallet-login.ts';
+export type { Holder, LoginAnswer, LoginPrompt } from './wallet-login.ts';
