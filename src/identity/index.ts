@@ -19,6 +19,16 @@ export type { Person, PersonInput } from './person.ts';
 export { COUNTRIES, PROVINCES } from './regions.ts';
 export { getBinding, getMaster, getStatusList, IDN_KEYS, REVOKE_REASONS } from './state.ts';
 export type { Binding, MasterRecord, RevokeReason, StatusListRecord } from './state.ts';
+export {
+  CREATOR_FOLLOWER_THRESHOLD,
+  DEMO_SITE_KEY_FILE,
+  DEMO_SITE_KEY_ID,
+  DEMO_SITE_NAME,
+  DEMO_SITE_ORIGINS,
+  demoSiteInit,
+  DemoSiteRequest,
+  demoSiteTerms,
+} from './demo-sites.ts';
 export { DisclosureBody, getDisclosure } from './disclosures.ts';
 export type { DisclosureRecord } from './disclosures.ts';
 export {

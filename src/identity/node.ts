@@ -14,6 +14,8 @@ import { VAULT_ROWS, writeJsonRow, secretRow, type AuthorityConfig } from './rec
 import { MAX_COPIES_LIMIT } from './copies.ts';
 import { authorityRoutes } from './routes.ts';
 import { lawfulRoutes } from './lawful-routes.ts';
+import { demoActorsInit } from './demo-actors.ts';
+import { demoSiteInit, DemoSiteRequest } from './demo-sites.ts';
 import { RDID_PATTERN } from './state.ts';
 
 /** The identity module's node options (`modules.idn` in node.json). */
@@ -46,6 +48,10 @@ const InitRequest = Type.Object(
       { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
       { additionalProperties: false },
     ),
+    /** `node init --demo`: also register the demo site (examples/demo-site/) as a relying party. */
+    demoSite: Type.Optional(DemoSiteRequest),
+    /** `node init --demo`: also the demo shop, a court and two custodians (src/identity/demo-actors.ts). */
+    demoActors: Type.Optional(Type.Object({}, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -90,14 +96,22 @@ export const identityNode: ModuleNode = {
       vault.set(VAULT_ROWS.recoverySeed, recovery.seed);
       secretRow(vault, VAULT_ROWS.tagSecret);
     });
+    const site = ctx.request.demoSite && demoSiteInit(ctx, ctx.request.demoSite);
+    const actors = ctx.request.demoActors && demoActorsInit(ctx);
+    const documents = [
+      { did, document, recoveryCommitment },
+      ...(site ? [site.document] : []),
+      ...(actors?.documents ?? []),
+    ];
+    const roles = [
+      { role: 'identity-authority', subject: did, name, scope: { vct: [REAL_NAME_VCT] } },
+      ...(site ? [site.grant] : []),
+      ...(actors?.grants ?? []),
+    ];
     return {
       genesis: {
-        did: { documents: [{ did, document, recoveryCommitment }] } as unknown as JsonValue,
-        gov: {
-          roles: [
-            { role: 'identity-authority', subject: did, name, scope: { vct: [REAL_NAME_VCT] } },
-          ],
-        },
+        did: { documents } as unknown as JsonValue,
+        gov: { roles } as unknown as JsonValue,
       },
       options: { authority: did },
     };

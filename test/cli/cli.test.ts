@@ -406,10 +406,13 @@ describe('against a running node (child process, --port 0)', () => {
     );
     assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
     assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
-    // the demo consortium's one accreditation: org1's identity authority
+    // the demo consortium's accreditations: org1's identity authority and the demo site
     assert.deepEqual(
       (list.roles as { role: string; grantedBy: string }[]).map((r) => [r.role, r.grantedBy]),
-      [['identity-authority', 'genesis']],
+      [
+        ['identity-authority', 'genesis'],
+        ['relying-party', 'genesis'],
+      ],
     );
     const param = await json<{ verified: boolean; value: unknown }>([
       'proof',

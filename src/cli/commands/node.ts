@@ -39,7 +39,7 @@ export function nodeCommands(program: Command): void {
     .requiredOption('--data <dir>', 'data folder')
     .option(
       '--demo',
-      'a demo consortium of 3 organizations, quorum 2 (keys under the demo passphrase unless REALDID_PASSPHRASE is set)',
+      'a demo consortium of 3 organizations, quorum 2, with the demo site registered (keys under the demo passphrase unless REALDID_PASSPHRASE is set)',
     )
     .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
     .option(
@@ -88,7 +88,7 @@ export function nodeCommands(program: Command): void {
           chainId: o.chainId,
           port,
           ...(quorum === undefined ? {} : { quorum }),
-          ...authorityInit(o.demo === true || o.authority !== undefined, o.authority),
+          ...authorityInit(o.demo === true || o.authority !== undefined, o.authority, o.demo),
           ...(o.operatorPassphraseFile === undefined
             ? {}
             : { keyPassphrases: { 'ia-operator': await passphrase(o.operatorPassphraseFile) } }),
@@ -151,7 +151,7 @@ export function nodeCommands(program: Command): void {
         try {
           const pass = demoPass ?? (await passphrase(o.passphraseFile));
           if (!isInitialized(o.data) && o.demo) {
-            initDataDir(o.data, { passphrase: pass, ...authorityInit(true, undefined) });
+            initDataDir(o.data, { passphrase: pass, ...authorityInit(true, undefined, true) });
             if (pass === DEMO_PASSPHRASE)
               process.stderr.write(
                 `demo consortium created in ${o.data}; its keys use the demo passphrase "${DEMO_PASSPHRASE}" (set REALDID_PASSPHRASE for real keys)\n`,
@@ -192,13 +192,18 @@ export function nodeCommands(program: Command): void {
     );
 }
 
-/** `node init`'s request to the identity module: make this organization an identity authority. */
+/**
+ * `node init`'s request to the identity module: make this organization an identity authority;
+ * for a demo consortium, also register the demo site (examples/demo-site/) as a relying party.
+ */
 function authorityInit(
   wanted: boolean,
   name: string | boolean | undefined,
-): { moduleInit?: { idn: { authority: { name?: string } } } } {
+  demo = false,
+): { moduleInit?: { idn: { authority: { name?: string }; demoSite?: Record<string, never> } } } {
   if (!wanted) return {};
-  return { moduleInit: { idn: { authority: typeof name === 'string' ? { name } : {} } } };
+  const authority = typeof name === 'string' ? { name } : {};
+  return { moduleInit: { idn: { authority, ...(demo ? { demoSite: {} } : {}) } } };
 }
 
 /** A repeated signal within this time is the same stop request delivered twice (see below). */
