@@ -38,13 +38,18 @@ const SECP256K1_DID_KEY = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQi
  * Every route a default node serves, from the source: each `app.<method>('<path>'` in src/ (the
  * core's routes and the modules' own), and each query a default module declares (a GET route).
  */
-/** Routes of src/identity/routes.ts (an authority node's API), read from the source. */
+/**
+ * Routes of src/identity/routes.ts and lawful-routes.ts (an authority node's API), read from the
+ * source (their bad-input cases are in test/identity/api.test.ts and lawful-release.test.ts).
+ */
 const AUTHORITY_ROUTES = new Set(
-  [
-    ...readFileSync(new URL('../../src/identity/routes.ts', import.meta.url), 'utf8').matchAll(
-      /app\.(get|post)\(\s*'([^']+)'/g,
-    ),
-  ].map((m) => `${m[1]!.toUpperCase()} ${m[2]}`),
+  ['routes.ts', 'lawful-routes.ts'].flatMap((file) =>
+    [
+      ...readFileSync(new URL(`../../src/identity/${file}`, import.meta.url), 'utf8').matchAll(
+        /app\.(get|post)\(\s*'([^']+)'/g,
+      ),
+    ].map((m) => `${m[1]!.toUpperCase()} ${m[2]}`),
+  ),
 );
 
 function routesInSource(): string[] {
