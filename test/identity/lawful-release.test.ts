@@ -17,12 +17,15 @@ import {
   lawfulRequest,
   noticesFor,
   releaseLawful,
+  RealdidClient,
   requestLawful,
 } from '../../src/sdk/index.ts';
 import { findNeedles, lineHaystacks, personNeedles, sqliteHaystacks } from '../helpers/pii-scan.ts';
 import {
   enroll,
+  IA_URL,
   initAuthorityDir,
+  injectFetch,
   newWallet,
   openAuthorityNode,
   PEOPLE,
@@ -247,6 +250,26 @@ describe('lawful release by the identity authority', () => {
       '/v1/identity/lawful-notices',
     ])
       assert.deepEqual(doc.paths[path]?.get?.tags, ['identity'], path);
+  });
+
+  test('the SDK believes only proofs: a node that alters a request or lists a notice it cannot prove is caught', async () => {
+    const pairwise = wallets[0]!.pairwise(SITE_ORIGIN).did;
+    const id = await approved(pairwise, 1);
+    const lying = new RealdidClient({
+      url: IA_URL,
+      fetch: injectFetch(ia.app, (x) => {
+        const body = x.json as { value?: { status?: string } } | undefined;
+        if (x.path.startsWith('/v1/state?key=idn%2Flawful%2F') && body?.value !== undefined)
+          body.value.status = 'refused';
+        if (x.path.startsWith('/v1/identity/lawful-notices'))
+          (x.json as { notices: { request: string }[] }).notices.push({
+            ...(x.json as { notices: { request: string }[] }).notices[0]!,
+            request: 'f'.repeat(64),
+          });
+      }),
+    });
+    await rejects(lawfulRequest(lying, id), 'ERR_LEDGER_BAD_PROOF');
+    await rejects(lawfulNotices(lying), 'ERR_LEDGER_BAD_PROOF');
   });
 
   test('no personal data on the ledger or in the node log after the releases', () => {
