@@ -12,7 +12,7 @@ import { isObject } from './_sd-process.ts';
 import { RESERVED, SD_JWT_VC_TYP } from './_vc-verify.ts';
 import { REAL_NAME_VCT } from './sd-jwt-vc.ts';
 
-/** The Credential Format Identifier of SD-JWT VC (OpenID4VP 1.0 Appendix B.3). */
+/** The Credential Format Identifier of SD-JWT VC (OpenID4VP 1.0 Appendix B, SD-JWT VC). */
 export const DCQL_FORMAT = SD_JWT_VC_TYP;
 /** The default Credential Query id of the real-name credential. */
 export const REAL_NAME_QUERY_ID = 'real_name';

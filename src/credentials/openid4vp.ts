@@ -1,6 +1,6 @@
 /**
  * realdid's profile of OpenID for Verifiable Presentations 1.0 (final), pure parts: the
- * `openid4vp://` link (§5.10, request by reference, RFC 9101 §5), the signed request object of a
+ * `openid4vp://` link (§9 and §13.1.2; the request passed by reference, RFC 9101 §5.2), the signed request object of a
  * site identified by the `decentralized_identifier` Client Identifier Prefix (§5.9.3: signed by a
  * key of the DID named by `kid`), response mode `direct_post` (§8.2). No I/O: keys come in through
  * a `verifierOf(kid)` function, time as a parameter. See docs/login.md.
@@ -31,9 +31,9 @@ export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const REQUEST_OBJECT_MEDIA_TYPE = 'application/oauth-authz-req+jwt';
 /** The `aud` of a request object under static discovery (§5.8). */
 export const SELF_ISSUED_AUD = 'https://self-issued.me/v2';
-/** The custom scheme of a wallet invocation (§11). */
+/** The custom scheme of a wallet invocation (§9, §13.1.2). */
 export const LINK_SCHEME = 'openid4vp:';
-/** The Verifier metadata every site sends: SD-JWT VC with EdDSA only (§11.2, Appendix B.3.4). */
+/** The Verifier metadata every site sends: SD-JWT VC with EdDSA only (§11.1; Appendix B, SD-JWT VC). */
 export const VP_FORMATS_SUPPORTED = {
   [DCQL_FORMAT]: { 'sd-jwt_alg_values': ['EdDSA'], 'kb-jwt_alg_values': ['EdDSA'] },
 } as const;
@@ -132,9 +132,9 @@ export function parseRequestLink(uri: unknown): RequestLink {
   return { clientId, requestUri };
 }
 
-/** The claims of a request object (§5.1, §8.2 and realdid's two extensions). */
+/** The claims of a request object (§5, §8.2 and realdid's two extensions). */
 export type RequestObjectClaims = {
-  /** When present, the `client_id`. */
+  /** Sites send the `client_id`; wallets ignore it (§5). */
   readonly iss?: string;
   readonly aud: typeof SELF_ISSUED_AUD;
   readonly client_id: string;
@@ -177,7 +177,8 @@ function checkClientMetadata(m: unknown): void {
 }
 
 /**
- * Checks the claims of a request object against the profile (not the time, not the signature).
+ * Checks the claims of a request object against the profile (not the time, not the signature);
+ * `iss` is ignored, as §5 asks of wallets.
  * @throws ERR_IDENTITY_LOGIN_MALFORMED, ERR_IDENTITY_DCQL_UNSUPPORTED
  */
 export function checkRequestClaims(p: JsonObject): {
@@ -188,7 +189,6 @@ export function checkRequestClaims(p: JsonObject): {
   const want = (ok: boolean, what: string): void => {
     if (!ok) malformed(`request object: ${what}`);
   };
-  want(p.iss === undefined || p.iss === p.client_id, '"iss" must be the client_id');
   want(p.aud === SELF_ISSUED_AUD, `"aud" must be ${SELF_ISSUED_AUD}`);
   want(p.response_type === 'vp_token', '"response_type" must be vp_token');
   want(p.response_mode === 'direct_post', '"response_mode" must be direct_post');
