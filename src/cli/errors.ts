@@ -18,5 +18,9 @@ export const CLI_ERRORS = defineErrors({
     meaning:
       'An operating-system call failed (port in use, permission denied, disk full, missing file…).',
   },
+  ERR_CLI_DEMO_FAILED: {
+    meaning:
+      'A step of `realdid demo` did not behave as it should (the message names the step and what happened).',
+  },
   ERR_CLI_INTERNAL: { meaning: 'An unexpected error in the command line (a bug).' },
 });

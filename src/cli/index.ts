@@ -2,6 +2,7 @@
 export { CLI_ERRORS } from './errors.ts';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
+import { demoCommand } from './commands/demo.ts';
 import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
 import { iaCommands } from './commands/ia.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   walletCommands(program);
   iaCommands(program);
   lawfulCommands(program);
+  demoCommand(program);
   didCommands(program);
   trustCommands(program);
   queryCommand(program);

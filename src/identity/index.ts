@@ -20,6 +20,18 @@ export { COUNTRIES, PROVINCES } from './regions.ts';
 export { getBinding, getMaster, getStatusList, IDN_KEYS, REVOKE_REASONS } from './state.ts';
 export type { Binding, MasterRecord, RevokeReason, StatusListRecord } from './state.ts';
 export {
+  DEMO_ACTOR_KEY_ID,
+  DEMO_COURT_KEY_FILE,
+  DEMO_CUSTODIAN_KEY_FILES,
+  DEMO_SHOP_KEY_FILE,
+  DEMO_SHOP_NAME,
+  DEMO_SHOP_ORIGINS,
+  demoActor,
+  demoActorsInit,
+  demoShopTerms,
+} from './demo-actors.ts';
+export type { GenesisDocument } from './demo-actors.ts';
+export {
   CREATOR_FOLLOWER_THRESHOLD,
   DEMO_SITE_KEY_FILE,
   DEMO_SITE_KEY_ID,

@@ -200,10 +200,20 @@ function authorityInit(
   wanted: boolean,
   name: string | boolean | undefined,
   demo = false,
-): { moduleInit?: { idn: { authority: { name?: string }; demoSite?: Record<string, never> } } } {
+): {
+  moduleInit?: {
+    idn: {
+      authority: { name?: string };
+      demoSite?: Record<string, never>;
+      demoActors?: Record<string, never>;
+    };
+  };
+} {
   if (!wanted) return {};
   const authority = typeof name === 'string' ? { name } : {};
-  return { moduleInit: { idn: { authority, ...(demo ? { demoSite: {} } : {}) } } };
+  return {
+    moduleInit: { idn: { authority, ...(demo ? { demoSite: {}, demoActors: {} } : {}) } },
+  };
 }
 
 /** A repeated signal within this time is the same stop request delivered twice (see below). */

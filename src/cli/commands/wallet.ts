@@ -21,7 +21,9 @@ import { DEMO_PASSPHRASE } from '../../node/index.ts';
 import type { RealdidClient } from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
 import { output, passphrase } from '../io.ts';
+import { walletActivityCommands } from './wallet-activity.ts';
 import { walletCredentialCommands } from './wallet-credentials.ts';
+import { walletLoginCommands } from './wallet-login.ts';
 import {
   createWallet,
   openWallet,
@@ -391,4 +393,6 @@ export function walletCommands(program: Command): void {
     });
 
   walletCredentialCommands(wallet, common);
+  walletLoginCommands(wallet, common);
+  walletActivityCommands(wallet, common);
 }
