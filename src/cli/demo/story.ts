@@ -19,7 +19,7 @@ import type { UnlockedWallet } from '../wallet-file.ts';
 import { masterKey } from '../commands/wallet-credentials.ts';
 import { gatherActivity, type ActivityItem } from '../commands/wallet-activity.ts';
 import { performLogin } from '../commands/wallet-login.ts';
-import type { DemoSite, DemoWorld } from './world.ts';
+import { STATUS_TTL_SEC, type DemoSite, type DemoWorld } from './world.ts';
 
 /** What one step did. */
 export interface StepResult {
@@ -142,7 +142,9 @@ export function storySteps(world: DemoWorld, report: { activity?: ActivityItem[]
       async () => {
         newPhone = await world.newWallet('new-phone');
         const b = await bind(world, newPhone, 'rebind');
-        return `new master DID ${b.did} (${b.status})`;
+        // sites hold the authority's signed status list until its token's lifetime ends
+        await new Promise((r) => setTimeout(r, STATUS_TTL_SEC * 1000));
+        return `new master DID ${b.did} (${b.status}); sites see the revocation once their copy of the status list expires (${STATUS_TTL_SEC} s here)`;
       },
     ],
     [
@@ -171,7 +173,7 @@ export function storySteps(world: DemoWorld, report: { activity?: ActivityItem[]
       },
     ],
     [
-      `a court asks to identify account ${'…'} of ${shop.name}; one custodian approves; the authority refuses to release`,
+      `a court asks to identify her account at ${shop.name}; one custodian approves; the authority refuses to release`,
       async () => {
         const req = await requestLawful(world.client(), world.court, {
           authority: world.authority,

@@ -66,6 +66,9 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
+/** The lifetime of the authority's status list tokens in the demo, in seconds. */
+export const STATUS_TTL_SEC = 10;
+
 /** The passphrase of the demo's throwaway wallets (in the demo's own folder). */
 const WALLET_PASSPHRASE = 'realdid demo wallet';
 
@@ -101,12 +104,21 @@ async function siteAnswer(
 /** Opens the world. Closing stops the node and deletes the folder (unless it was given). */
 export async function openDemoWorld(o: { readonly dir?: string } = {}): Promise<DemoWorld> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'realdid-demo-'));
-  const { genesis } = initDataDir(dir, {
+  const { genesis, config } = initDataDir(dir, {
     passphrase: DEMO_PASSPHRASE,
     port: 0,
     moduleInit: { idn: { authority: {}, demoSite: {}, demoActors: {} } },
   });
-  const node = await startNode({ dataDir: dir, passphrase: DEMO_PASSPHRASE, port: 0 });
+  // Sites cache the authority's status list for as long as its token says: 10 s here (5 min by
+  // default), so the story can show a revocation reaching a site without a long wait.
+  const node = await startNode({
+    dataDir: dir,
+    passphrase: DEMO_PASSPHRASE,
+    port: 0,
+    moduleOptions: {
+      idn: { ...(config.modules?.idn as object), statusTokenTtlSec: STATUS_TTL_SEC },
+    },
+  });
   const key = (file: string, did: string, fragment: string): ActorKey => ({
     did,
     kid: `${did}#${fragment}`,
