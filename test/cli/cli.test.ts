@@ -406,11 +406,16 @@ describe('against a running node (child process, --port 0)', () => {
     );
     assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
     assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
-    // the demo consortium's accreditations: org1's identity authority and the demo site
+    // the demo consortium's accreditations: org1's identity authority, the demo site and shop,
+    // the demo court and its two custodians
     assert.deepEqual(
       (list.roles as { role: string; grantedBy: string }[]).map((r) => [r.role, r.grantedBy]),
       [
         ['identity-authority', 'genesis'],
+        ['lawful-custodian', 'genesis'],
+        ['lawful-custodian', 'genesis'],
+        ['lawful-requester', 'genesis'],
+        ['relying-party', 'genesis'],
         ['relying-party', 'genesis'],
       ],
     );
