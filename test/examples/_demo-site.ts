@@ -1,0 +1,141 @@
+/**
+ * The demo site's test world, all over real HTTP on 127.0.0.1: a node (started in this process
+ * from a real data folder made by `initDataDir` with the demo site registered on the test's own
+ * port), the demo site listening on that port, and enrolled people with their wallets' copies for
+ * the site. A browser and child processes (the CLI wallet) can reach both.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { initDataDir, loadKeyFile, startNode, type RunningNode } from '../../src/node/index.ts';
+import {
+  RealdidClient,
+  type Holder,
+  type PersonDetails,
+  type RequestKey,
+  type SiteSigner,
+} from '../../src/sdk/index.ts';
+import { createDemoSite, type DemoSiteOptions } from '../../examples/demo-site/server.ts';
+import { loadDemoSiteSigner } from '../../examples/demo-site/site-key.ts';
+import { enroll, newWallet, type IaNode, type TestWallet } from '../identity/_helpers.ts';
+
+export const PASSPHRASE = 'demo site test passphrase';
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the caller to listen on). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A person of the world: their wallet (master DID on the ledger) and their copy for the site. */
+export interface DemoPerson {
+  readonly wallet: TestWallet;
+  readonly holder: Holder;
+}
+
+export interface DemoWorld {
+  readonly dir: string;
+  readonly node: RunningNode;
+  /** The site's base URL, `http://127.0.0.1:<port>` (its primary registered origin). */
+  readonly siteUrl: string;
+  readonly site: FastifyInstance;
+  readonly signer: SiteSigner;
+  readonly authority: string;
+  readonly operator: RequestKey;
+  /** A fresh SDK client of the node over real HTTP. */
+  client(): RealdidClient;
+  /** Enrolls `details` with a wallet of `label` and obtains its copy for the site. */
+  person(label: string, details: PersonDetails): Promise<DemoPerson>;
+  close(): Promise<void>;
+}
+
+/** Opens the world; `site` adds options of the demo site (e.g. a verifier clock). */
+export async function openDemoWorld(
+  site: Partial<Omit<DemoSiteOptions, 'client' | 'site' | 'baseUrl'>> = {},
+): Promise<DemoWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'realdid-demo-site-'));
+  const port = await freePort();
+  const siteUrl = `http://127.0.0.1:${port}`;
+  initDataDir(dir, {
+    passphrase: PASSPHRASE,
+    orgs: [{ id: 'org1', name: 'Demo Site Test Org' }],
+    quorum: 1,
+    time: Date.now() - 3_600_000, // the authority is accredited since an hour ago
+    moduleInit: {
+      idn: {
+        authority: { name: 'Demo Site Test Authority' },
+        demoSite: { origins: [siteUrl, `http://localhost:${port}`] },
+      },
+    },
+  });
+  const node = await startNode({ dataDir: dir, passphrase: PASSPHRASE, port: 0 });
+  const loaded = loadDemoSiteSigner(dir, PASSPHRASE);
+  const client = () => new RealdidClient({ url: node.url, genesisHash: loaded.genesisHash });
+  const app = createDemoSite({ ...site, client: client(), site: loaded.signer, baseUrl: siteUrl });
+  await app.listen({ port, host: '127.0.0.1' });
+  const config = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as {
+    modules: { idn: { authority: string } };
+  };
+  const authority = config.modules.idn.authority;
+  const { keyPair } = loadKeyFile(join(dir, 'keys', 'ia-operator.json'), PASSPHRASE);
+  const operator = { kid: `${authority}#operator`, keyPair };
+  const admin = client();
+  return {
+    dir,
+    node,
+    siteUrl,
+    site: app,
+    signer: loaded.signer,
+    authority,
+    operator,
+    client,
+    async person(label, details) {
+      const wallet = await newWallet(admin, label);
+      await enroll({ client: admin, operator, authority } as IaNode, details, wallet);
+      const pw = wallet.pairwise(siteUrl);
+      const copy = await admin.identity.requestCopy(authority, wallet.master, pw.keyPair);
+      return { wallet, holder: { credential: copy.credential, keyPair: pw.keyPair, did: pw.did } };
+    },
+    async close() {
+      await app.close();
+      await node.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cookie jar of one browser: remembers `Set-Cookie` answers, sends them back. */
+export class CookieJar {
+  readonly #cookies = new Map<string, string>();
+
+  /** Remembers the cookies of a response (Max-Age=0 deletes). */
+  take(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      if (/max-age=0/i.test(line)) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair!.slice(eq + 1));
+    }
+  }
+
+  get header(): string {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  get(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
+}
