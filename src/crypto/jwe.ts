@@ -155,6 +155,7 @@ export function encryptCompactJwe(plaintext: Uint8Array, recipient: X25519Public
 /**
  * Decrypts a compact JWE made by {@link encryptCompactJwe} (or by jose with the same algorithms).
  * @returns the plaintext, or undefined when the JWE does not decrypt with this key
+ * `apu` and `apv`, when present, enter the Concat KDF (RFC 7518 §4.6.2); `zip` is refused.
  * @throws ERR_CRYPTO_BAD_ENCODING when it is not a compact JWE with `alg: ECDH-ES`, `enc: A256GCM`
  */
 export function decryptCompactJwe(jwe: string, recipient: X25519KeyPair): Uint8Array | undefined {
@@ -171,13 +172,29 @@ export function decryptCompactJwe(jwe: string, recipient: X25519KeyPair): Uint8A
     string,
   ];
   if (encryptedKey !== '') bad('ECDH-ES has no encrypted key');
-  let header: { alg?: unknown; enc?: unknown; epk?: X25519PublicJwk; crit?: unknown };
-  let iv: Uint8Array, ct: Uint8Array, tag: Uint8Array;
+  let header: {
+    alg?: unknown;
+    enc?: unknown;
+    epk?: X25519PublicJwk;
+    crit?: unknown;
+    zip?: unknown;
+    apu?: unknown;
+    apv?: unknown;
+  };
+  let iv: Uint8Array, ct: Uint8Array, tag: Uint8Array, apu: Uint8Array, apv: Uint8Array;
+  const party = (v: unknown, name: string): Uint8Array => {
+    if (v === undefined) return new Uint8Array(0);
+    if (typeof v !== 'string') throw new TypeError(`"${name}" is not a base64url string`);
+    return fromBase64url(v);
+  };
   try {
     header = JSON.parse(Buffer.from(fromBase64url(protectedB64)).toString('utf8')) as typeof header;
     iv = fromBase64url(ivB64);
     ct = fromBase64url(ctB64);
     tag = fromBase64url(tagB64);
+    // RFC 7518 §4.6.1.2-3: PartyUInfo and PartyVInfo of the Concat KDF, as jose reads them
+    apu = party(header?.apu, 'apu');
+    apv = party(header?.apv, 'apv');
   } catch (err) {
     throw new AppError('ERR_CRYPTO_BAD_ENCODING', `not a compact JWE: ${(err as Error).message}`, {
       cause: err,
@@ -187,6 +204,8 @@ export function decryptCompactJwe(jwe: string, recipient: X25519KeyPair): Uint8A
   if (header.alg !== JWE_ALG || header.enc !== JWE_ENC)
     bad(`alg ${String(header.alg)} / enc ${String(header.enc)}`);
   if (header.crit !== undefined) bad('no critical header parameter is understood');
+  // RFC 7516 §4.1.3: a "zip" the recipient does not support must be rejected, not ignored
+  if (header.zip !== undefined) bad(`compression ("zip": ${JSON.stringify(header.zip)})`);
   if (iv.length !== 12 || tag.length !== 16) bad('the IV must be 12 bytes, the tag 16');
   let z: Uint8Array;
   try {
@@ -196,7 +215,7 @@ export function decryptCompactJwe(jwe: string, recipient: X25519KeyPair): Uint8A
       cause: err,
     });
   }
-  const cek = concatKdf(z, JWE_ENC, 256);
+  const cek = concatKdf(z, JWE_ENC, 256, apu, apv);
   const decipher = createDecipheriv('aes-256-gcm', cek, iv);
   decipher.setAAD(Buffer.from(protectedB64, 'ascii'));
   decipher.setAuthTag(tag);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
   concatKdf,
@@ -94,6 +95,55 @@ describe('compact JWE, ECDH-ES (X25519) + A256GCM', () => {
         }),
       (e: unknown) => isAppError(e, 'ERR_CRYPTO_BAD_KEY'),
       'a low-order point gives no shared secret',
+    );
+  });
+
+  /** A JWE as jose makes it with extra protected header parameters (apu, apv, zip). */
+  function joseLike(
+    plain: Uint8Array,
+    to: ReturnType<typeof generateX25519>,
+    extra: Record<string, string>,
+    party: { apu?: string; apv?: string } = {},
+  ): string {
+    const epk = generateX25519();
+    const header = { alg: 'ECDH-ES', enc: 'A256GCM', epk: epk.publicJwk, ...party, ...extra };
+    const protectedB64 = toBase64url(utf8(JSON.stringify(header)));
+    const cek = concatKdf(
+      epk.agree(to.publicJwk),
+      'A256GCM',
+      256,
+      fromBase64url(party.apu ?? ''),
+      fromBase64url(party.apv ?? ''),
+    );
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', cek, iv);
+    cipher.setAAD(Buffer.from(protectedB64, 'ascii'));
+    const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return [
+      protectedB64,
+      '',
+      toBase64url(iv),
+      toBase64url(ct),
+      toBase64url(cipher.getAuthTag()),
+    ].join('.');
+  }
+
+  test('apu and apv enter the Concat KDF (RFC 7518 §4.6.2), as jose sends them', () => {
+    const bob = generateX25519();
+    const plain = utf8('{"result":"released"}');
+    const party = { apu: toBase64url(utf8('Alice')), apv: toBase64url(utf8('Bob')) };
+    assert.deepEqual(decryptCompactJwe(joseLike(plain, bob, {}, party), bob), plain);
+    assert.throws(
+      () => decryptCompactJwe(joseLike(plain, bob, {}, { apu: 'not base64url!' }), bob),
+      (e: unknown) => isAppError(e, 'ERR_CRYPTO_BAD_ENCODING'),
+    );
+  });
+
+  test('a compressed JWE ("zip") is refused, not returned still compressed (RFC 7516 §4.1.3)', () => {
+    const bob = generateX25519();
+    assert.throws(
+      () => decryptCompactJwe(joseLike(utf8('x'), bob, { zip: 'DEF' }), bob),
+      (e: unknown) => isAppError(e, 'ERR_CRYPTO_BAD_ENCODING'),
     );
   });
 });
