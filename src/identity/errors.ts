@@ -183,7 +183,8 @@ export const IDENTITY_ERRORS = defineErrors({
   },
   ERR_IDENTITY_NOT_LAWFUL_REQUESTER: {
     status: 403,
-    meaning: 'The signer is not accredited as a `lawful-requester` (for this legal basis).',
+    meaning:
+      'The signer is not accredited as a `lawful-requester` (for this legal basis), or the requester of the request being approved, recorded or released no longer is.',
   },
   ERR_IDENTITY_NOT_CUSTODIAN: {
     status: 403,

@@ -11,6 +11,7 @@ import { verifySignedRequest, type SignedRequest } from '../did/index.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { ChainView, ModuleLog, SecretStore, StateReader } from '../ledger/index.ts';
 import { checkAdded, KeyedLock, OneTimeValues } from './guards.ts';
+import { requireRequesterAccredited } from './lawful.ts';
 import { getLawfulRequest, lawfulSubjectOf, type LawfulRequest } from './lawful-state.ts';
 import { loadPerson, tagOfHolder, type PersonRecord } from './records.ts';
 
@@ -65,7 +66,8 @@ export class LawfulReleases {
    * Releases the identity behind an approved request's pseudonym.
    * @throws ERR_DID_AUTH_FAILED, ERR_DID_AUTH_EXPIRED, ERR_DID_AUTH_REPLAYED,
    *   ERR_IDENTITY_LAWFUL_UNKNOWN (no such request to this authority),
-   *   ERR_IDENTITY_NOT_LAWFUL_REQUESTER (not signed by its requester),
+   *   ERR_IDENTITY_NOT_LAWFUL_REQUESTER (not signed by its requester, or the requester's
+   *   accreditation was revoked since),
    *   ERR_IDENTITY_LAWFUL_NOT_APPROVED, ERR_IDENTITY_LAWFUL_CLOSED,
    *   ERR_IDENTITY_LAWFUL_SUBJECT_MISMATCH, ERR_CRYPTO_BAD_KEY (the encryption key)
    */
@@ -98,6 +100,7 @@ export class LawfulReleases {
         );
       if (r.status !== 'approved')
         throw new AppError('ERR_IDENTITY_LAWFUL_CLOSED', `request ${r.id} is ${r.status}`);
+      requireRequesterAccredited(this.#deps.pendingState(), r);
       if (lawfulSubjectOf(r.nonce, body.pairwiseDid) !== r.subject)
         throw new AppError(
           'ERR_IDENTITY_LAWFUL_SUBJECT_MISMATCH',

@@ -190,6 +190,19 @@ function knownRequest(state: StateReader, id: string): LawfulRequest {
   return r;
 }
 
+/**
+ * The requester must still be accredited when its request is approved or acted upon: governance
+ * revoking a requester's accreditation stops its requests, approved or not.
+ * @throws ERR_IDENTITY_NOT_LAWFUL_REQUESTER
+ */
+export function requireRequesterAccredited(state: StateReader, r: LawfulRequest): void {
+  if (!hasRole(state, 'lawful-requester', r.requester))
+    throw new AppError(
+      'ERR_IDENTITY_NOT_LAWFUL_REQUESTER',
+      `${r.requester}, who filed request ${r.id}, is no longer an accredited lawful requester`,
+    );
+}
+
 function closed(r: LawfulRequest, time: number): AppError {
   const why = time > r.expires && r.closedAt === undefined ? `expired at ${r.expires}` : r.status;
   return new AppError('ERR_IDENTITY_LAWFUL_CLOSED', `lawful request ${r.id} is ${why}`);
@@ -225,6 +238,7 @@ const decision: TxKind<LawfulDecisionBody> = {
       ...(body.reason === undefined ? {} : { reason: body.reason }),
     };
     if (body.decision === 'approve') {
+      requireRequesterAccredited(state.reader, r);
       r.approvals.push(d);
       if (r.approvals.length >= (getParam<number>(state.reader, 'lawfulApprovals') ?? 1)) {
         r.status = 'approved';
@@ -265,6 +279,7 @@ const outcome: TxKind<LawfulOutcomeBody> = {
         `request ${r.id} has ${r.approvals.length} of the approvals it needs`,
       );
     if (r.status !== 'approved' || ctx.blockTime > r.expires) throw closed(r, ctx.blockTime);
+    requireRequesterAccredited(state.reader, r);
     r.status = body.result;
     r.closedAt = ctx.blockTime;
     r.outcome = { result: body.result, releaseHash: body.releaseHash, time: ctx.blockTime };

@@ -57,6 +57,8 @@ interface Harness {
   ok(a: Actor, kind: string, body: { [k: string]: JsonValue }): Promise<string>;
   refused(a: Actor, kind: string, body: { [k: string]: JsonValue }, code: ErrorCode): Promise<void>;
   request(id: string): LawfulRequest;
+  /** A governance change, applied at once (one org, quorum 1). */
+  govern(change: { [k: string]: JsonValue }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,15 @@ function openHarness(o: { params?: Record<string, number>; path?: string } = {})
       assert.deepEqual(snapshotLedger(node), before, `${kind} by ${a.label} changed the ledger`);
     },
     request: (id) => getLawfulRequest(node.chain.state, id)!,
+    async govern(change) {
+      const nonce = nonces.next(org.did, lastNonce(node.pendingState, org.did));
+      const tx = signTx(
+        { kind: 'gov.propose', body: { change }, signer: org.signer, nonce, created: clock.now },
+        org.keyPair,
+      );
+      const out = (await node.submit([tx]))[0]!;
+      if (!out.ok) assert.fail(`gov.propose: ${out.error.code} ${out.error.message}`);
+    },
     close: () => node.close(),
   };
 }
@@ -313,6 +324,36 @@ describe('lawful de-anonymization on the ledger', () => {
         outcome(id, 'not-found'),
         'ERR_IDENTITY_LAWFUL_CLOSED',
       );
+    }));
+
+  test('a requester whose accreditation governance revoked: its requests are approved and released no more', () =>
+    withHarness(async (h) => {
+      const open = await h.ok(CAST.court, 'idn.lawful-request', requestBody(IA.did, PAIRWISE));
+      const approved = await h.ok(CAST.court, 'idn.lawful-request', requestBody(IA.did, PAIRWISE));
+      await h.ok(CAST.c1, 'idn.lawful-decision', decide(open, 'approve'));
+      await h.ok(CAST.c1, 'idn.lawful-decision', decide(approved, 'approve'));
+      await h.ok(CAST.c2, 'idn.lawful-decision', decide(approved, 'approve'));
+      assert.equal(h.request(approved).status, 'approved');
+      await h.govern({
+        type: 'revoke',
+        role: 'lawful-requester',
+        subject: CAST.court.did,
+        reason: 'abuse of lawful requests',
+      });
+      await h.refused(
+        CAST.c2,
+        'idn.lawful-decision',
+        decide(open, 'approve'),
+        'ERR_IDENTITY_NOT_LAWFUL_REQUESTER',
+      );
+      await h.refused(
+        IA,
+        'idn.lawful-outcome',
+        outcome(approved),
+        'ERR_IDENTITY_NOT_LAWFUL_REQUESTER',
+      );
+      // refusing it is still possible
+      await h.ok(CAST.c2, 'idn.lawful-decision', decide(open, 'refuse'));
     }));
 
   test('notice at once: written in the request’s own block; listed by the query with its key', () =>
