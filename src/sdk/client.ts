@@ -243,7 +243,8 @@ export class RealdidClient {
    * POSTs a form (`application/x-www-form-urlencoded`, UTF-8) to an absolute URL with this
    * client's `fetch` and returns the JSON answer (e.g. an OpenID4VP `direct_post` response to a
    * site). An error answer `{code, message}` with a realdid code becomes an AppError of that code.
-   * @throws ERR_SDK_HTTP when it cannot be reached or answers an error without a code,
+   * A redirect is not followed (it would send the form to another place).
+   * @throws ERR_SDK_HTTP when it cannot be reached, redirects, or answers an error without a code,
    *   ERR_SDK_BAD_RESPONSE when a success answer is not a JSON object
    */
   async postForm(
@@ -260,6 +261,8 @@ export class RealdidClient {
           accept: 'application/json',
         },
         body: new URLSearchParams(fields).toString(),
+        // A 307/308 would post the form again to wherever it points: never follow one.
+        redirect: 'error',
       });
       text = await res.text();
     } catch (err) {
