@@ -64,6 +64,7 @@ export type {
 } from './login-verifier.ts';
 export {
   decideLawful,
+  lawfulCaseRef,
   lawfulNotices,
   lawfulRequest,
   lawfulRequests,

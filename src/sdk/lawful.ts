@@ -82,6 +82,16 @@ export function lawfulSubject(nonce: string, pairwiseDid: string): string {
   return toHex(sha256(utf8(`realdid/lawful-subject/v1\n${nonce}\n${pairwiseDid}`)));
 }
 
+/**
+ * The `caseRef` a request holds: hex SHA-256 of `realdid/lawful-case/v1\n<salt>\n<case reference>`.
+ * Case references are short and guessable (court case numbers are public); the random salt, kept
+ * by the requester, stops anyone from checking a guessed case number against the ledger, while the
+ * requester can still show which case a request was for.
+ */
+export function lawfulCaseRef(salt: string, caseRef: string): string {
+  return toHex(sha256(utf8(`realdid/lawful-case/v1\n${salt}\n${caseRef}`)));
+}
+
 /** What a requester files (the pairwise DID and the case reference stay off the ledger). */
 export interface LawfulRequestInput {
   readonly authority: string;
@@ -89,7 +99,7 @@ export interface LawfulRequestInput {
   readonly pairwiseDid: string;
   /** The legal basis cited: public text, no personal data. */
   readonly basis: string;
-  /** The case reference; only its SHA-256 goes to the ledger. */
+  /** The case reference; only its salted SHA-256 ({@link lawfulCaseRef}) goes to the ledger. */
   readonly caseRef: string;
   /** Delay of the person's notice (default 0: at once). */
   readonly noticeDelayMs?: number;
@@ -97,7 +107,8 @@ export interface LawfulRequestInput {
 
 /**
  * Files a lawful request (`idn.lawful-request`), signed with a `capabilityInvocation` key of the
- * requester's DID. Keep the returned nonce with the pairwise DID: the release needs both.
+ * requester's DID. Keep the returned nonce with the pairwise DID: the release needs both; keep
+ * `caseSalt` with the case reference: with it, {@link lawfulCaseRef} shows the case.
  * @throws ERR_IDENTITY_NOT_LAWFUL_REQUESTER, ERR_IDENTITY_LAWFUL_BAD_TARGET,
  *   ERR_IDENTITY_LAWFUL_BAD_NOTICE_DELAY, ERR_LEDGER_UNAUTHORIZED, ERR_LEDGER_SCHEMA
  */
@@ -105,10 +116,11 @@ export async function requestLawful(
   client: RealdidClient,
   signer: RequestKey,
   input: LawfulRequestInput,
-): Promise<Receipt & { nonce: string; subject: string; caseRef: string }> {
+): Promise<Receipt & { nonce: string; subject: string; caseRef: string; caseSalt: string }> {
   const nonce = toBase64url(randomBytes(16));
   const subject = lawfulSubject(nonce, input.pairwiseDid);
-  const caseRef = toHex(sha256(utf8(input.caseRef)));
+  const caseSalt = toBase64url(randomBytes(16));
+  const caseRef = lawfulCaseRef(caseSalt, input.caseRef);
   const receipt = await client.signAndSubmit(signer.keyPair, signer.kid, 'idn.lawful-request', {
     authority: input.authority,
     site: input.site,
@@ -118,7 +130,7 @@ export async function requestLawful(
     caseRef,
     noticeDelayMs: input.noticeDelayMs ?? 0,
   });
-  return { ...receipt, nonce, subject, caseRef };
+  return { ...receipt, nonce, subject, caseRef, caseSalt };
 }
 
 /**

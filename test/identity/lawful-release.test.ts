@@ -13,6 +13,7 @@ import { sha256, toHex, utf8 } from '../../src/crypto/index.ts';
 import { signRequest } from '../../src/did/index.ts';
 import {
   decideLawful,
+  lawfulCaseRef,
   lawfulNotices,
   lawfulRequest,
   noticesFor,
@@ -70,6 +71,26 @@ async function approved(pairwiseDid: string, approvals = 2): Promise<string> {
 }
 
 describe('lawful release by the identity authority', () => {
+  test('the case reference on the ledger is salted: a guessed case number does not match it', async () => {
+    const pairwise = wallets[1]!.pairwise(SITE_ORIGIN).did;
+    const filed = [];
+    for (let i = 0; i < 2; i++)
+      filed.push(
+        await requestLawful(ia.client, CAST.court, {
+          authority: ia.authority,
+          site: CAST.site.did,
+          pairwiseDid: pairwise,
+          basis: BASIS,
+          caseRef: 'Case 2026-0042',
+        }),
+      );
+    const [a, b] = filed as [(typeof filed)[0], (typeof filed)[0]];
+    const onLedger = (await lawfulRequest(ia.client, a.id)).value.caseRef;
+    assert.equal(onLedger, lawfulCaseRef(a.caseSalt, 'Case 2026-0042'));
+    assert.notEqual(onLedger, toHex(sha256(utf8('Case 2026-0042'))), 'an unsalted hash');
+    assert.notEqual((await lawfulRequest(ia.client, b.id)).value.caseRef, onLedger);
+  });
+
   test('too few approvals: ERR_IDENTITY_LAWFUL_NOT_APPROVED, and nothing is recorded', async () => {
     const pairwise = wallets[0]!.pairwise(SITE_ORIGIN).did;
     const id = await approved(pairwise, 1);
