@@ -6,14 +6,12 @@
  * name under the `creator-real-name` disclosure policy.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { rdidFor, recoveryCommitmentOf, type DocumentSpec } from '../did/index.ts';
 import { SiteOrigin, type RoleGrantInput, type SiteTerms } from '../governance/index.ts';
 import type { ModuleInitContext } from '../ledger/index.ts';
+import { demoActor, type GenesisDocument } from './demo-actors.ts';
 
 /** Key file (in the data folder's `keys/`) of the demo site's signing key. */
 export const DEMO_SITE_KEY_FILE = 'demo-site';
-/** Key file of the demo site DID's recovery key. */
-export const DEMO_SITE_RECOVERY_KEY_FILE = 'demo-site-recovery';
 /** The fragment of the demo site's one key (authentication, assertion, capability invocation). */
 export const DEMO_SITE_KEY_ID = 'site';
 /** The demo site's registered name. */
@@ -78,27 +76,14 @@ export type DemoSiteRequest = Static<typeof DemoSiteRequest>;
 export function demoSiteInit(
   ctx: Pick<ModuleInitContext, 'keyFile'>,
   request: DemoSiteRequest,
-): {
-  did: string;
-  document: { did: string; document: DocumentSpec; recoveryCommitment: string };
-  grant: RoleGrantInput;
-} {
-  const key = ctx.keyFile(DEMO_SITE_KEY_FILE);
-  const recovery = ctx.keyFile(DEMO_SITE_RECOVERY_KEY_FILE);
-  const document: DocumentSpec = {
-    verificationMethod: [{ id: DEMO_SITE_KEY_ID, type: 'Multikey', publicKeyMultibase: key }],
-    authentication: [DEMO_SITE_KEY_ID],
-    assertionMethod: [DEMO_SITE_KEY_ID],
-    capabilityInvocation: [DEMO_SITE_KEY_ID],
-  };
-  const recoveryCommitment = recoveryCommitmentOf(recovery);
-  const did = rdidFor(document, recoveryCommitment);
+): { did: string; document: GenesisDocument; grant: RoleGrantInput } {
+  const document = demoActor(ctx, DEMO_SITE_KEY_FILE, DEMO_SITE_KEY_ID);
   const grant: RoleGrantInput = {
     role: 'relying-party',
-    subject: did,
+    subject: document.did,
     name: DEMO_SITE_NAME,
     scope: {},
     site: demoSiteTerms(request.origins),
   };
-  return { did, document: { did, document, recoveryCommitment }, grant };
+  return { did: document.did, document, grant };
 }
