@@ -183,8 +183,13 @@ async function login(link: string, o: LoginOpts): Promise<void> {
   const client = await connect(o);
   const json = o.json ?? false;
   const { prompt, account, answer } = await performLogin(client, w, link, async (p) => {
-    if (!json) process.stderr.write(`${describePrompt(p)}\n`);
-    return o.yes === true || (await confirm(`share this with ${p.site.name}? [y/N] `));
+    // what is asked goes to stderr: shown before any question, --json or not (stdout stays JSON)
+    if (o.yes === true) {
+      if (!json) process.stderr.write(`${describePrompt(p)}\n`);
+      return true;
+    }
+    process.stderr.write(`${describePrompt(p)}\n`);
+    return confirm(`share this with ${p.site.name}? [y/N] `);
   });
   output(
     json,
