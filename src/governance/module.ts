@@ -26,7 +26,7 @@ import {
 } from './schema.ts';
 import { GOV_ERRORS } from './errors.ts';
 import { GOV_QUERIES } from './queries.ts';
-import { checkSiteGrant, putSiteOrigins, removeSiteOrigins, SITE_ROLE } from './sites.ts';
+import { checkSiteGrant, putSiteOrigins } from './sites.ts';
 import {
   DEFAULT_PARAMS,
   getOrg,
@@ -170,7 +170,6 @@ export function applyChange(
     case 'revoke':
       if (getRole(r, change.role, change.subject) === undefined)
         invalid(`${change.subject} does not hold role ${change.role}`);
-      if (change.role === SITE_ROLE) removeSiteOrigins(state, change.subject);
       state.remove(KEYS.role(change.role, change.subject));
       state.write(
         KEYS.roleHistory(change.role, change.subject),

@@ -58,8 +58,9 @@ export const ClaimName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
 /** The id of a site's purpose or disclosure policy. */
 export const TermId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
 /** A web origin: scheme, host and optional port, lower case, nothing else. */
+/** (No `xn--` labels: how a URL parser checks punycode depends on its version, and every node must agree.) */
 export const SiteOrigin = Type.String({
-  pattern: '^https?://[a-z0-9.-]+(:[0-9]{1,5})?$',
+  pattern: '^https?://(?![a-z0-9.-]*xn--)[a-z0-9.-]+(:[0-9]{1,5})?$',
   maxLength: 200,
 });
 

@@ -1,11 +1,18 @@
 /**
  * Relying-party registrations: the rules a `relying-party` accreditation's site terms obey, and
  * the origin index (`gov/site-origin/<origin>` → DID) that keeps each origin to one site.
+ *
+ * Wallets derive a person's pairwise key for a site from its primary origin (the first), so two
+ * rules protect the accounts people have there: an origin belongs for good to the first site that
+ * registered it (revoking or re-registering a site does not free it: another DID on that origin
+ * would get the same pairwise DIDs, and could link them to what the old site knew), and a site
+ * re-registered keeps its primary origin (`gov/site-primary/<did>`; another one would change every
+ * account id at the site).
  */
 import { AppError } from '../errors.ts';
 import { readJson, type ModuleState, type StateReader } from '../ledger/index.ts';
 import type { RoleGrantInput, SiteTerms } from './schema.ts';
-import { getRole, KEYS } from './state.ts';
+import { KEYS } from './state.ts';
 
 /** The role whose grants carry site terms. */
 export const SITE_ROLE = 'relying-party';
@@ -41,6 +48,11 @@ function checkOrigin(origin: string): void {
   }
   if (serialized !== origin || origin.endsWith('.'))
     invalid(`site origin ${origin} must be written as ${serialized.replace(/\.$/, '')}`);
+  const { protocol, hostname } = new URL(origin);
+  if (protocol === 'http:' && hostname !== 'localhost' && hostname !== '127.0.0.1')
+    invalid(
+      `site origin ${origin}: plain http only on localhost or 127.0.0.1 (wallets refuse it elsewhere)`,
+    );
 }
 
 /** Ids unique, every policy a purpose names registered, origins well formed. */
@@ -75,22 +87,21 @@ export function checkSiteGrant(state: StateReader, grant: RoleGrantInput): void 
   for (const o of grant.site.origins) {
     const holder = siteOfOrigin(state, o);
     if (holder !== undefined && holder !== grant.subject)
-      invalid(`origin ${o} is registered to another site, ${holder}`);
+      invalid(`origin ${o} is registered to another site, ${holder} (origins are never reused)`);
   }
-}
-
-/** Removes the origin entries of `subject`'s current site registration, if it has one. */
-export function removeSiteOrigins(state: ModuleState, subject: string): void {
-  const current = getRole(state.reader, SITE_ROLE, subject);
-  for (const o of current?.site?.origins ?? []) state.remove(KEYS.siteOrigin(o));
+  const primary = readJson<string>(state, KEYS.sitePrimary(grant.subject));
+  if (primary !== undefined && grant.site.origins[0] !== primary)
+    invalid(
+      `${grant.subject}'s primary origin is ${primary}: it must stay first (people's account ids there derive from it)`,
+    );
 }
 
 /**
- * Indexes the origins of a checked grant, replacing those of the subject's previous
- * registration. Call after {@link checkSiteGrant} and before the grant is written.
+ * Indexes the origins of a checked grant (an origin, once indexed, stays with its site) and its
+ * primary origin. Call after {@link checkSiteGrant}.
  */
 export function putSiteOrigins(state: ModuleState, grant: RoleGrantInput): void {
   if (grant.role !== SITE_ROLE || grant.site === undefined) return;
-  removeSiteOrigins(state, grant.subject);
   for (const o of grant.site.origins) state.write(KEYS.siteOrigin(o), grant.subject);
+  state.write(KEYS.sitePrimary(grant.subject), grant.site.origins[0]!);
 }

@@ -13,6 +13,7 @@ export const KEYS = {
   proposal: (id: string) => `gov/proposal/${id}`,
   /** A relying party's registered origin → its DID (one site per origin). */
   siteOrigin: (origin: string) => `gov/site-origin/${origin}`,
+  sitePrimary: (did: string) => `gov/site-primary/${did}`,
 } as const;
 
 /** Default parameters; governance may change them with `set-param`. */

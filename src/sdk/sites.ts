@@ -99,7 +99,10 @@ export async function verifiedSiteOfOrigin(
     throw new AppError('ERR_IDENTITY_ORIGIN_NOT_REGISTERED', `no site is registered for ${origin}`);
   const reg = await verifiedSite(client, did);
   if (!reg.site.origins.includes(origin))
-    throw new AppError('ERR_LEDGER_BAD_PROOF', `${did} does not list ${origin} among its origins`);
+    throw new AppError(
+      'ERR_IDENTITY_ORIGIN_NOT_REGISTERED',
+      `${origin} stays reserved to ${did}, which no longer lists it among its origins`,
+    );
   return reg;
 }
 

@@ -10,13 +10,14 @@ import { describe, test } from 'node:test';
 import type { JsonValue } from '../../src/crypto/index.ts';
 import { isAppError } from '../../src/errors.ts';
 import {
+  SiteOrigin,
   getProposal,
   getRole,
   GOV_KEYS,
   type Proposal,
   type SiteTerms,
 } from '../../src/governance/index.ts';
-import { ModuleRegistry, verifyChain } from '../../src/ledger/index.ts';
+import { createAjv, ModuleRegistry, verifyChain } from '../../src/ledger/index.ts';
 import { buildApp, defaultModules } from '../../src/node/index.ts';
 import { openTestLedger, type TestLedger } from '../helpers/ledger.ts';
 import { accreditSite, makeSite, siteTerms } from '../helpers/sites.ts';
@@ -183,22 +184,31 @@ describe('accrediting a relying party', () => {
       assert.deepEqual(registrations(l), []);
     }));
 
-  test('re-accrediting replaces the origins; a freed origin can be taken by another site', () =>
+  test('re-accrediting keeps the primary origin first; an origin dropped stays reserved to its site', () =>
     withLedger(async (l) => {
       await pass(l, accreditSite(shop, siteTerms([SHOP, SHOP2])));
-      await pass(l, accreditSite(shop, siteTerms([SHOP2, 'https://new.shop.example']), 'Shop 2'));
-      assert.deepEqual(origins(l), { [SHOP2]: shop, 'https://new.shop.example': shop });
+      // another primary origin would change every account id at the site
+      await refused(
+        l,
+        accreditSite(shop, siteTerms([SHOP2, 'https://new.shop.example'])),
+        /primary origin is https:\/\/shop\.example/,
+      );
+      await pass(l, accreditSite(shop, siteTerms([SHOP, 'https://new.shop.example']), 'Shop 2'));
       assert.equal(getRole(l.node.chain.state, 'relying-party', shop)?.name, 'Shop 2');
-      assert.equal((await pass(l, accreditSite(news, siteTerms([SHOP])))).status, 'executed');
       assert.deepEqual(origins(l), {
-        [SHOP]: news,
+        [SHOP]: shop,
         [SHOP2]: shop,
         'https://new.shop.example': shop,
       });
+      // the dropped origin is not free: another DID there would get the same pairwise DIDs
       await refused(l, accreditSite(news, siteTerms([SHOP2])), /registered to another site/);
+      assert.equal(
+        (await pass(l, accreditSite(shop, siteTerms([SHOP, SHOP2])))).status,
+        'executed',
+      );
     }));
 
-  test('revoking a relying party removes its origins', () =>
+  test('revoking a relying party does not free its origins, and it keeps its primary origin', () =>
     withLedger(async (l) => {
       await pass(l, accreditSite(shop, siteTerms([SHOP, SHOP2])));
       await pass(l, accreditSite(news, siteTerms([NEWS])));
@@ -210,11 +220,28 @@ describe('accrediting a relying party', () => {
       });
       assert.equal(p.status, 'executed');
       assert.equal(getRole(l.node.chain.state, 'relying-party', shop), undefined);
-      assert.deepEqual(origins(l), { [NEWS]: news });
-      assert.equal((await pass(l, accreditSite(news, siteTerms([NEWS, SHOP])))).status, 'executed');
-      assert.deepEqual(origins(l), { [NEWS]: news, [SHOP]: news });
+      assert.deepEqual(origins(l), { [NEWS]: news, [SHOP]: shop, [SHOP2]: shop });
+      await refused(l, accreditSite(news, siteTerms([NEWS, SHOP])), /never reused/);
+      await refused(l, accreditSite(shop, siteTerms([SHOP2])), /must stay first/);
+      assert.equal((await pass(l, accreditSite(shop, siteTerms([SHOP])))).status, 'executed');
       const result = await verifyChain(l.node.chain.store, new ModuleRegistry(defaultModules()));
       assert.ok(result.ok, JSON.stringify(result));
+    }));
+
+  test('an origin with a punycode label is refused by the schema (parsers disagree on them)', () => {
+    const check = createAjv().compile(SiteOrigin);
+    assert.equal(check('https://shop.example'), true);
+    assert.equal(check('https://xn--fiqs8s.example'), false);
+    assert.equal(check('https://a.xn--fiqs8s'), false);
+  });
+
+  test('plain http is registered only on localhost or 127.0.0.1, where wallets accept it', () =>
+    withLedger(async (l) => {
+      await refused(l, accreditSite(shop, siteTerms(['http://shop.example'])), /plain http/);
+      await pass(
+        l,
+        accreditSite(shop, siteTerms(['http://127.0.0.1:4000', 'http://localhost:4000'])),
+      );
     }));
 });
 
