@@ -70,6 +70,10 @@ ${o.sameDevice ? '' : o.qr}
       .then(function (r) { return r.json(); })
       .then(function (s) {
         if (s.status === 'pending') return void setTimeout(poll, 400);
+        if (s.status === 'answered') {
+          el.textContent = 'Answered on this device: your wallet sends this browser back with a code.';
+          return;
+        }
         el.textContent = s.status === 'done' ? 'Answered: logging you in…' : 'The login did not succeed.';
         location.assign(base + '/continue');
       })

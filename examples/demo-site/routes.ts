@@ -163,7 +163,8 @@ export function siteRoutes(app: FastifyInstance, c: SiteContext): void {
     async (req, reply) => {
       const p = ownLogin(req, req.params.id);
       const st = c.verifier.status(req.params.id);
-      if (st.status !== 'pending') return reply.redirect(`/login/${req.params.id}/continue`, 303);
+      if (st.status !== 'pending' && st.status !== 'answered')
+        return reply.redirect(`/login/${req.params.id}/continue`, 303);
       const link = p.link;
       const policy =
         p.flow === 'creator' && (p.followers ?? 0) > c.threshold ? c.policy : undefined;
@@ -198,7 +199,10 @@ export function siteRoutes(app: FastifyInstance, c: SiteContext): void {
       if (p.finished === true) return reply.redirect(destination(p), 303);
       const st = c.verifier.status(req.params.id);
       if (st.status === 'done') return finish(reply, p, st.session);
-      if (st.status === 'pending') return reply.redirect(`/login/${req.params.id}`, 303);
+      // pending, or answered on the same device (the session goes only to the browser the wallet
+      // sends back with the response code): keep waiting
+      if (st.status === 'pending' || st.status === 'answered')
+        return reply.redirect(`/login/${req.params.id}`, 303);
       if (st.status === 'failed') throw new AppError(st.code as ErrorCode, st.message);
       throw new AppError('ERR_IDENTITY_LOGIN_UNKNOWN', `login ${req.params.id} expired`);
     },

@@ -66,5 +66,11 @@ export interface LoginSession {
 export type LoginStatus =
   | { status: 'pending'; expires: number }
   | { status: 'done'; session: LoginSession }
+  /**
+   * A same-device login was answered: its session goes only to the browser the wallet redirected,
+   * through `redeem(response_code)` (OpenID4VP 1.0 §13.3: whoever started the login and polls it
+   * must not get the session of whoever answered it).
+   */
+  | { status: 'answered' }
   | { status: 'failed'; code: string; message: string }
   | { status: 'expired' };

@@ -22,10 +22,11 @@ import {
   webOriginOf,
   SELF_ISSUED_AUD,
   type JwsSigner,
+  type RealNameDcql,
   type VerifiedPresentation,
 } from '../credentials/index.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { LoginStore, token, type Pending } from './_login-store.ts';
+import { LoginStore, tokens, type Pending } from './_login-store.ts';
 import { credentialVerifier, type CredentialVerifier } from './identity.ts';
 import { consentReceiptHash, recordDisclosure, SiteRegistry } from './sites.ts';
 import { checkTerms, parseVpToken, responseForm } from './login-checks.ts';
@@ -35,7 +36,16 @@ import type { LoginSession, LoginStart, LoginStatus, LoginVerifierOptions } from
 export type { LoginSession, LoginStart, LoginStatus, LoginVerifierOptions };
 
 const MAX_PENDING = 10_000;
+const MAX_QUERIES = 256;
 const CODE_TTL_MS = 120_000;
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
 
 const unknown = (what: string): AppError =>
   new AppError('ERR_IDENTITY_LOGIN_UNKNOWN', `no pending login ${what}`);
@@ -46,6 +56,9 @@ export class LoginVerifier {
   readonly #clientId: string;
   readonly #signer: JwsSigner;
   readonly #base: string;
+  readonly #origin: string;
+  /** One frozen DCQL query per claim list: signed as is, checked once (see checkDcqlQuery). */
+  readonly #queries = new Map<string, RealNameDcql>();
   readonly #now: () => number;
   readonly #ttlMs: number;
   readonly #sites: SiteRegistry;
@@ -66,7 +79,7 @@ export class LoginVerifier {
       throw new RangeError(`"site.kid" is not a key of ${o.site.did}`);
     this.#signer = signerOfKeyPair(o.site.keyPair, kid);
     this.#base = o.baseUrl.replace(/\/+$/, '');
-    webOriginOf(this.#base, 'baseUrl');
+    this.#origin = webOriginOf(this.#base, 'baseUrl');
     this.#now = o.now ?? Date.now;
     this.#ttlMs = (o.ttlSec ?? 300) * 1000;
     this.#sites = new SiteRegistry(
@@ -96,7 +109,7 @@ export class LoginVerifier {
     readonly sameDevice?: boolean;
   }): Promise<LoginStart> {
     const reg = await this.#sites.get(this.#o.site.did);
-    if (!reg.site.origins.includes(new URL(this.#base).origin))
+    if (!reg.site.origins.includes(this.#origin))
       throw new AppError(
         'ERR_IDENTITY_ORIGIN_NOT_REGISTERED',
         `${this.#base} is not an origin of ${reg.did}`,
@@ -106,13 +119,11 @@ export class LoginVerifier {
     const { purpose, policy } = checkTerms(reg.site, input.purpose, input.policy, asked);
     const claims = [...new Set([...asked, ...(policy?.claims ?? [])])];
     const now = this.#now();
-    const id = token(16);
-    const state = token(32);
-    const nonce = token(32);
+    const [id, state, nonce] = tokens(16, 32, 32);
     const requestUri = this.#base + (this.#o.requestPath ?? ((i) => `/oid4vp/request/${i}`))(id);
     const responseUri = this.#base + (this.#o.responsePath ?? ((i) => `/oid4vp/response/${i}`))(id);
     const expires = now + this.#ttlMs;
-    const dcql = realNameQuery(claims);
+    const dcql = this.#queryOf(claims);
     const jws = signRequestObject(
       {
         iss: this.#clientId,
@@ -150,6 +161,16 @@ export class LoginVerifier {
     );
     const link = formatRequestLink({ clientId: this.#clientId, requestUri });
     return { id, state, nonce, link, requestUri, responseUri, expires };
+  }
+
+  #queryOf(claims: readonly string[]): RealNameDcql {
+    const key = claims.join(' ');
+    let q = this.#queries.get(key);
+    if (q === undefined) {
+      q = deepFreeze(realNameQuery(claims));
+      if (this.#queries.size < MAX_QUERIES) this.#queries.set(key, q);
+    }
+    return q;
   }
 
   #live(id: string): Pending<LoginSession> {
@@ -263,6 +284,7 @@ export class LoginVerifier {
     const p = this.#store.get(id);
     if (p === undefined) throw unknown(id);
     const o = p.outcome;
+    if (o.status === 'done' && p.sameDevice) return { status: 'answered' };
     if (o.status === 'done' || o.status === 'failed') return o;
     if (p.expires <= this.#now()) return { status: 'expired' };
     return { status: 'pending', expires: p.expires };

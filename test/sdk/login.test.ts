@@ -194,6 +194,8 @@ describe('logins', () => {
     assert.ok(answer.redirectUri?.startsWith(prefix), String(answer.redirectUri));
     const code = answer.redirectUri!.slice(prefix.length);
     assert.equal(Buffer.from(code, 'base64url').length, 32);
+    // whoever started the login and polls its status does not get the session (OpenID4VP §13.3)
+    assert.deepEqual(shop.verifier.status(start.id), { status: 'answered' });
     const session = shop.verifier.redeem(code);
     assert.equal(session.id, start.id);
     assert.equal(session.account, alice.pairwise(shop.origin).did);
