@@ -7,26 +7,18 @@
  * costs at least two verifications. Then the same workload on a worker pool, one thread per core.
  * Usage: npm run bench:sdjwt [-- --size N]
  */
-import { createPublicKey, randomInt, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { generateEd25519, sha256 } from '../src/crypto/index.ts';
-import {
-  issueSdJwtVc,
-  presentSdJwtVc,
-  REAL_NAME_VCT,
-  signerOfKeyPair,
-  verifySdJwtVcPresentation,
-  type JwsSigner,
-} from '../src/credentials/index.ts';
+import { sha256 } from '../src/crypto/index.ts';
+import { verifySdJwtVcPresentation } from '../src/credentials/index.ts';
 import { log, measureEd25519VerifyRate, median, sizeArg } from './common.ts';
-import { AUD, STATUS_URI, verifyOptionsOf, type Workload } from './_sdjwt-worker.ts';
+import { STATUS_URI, verifyOptionsOf } from './_sdjwt-worker.ts';
+import { buildWorkload, HOLDERS, LIST_SIZE } from './_sdjwt-workload.ts';
 
 const size = sizeArg(1500);
-const HOLDERS = 256; // fewer than the 1024-entry holder-key caches: a verifier that sees them again
-const LIST_SIZE = 4096;
 const ROUNDS = 7;
 const POOL_ROUNDS = 3;
 const POOL_MS = 1500;
@@ -34,53 +26,8 @@ const now = Math.floor(Date.now() / 1000);
 
 log(`sdjwt-verify: ${size} presentations, ${HOLDERS} holders, 3 of 5 claims disclosed`);
 
-async function buildWorkload(): Promise<Workload> {
-  const issuerDid = 'did:rdid:bench-issuer';
-  const issuer = signerOfKeyPair(generateEd25519().keyPair, `${issuerDid}#key-1`);
-  const holders: JwsSigner[] = Array.from({ length: HOLDERS }, () =>
-    signerOfKeyPair(generateEd25519().keyPair),
-  );
-  const statusBits = new Uint8Array(LIST_SIZE / 8);
-  const free = Array.from({ length: LIST_SIZE }, (_, i) => i);
-  const presentations: string[] = [];
-  const nonces: string[] = [];
-  for (let i = 0; i < size; i++) {
-    const holder = holders[i % HOLDERS]!;
-    const idx = free.splice(randomInt(free.length), 1)[0]!;
-    const credential = await issueSdJwtVc({
-      issuer: { did: issuerDid, signer: issuer },
-      vct: REAL_NAME_VCT,
-      iat: now - 3600,
-      exp: now + 86400,
-      visible: { real_name_verified: true },
-      disclosable: {
-        given_name: `Given${i}`,
-        family_name: `Family${i}`,
-        birthdate: '1990-01-01',
-        nationality: 'CN',
-        uniq: `tag-${i}`,
-      },
-      holder: holder.jwk,
-      status: { idx, uri: STATUS_URI },
-    });
-    const nonce = `nonce-${i}-${randomInt(1e9)}`;
-    nonces.push(nonce);
-    presentations.push(
-      presentSdJwtVc(credential, {
-        disclose: ['given_name', 'family_name', 'uniq'],
-        holder,
-        nonce,
-        aud: AUD,
-        iat: now,
-      }),
-    );
-  }
-  for (const i of free.slice(0, 1000)) statusBits[i >> 3]! |= 1 << (i & 7); // revoked, unused here
-  return { presentations, nonces, issuerDid, issuerJwk: issuer.jwk, statusBits, now };
-}
-
 const t0 = performance.now();
-const w = await buildWorkload();
+const w = await buildWorkload(size, now);
 log(`  built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const options = verifyOptionsOf(w);
 

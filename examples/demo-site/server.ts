@@ -49,6 +49,15 @@ export interface DemoSiteOptions {
 }
 
 const MAX_ENTRIES = 20_000;
+/** Headers of every answer; pages send their own nonce-based CSP instead of this one. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
 const FORM_LIMIT = 64 * 1024;
 
 /** The registry that gives each error code its HTTP status (the node's, so both agree). */
@@ -134,16 +143,10 @@ export function createDemoSite(o: DemoSiteOptions): FastifyInstance {
     { parseAs: 'string', bodyLimit: FORM_LIMIT },
     (_req, body, done) => done(null, parseForm(body as string)),
   );
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer')
-      .header('cross-origin-opener-policy', 'same-origin')
-      .header('cache-control', 'no-store');
-    if (!reply.hasHeader('content-security-policy'))
-      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    return payload;
+  // Set first, so every answer has them (errors included); pages replace the CSP with their own.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.setNotFoundHandler((request, reply) =>

@@ -97,11 +97,33 @@ function claimNames(claims: unknown): string[] {
 }
 
 /**
+ * Queries already checked, by identity: only deeply frozen ones (a site signs the same frozen
+ * query for every login of a purpose), so what was checked cannot have changed since. Saves the
+ * `dcql` package's validation on each request object a site signs.
+ */
+const FROZEN_CHECKED = new WeakMap<object, ProfileQuery>();
+
+function deepFrozen(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  return Object.isFrozen(v) && Object.values(v).every(deepFrozen);
+}
+
+/**
  * Checks that a DCQL query is valid (the `dcql` package) and inside the profile, and says what it
  * asks for. Unknown properties are ignored (§6).
  * @throws ERR_IDENTITY_DCQL_UNSUPPORTED
  */
 export function checkDcqlQuery(q: unknown): ProfileQuery {
+  const known = isObject(q) ? FROZEN_CHECKED.get(q) : undefined;
+  if (known !== undefined) return known;
+  const checked = checkDcqlQueryOnce(q);
+  if (!deepFrozen(q)) return checked;
+  const frozen = Object.freeze({ ...checked, claims: Object.freeze([...checked.claims]) });
+  FROZEN_CHECKED.set(q as object, frozen);
+  return frozen;
+}
+
+function checkDcqlQueryOnce(q: unknown): ProfileQuery {
   if (!isObject(q)) unsupported('"dcql_query" must be a JSON object');
   try {
     DcqlQuery.validate(DcqlQuery.parse(q as DcqlQuery.Input));

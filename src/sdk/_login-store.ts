@@ -12,6 +12,13 @@ import type { SitePurpose, DisclosurePolicy } from '../governance/index.ts';
 /** A random token: `bytes` bytes from the OS CSPRNG, base64url. */
 export const token = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
+/** Three random tokens of these sizes from one draw of the CSPRNG, base64url each. */
+export function tokens(a: number, b: number, c: number): [string, string, string] {
+  const all = randomBytes(a + b + c);
+  const part = (from: number, n: number) => all.subarray(from, from + n).toString('base64url');
+  return [part(0, a), part(a, b), part(a + b, c)];
+}
+
 /** What became of a login. */
 export type Outcome<S> =
   | { status: 'pending' }

@@ -221,6 +221,33 @@ describe('DCQL profile', () => {
     test(`refused: ${name}`, () =>
       refuses(() => checkDcqlQuery(mutate(base())), 'ERR_IDENTITY_DCQL_UNSUPPORTED', name));
 
+  test('a deeply frozen query is checked once (same answer after); a mutable one at every call', async () => {
+    const freeze = (v: any): any => {
+      if (v !== null && typeof v === 'object') Object.values(v).forEach(freeze);
+      return Object.freeze(v);
+    };
+    const frozen = freeze(base());
+    const first = checkDcqlQuery(frozen);
+    assert.equal(checkDcqlQuery(frozen), first, 'the kept answer');
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.claims));
+    const open = base();
+    assert.deepEqual(checkDcqlQuery(open).claims, ['given_name']);
+    open.credentials[0].format = 'jwt_vc_json';
+    await refuses(
+      () => checkDcqlQuery(open),
+      'ERR_IDENTITY_DCQL_UNSUPPORTED',
+      'mutated after a check',
+    );
+    const shallow = Object.freeze(base());
+    checkDcqlQuery(shallow);
+    shallow.credentials[0].claims[0].path = ['cnf'];
+    await refuses(
+      () => checkDcqlQuery(shallow),
+      'ERR_IDENTITY_DCQL_UNSUPPORTED',
+      'frozen on top only',
+    );
+  });
+
   test('unknown properties are ignored (OpenID4VP 1.0 §6)', () => {
     const q = base();
     q.future = { x: 1 };

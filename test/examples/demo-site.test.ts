@@ -67,12 +67,22 @@ function assertErrorPage(r: { res: Response; text: string }, status: number, cod
   assert.match(r.res.headers.get('content-type') ?? '', /^text\/html/);
   assert.ok(r.text.includes(`<code class="code">${code}</code>`), `page shows ${code}: ${r.text}`);
   assert.match(r.text, /role="alert"/);
+  assert.equal(r.res.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(
+    r.res.headers.get('content-security-policy') ?? '',
+    /^default-src 'none'; script-src 'nonce-/,
+  );
 }
 
 /** Asserts a JSON error: status and code. */
 function assertJsonError(r: { res: Response; text: string }, status: number, code: string) {
   assert.equal(r.res.status, status, r.text);
   assert.equal((JSON.parse(r.text) as { code: string }).code, code, r.text);
+  assert.equal(r.res.headers.get('x-frame-options'), 'DENY');
+  assert.equal(
+    r.res.headers.get('content-security-policy'),
+    "default-src 'none'; frame-ancestors 'none'",
+  );
 }
 
 /** Starts a login in `jar`'s browser; returns its id and link. */
