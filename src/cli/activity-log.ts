@@ -6,7 +6,7 @@
  * person holds evidence, not just a list.
  */
 import type { SignedCheckpoint, StateProof } from '../ledger/index.ts';
-import { readSealed, writeSealed, type SealedKind } from './sealed-file.ts';
+import { readSealed, updateSealed, type SealedKind } from './sealed-file.ts';
 
 /** One login answered, declined or refused by the wallet. */
 export interface PresentationEntry {
@@ -59,14 +59,11 @@ const KIND: SealedKind = { label: 'realdid/wallet-activity/v1', info: 'activity 
 
 export const activityLogPath = (walletPath: string): string => `${walletPath}.activity`;
 
+const EMPTY: ActivityLog = { presentations: [], evidence: [] };
+
 /** The log (empty if there is none yet). @throws ERR_WALLET_CORRUPT */
 export function readActivity(walletPath: string, seed: Uint8Array): ActivityLog {
-  return (
-    readSealed<ActivityLog>(activityLogPath(walletPath), seed, KIND) ?? {
-      presentations: [],
-      evidence: [],
-    }
-  );
+  return readSealed<ActivityLog>(activityLogPath(walletPath), seed, KIND) ?? EMPTY;
 }
 
 /** Appends a presentation to the log. */
@@ -75,11 +72,10 @@ export function logPresentation(
   seed: Uint8Array,
   entry: PresentationEntry,
 ): void {
-  const log = readActivity(walletPath, seed);
-  writeSealed(activityLogPath(walletPath), seed, KIND, {
+  updateSealed(activityLogPath(walletPath), seed, KIND, EMPTY, (log) => ({
     ...log,
     presentations: [...log.presentations, entry],
-  });
+  }));
 }
 
 /** Keeps the evidence given, replacing older evidence for the same state keys. */
@@ -88,10 +84,9 @@ export function keepEvidence(
   seed: Uint8Array,
   evidence: readonly Evidence[],
 ): void {
-  const log = readActivity(walletPath, seed);
   const fresh = new Set(evidence.map((e) => e.key));
-  writeSealed(activityLogPath(walletPath), seed, KIND, {
+  updateSealed(activityLogPath(walletPath), seed, KIND, EMPTY, (log) => ({
     ...log,
     evidence: [...log.evidence.filter((e) => !fresh.has(e.key)), ...evidence],
-  });
+  }));
 }

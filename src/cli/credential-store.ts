@@ -5,7 +5,7 @@
  * 0600 and atomically. It can be lost: after a restore from the mnemonic, new copies are obtained
  * for the same pairwise keys.
  */
-import { readSealed, writeSealed, type SealedKind } from './sealed-file.ts';
+import { readSealed, updateSealed, type SealedKind } from './sealed-file.ts';
 
 /** One copy the wallet holds for a site. */
 export interface StoredCopy {
@@ -36,11 +36,13 @@ export function readCopies(walletPath: string, seed: Uint8Array): StoredCopy[] {
   );
 }
 
-/** Replaces the store's content. */
-export function writeCopies(
-  walletPath: string,
-  seed: Uint8Array,
-  copies: readonly StoredCopy[],
-): void {
-  writeSealed(credentialStorePath(walletPath), seed, KIND, { copies });
+/** Keeps `copy` as the store's copy for its origin (replacing the one held), under the store's lock. */
+export function keepCopy(walletPath: string, seed: Uint8Array, copy: StoredCopy): void {
+  updateSealed<{ copies: StoredCopy[] }>(
+    credentialStorePath(walletPath),
+    seed,
+    KIND,
+    { copies: [] },
+    (store) => ({ copies: [...store.copies.filter((c) => c.origin !== copy.origin), copy] }),
+  );
 }

@@ -6,7 +6,7 @@
  * losing keys (everything in them can be obtained again or is a record of the past).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fromBase64url, hkdfSha256, toBase64url, utf8 } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import { replaceAtomically } from './atomic-write.ts';
@@ -66,4 +66,58 @@ export function writeSealed(
   const body = Buffer.concat([c.update(JSON.stringify(value), 'utf8'), c.final(), c.getAuthTag()]);
   const file: SealedFile = { version: 1, nonce: toBase64url(nonce), sealed: toBase64url(body) };
   replaceAtomically(path, `${JSON.stringify(file)}\n`);
+}
+
+/** A lock older than this is left over from a process that died: it is broken. */
+const STALE_LOCK_MS = 30_000;
+/** How long a writer waits for another to finish before it gives up. */
+const LOCK_WAIT_MS = 10_000;
+
+const sleep = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/** Runs `fn` holding `<path>.lock` (created exclusively), so two commands never interleave. */
+function withLock<T>(path: string, fn: () => T): T {
+  const lock = `${path}.lock`;
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+      else if (Date.now() > until)
+        throw new AppError('ERR_CLI_SYSTEM', `${path} is locked by another command (${lock})`, {
+          cause: err,
+        });
+      else sleep(20);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Reads, changes and writes the file under a lock, so that two commands on one wallet at once
+ * (a login and `wallet activity`) never lose each other's changes.
+ * @throws ERR_WALLET_CORRUPT, ERR_CLI_SYSTEM when another command holds the lock too long
+ */
+export function updateSealed<T>(
+  path: string,
+  seed: Uint8Array,
+  kind: SealedKind,
+  empty: T,
+  change: (current: T) => T,
+): T {
+  return withLock(path, () => {
+    const next = change(readSealed<T>(path, seed, kind) ?? empty);
+    writeSealed(path, seed, kind, next);
+    return next;
+  });
 }

@@ -65,10 +65,14 @@ export async function releaseLawful(
   };
   const plain = decryptCompactJwe(answer.jwe, key);
   if (plain === undefined) bad('the answer does not decrypt with the key sent');
-  const body = JSON.parse(Buffer.from(plain!).toString('utf8')) as ReleasedIdentity & {
-    result: string;
-    requestId: string;
-  };
+  let body: ReleasedIdentity & { result: string; requestId: string };
+  try {
+    body = JSON.parse(Buffer.from(plain!).toString('utf8')) as typeof body;
+  } catch (err) {
+    throw new AppError('ERR_SDK_BAD_RESPONSE', `lawful release of ${id}: the answer is not JSON`, {
+      cause: err,
+    });
+  }
   if (body.requestId !== id || body.result !== answer.result)
     bad(`the encrypted answer is for ${body.requestId} (${body.result})`);
   const request = await lawfulRequest(client, id);

@@ -15,7 +15,7 @@ import {
   type RealdidClient,
 } from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
-import { readCopies, writeCopies, type StoredCopy } from '../credential-store.ts';
+import { keepCopy, readCopies, type StoredCopy } from '../credential-store.ts';
 import { output } from '../io.ts';
 import type { UnlockedWallet } from '../wallet-file.ts';
 import { unlockWalletOpts, type WalletOpts } from './wallet.ts';
@@ -88,8 +88,7 @@ export async function obtain(at: Issuance, w: UnlockedWallet, origin: string): P
     status: c.status,
     obtained: Date.now(),
   };
-  const others = readCopies(w.path, w.seed).filter((x) => x.origin !== copy.origin);
-  writeCopies(w.path, w.seed, [...others, copy]);
+  keepCopy(w.path, w.seed, copy);
   return copy;
 }
 
