@@ -10,8 +10,10 @@
  * timing and the site's registration and key kept after their first login (as a wallet would).
  * Bound, measured in the same run (between rounds, when the site is idle): the one-thread
  * `verifySdJwtVcPresentation` rate of bench:sdjwt's workload (bench/_sdjwt-workload.ts). Medians
- * of `--rounds` rounds; p99 is each round's, median over rounds. `--profile` adds a profiled
- * round of the server process and prints its hottest functions.
+ * of `--rounds` rounds; p99 is each round's, median over rounds. Each round also gives the CPU
+ * time per login of each process (the site's says what one site thread could serve alone).
+ * `--profile` adds a profiled round of both processes: CPU per login by what the samples did, and
+ * the hottest functions.
  * Usage: npm run bench:login [-- --size N (logins per round)] [--rounds R] [--wallets K] [--profile]
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -243,7 +245,7 @@ if (PROFILE) {
     ['server process (node + site)', remote.profile],
     ['this process (wallets + browsers)', profile],
   ] as const) {
-    const { groups, hot } = profileOf(p, PER_ROUND, 15);
+    const { groups, hot } = profileOf(p, PER_ROUND, 40);
     log(`  profiled round, ${who}: CPU ms per login by what the sample's own frame did`);
     for (const [g, ms] of groups) log(`    ${ms.toFixed(3).padStart(7)}  ${g}`);
     log(`  hottest functions (ms over the round):`);
