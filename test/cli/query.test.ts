@@ -40,11 +40,20 @@ describe('realdid query', () => {
     const modules = JSON.parse(list.stdout) as { namespace: string; queries: { name: string }[] }[];
     assert.deepEqual(
       modules.find((m) => m.namespace === 'gov')!.queries.map((q) => q.name),
-      ['orgs', 'proposals', 'proposal', 'roles', 'accreditation'],
+      ['orgs', 'proposals', 'proposal', 'roles', 'accreditation', 'site-origin'],
     );
     assert.deepEqual(
       modules.find((m) => m.namespace === 'idn')!.queries.map((q) => q.name),
-      ['master', 'lists', 'status'],
+      [
+        'master',
+        'lists',
+        'status',
+        'disclosure',
+        'disclosure-counts',
+        'lawful-request',
+        'lawful-requests',
+        'lawful-notices',
+      ],
     );
     const orgs = await runRealdid(['query', 'gov', 'orgs', '--json', '--url', node.url], { env });
     assert.equal(orgs.code, 0, orgs.stderr);
