@@ -21,6 +21,7 @@ import { EXIT_OTHER } from '../../src/cli/io.ts';
 import { planCreate, seedOfMnemonic } from '../../src/did/index.ts';
 import { checkDigitOf } from '../../src/identity/index.ts';
 import { runRealdid, startNodeProcess } from '../helpers/cli.ts';
+import { errorOf, json, partyEnv, type Run } from './_party.ts';
 
 const NODE_PASSPHRASE = 'identity cli test node passphrase';
 const WALLET_PASSPHRASE = 'identity cli test wallet passphrase';
@@ -48,31 +49,6 @@ const CLAIMS = [
   'age_over_18',
   'age_over_60',
 ];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of one party: nothing of the caller's REALDID_*, then `extra` (its own home, …). */
-function partyEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_')),
-  );
-  return { ...env, ...extra };
-}
-
-function json<T = Record<string, unknown>>(r: Run): T {
-  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** The `{code, message}` a failed `--json` run printed last on stderr. */
-function errorOf(r: Run): { code: string; message: string } {
-  assert.notEqual(r.code, 0, `expected a failure, got stdout ${r.stdout}`);
-  return JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { code: string; message: string };
-}
 
 /** Stops a node child by its PID: SIGTERM (a clean stop), SIGKILL if it is still there after 10 s. */
 async function stopByPid(child: ChildProcess): Promise<void> {

@@ -53,6 +53,7 @@ import { masterKey } from '../../src/cli/commands/wallet-credentials.ts';
 import { BIN, runRealdid } from '../helpers/cli.ts';
 import { PEOPLE } from '../identity/_helpers.ts';
 import { siteApp } from '../sdk/_site.ts';
+import { errorOf, json, partyEnv, type Run } from './_party.ts';
 
 const NODE_PASS = 'wallet login cli test node passphrase';
 const WALLET_PASS = 'wallet login cli test wallet passphrase';
@@ -66,31 +67,6 @@ class CountingVerifier extends LoginVerifier {
     this.posted.push(id);
     return super.respond(id, form);
   }
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Nothing of the caller's REALDID_*, then `extra`. */
-function partyEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_')),
-  );
-  return { ...env, ...extra };
-}
-
-function json<T = Record<string, unknown>>(r: Run): T {
-  assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** The `{code, message}` a failed `--json` run printed last on stderr. */
-function errorOf(r: Run): { code: string; message: string } {
-  assert.notEqual(r.code, 0, `expected a failure, got stdout ${r.stdout}`);
-  return JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { code: string; message: string };
 }
 
 interface LoginJson {
