@@ -64,20 +64,8 @@ class Collector {
     kind: string,
     key: string,
   ): Promise<{ value: T; ref: ActivityItem['evidence'] } | undefined> {
-    const a = await this.client.state<T>(key);
-    if (a.value === null) return undefined;
-    this.evidence.push({
-      kind,
-      key,
-      value: a.value,
-      proof: a.proof,
-      checkpoint: a.signed,
-      checked: Date.now(),
-    });
-    return {
-      value: a.value,
-      ref: { key, height: a.checkpoint.height, signers: a.signed.signatures.map((s) => s.org) },
-    };
+    const { value, ...e } = await this.client.state<T>(key);
+    return value === null ? undefined : { value, ref: this.keep(kind, key, value, e) };
   }
 }
 

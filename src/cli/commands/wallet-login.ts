@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { derivePairwise } from '../../did/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { CLIENT_ID_PREFIX, parseRequestLink } from '../../credentials/index.ts';
+import { didOfClientId, parseRequestLink } from '../../credentials/index.ts';
 import {
   answerLogin,
   declineLogin,
@@ -92,10 +92,7 @@ function entryOf(
 function logUnopened(w: UnlockedWallet, link: string, err: AppError): void {
   let site: string;
   try {
-    const { clientId } = parseRequestLink(link);
-    site = clientId.startsWith(CLIENT_ID_PREFIX)
-      ? clientId.slice(CLIENT_ID_PREFIX.length)
-      : clientId;
+    site = didOfClientId(parseRequestLink(link).clientId);
   } catch (parseErr) {
     if (!isAppError(parseErr)) throw parseErr;
     return; // not a login link at all: nothing to record
