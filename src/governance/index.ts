@@ -4,6 +4,7 @@ export {
   ChangeSchema,
   ClaimName,
   DisclosurePolicy,
+  DocumentTopic,
   GovGenesis,
   OrgSchema,
   ROLES,
@@ -13,6 +14,7 @@ export {
   TermId,
 } from './schema.ts';
 export type {
+  AdoptedDocument,
   Change,
   Member,
   Org,
@@ -25,6 +27,8 @@ export type {
 export {
   accreditedAt,
   DEFAULT_PARAMS,
+  getDocument,
+  getDocumentVersion,
   getOrg,
   getParam,
   getProposal,

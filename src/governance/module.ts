@@ -15,6 +15,7 @@ import {
   ApproveBody,
   GovGenesis,
   ProposeBody,
+  type AdoptedDocument,
   type Change,
   type Member,
   type Org,
@@ -29,6 +30,7 @@ import { GOV_QUERIES } from './queries.ts';
 import { checkSiteGrant, putSiteOrigins } from './sites.ts';
 import {
   DEFAULT_PARAMS,
+  getDocument,
   getOrg,
   getParam,
   getProposal,
@@ -180,7 +182,28 @@ export function applyChange(
       checkParam(change.name, change.value);
       state.write(KEYS.param(change.name), change.value);
       return;
+    case 'adopt':
+      putDocument(state, change.topic, change.document, at.blockTime, proposalId);
+      return;
   }
+}
+
+/**
+ * Adopts a module document: the owning module checks it first; stored as the topic's next version.
+ * @throws ERR_LEDGER_UNKNOWN_DOCUMENT, ERR_LEDGER_BAD_DOCUMENT, the module's own codes
+ */
+function putDocument(
+  state: ModuleState,
+  topic: string,
+  document: unknown,
+  adopted: number,
+  proposal: string,
+): void {
+  state.checkDocument(topic, document);
+  const version = (getDocument(state.reader, topic)?.version ?? 0) + 1;
+  const stored: AdoptedDocument = { topic, version, document, adopted, proposal };
+  state.write(KEYS.document(topic), stored);
+  state.write(KEYS.documentVersion(topic, version), stored);
 }
 
 /** A proposal can be approved up to and including its `expires` time; it expires just after. */
@@ -228,6 +251,8 @@ const propose: TxKind<ProposeBody> = {
       expires: ctx.blockTime + ttl,
       status: 'open',
     };
+    // a document its module refuses is refused at once, not only when the quorum is reached
+    if (body.change.type === 'adopt') state.checkDocument(body.change.topic, body.change.document);
     state.schedule(expiryOf(p), p.id);
     maybeExecute(state, p, ctx);
     state.write(KEYS.proposal(p.id), p);
@@ -294,6 +319,15 @@ function initGenesis(state: ModuleState, config: unknown, genesisTime: number): 
       });
     }
     putGrant(state, grant, genesisTime, 'genesis');
+  }
+  for (const d of g.documents ?? []) {
+    try {
+      putDocument(state, d.topic, d.document, genesisTime, 'genesis');
+    } catch (err) {
+      throw new AppError('ERR_LEDGER_BAD_GENESIS', `genesis "gov": ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 }
 

@@ -3,19 +3,41 @@ import { AppError } from '../errors.ts';
 import type { ModuleQuery, QueryState } from '../ledger/index.ts';
 import {
   ChangeSchema,
+  DocumentTopic,
   OrgSchema,
   Did,
   RoleGrantInput,
   ROLES,
   Scope,
   SiteOrigin,
+  type AdoptedDocument,
   type Proposal,
   type Role,
 } from './schema.ts';
 import { siteOfOrigin, SITE_ROLE } from './sites.ts';
-import { getOrg, getProposal, getQuorum, getRole, KEYS, orgIds, roleHistory } from './state.ts';
+import {
+  getDocument,
+  getDocumentVersion,
+  getOrg,
+  getProposal,
+  getQuorum,
+  getRole,
+  KEYS,
+  orgIds,
+  roleHistory,
+} from './state.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const AdoptedDocumentView = Type.Object(
+  {
+    topic: DocumentTopic,
+    version: Type.Integer({ minimum: 1 }),
+    document: Type.Unknown(),
+    adopted: Type.Integer(),
+    proposal: Type.String(),
+  },
+  { additionalProperties: false },
+);
 const PROPOSAL_STATUSES = ['open', 'executed', 'failed', 'expired'] as const;
 const ErrorCodeAndMessage = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -245,6 +267,51 @@ export const GOV_QUERIES: readonly ModuleQuery[] = [
         registration,
         keys: { origin: KEYS.siteOrigin(input.origin), registration: KEYS.role(SITE_ROLE, did) },
       };
+    },
+  }),
+  query({
+    name: 'documents',
+    summary:
+      'Module documents governance adopted (e.g. credit categories, scoring model): the current version of each',
+    path: '/v1/gov/documents',
+    response: Type.Object(
+      { documents: Type.Array(AdoptedDocumentView) },
+      { additionalProperties: false },
+    ),
+    run: (state) => ({
+      documents: state
+        .list(KEYS.document(''), 500)
+        .map((row) => JSON.parse(row.value) as AdoptedDocument),
+    }),
+  }),
+  query({
+    name: 'document',
+    summary: 'One adopted module document: the current version, or `version` from its history',
+    path: '/v1/gov/documents/:namespace/:name',
+    params: Type.Object(
+      {
+        namespace: Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }),
+        name: Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    querystring: Type.Object(
+      { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+      { additionalProperties: false },
+    ),
+    response: AdoptedDocumentView,
+    run: (state, input: { namespace: string; name: string; version?: number }) => {
+      const topic = `${input.namespace}/${input.name}`;
+      const doc =
+        input.version === undefined
+          ? getDocument(state, topic)
+          : getDocumentVersion(state, topic, input.version);
+      if (doc === undefined)
+        throw new AppError(
+          'ERR_LEDGER_NOT_FOUND',
+          `no document ${topic}${input.version === undefined ? '' : ` version ${input.version}`} was adopted`,
+        );
+      return doc;
     },
   }),
 ];

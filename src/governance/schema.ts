@@ -51,6 +51,11 @@ export type Org = Static<typeof OrgSchema>;
 export type Member = Org & { readonly sinceHeight: number };
 
 export const ParamName = Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,63}$' });
+/** A document topic: `<module namespace>/<name>`, e.g. `credit/categories`. */
+export const DocumentTopic = Type.String({
+  pattern: '^[a-z][a-z0-9-]{0,31}/[a-z][a-z0-9-]{0,63}$',
+  description: 'module namespace / document name, e.g. credit/categories',
+});
 const ParamValue = Type.Union([Type.Number(), Type.String({ maxLength: 1000 }), Type.Boolean()]);
 
 /** A claim name of a credential a site may ask for (a top-level claim of the real-name credential). */
@@ -142,6 +147,10 @@ export const ChangeSchema = Type.Union([
     { type: Type.Literal('set-param'), name: ParamName, value: ParamValue },
     { additionalProperties: false },
   ),
+  Type.Object(
+    { type: Type.Literal('adopt'), topic: DocumentTopic, document: Type.Unknown() },
+    { additionalProperties: false },
+  ),
 ]);
 export type Change = Static<typeof ChangeSchema>;
 
@@ -168,6 +177,16 @@ export const GovGenesis = Type.Object(
     quorum: Type.Integer({ minimum: 1, maximum: 64 }),
     roles: Type.Optional(Type.Array(RoleGrantInput, { maxItems: 1000 })),
     params: Type.Optional(Type.Record(ParamName, ParamValue)),
+    /** The first version of module documents (e.g. `credit/categories`), checked like an `adopt`. */
+    documents: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { topic: DocumentTopic, document: Type.Unknown() },
+          { additionalProperties: false },
+        ),
+        { maxItems: 64 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -186,6 +205,17 @@ export interface RolePeriod {
   readonly until?: number;
   readonly scope: RoleGrantInput['scope'];
   readonly grantedBy: string;
+}
+
+/** An adopted module document as stored at `gov/doc/<topic>` (and each version in its history). */
+export interface AdoptedDocument<T = unknown> {
+  readonly topic: string;
+  /** 1 for the first version, then one more at each adoption. */
+  readonly version: number;
+  readonly document: T;
+  /** Block time of the adoption, and the proposal (or "genesis") that adopted it. */
+  readonly adopted: number;
+  readonly proposal: string;
 }
 
 /** A proposal as stored. */

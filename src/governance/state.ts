@@ -1,5 +1,5 @@
 import { readJson, type StateReader } from '../ledger/index.ts';
-import type { Member, Proposal, Role, RoleGrant, RolePeriod } from './schema.ts';
+import type { AdoptedDocument, Member, Proposal, Role, RoleGrant, RolePeriod } from './schema.ts';
 
 /** State keys of the governance module (namespace `gov`). */
 export const KEYS = {
@@ -14,6 +14,10 @@ export const KEYS = {
   /** A relying party's registered origin → its DID (one site per origin). */
   siteOrigin: (origin: string) => `gov/site-origin/${origin}`,
   sitePrimary: (did: string) => `gov/site-primary/${did}`,
+  /** The current version of an adopted module document, and every version by number. */
+  document: (topic: string) => `gov/doc/${topic}`,
+  documentVersion: (topic: string, version: number) =>
+    `gov/doc-history/${topic}/${String(version).padStart(6, '0')}`,
 } as const;
 
 /** Default parameters; governance may change them with `set-param`. */
@@ -109,4 +113,18 @@ export function accreditedAt(
       (p.until === undefined || time < p.until) &&
       (dimension === undefined || (p.scope[dimension]?.includes(value ?? '') ?? false)),
   );
+}
+
+/** The current version of the module document adopted for `topic` (e.g. `credit/categories`), if any. */
+export function getDocument<T>(state: StateReader, topic: string): AdoptedDocument<T> | undefined {
+  return readJson<AdoptedDocument<T>>(state, KEYS.document(topic));
+}
+
+/** A given version of an adopted document, if it exists. */
+export function getDocumentVersion<T>(
+  state: StateReader,
+  topic: string,
+  version: number,
+): AdoptedDocument<T> | undefined {
+  return readJson<AdoptedDocument<T>>(state, KEYS.documentVersion(topic, version));
 }

@@ -8,6 +8,12 @@ export const LEDGER_ERRORS = defineErrors({
   },
   ERR_LEDGER_TX_TOO_LARGE: { meaning: 'A transaction is larger than the ledger size limit.' },
   ERR_LEDGER_UNKNOWN_KIND: { meaning: 'No registered module handles the transaction kind.' },
+  ERR_LEDGER_UNKNOWN_DOCUMENT: {
+    meaning: 'No registered module declares a governance document for this topic.',
+  },
+  ERR_LEDGER_BAD_DOCUMENT: {
+    meaning: "A governance document does not match its module's JSON Schema.",
+  },
   ERR_LEDGER_SCHEMA: { meaning: "A transaction body does not match its kind's JSON Schema." },
   ERR_LEDGER_BAD_SIGNER: {
     meaning: 'The signer is not a DID URL of a key that a registered key resolver can resolve.',

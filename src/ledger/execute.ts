@@ -192,7 +192,11 @@ export class BlockExecutor implements BlockContext {
     effects.set(nonceKey(tx.signerDid), canonicalize(payload.nonce));
     runModuleCode(module, payload.kind, () => {
       def.authorize(this.state, ctx, payload.body);
-      def.apply(moduleState(effects, module.namespace, this.#deadlines), ctx, payload.body);
+      def.apply(
+        moduleState(effects, module.namespace, this.#deadlines, this.#registry.checkDocument),
+        ctx,
+        payload.body,
+      );
     });
     guard?.(effects, a);
     effects.mergeInto(this.state);
@@ -238,7 +242,12 @@ export class BlockExecutor implements BlockContext {
       if (module !== undefined && handler !== undefined) {
         try {
           runModuleCode(module, `deadline ${d.ref}`, () =>
-            handler(moduleState(effects, module.namespace, this.#deadlines), block, d.ref, d.at),
+            handler(
+              moduleState(effects, module.namespace, this.#deadlines, this.#registry.checkDocument),
+              block,
+              d.ref,
+              d.at,
+            ),
           );
         } catch (err) {
           // runModuleCode throws only typed errors.

@@ -71,7 +71,7 @@ export function applyGenesis(
       continue;
     }
     m.initGenesis(
-      moduleState(state, m.namespace, deadlines),
+      moduleState(state, m.namespace, deadlines, registry.checkDocument),
       genesis.modules[m.namespace],
       genesis.time,
     );

@@ -53,6 +53,7 @@ export type {
   ConsortiumPolicy,
   KeyResolver,
   LedgerModule,
+  DocumentRule,
   ModuleQuery,
   ModuleState,
   QueryState,

@@ -28,6 +28,25 @@ export interface ModuleState {
   unschedule(at: number, ref: string): void;
   /** The raw reader, for helpers of other modules (e.g. governance role lookups). */
   readonly reader: StateReader;
+  /**
+   * Checks a document that governance is adopting for topic `<namespace>/<name>` against the
+   * {@link DocumentRule} the owning module declared (schema, then its `check`).
+   * @throws ERR_LEDGER_UNKNOWN_DOCUMENT for a topic no module declares; the rule's own codes
+   */
+  checkDocument(topic: string, document: unknown): void;
+}
+
+/**
+ * A document a module lets governance adopt (e.g. the credit module's record categories or its
+ * scoring model): governance stores it, versioned; the module reads it. The module alone knows its
+ * shape, so governance asks it (through {@link ModuleState.checkDocument}) before adopting one.
+ */
+export interface DocumentRule {
+  readonly summary: string;
+  /** JSON Schema (TypeBox) of the document. */
+  readonly schema: TSchema;
+  /** Checks beyond the schema, against the state it would be adopted in. Throws typed errors. */
+  check?(this: void, document: unknown, state: StateReader): void;
 }
 
 /** The block a time-driven transition runs in. */
@@ -118,6 +137,8 @@ export interface LedgerModule {
   onDeadline?(this: void, state: ModuleState, block: BlockContext, ref: string, at: number): void;
   /** Read-only queries over committed state, each mounted as a GET route with its schemas. */
   readonly queries?: readonly ModuleQuery[];
+  /** Documents governance may adopt for this module, by name (topic `<namespace>/<name>`). */
+  readonly documents?: Readonly<Record<string, DocumentRule>>;
   /** The node-side part: HTTP routes, derived read models, off-ledger services. */
   readonly node?: ModuleNode;
 }

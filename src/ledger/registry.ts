@@ -5,6 +5,7 @@ import { publicKeyOfDidKey } from './did-key.ts';
 import type {
   BlockSigner,
   ConsortiumPolicy,
+  DocumentRule,
   KeyResolver,
   LedgerModule,
   StateReader,
@@ -82,6 +83,10 @@ export class ModuleRegistry {
   readonly modules: readonly LedgerModule[];
   readonly #kinds = new Map<string, RegisteredKind>();
   readonly #resolvers = new Map<string, { module: LedgerModule; resolve: KeyResolver }>();
+  readonly #documents = new Map<
+    string,
+    { module: LedgerModule; rule: DocumentRule; validate: ValidateFunction }
+  >();
   /** The consortium policy, used through {@link ModuleRegistry.signers} (which guards its module's code). */
   readonly consortium: ConsortiumPolicy | undefined;
 
@@ -108,6 +113,12 @@ export class ModuleRegistry {
         if (this.#kinds.has(k.kind)) throw new TypeError(`kind "${k.kind}" registered twice`);
         this.#kinds.set(k.kind, { module: m, def: k, validate: ajv.compile(k.schema) });
       }
+      for (const [name, rule] of Object.entries(m.documents ?? {}))
+        this.#documents.set(`${m.namespace}/${name}`, {
+          module: m,
+          rule,
+          validate: ajv.compile(rule.schema),
+        });
       for (const [method, resolver] of Object.entries(m.keyResolvers ?? {})) {
         if (method === 'key' || this.#resolvers.has(method))
           throw new TypeError(`key resolver for did:${method} registered twice`);
@@ -153,6 +164,32 @@ export class ModuleRegistry {
     if (policy === undefined || module === undefined) return [];
     return runModuleCode(module, 'its consortium policy', () => policy.signers(state));
   }
+
+  /** Topics of the documents governance may adopt, sorted. */
+  documentTopics(): string[] {
+    return [...this.#documents.keys()].sort();
+  }
+
+  /**
+   * Checks a document for `topic` against its module's rule: the schema, then the rule's `check`.
+   * @throws ERR_LEDGER_UNKNOWN_DOCUMENT, ERR_LEDGER_BAD_DOCUMENT, the rule's own codes
+   */
+  readonly checkDocument = (topic: string, document: unknown, state: StateReader): void => {
+    const d = this.#documents.get(topic);
+    if (d === undefined)
+      throw new AppError(
+        'ERR_LEDGER_UNKNOWN_DOCUMENT',
+        `no module declares a document ${JSON.stringify(topic.slice(0, 80))}`,
+      );
+    if (!d.validate(document))
+      throw new AppError(
+        'ERR_LEDGER_BAD_DOCUMENT',
+        `document ${topic} ${describeSchemaError(d.validate)}`,
+      );
+    const check = d.rule.check;
+    if (check !== undefined)
+      runModuleCode(d.module, `document ${topic}`, () => check(document, state));
+  };
 
   kindNames(): string[] {
     return [...this.#kinds.keys()].sort();

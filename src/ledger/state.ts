@@ -1,6 +1,10 @@
 import { canonicalize, type JsonValue } from '../crypto/index.ts';
 import { deadlineKey, type DeadlineQueue } from './deadlines.ts';
+import { AppError } from '../errors.ts';
 import type { ModuleState, StateReader } from './module.ts';
+
+/** Checks a governance document for a topic (the registry's {@link ModuleRegistry.checkDocument}). */
+export type DocumentChecker = (topic: string, document: unknown, state: StateReader) => void;
 
 /** Marker for a key deleted in an overlay. */
 const DELETED = null;
@@ -53,6 +57,7 @@ export function moduleState(
   overlay: StateOverlay,
   namespace: string,
   deadlines: DeadlineQueue,
+  documents?: DocumentChecker,
 ): ModuleState {
   const prefix = `${namespace}/`;
   const check = (key: string): void => {
@@ -83,6 +88,11 @@ export function moduleState(
     unschedule(at, ref) {
       const key = deadlineKey(at, namespace, ref);
       if (overlay.get(key) !== undefined) overlay.delete(key);
+    },
+    checkDocument(topic, document) {
+      if (documents === undefined)
+        throw new AppError('ERR_LEDGER_UNKNOWN_DOCUMENT', `no module declares document ${topic}`);
+      documents(topic, document, overlay);
     },
   };
 }
