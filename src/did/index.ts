@@ -127,3 +127,4 @@ export type {
   RequestSigner,
   SignedRequest,
 } from './signed-request.ts';
+export { requireInvocationKey } from './tx-auth.ts';

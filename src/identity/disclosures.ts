@@ -5,6 +5,7 @@
  * how often each site invoked each policy, and the person can prove what they agreed to.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { requireInvocationKey } from '../did/index.ts';
 import { AppError } from '../errors.ts';
 import { getRole, TermId } from '../governance/index.ts';
 import {
@@ -16,7 +17,6 @@ import {
   type TxKind,
 } from '../ledger/index.ts';
 import { IDN_KEYS, RDID_PATTERN } from './state.ts';
-import { requireInvocationKey } from './tx-auth.ts';
 
 const Hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 

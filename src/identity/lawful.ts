@@ -8,6 +8,7 @@
  * at the latest.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { requireInvocationKey } from '../did/index.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { getParam, getRole, hasRole, roleHistory, type Role } from '../governance/index.ts';
 import {
@@ -25,7 +26,6 @@ import {
   type LawfulRequest,
 } from './lawful-state.ts';
 import { RDID_PATTERN } from './state.ts';
-import { requireInvocationKey } from './tx-auth.ts';
 
 const Hex32 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description });
 /** One line of public text: no control characters. */

@@ -11,7 +11,7 @@ import {
   chunkOfIndex,
   setInChunk,
 } from '../credentials/index.ts';
-import { currentRecord } from '../did/index.ts';
+import { currentRecord, requireInvocationKey } from '../did/index.ts';
 import { AppError } from '../errors.ts';
 import { hasRole } from '../governance/index.ts';
 import type { LedgerModule, ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
@@ -31,7 +31,6 @@ import {
   type MasterRecord,
   type StatusListRecord,
 } from './state.ts';
-import { requireInvocationKey } from './tx-auth.ts';
 
 const Tag = Type.String({
   pattern: '^[0-9a-f]{64}$',

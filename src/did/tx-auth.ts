@@ -1,9 +1,11 @@
 /**
- * Who may sign identity transactions: shared by every `idn.*` kind. A did:rdid signs ledger
+ * Who may sign a domain module's transactions as an organization (identity authorities, credit
+ * issuers, sites, courts): a did:rdid signs ledger
  * transactions only with a `capabilityInvocation` key of its current document; its
  * `authentication`-only keys (a front office's, a site's login key) sign requests, not transactions.
  */
-import { currentRecord, methodsFor } from '../did/index.ts';
+import { methodsFor } from './document.ts';
+import { currentRecord } from './state.ts';
 import { AppError } from '../errors.ts';
 import type { StateReader, TxContext } from '../ledger/index.ts';
 
