@@ -42,3 +42,4 @@ export type { X25519KeyPair, X25519PublicJwk } from './jwe.ts';
 export { decryptKeystore, DEFAULT_SCRYPT, encryptKeystore } from './keystore.ts';
 export type { Keystore, ScryptParams } from './keystore.ts';
 export { CRYPTO_ERRORS } from './errors.ts';
+export { BLIND_PREFIX_LABEL, blindedSigner, blindingScalar, blindPublicKey } from './blind.ts';
