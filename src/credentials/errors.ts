@@ -96,6 +96,11 @@ export const CREDENTIALS_ERRORS = defineErrors({
     status: 401,
     meaning: "The key-binding JWT's iat is outside the verifier's window.",
   },
+  ERR_VC_BAD_LOCATOR: {
+    status: 422,
+    meaning:
+      "A credit handle's locator is not a compact JWE to this authority's locator key, or its plaintext is not {p, n}.",
+  },
   ERR_VC_NONCE_REPLAYED: {
     status: 401,
     meaning: 'The nonce was already used by an earlier presentation.',

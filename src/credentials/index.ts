@@ -125,3 +125,32 @@ export {
 export type { StatusListTokenClaims, VerifiedStatusListToken } from './status-token.ts';
 export { STATUS_CACHE_MAX_AGE_SEC, StatusListCache } from './status-cache.ts';
 export type { StatusCacheOptions } from './status-cache.ts';
+// credit person handles and consent tokens (credit-handle.ts)
+export {
+  checkHandle,
+  consentBytes,
+  consentHash,
+  ConsentTokenSchema,
+  CREDIT_BLIND_LABEL,
+  CREDIT_CONSENT_LABEL,
+  CREDIT_LOCATOR_MAX_LENGTH,
+  CREDIT_NONCE_LENGTH,
+  CREDIT_SUBJECT_KEY_INFO,
+  CREDIT_TAG_LABEL,
+  CREDIT_TAG_LENGTH,
+  CreditHandleSchema,
+  handleKeyPair,
+  mintHandle,
+  openLocator,
+  pseudonymIdOf,
+  recognizeHandle,
+  signConsent,
+  subjectKeyOf,
+  verifyConsentSignature,
+} from './credit-handle.ts';
+export type {
+  ConsentToken,
+  CreditHandle,
+  CreditLocator,
+  CreditSubjectSecret,
+} from './credit-handle.ts';
