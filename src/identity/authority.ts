@@ -80,6 +80,28 @@ const DAY_OFFSET_MS = 8 * 60 * 60 * 1000;
 export const dayOf = (ms: number): string =>
   new Date(ms + DAY_OFFSET_MS).toISOString().slice(0, 10);
 
+/**
+ * An identity authority's services for other modules on its node (`ModuleRuntime.services.realNames`).
+ * Nothing personal crosses: an ID number goes in, a keyed tag comes out.
+ */
+export interface RealNameDirectory {
+  /** The authority's DID. */
+  readonly authority: string;
+  /** Signs with the authority's issuer key (`kid` = its DID URL). */
+  readonly signer: JwsSigner;
+  /**
+   * The uniqueness tag of the person with this ID number, if they hold an active binding here.
+   * @throws the ID-number codes (ERR_IDENTITY_INVALID_ID_NUMBER, ERR_IDENTITY_BAD_CHECK_DIGIT, …)
+   */
+  activeTagOfIdNumber(idNumber: string): string | undefined;
+  /** The tag of the active binding a master DID holds here, if it holds one. */
+  activeTagOfMaster(did: string): string | undefined;
+  /** Checks a request signed by a person's master DID with an active binding here (see `authenticate`). */
+  authenticateHolder(envelope: SignedRequest<unknown>, action: string): RequestSigner;
+  /** Checks a request signed by any DID (see `authenticateAny`). */
+  authenticateAny(envelope: SignedRequest<unknown>, action: string): RequestSigner;
+}
+
 /** An enrollment or re-binding: the person's details, the master DID and its proof of control. */
 export interface BindingRequest {
   readonly person: PersonInput;
@@ -215,6 +237,45 @@ export class Authority {
         `${did} was ${m.status}: it obtains nothing`,
       );
     return m;
+  }
+
+  /**
+   * Checks a signed request from any DID (a credit issuer or querier asking the authority's node):
+   * signature by a current authentication key, within the time window, never seen before.
+   * @throws ERR_DID_AUTH_FAILED, ERR_DID_AUTH_EXPIRED, ERR_DID_AUTH_REPLAYED, ERR_IDENTITY_RATE_LIMITED
+   */
+  authenticateAny(envelope: SignedRequest<unknown>, action: string): RequestSigner {
+    const now = Date.now();
+    const state = this.#host.chain.state;
+    const signer = verifySignedRequest(envelope, { state, action, audience: this.did, now });
+    checkAdded(
+      this.#holderNonces.add(envelope.request.nonce, signer.did, now + NONCE_TTL_MS, now),
+      'request',
+    );
+    return signer;
+  }
+
+  /**
+   * What other modules' node parts use of this authority (the credit module derives each
+   * person's credit pseudonym from the uniqueness tag): see {@link RealNameDirectory}.
+   */
+  directory(): RealNameDirectory {
+    return {
+      authority: this.did,
+      signer: this.#signer,
+      activeTagOfIdNumber: (idNumber) => {
+        const tag = this.tagOf(idNumber);
+        return getBinding(this.#host.pendingState, this.did, tag)?.status === 'active'
+          ? tag
+          : undefined;
+      },
+      activeTagOfMaster: (did) => {
+        const m = getMaster(this.#host.pendingState, did);
+        return m?.authority === this.did && m.status === 'active' ? m.tag : undefined;
+      },
+      authenticateHolder: (envelope, action) => this.authenticate(envelope, action, false),
+      authenticateAny: (envelope, action) => this.authenticateAny(envelope, action),
+    };
   }
 
   /** A fresh single-use challenge for a person to sign with their master DID. */

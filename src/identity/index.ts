@@ -1,6 +1,12 @@
 /** identity/: real-name enrollment at accredited identity authorities, bindings, credential copies. */
 export { Authority, dayOf } from './authority.ts';
-export type { AuthorityOptions, BindingRequest, BindingView, IssuedCopy } from './authority.ts';
+export type {
+  AuthorityOptions,
+  BindingRequest,
+  BindingView,
+  IssuedCopy,
+  RealNameDirectory,
+} from './authority.ts';
 export { IDENTITY_ERRORS } from './errors.ts';
 export { checkDigitOf, parseResidentId } from './id-number.ts';
 export type { ResidentId } from './id-number.ts';

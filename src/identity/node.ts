@@ -136,6 +136,7 @@ export const identityNode: ModuleNode = {
         `modules.idn.authority is ${options.authority}, but the authority vault holds ${authority.did}`,
       );
     return {
+      services: { realNames: authority.directory() },
       routes: (app) => {
         authorityRoutes(app, authority);
         lawfulRoutes(app, authority);

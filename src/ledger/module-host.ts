@@ -80,6 +80,13 @@ export interface ModuleHost {
   /** Registers a derived read model: fed every committed block, with its memory budget and metrics. */
   readModel(model: ReadModel): void;
   readonly log: ModuleLog;
+  /**
+   * The services another module's node part offers on this node (its {@link ModuleRuntime.services}),
+   * if that module runs here and was opened before this one (registration order). The caller checks
+   * their shape: modules of one layer know each other only through such small interfaces, as Cosmos
+   * SDK modules receive the keepers they depend on.
+   */
+  peer(namespace: string): object | undefined;
 }
 
 /**
@@ -106,6 +113,8 @@ export interface ChainView {
 export interface ModuleRuntime {
   /** Registers the module's HTTP routes (full JSON Schemas); they are tagged with the module's name. */
   routes?(app: FastifyInstance): void | Promise<void>;
+  /** Services other modules' node parts may use on this node (see {@link ModuleHost.peer}). */
+  readonly services?: object;
   /** Conditions that leave the module correct but degraded, shown by `/health`. */
   warnings?(): string[];
   close?(): Promise<void>;

@@ -182,6 +182,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         readModelMetrics(metrics, module.namespace, model);
       },
       log: moduleLog(log, module.name),
+      peer: (namespace) => opened.find((o) => o.module.namespace === namespace)?.runtime.services,
     };
     try {
       opened.push({ module, runtime: module.node.open(host) });
