@@ -25,6 +25,7 @@ const SECTIONS: Readonly<Record<string, RegExp>> = {
   WALLET: /^wallet\b/i,
   VC: /^credentials\b/i,
   IDENTITY: /^identity\b/i,
+  CREDIT: /^credit\b/i,
   API: /^http api\b|^api\b/i,
   SDK: /^sdk\b/i,
   CLI: /^cli\b/i,

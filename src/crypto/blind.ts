@@ -89,6 +89,19 @@ export function blindPublicKey(publicKey: Uint8Array, h: bigint): Uint8Array {
       `"publicKey" expected ${ED25519_PUBLIC_KEY_LENGTH} bytes, got ${publicKey.length}`,
     );
   assertScalar(h);
+  return checkedPoint(publicKey).multiply(h).toBytes();
+}
+
+/** Keys whose point was checked, with wNAF tables attached (a person's key is blinded again and again). */
+const POINTS = new Map<string, InstanceType<typeof Point>>();
+/** At most this many points are kept (a few hundred KiB of tables each); the oldest goes first. */
+const MAX_POINTS = 64;
+
+/** The point of a public key, checked (valid, not small order, torsion-free) and precomputed once. */
+function checkedPoint(publicKey: Uint8Array): InstanceType<typeof Point> {
+  const id = Buffer.from(publicKey).toString('hex');
+  const cached = POINTS.get(id);
+  if (cached !== undefined) return cached;
   let point;
   try {
     point = Point.fromBytes(publicKey);
@@ -98,7 +111,10 @@ export function blindPublicKey(publicKey: Uint8Array, h: bigint): Uint8Array {
   if (point.isSmallOrder()) throw new RangeError('"publicKey" is a point of small order');
   if (!point.isTorsionFree())
     throw new RangeError('"publicKey" is not in the prime-order subgroup');
-  return point.multiply(h).toBytes();
+  point.precompute(6, false);
+  if (POINTS.size >= MAX_POINTS) POINTS.delete(POINTS.keys().next().value!);
+  POINTS.set(id, point);
+  return point;
 }
 
 /**
