@@ -40,7 +40,16 @@ describe('realdid query', () => {
     const modules = JSON.parse(list.stdout) as { namespace: string; queries: { name: string }[] }[];
     assert.deepEqual(
       modules.find((m) => m.namespace === 'gov')!.queries.map((q) => q.name),
-      ['orgs', 'proposals', 'proposal', 'roles', 'accreditation', 'site-origin'],
+      [
+        'orgs',
+        'proposals',
+        'proposal',
+        'roles',
+        'accreditation',
+        'site-origin',
+        'documents',
+        'document',
+      ],
     );
     assert.deepEqual(
       modules.find((m) => m.namespace === 'idn')!.queries.map((q) => q.name),
