@@ -3,7 +3,7 @@
  * handle, never a pseudonym: no key here groups the events of one person. Organizations' records
  * are indexed by their code (public by design).
  */
-import { getDocument, getParam } from '../governance/index.ts';
+import { getParam, GOV_KEYS, type AdoptedDocument } from '../governance/index.ts';
 import { readJson, type StateReader } from '../ledger/index.ts';
 import type { ScoringModel } from './score.ts';
 import type {
@@ -75,11 +75,25 @@ export function getListEntry(
   return readJson<ListEntry>(state, CREDIT_KEYS.listed(list, uscc));
 }
 
-/** The categories governance adopted (none before the first adoption). */
+/**
+ * The last document text parsed per topic and its value: every record reads the categories, and
+ * they change only with governance. Pure (the value depends on the text alone).
+ */
+const parsed = new Map<string, { raw: string; value: unknown }>();
+
+function documentOf<T>(state: StateReader, topic: string): T | undefined {
+  const raw = state.get(GOV_KEYS.document(topic));
+  if (raw === undefined) return undefined;
+  const last = parsed.get(topic);
+  if (last?.raw === raw) return last.value as T;
+  const value = (JSON.parse(raw) as AdoptedDocument<T>).document;
+  parsed.set(topic, { raw, value });
+  return value;
+}
+
+/** The categories governance adopted (none before the first adoption). Do not mutate the answer. */
 export function categoriesOf(state: StateReader): readonly Category[] {
-  return (
-    getDocument<CategoriesDocument>(state, CREDIT_TOPICS.categories)?.document.categories ?? []
-  );
+  return documentOf<CategoriesDocument>(state, CREDIT_TOPICS.categories)?.categories ?? [];
 }
 
 export function categoryOf(state: StateReader, id: string): Category | undefined {
@@ -87,12 +101,12 @@ export function categoryOf(state: StateReader, id: string): Category | undefined
 }
 
 export function listRulesOf(state: StateReader): readonly ListRule[] {
-  return getDocument<ListsDocument>(state, CREDIT_TOPICS.lists)?.document.lists ?? [];
+  return documentOf<ListsDocument>(state, CREDIT_TOPICS.lists)?.lists ?? [];
 }
 
 /** The scoring model in force, if governance adopted one. */
 export function modelOf(state: StateReader): ScoringModel | undefined {
-  return getDocument<ScoringModel>(state, CREDIT_TOPICS.model)?.document;
+  return documentOf<ScoringModel>(state, CREDIT_TOPICS.model);
 }
 
 export function disputeDeadlineMs(state: StateReader): number {
