@@ -4,6 +4,7 @@
  * issuer must uphold, amend or withdraw it before the deadline governance sets (default 20 days of
  * block time), or, at the first block at or after the deadline, the record is suppressed.
  */
+import { requireInvocationKey } from '../did/index.ts';
 import { AppError } from '../errors.ts';
 import type { ModuleState, StateReader, TxContext, TxKind } from '../ledger/index.ts';
 import {
@@ -22,7 +23,7 @@ import { disputeDeadlineMs, getOrgBinding, getRecord } from './state.ts';
 /**
  * The signer must be the record's subject: a person's record is disputed with its handle key
  * (a did:key only the person can derive), an organization's by the DID bound to its code.
- * @throws ERR_CREDIT_RECORD_NOT_FOUND, ERR_CREDIT_NOT_SUBJECT
+ * @throws ERR_CREDIT_RECORD_NOT_FOUND, ERR_CREDIT_NOT_SUBJECT, ERR_LEDGER_UNAUTHORIZED
  */
 function authorizeSubject(state: StateReader, ctx: TxContext, body: DisputeBody): void {
   const r = requireRecord(state, body.record);
@@ -33,6 +34,8 @@ function authorizeSubject(state: StateReader, ctx: TxContext, body: DisputeBody)
       'ERR_CREDIT_NOT_SUBJECT',
       `${ctx.signer} is not the subject of record ${r.id}`,
     );
+  // an organization's DID signs transactions with a capabilityInvocation key, as every did:rdid does
+  if (r.subject.type === 'org') requireInvocationKey(state, ctx);
 }
 
 const dispute: TxKind<DisputeBody> = {

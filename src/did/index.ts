@@ -128,3 +128,5 @@ export type {
   SignedRequest,
 } from './signed-request.ts';
 export { requireInvocationKey } from './tx-auth.ts';
+export { GENESIS_ACTOR_KEY_ID, genesisActor } from './genesis-actor.ts';
+export type { GenesisDocument } from './genesis-actor.ts';

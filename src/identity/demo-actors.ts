@@ -6,45 +6,20 @@
  * assertionMethod and capabilityInvocation) lives in an encrypted key file `keys/<name>.json` of
  * the data folder, with its recovery key in `keys/<name>-recovery.json`.
  */
-import { rdidFor, recoveryCommitmentOf, type DocumentSpec } from '../did/index.ts';
+import { genesisActor, type GenesisDocument } from '../did/index.ts';
 import type { RoleGrantInput, SiteTerms } from '../governance/index.ts';
 import type { ModuleInitContext } from '../ledger/index.ts';
 
-/** The fragment of a demo actor's one key. */
-export const DEMO_ACTOR_KEY_ID = 'key';
+export { GENESIS_ACTOR_KEY_ID as DEMO_ACTOR_KEY_ID } from '../did/index.ts';
+export type { GenesisDocument } from '../did/index.ts';
 
 /** Key file names (in `keys/`) of the demo shop, court and custodians. */
 export const DEMO_SHOP_KEY_FILE = 'demo-shop';
 export const DEMO_COURT_KEY_FILE = 'demo-court';
 export const DEMO_CUSTODIAN_KEY_FILES = ['demo-custodian-1', 'demo-custodian-2'] as const;
 
-/** A DID document entry for genesis `did.documents`. */
-export interface GenesisDocument {
-  readonly did: string;
-  readonly document: DocumentSpec;
-  readonly recoveryCommitment: string;
-}
-
-/**
- * A did:rdid for a demo actor: creates `keys/<keyFile>.json` (its key) and
- * `keys/<keyFile>-recovery.json`, returns its genesis document.
- */
-export function demoActor(
-  ctx: Pick<ModuleInitContext, 'keyFile'>,
-  keyFile: string,
-  keyId: string = DEMO_ACTOR_KEY_ID,
-): GenesisDocument {
-  const key = ctx.keyFile(keyFile);
-  const recovery = ctx.keyFile(`${keyFile}-recovery`);
-  const document: DocumentSpec = {
-    verificationMethod: [{ id: keyId, type: 'Multikey', publicKeyMultibase: key }],
-    authentication: [keyId],
-    assertionMethod: [keyId],
-    capabilityInvocation: [keyId],
-  };
-  const recoveryCommitment = recoveryCommitmentOf(recovery);
-  return { did: rdidFor(document, recoveryCommitment), document, recoveryCommitment };
-}
+/** A demo actor's did:rdid and its key files (see {@link genesisActor}). */
+export const demoActor = genesisActor;
 
 /** The demo shop's registered name and origins (the first is its primary origin). */
 export const DEMO_SHOP_NAME = 'realdid demo shop';
