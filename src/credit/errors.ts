@@ -137,6 +137,11 @@ export const CREDIT_ERRORS = defineErrors({
     status: 404,
     meaning: 'The authority does not recognize the person behind this handle.',
   },
+  ERR_CREDIT_RATE_LIMITED: {
+    status: 429,
+    meaning:
+      'Too many signed credit requests (body reads, reports) from this signer, or in all, in the last minutes.',
+  },
   ERR_CREDIT_CONSENT_MISSING: {
     status: 403,
     meaning: 'A query about a person carried no consent token (the query is logged as denied).',

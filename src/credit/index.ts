@@ -63,3 +63,16 @@ export {
   NEGATIVE_RETENTION_DAYS,
 } from './demo-config.ts';
 export type { DemoCreditIssuers } from './demo-config.ts';
+export { creditNode, CreditNodeOptions } from './node.ts';
+export {
+  CONSENT_KEY_PURPOSE,
+  CREDIT_CREDENTIAL_TYP,
+  PSEUDONYM_LABEL,
+  realNamesOf,
+  RECORD_KEY_LABEL,
+} from './authority.ts';
+export type { CreditCredentialClaims, PersonRow, RealNames } from './authority.ts';
+export { bodyCommitment, MAX_BODY_BYTES, MIN_SALT_BYTES, RecordBody } from './bodies.ts';
+export type { ReadBody, StoredBody } from './bodies.ts';
+export { BODY_READ_LABEL, bodyReadBytes, CREDIT_AUDIENCE } from './requests.ts';
+export type { PersonProof } from './requests.ts';

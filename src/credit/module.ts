@@ -8,6 +8,7 @@ import type { LedgerModule } from '../ledger/index.ts';
 import { DISPUTE_KINDS, lapseDispute } from './disputes.ts';
 import { CREDIT_DOCUMENTS } from './documents.ts';
 import { CREDIT_ERRORS } from './errors.ts';
+import { creditNode } from './node.ts';
 import { CREDIT_QUERIES } from './queries.ts';
 import { QUERY_KINDS } from './query-tx.ts';
 import { expireRecord, RECORD_KINDS } from './records.ts';
@@ -34,4 +35,5 @@ export const creditModule: LedgerModule = {
   documents: CREDIT_DOCUMENTS,
   queries: CREDIT_QUERIES,
   onDeadline: (state, block, ref) => onDeadline(state, block, ref),
+  node: creditNode,
 };

@@ -242,6 +242,20 @@ export function decayPerMillion(ageDays: number, halfLifeDays: number): number {
   }
   const q = Math.floor(ageDays / halfLifeDays);
   if (q > 20) return 0; // 10^6 × 2^-21 < 1/2
+  const key = ageDays * (MAX_HALF_LIFE_DAYS + 1) + halfLifeDays;
+  const known = DECAYS.get(key);
+  if (known !== undefined) return known;
+  const value = computeDecay(ageDays, halfLifeDays, q);
+  if (DECAYS.size >= MAX_DECAYS) DECAYS.clear();
+  DECAYS.set(key, value);
+  return value;
+}
+
+/** Decay factors already computed (a report asks for the same ages again and again). */
+const DECAYS = new Map<number, number>();
+const MAX_DECAYS = 100_000;
+
+function computeDecay(ageDays: number, halfLifeDays: number, q: number): number {
   const h = BigInt(halfLifeDays);
   let rem = BigInt(ageDays - q * halfLifeDays);
   let acc = ONE;
