@@ -76,3 +76,4 @@ export { bodyCommitment, MAX_BODY_BYTES, MIN_SALT_BYTES, RecordBody } from './bo
 export type { ReadBody, StoredBody } from './bodies.ts';
 export { BODY_READ_LABEL, bodyReadBytes, CREDIT_AUDIENCE } from './requests.ts';
 export type { PersonProof } from './requests.ts';
+export { DEMO_CREDIT_KEY_FILES, DEMO_LENDER_PURPOSES } from './demo-init.ts';

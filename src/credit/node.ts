@@ -12,16 +12,24 @@ import { CreditRequests } from './requests.ts';
 import { CreditAuthority, realNamesOf } from './authority.ts';
 import { BodyStore } from './bodies.ts';
 import { creditRoutes } from './routes.ts';
+import { CreditInitRequest, creditDemoInit } from './demo-init.ts';
 import { CREDIT_KEYS } from './state.ts';
 
 /** The credit module's node options (`modules.credit` in node.json): none yet. */
 export const CreditNodeOptions = Type.Object({}, { additionalProperties: false });
 const checkOptions = createAjv().compile(CreditNodeOptions);
+const checkInit = createAjv().compile(CreditInitRequest);
 
 export const creditNode: ModuleNode = {
   checkOptions(options) {
     if (options !== undefined && !checkOptions(options))
       throw new RangeError(`modules.credit ${describeSchemaError(checkOptions)}`);
+  },
+
+  initData(ctx) {
+    if (!checkInit(ctx.request))
+      throw new RangeError(`credit init request ${describeSchemaError(checkInit)}`);
+    return ctx.request.demo === undefined ? {} : creditDemoInit(ctx);
   },
 
   open(host) {

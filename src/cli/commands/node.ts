@@ -207,12 +207,16 @@ function authorityInit(
       demoSite?: Record<string, never>;
       demoActors?: Record<string, never>;
     };
+    credit?: { demo: Record<string, never> };
   };
 } {
   if (!wanted) return {};
   const authority = typeof name === 'string' ? { name } : {};
   return {
-    moduleInit: { idn: { authority, ...(demo ? { demoSite: {}, demoActors: {} } : {}) } },
+    moduleInit: {
+      idn: { authority, ...(demo ? { demoSite: {}, demoActors: {} } : {}) },
+      ...(demo ? { credit: { demo: {} } } : {}),
+    },
   };
 }
 

@@ -107,7 +107,7 @@ export async function openDemoWorld(o: { readonly dir?: string } = {}): Promise<
   const { genesis, config } = initDataDir(dir, {
     passphrase: DEMO_PASSPHRASE,
     port: 0,
-    moduleInit: { idn: { authority: {}, demoSite: {}, demoActors: {} } },
+    moduleInit: { idn: { authority: {}, demoSite: {}, demoActors: {} }, credit: { demo: {} } },
   });
   // Sites cache the authority's status list for as long as its token says: 10 s here (5 min by
   // default), so the story can show a revocation reaching a site without a long wait.
