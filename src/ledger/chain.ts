@@ -20,7 +20,11 @@ import { StateOverlay } from './state.ts';
 import type { SqliteStore, StoredTx } from './store/sqlite.ts';
 import { decodeTx, type Tx } from './tx.ts';
 
+/** Most committed reads {@link Chain} keeps in memory. */
+const MAX_CACHED_READS = 100_000;
+
 /** The organization key a node signs its blocks' checkpoints with. */
+
 export interface NodeSigner {
   readonly org: string;
   readonly multikey: string;
@@ -127,6 +131,12 @@ export class Chain {
   /** The head's signed checkpoint, cached (every proof answer carries it). */
   #headCheckpoint: SignedCheckpoint | undefined;
   readonly #commitListeners = new Set<CommitListener>();
+  /**
+   * Committed values read recently, absent keys as null: most transactions read the same few keys
+   * (a signer's DID document and accreditation, governance documents). Kept exact by
+   * {@link Chain.#commitDerived}, the only writer of committed state; cleared when full.
+   */
+  readonly #reads = new Map<string, string | null>();
   readonly #listenerErrors: Error[] = [];
 
   private constructor(
@@ -140,7 +150,7 @@ export class Chain {
     this.genesis = genesis;
     this.genesisHash = genesisHash(genesis);
     this.signer = signer;
-    this.state = { get: (key) => store.stateGet(key) };
+    this.state = { get: (key) => this.#read(key) };
     this.log = MerkleLog.fromLeafHashes(store.leafHashes());
     this.tree = StateTree.build(store.stateEntries());
     this.deadlines = DeadlineQueue.from(prefixKeys(store, DEADLINE_PREFIX));
@@ -261,6 +271,15 @@ export class Chain {
       .some((m) => m.id === s.org && m.multikey === s.multikey && m.sinceHeight <= height);
   }
 
+  #read(key: string): string | undefined {
+    const cached = this.#reads.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = this.store.stateGet(key);
+    if (this.#reads.size >= MAX_CACHED_READS) this.#reads.clear();
+    this.#reads.set(key, value ?? null);
+    return value;
+  }
+
   #commitDerived(
     parent: { height: number; hash: string },
     block: PendingBlock,
@@ -296,6 +315,8 @@ export class Chain {
       );
       throw this.#failed;
     }
+    for (const [key, value] of block.state.changes)
+      if (this.#reads.has(key)) this.#reads.set(key, value);
     this.#head = { height: header.height, hash, header };
     this.#headCheckpoint = undefined;
     for (const listener of this.#commitListeners) {
