@@ -2,6 +2,7 @@
 export { CLI_ERRORS } from './errors.ts';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
+import { creditCommands } from './commands/credit.ts';
 import { demoCommand } from './commands/demo.ts';
 import { didCommands } from './commands/did.ts';
 import { govCommands } from './commands/gov.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   walletCommands(program);
   iaCommands(program);
   lawfulCommands(program);
+  creditCommands(program);
   demoCommand(program);
   didCommands(program);
   trustCommands(program);

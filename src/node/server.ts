@@ -22,6 +22,11 @@ export interface StartOptions {
    * Default: taken by {@link startNode}.
    */
   readonly lock?: DataDirLock;
+  /**
+   * The clock block times come from (default: the wall clock). `realdid demo` runs its node a few
+   * hours ahead, so that a record's expiry date comes during the story.
+   */
+  readonly clock?: () => number;
 }
 
 /** A node serving HTTP. */
@@ -66,6 +71,7 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
     ordering: {
       maxBlockTxs: config.ordering.maxBlockTxs,
       blockIntervalMs: config.ordering.blockIntervalMs,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     },
     ...(options.signatureThreads === undefined
       ? {}

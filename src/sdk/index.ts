@@ -84,3 +84,61 @@ export type {
 export type { LawfulRelease, ReleasedIdentity } from './lawful-release.ts';
 export { answerLogin, declineLogin, openLogin } from './wallet-login.ts';
 export type { Holder, LoginAnswer, LoginPrompt } from './wallet-login.ts';
+export {
+  BODY_READ_LABEL,
+  bodyCommitment,
+  bodyReadBytes,
+  CREDIT_AUDIENCE,
+  CreditClient,
+  newBodySalt,
+  proveBodyRead,
+  recordBody,
+  statementDigest,
+} from './credit.ts';
+export type { BodyReadProof, TxSigner } from './credit.ts';
+export {
+  CONSENT_KEY_PURPOSE,
+  consentKeyPop,
+  CREDIT_CONSENT_KEY_INFO,
+  creditConsentKey,
+} from './credit-keys.ts';
+export type { CreditConsentKey } from './credit-keys.ts';
+export {
+  CREDIT_CREDENTIAL_TYP,
+  CreditWallet,
+  decodeCreditCredential,
+  txEvidence,
+  verifyCreditCredential,
+} from './credit-wallet.ts';
+export type {
+  CreditCredentialClaims,
+  StateEvidenceOf,
+  TxEvidence,
+  WatchedEvent,
+  WatchResult,
+} from './credit-wallet.ts';
+export type {
+  AdoptedModel,
+  AmendChanges,
+  ConsentToken,
+  CreditHandle,
+  CreditAuthorityInfo,
+  CreditCategory,
+  CreditDispute,
+  CreditFeedEvent,
+  CreditListEntry,
+  CreditListRule,
+  CreditQueryEvent,
+  CreditRecordView,
+  CreditReport,
+  CreditScore,
+  CreditScoreFactor,
+  CreditScoringModel,
+  CreditSubject,
+  IssueInput,
+  OrgSubject,
+  PersonSubject,
+  ReadBody,
+  RecordBody,
+  StoredRecord,
+} from './credit-types.ts';
