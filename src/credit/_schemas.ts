@@ -52,17 +52,21 @@ export const PersonProofSchema = Type.Object(
 );
 
 /** A signed transaction (the wire form of POST /v1/txs), checked again by the ledger. */
-export const SignedTxSchema = Type.Object(
-  {
-    kind: Type.Union([Type.Literal('credit.issue'), Type.Literal('credit.amend')]),
-    body: Type.Object({}, { additionalProperties: true }),
-    signer: Type.String({ maxLength: 512 }),
-    nonce: Type.Integer({ minimum: 1 }),
-    created: Type.Integer({ minimum: 0 }),
-    sig: Type.String({ pattern: '^[A-Za-z0-9_-]{86}$' }),
-  },
-  { additionalProperties: false },
-);
+/** A signed transaction of one of `kinds` (its body is checked by the ledger, its kind here). */
+export const signedTxOf = (kinds: readonly string[]) =>
+  Type.Object(
+    {
+      kind: Type.Union(kinds.map((k) => Type.Literal(k))),
+      body: Type.Object({}, { additionalProperties: true }),
+      signer: Type.String({ maxLength: 512 }),
+      nonce: Type.Integer({ minimum: 1 }),
+      created: Type.Integer({ minimum: 0 }),
+      sig: Type.String({ pattern: '^[A-Za-z0-9_-]{86}$' }),
+    },
+    { additionalProperties: false },
+  );
+
+export const SignedTxSchema = signedTxOf(['credit.issue', 'credit.amend']);
 
 export const StoredBodyView = Type.Object(
   {

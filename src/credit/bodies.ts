@@ -65,13 +65,28 @@ export interface ReadBody {
   readonly record: string;
   readonly version: number;
   readonly body: RecordBody;
+  /** The statements of the record's disputes sent to this node, oldest first. */
+  readonly statements: readonly StoredStatement[];
 }
 
 const ROWS = {
   dek: (record: string) => `dek/${record}`,
   body: (record: string, commitment: string) => `body/${record}/${commitment}`,
   versions: (record: string) => `versions/${record}`,
+  /** A dispute statement (sealed under the record's DEK, so it is shredded with the body). */
+  statement: (record: string, digest: string) => `statement/${record}/${digest}`,
+  statements: (record: string) => `statements/${record}`,
 } as const;
+
+/** At most this many characters in a dispute statement. */
+export const MAX_STATEMENT_LENGTH = 500;
+
+/** A dispute statement as the issuer reads it. */
+export interface StoredStatement {
+  /** SHA-256 (hex) of its UTF-8 bytes: what the dispute on the ledger names. */
+  readonly digest: string;
+  readonly text: string;
+}
 
 const aad = (record: string, commitment: string): Buffer =>
   Buffer.from(`realdid/credit/body/v1|${record}|${commitment}`, 'utf8');
@@ -190,6 +205,73 @@ export class BodyStore {
     });
   }
 
+  /**
+   * Stores a dispute's statement with the `credit.dispute` that names its digest, then submits
+   * the transaction (undone if refused). Statements go to the node that holds the record's body
+   * (the issuer's), sealed under the record's key: they are shredded with it at expiry.
+   * @throws ERR_LEDGER_MALFORMED_TX, ERR_LEDGER_SCHEMA, ERR_CREDIT_BODY_MISMATCH,
+   *   ERR_CREDIT_BODY_GONE, ERR_CREDIT_BODY_UNKNOWN, and any code the ledger refuses it with
+   */
+  async storeStatement(input: { tx: unknown; statement: string }): Promise<StoredBody> {
+    const tx = decodeTx(input.tx);
+    const body = tx.payload.body as { record?: unknown; statement?: unknown };
+    if (tx.payload.kind !== 'credit.dispute')
+      throw schemaError(`a statement goes with credit.dispute, not ${tx.payload.kind}`);
+    const { record, statement: digest } = body;
+    if (typeof record !== 'string' || !HEX64.test(record) || typeof digest !== 'string')
+      throw schemaError('"body.record" must be a record id and "body.statement" a digest');
+    const plain = Buffer.from(input.statement, 'utf8');
+    if (toHex(sha256(plain)) !== digest)
+      throw new AppError(
+        'ERR_CREDIT_BODY_MISMATCH',
+        "the statement's SHA-256 is not the digest the dispute names",
+      );
+    return this.#records.run(record, async () => {
+      if (getRecord(this.#chain.state, record)?.expired === true)
+        throw new AppError('ERR_CREDIT_BODY_GONE', `record ${record} has expired`);
+      const v = this.#vault;
+      const dek = v.get(ROWS.dek(record));
+      if (dek === undefined)
+        throw new AppError(
+          'ERR_CREDIT_BODY_UNKNOWN',
+          `this node holds no body of record ${record}: send the dispute to the issuer's node`,
+        );
+      const rows = [ROWS.statement(record, digest), ROWS.statements(record)];
+      const before: Snapshot = new Map(rows.map((r) => [r, v.get(r)]));
+      v.transaction(() => {
+        v.set(ROWS.statement(record, digest), seal(dek, record, `statement:${digest}`, plain));
+        const list = this.#statementDigests(record);
+        if (!list.includes(digest)) writeJsonRow(v, ROWS.statements(record), [...list, digest]);
+      });
+      dek.fill(0);
+      let out;
+      try {
+        [out] = await this.#submit([input.tx]);
+      } catch (err) {
+        this.#undo(record, before);
+        throw err;
+      }
+      if (out === undefined || !out.ok) {
+        this.#undo(record, before);
+        throw out?.error ?? new AppError('ERR_LEDGER_STOPPED', 'the transaction had no outcome');
+      }
+      return { id: tx.id, height: out.height, record };
+    });
+  }
+
+  #statementDigests(record: string): string[] {
+    return readJsonRow<string[]>(this.#vault, ROWS.statements(record)) ?? [];
+  }
+
+  /** The statements held for a record, oldest first. */
+  #statements(record: string, dek: Uint8Array): StoredStatement[] {
+    return this.#statementDigests(record).flatMap((digest) => {
+      const sealed = this.#vault.get(ROWS.statement(record, digest));
+      if (sealed === undefined) return [];
+      return [{ digest, text: open(dek, record, `statement:${digest}`, sealed).toString('utf8') }];
+    });
+  }
+
   /** Seals the body under the record's DEK (made if absent); returns the rows as they were. */
   #put(record: string, commitment: string, plain: Uint8Array): Snapshot {
     const v = this.#vault;
@@ -245,6 +327,7 @@ export class BodyStore {
         `this node holds no body for version ${r.version} of record ${r.id}`,
       );
     const plain = open(dek, r.id, r.commitment, sealed);
+    const statements = this.#statements(r.id, dek);
     dek.fill(0);
     if (toHex(sha256(plain)) !== r.commitment)
       throw new AppError('ERR_CREDIT_BODY_MISMATCH', `the stored body of ${r.id} does not match`);
@@ -252,17 +335,21 @@ export class BodyStore {
       record: r.id,
       version: r.version,
       body: JSON.parse(plain.toString('utf8')) as RecordBody,
+      statements,
     };
   }
 
   /** Shreds a record's DEK and bodies, if this node holds any. */
   #shred(record: string): void {
     const versions = this.#versions(record);
+    const statements = this.#statementDigests(record);
     if (!this.#vault.has(ROWS.dek(record)) && versions.length === 0) return;
     this.#vault.shred([
       ROWS.dek(record),
       ROWS.versions(record),
       ...versions.map((c) => ROWS.body(record, c)),
+      ROWS.statements(record),
+      ...statements.map((d) => ROWS.statement(record, d)),
     ]);
     this.#shredded();
   }

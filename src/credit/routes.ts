@@ -25,10 +25,11 @@ import {
   ReportView,
   Signed,
   SignedTxSchema,
+  signedTxOf,
   StoredBodyView,
 } from './_schemas.ts';
 import type { CreditAuthority } from './authority.ts';
-import { RecordBody, type BodyStore } from './bodies.ts';
+import { MAX_STATEMENT_LENGTH, RecordBody, type BodyStore } from './bodies.ts';
 import { requireRecord } from './records.ts';
 import { RecordId } from './schema.ts';
 import { getOrgBinding } from './state.ts';
@@ -108,6 +109,25 @@ function bodyRoutes(app: FastifyInstance, s: CreditServices): void {
   );
 
   app.post(
+    '/v1/credit/disputes',
+    {
+      schema: {
+        summary:
+          "Send a dispute's statement (≤ 500 characters, kept encrypted with the record's body) with the credit.dispute that names its SHA-256, and submit the transaction",
+        body: Type.Object(
+          {
+            tx: signedTxOf(['credit.dispute']),
+            statement: Type.String({ minLength: 1, maxLength: MAX_STATEMENT_LENGTH }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: StoredBodyView },
+      },
+    },
+    async (req) => s.bodies.storeStatement(req.body as { tx: unknown; statement: string }),
+  );
+
+  app.post(
     '/v1/credit/records/:id/body',
     {
       schema: {
@@ -124,7 +144,17 @@ function bodyRoutes(app: FastifyInstance, s: CreditServices): void {
         ]),
         response: {
           200: Type.Object(
-            { record: RecordId, version: Type.Integer(), body: RecordBody },
+            {
+              record: RecordId,
+              version: Type.Integer(),
+              body: RecordBody,
+              statements: Type.Array(
+                Type.Object(
+                  { digest: Type.String(), text: Type.String() },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
             { additionalProperties: false },
           ),
         },

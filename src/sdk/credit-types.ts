@@ -168,6 +168,8 @@ export interface ReadBody {
   readonly record: string;
   readonly version: number;
   readonly body: RecordBody;
+  /** The statements of the record's disputes (SHA-256 of the text, and the text), oldest first. */
+  readonly statements: readonly { readonly digest: string; readonly text: string }[];
 }
 
 /** What an issuer writes about a subject (the commitment is computed from the body). */

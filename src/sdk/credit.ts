@@ -28,6 +28,7 @@ import type {
 import { consentKeyPop } from './credit-keys.ts';
 import type { RequestKey } from './identity.ts';
 import type { Proven } from './lawful.ts';
+import { statementDigest } from './credit-bodies.ts';
 
 export {
   BODY_READ_LABEL,
@@ -43,8 +44,6 @@ export type { BodyReadProof } from './credit-bodies.ts';
 
 /** A signer of transactions: a DID URL (`kid`) and its key pair (a did:rdid or a did:key). */
 export type TxSigner = RequestKey;
-
-const HEX32 = /^[0-9a-f]{64}$/;
 
 /** The credit registry's API: transactions, signed requests and (from {@link CreditReads}) reads. */
 export class CreditClient extends CreditReads {
@@ -163,15 +162,21 @@ export class CreditClient extends CreditReads {
   }
 
   /**
-   * Disputes a record (`credit.dispute`) with the digest of the statement
-   * ({@link statementDigest}); a person signs with the record's handle key (see
+   * Disputes a record: the statement (≤ 500 characters) goes to the node holding the record's
+   * body (the issuer's), which keeps it encrypted with the body; the `credit.dispute` names its
+   * digest ({@link statementDigest}). A person signs with the record's handle key (see
    * `CreditWallet.recordSigner`), an organization with the DID bound to its code.
-   * @throws ERR_CREDIT_NOT_SUBJECT, ERR_CREDIT_DISPUTE_OPEN, ERR_CREDIT_RECORD_CLOSED
+   * @throws ERR_CREDIT_NOT_SUBJECT, ERR_CREDIT_DISPUTE_OPEN, ERR_CREDIT_RECORD_CLOSED,
+   *   ERR_CREDIT_BODY_UNKNOWN (not the issuer's node)
    */
-  dispute(signer: TxSigner, record: string, statement: string): Promise<Receipt> {
-    if (!HEX32.test(statement))
-      throw new TypeError(`"statement" expected a hex SHA-256 (statementDigest), got ${statement}`);
-    return this.#submit(signer, 'credit.dispute', { record, statement });
+  async dispute(signer: TxSigner, record: string, statement: string): Promise<StoredRecord> {
+    if (statement.length === 0 || statement.length > 500)
+      throw new TypeError(`"statement" expected 1..500 characters, got ${statement.length}`);
+    const tx = await this.signTx(signer, 'credit.dispute', {
+      record,
+      statement: statementDigest(statement),
+    });
+    return this.client.request<StoredRecord>('POST', '/v1/credit/disputes', { tx, statement });
   }
 
   /** Binds an organization's code to the DID that speaks for it (`credit.bind-org`, an identity authority). */

@@ -331,7 +331,7 @@ describe('credit node with a credit authority', () => {
     about.zhang.push(id);
     disputed = id;
     const asIssuer = await n.ok(bodyPath(id), signedRead(C.court, id));
-    assert.deepEqual(asIssuer, { record: id, version: 1, body });
+    assert.deepEqual(asIssuer, { record: id, version: 1, body, statements: [] });
     const proof = personProof(zhang.recordSigner(handle), id);
     assert.deepEqual(await n.ok(bodyPath(id), proof), asIssuer);
     await n.refused(bodyPath(id), proof, 'ERR_DID_AUTH_REPLAYED');
@@ -366,6 +366,7 @@ describe('credit node with a credit authority', () => {
       record: id,
       version: 2,
       body: amended,
+      statements: [],
     });
 
     // A record issued without its body here: the body is elsewhere.
@@ -381,6 +382,7 @@ describe('credit node with a credit authority', () => {
       record: id,
       version: 1,
       body,
+      statements: [],
     });
     await n.refused(
       bodyPath(id),

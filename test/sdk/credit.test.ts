@@ -255,8 +255,9 @@ describe('records about a person', () => {
 
   test('the person disputes with the handle key; the feed shows it; the issuer upholds', async () => {
     const { cursor } = await wallet.watch(client, -1);
-    const digest = statementDigest('I paid this in full on 2026-10-20; receipt attached.');
-    await credit.dispute(wallet.recordSigner(aliceRecord.handle), aliceRecord.id, digest);
+    const statement = 'I paid this in full on 2026-10-20; receipt attached.';
+    const digest = statementDigest(statement);
+    await credit.dispute(wallet.recordSigner(aliceRecord.handle), aliceRecord.id, statement);
     const r = await credit.record(aliceRecord.id);
     assert.equal(r.value.dispute?.status, 'open');
     assert.equal(r.value.dispute?.statement, digest);
@@ -266,11 +267,17 @@ describe('records about a person', () => {
       [['dispute', aliceRecord.id]],
     );
     await rejects(
-      credit.dispute(wallet.recordSigner(aliceRecord.handle), aliceRecord.id, digest),
+      credit.dispute(wallet.recordSigner(aliceRecord.handle), aliceRecord.id, statement),
       'ERR_CREDIT_DISPUTE_OPEN',
     );
-    await rejects(credit.dispute(CAST.tax, aliceRecord.id, digest), 'ERR_CREDIT_NOT_SUBJECT');
-    assert.throws(() => credit.dispute(CAST.tax, aliceRecord.id, 'not a digest'), TypeError);
+    await rejects(credit.dispute(CAST.tax, aliceRecord.id, statement), 'ERR_CREDIT_NOT_SUBJECT');
+    await assert.rejects(credit.dispute(CAST.tax, aliceRecord.id, 'x'.repeat(501)), TypeError);
+    const read = await credit.body(aliceRecord.id, { request: CAST.tax });
+    assert.deepEqual(
+      read.statements,
+      [{ digest, text: statement }],
+      'the issuer reads the statement',
+    );
     await credit.respond(CAST.tax, {
       record: aliceRecord.id,
       decision: 'uphold',
@@ -396,12 +403,9 @@ describe('organizations, lists and the public record', () => {
       pub.records.map((r) => r.id),
       [orgRecord],
     );
-    await rejects(
-      credit.dispute(CAST.orgA, orgRecord, statementDigest('x')),
-      'ERR_CREDIT_NOT_SUBJECT',
-    );
+    await rejects(credit.dispute(CAST.orgA, orgRecord, 'x'), 'ERR_CREDIT_NOT_SUBJECT');
     await credit.bindOrg(CAST.registrar, ORG_A, CAST.orgA.did);
-    await credit.dispute(CAST.orgA, orgRecord, statementDigest('We paid.'));
+    await credit.dispute(CAST.orgA, orgRecord, 'We paid.');
     assert.deepEqual((await credit.body(orgRecord, { request: CAST.orgA })).body, body);
     await rejects(credit.body(orgRecord, { request: CAST.bank }), 'ERR_CREDIT_NOT_SUBJECT');
     await rejects(credit.bindOrg(CAST.tax, ORG_B, CAST.orgA.did), 'ERR_LEDGER_UNAUTHORIZED');

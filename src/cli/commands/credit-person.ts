@@ -221,7 +221,7 @@ export function creditPersonCommands(credit: Command): void {
 
   walletOptions(credit.command('dispute'))
     .description(
-      "dispute one of your records, signed with its handle key; the ledger gets the statement's SHA-256, the text stays in your wallet",
+      "dispute one of your records, signed with its handle key; the statement goes to the issuer's node (kept encrypted with the record's body), the ledger gets its SHA-256, your wallet keeps a copy",
     )
     .argument('<record>', 'record id')
     .requiredOption('--statement <text>', 'your statement (at most 500 characters)')
@@ -236,7 +236,7 @@ export function creditPersonCommands(credit: Command): void {
       const c = await openCredit(o);
       const handle = await recordHandle(c, record, o.json ?? false);
       const digest = statementDigest(statement);
-      const receipt = await c.credit.dispute(c.wallet.recordSigner(handle), record, digest);
+      const receipt = await c.credit.dispute(c.wallet.recordSigner(handle), record, statement);
       updateCreditStore(c.w.path, c.w.seed, (s) => ({
         ...s,
         statements: [
