@@ -9,8 +9,9 @@ import { CategoriesDocument, ListsDocument } from './schema.ts';
 import { categoriesOf } from './state.ts';
 
 /**
- * Words no category id or name may contain: the registry has no data type for biometrics,
- * location, social relations or surveillance (DESIGN.md principle 5).
+ * Words (or phrases, hyphenated) no category id or name may contain: the registry has no data
+ * type for biometrics, location, social relations or surveillance (DESIGN.md principle 5).
+ * "Social insurance arrears" is a legal obligation and allowed; "social relations" is not.
  */
 export const FORBIDDEN_CATEGORY_WORDS = [
   'biometric',
@@ -33,19 +34,28 @@ export const FORBIDDEN_CATEGORY_WORDS = [
   'cctv',
   'camera',
   'tracking',
-  'social',
-  'relation',
+  'social-relation',
+  'social-network',
+  'social-graph',
+  'social-media',
+  'social-circle',
+  'social-score',
+  'relationship',
   'relative',
   'family',
   'friend',
   'contact',
-  'network',
 ] as const;
 
 /** @throws ERR_CREDIT_FORBIDDEN_CATEGORY when `text` names a forbidden kind of data */
 export function checkCategoryWords(text: string): void {
-  const words = text.toLowerCase().split(/[^a-z]+/);
-  const hit = FORBIDDEN_CATEGORY_WORDS.find((w) => words.some((x) => x === w || x === `${w}s`));
+  const words = `-${text
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .join('-')}-`;
+  const hit = FORBIDDEN_CATEGORY_WORDS.find(
+    (w) => words.includes(`-${w}-`) || words.includes(`-${w}s-`),
+  );
   if (hit !== undefined)
     throw new AppError(
       'ERR_CREDIT_FORBIDDEN_CATEGORY',
