@@ -9,7 +9,7 @@
  * - K = HKDF-SHA-256(P, salt empty, info {@link CREDIT_SUBJECT_KEY_INFO}, 32): the subject key.
  * - tag = hex(HMAC-SHA-256(K, utf8({@link CREDIT_TAG_LABEL}) ‖ nonce)[0..16]): a fast wallet scan.
  * - h = {@link blindingScalar}(K, {@link CREDIT_BLIND_LABEL}, nonce); key = did:key of h·A.
- * - locator = compact JWE (ECDH-ES X25519 + A256GCM) of JCS `{"n": nonce, "p": pseudonymId}` to
+ * - locator = compact JWE (ECDH-ES X25519 + A256GCM) of JCS `{"k": key, "n": nonce, "p": pseudonymId}` to
  *   the authority's locator key.
  *
  * The nonce enters the MACs as its 16 raw bytes, after the label.
@@ -64,9 +64,9 @@ const NONCE_PATTERN = '^[A-Za-z0-9_-]{21}[AQgw]$';
 const TAG_PATTERN = '^[0-9a-f]{32}$';
 const KEY_PATTERN = '^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}$';
 // Protected header (a JSON object), empty encrypted key (ECDH-ES), 12-byte IV, the ciphertext of
-// the 101-byte JCS plaintext, 16-byte tag.
+// the 164-byte JCS plaintext {k, n, p}, 16-byte tag.
 const LOCATOR_PATTERN =
-  '^eyJ[A-Za-z0-9_-]{1,400}\\.\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]{135}\\.[A-Za-z0-9_-]{22}$';
+  '^eyJ[A-Za-z0-9_-]{1,400}\\.\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]{219}\\.[A-Za-z0-9_-]{22}$';
 const SIG_PATTERN = '^[A-Za-z0-9_-]{85}[AQgw]$';
 const PSEUDONYM_ID_PATTERN = '^[0-9a-f]{64}$';
 const QUERIER_PATTERN = '^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,200}$';
@@ -76,6 +76,7 @@ const MAX_TIME_MS = 8.64e15;
 
 const NONCE_RE = new RegExp(NONCE_PATTERN);
 const TAG_RE = new RegExp(TAG_PATTERN);
+const KEY_RE = new RegExp(KEY_PATTERN);
 const LOCATOR_RE = new RegExp(LOCATOR_PATTERN);
 const SIG_RE = new RegExp(SIG_PATTERN);
 const PSEUDONYM_ID_RE = new RegExp(PSEUDONYM_ID_PATTERN);
@@ -90,7 +91,7 @@ export interface CreditHandle {
   readonly tag: string;
   /** `did:key` of the blinded key h·A. */
   readonly key: string;
-  /** Compact JWE of `{"n": nonce, "p": pseudonymId}` to the authority's locator key. */
+  /** Compact JWE of `{"k": key, "n": nonce, "p": pseudonymId}` to the authority's locator key. */
   readonly locator: string;
 }
 
@@ -116,6 +117,8 @@ export interface ConsentToken {
 
 /** The plaintext of a locator. */
 export interface CreditLocator {
+  /** The handle's key (did:key of the blinded key): a locator copied into a handle with another key is refused. */
+  readonly k: string;
   /** pseudonymId: hex SHA-256 of P. */
   readonly p: string;
   /** The handle's nonce. */
@@ -214,7 +217,7 @@ export function mintHandle(args: {
   const K = subjectKeyOf(pseudonym);
   const n = toBase64url(nonce);
   const key = blindedKeyOf(K, publicKey, nonce);
-  const plaintext: CreditLocator = { p: pseudonymIdOf(pseudonym), n };
+  const plaintext: CreditLocator = { k: key, p: pseudonymIdOf(pseudonym), n };
   const locator = encryptCompactJwe(canonicalBytes(plaintext), locatorKey);
   return { nonce: n, tag: toHex(tagOf(K, nonce)), key, locator };
 }
@@ -274,7 +277,7 @@ function badLocator(why: string, cause?: unknown): never {
  * whoever minted the handle: the caller compares `n` with the handle's nonce and then checks the
  * handle with the person's P and public key ({@link checkHandle}) before trusting it.
  * @throws ERR_VC_BAD_LOCATOR when the locator is not a compact JWE to this key, or its plaintext
- *   is not the JCS of `{"n": nonce, "p": pseudonymId}`
+ *   is not the JCS of `{"k": key, "n": nonce, "p": pseudonymId}`
  */
 export function openLocator(locator: string, authority: X25519KeyPair): CreditLocator {
   if (
@@ -298,16 +301,18 @@ export function openLocator(locator: string, authority: X25519KeyPair): CreditLo
   } catch (err) {
     badLocator('plaintext is not JSON', err);
   }
-  const { p, n } = (value ?? {}) as Partial<CreditLocator>;
+  const { k, p, n } = (value ?? {}) as Partial<CreditLocator>;
   if (
+    typeof k !== 'string' ||
+    !KEY_RE.test(k) ||
     typeof p !== 'string' ||
     !PSEUDONYM_ID_RE.test(p) ||
     typeof n !== 'string' ||
     !NONCE_RE.test(n) ||
-    !equalSecret(canonicalBytes({ p, n }), plaintext)
+    !equalSecret(canonicalBytes({ k, n, p }), plaintext)
   )
-    badLocator('plaintext is not the JCS of {"n": nonce, "p": pseudonymId}');
-  return { p, n };
+    badLocator('plaintext is not the JCS of {"k": key, "n": nonce, "p": pseudonymId}');
+  return { k, p, n };
 }
 
 /** The fields of a consent token the signature covers, rebuilt field by field (no extras). */

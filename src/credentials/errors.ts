@@ -99,7 +99,7 @@ export const CREDENTIALS_ERRORS = defineErrors({
   ERR_VC_BAD_LOCATOR: {
     status: 422,
     meaning:
-      "A credit handle's locator is not a compact JWE to this authority's locator key, or its plaintext is not {p, n}.",
+      "A credit handle's locator is not a compact JWE to this authority's locator key, or its plaintext is not {k, n, p}.",
   },
   ERR_VC_NONCE_REPLAYED: {
     status: 401,

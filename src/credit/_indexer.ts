@@ -165,7 +165,8 @@ export class SubjectIndexer {
   #personOf(handle: CreditHandle): string | undefined {
     try {
       const loc = openLocator(handle.locator, this.#locator);
-      return loc.n === handle.nonce ? loc.p : undefined;
+      // the locator names the handle's own nonce and key: copied into another handle, it is refused
+      return loc.n === handle.nonce && loc.k === handle.key ? loc.p : undefined;
     } catch (err) {
       // Sealed to another credit authority (or garbage a querier put in a handle): not ours.
       if (isAppError(err, 'ERR_VC_BAD_LOCATOR')) return undefined;

@@ -76,9 +76,6 @@ export class CreditReports {
       });
     this.#checkUnserved(q);
     const ids = await this.#recordsOf(q);
-    // Checked again and marked in one step: two requests for one query cannot both get a report.
-    this.#checkUnserved(q);
-    this.#vault.set(servedRow(q.id), Buffer.from(String(Date.now())));
     const chain = this.#host.chain;
     const report = buildReport(
       chain.state,
@@ -86,6 +83,10 @@ export class CreditReports {
       'querier',
       ids,
     );
+    // Checked again and marked in one synchronous step, once the report is built (a report that
+    // fails to build is not used up): two requests for one query cannot both get a report.
+    this.#checkUnserved(q);
+    this.#vault.set(servedRow(q.id), Buffer.from(String(Date.now())));
     this.#count({ audience: 'querier' });
     this.#host.log.info('credit report served', { query: q.id, querier: q.querier });
     return report;

@@ -240,7 +240,7 @@ export class CreditAuthority {
     let p: string | undefined;
     try {
       const loc = openLocator(handle.locator, this.#locator);
-      if (loc.n === handle.nonce) p = loc.p;
+      if (loc.n === handle.nonce && loc.k === handle.key) p = loc.p;
     } catch (err) {
       if (!isAppError(err, 'ERR_VC_BAD_LOCATOR')) throw err;
     }

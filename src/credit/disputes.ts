@@ -44,12 +44,20 @@ const dispute: TxKind<DisputeBody> = {
   authorize: authorizeSubject,
   apply(state, ctx, body) {
     const r = requireRecord(state.reader, body.record);
-    requireOpen(r);
+    requireOpen(r, ctx.blockTime);
     if (r.dispute?.status === 'open')
       throw new AppError('ERR_CREDIT_DISPUTE_OPEN', `record ${r.id} already has an open dispute`);
+    // One dispute per version: an answered one is not filed again until the record changes (or an
+    // organization could keep itself off lists by disputing each record again after each answer).
+    if (r.dispute !== undefined && r.dispute.version === r.version)
+      throw new AppError(
+        'ERR_CREDIT_ALREADY_DISPUTED',
+        `version ${r.version} of record ${r.id} was disputed and answered (${r.dispute.status})`,
+      );
     const deadline = ctx.blockTime + disputeDeadlineMs(state.reader);
     r.dispute = {
       status: 'open',
+      version: r.version,
       statement: body.statement,
       filed: ctx.blockTime,
       deadline,
@@ -84,7 +92,7 @@ const respond: TxKind<RespondBody> = {
   apply(state, ctx, body) {
     const r = requireRecord(state.reader, body.record);
     const d = openDispute(r, ctx.blockTime);
-    requireOpen(r);
+    requireOpen(r, ctx.blockTime);
     state.unschedule(d.deadline, disputeRef(r.id));
     const answered = { answered: ctx.blockTime, note: body.note };
     if (body.decision === 'withdraw') {

@@ -5,8 +5,8 @@
 import { AppError } from '../errors.ts';
 import type { DocumentRule, StateReader } from '../ledger/index.ts';
 import { checkModel, ScoringModel } from './score.ts';
-import { CategoriesDocument, ListsDocument } from './schema.ts';
-import { categoriesOf } from './state.ts';
+import { CategoriesDocument, ListsDocument, type Category } from './schema.ts';
+import { categoriesOf, listRulesOf, modelOf } from './state.ts';
 
 /**
  * Words (or phrases, hyphenated) no category id or name may contain: the registry has no data
@@ -91,11 +91,26 @@ function checkCategories(doc: unknown, state: StateReader): void {
         `category "${old.id}" cannot change polarity`,
       );
   }
+  // The model and the lists in force must still fit the new categories (their scales, publicity).
+  const model = modelOf(state);
+  if (model !== undefined)
+    checkModel(
+      model,
+      categories.map((c) => c.id),
+      Object.fromEntries(categories.map((c) => [c.id, c.severities])),
+    );
+  listsAgainst(listRulesOf(state), categories);
 }
 
 function checkLists(doc: unknown, state: StateReader): void {
-  const { lists } = doc as ListsDocument;
-  const categories = categoriesOf(state);
+  listsAgainst((doc as ListsDocument).lists, categoriesOf(state));
+}
+
+/** @throws ERR_CREDIT_BAD_LIST when a rule names a category that is not (or no longer) public */
+function listsAgainst(
+  lists: Readonly<ListsDocument['lists']>,
+  categories: readonly Category[],
+): void {
   const ids = new Set<string>();
   for (const l of lists) {
     if (ids.has(l.id)) throw new AppError('ERR_CREDIT_BAD_LIST', `list "${l.id}" appears twice`);

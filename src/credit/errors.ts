@@ -72,6 +72,11 @@ export const CREDIT_ERRORS = defineErrors({
     status: 409,
     meaning: 'The record already has an open dispute.',
   },
+  ERR_CREDIT_ALREADY_DISPUTED: {
+    status: 409,
+    meaning:
+      'This version of the record was already disputed and answered: one dispute per version.',
+  },
   ERR_CREDIT_NO_DISPUTE: {
     status: 409,
     meaning: 'The record has no open dispute to answer.',

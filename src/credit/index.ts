@@ -40,7 +40,6 @@ export {
   categoriesOf,
   categoryOf,
   CREDIT_KEYS,
-  CREDIT_PARAMS,
   CREDIT_TOPICS,
   disputeDeadlineMs,
   getListEntry,

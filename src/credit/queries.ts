@@ -32,6 +32,7 @@ export const DisputeView = Type.Object(
   {
     status: literals(DISPUTE_STATUSES),
     statement: Hex64,
+    version: Type.Integer(),
     filed: Type.Integer(),
     deadline: Type.Integer(),
     tx: Hex64,

@@ -15,7 +15,7 @@ import { requireInvocationKey } from '../did/index.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { hasRole } from '../governance/index.ts';
 import type { StateReader, TxContext, TxKind } from '../ledger/index.ts';
-import { checkHandleKey, indexPersonEvent } from './records.ts';
+import { checkHandleKey, handleUsed, indexPersonEvent, useHandle } from './records.ts';
 import { BindOrgBody, QueryBody, type OrgBinding, type QueryEvent } from './schema.ts';
 import { CREDIT_KEYS, getOrgBinding } from './state.ts';
 import { parseUscc } from './uscc.ts';
@@ -42,8 +42,7 @@ export function consentProblem(
   if (consent.expires <= ctx.blockTime) return 'ERR_CREDIT_CONSENT_EXPIRED';
   if (state.get(CREDIT_KEYS.consent(consentHash(consent))) !== undefined)
     return 'ERR_CREDIT_CONSENT_REUSED';
-  const used = state.get(CREDIT_KEYS.handle(consent.handle.key));
-  if (used !== undefined) return 'ERR_CREDIT_CONSENT_WRONG_SUBJECT';
+  if (handleUsed(state, consent.handle)) return 'ERR_CREDIT_CONSENT_WRONG_SUBJECT';
   return undefined;
 }
 
@@ -76,7 +75,7 @@ const query: TxKind<QueryBody> = {
     state.write(CREDIT_KEYS.query(event.id), event);
     if (reason === undefined && hash !== null && body.subject.type === 'person') {
       state.write(CREDIT_KEYS.consent(hash), event.id);
-      state.write(CREDIT_KEYS.handle(body.subject.handle.key), `query:${event.id}`);
+      useHandle(state, body.subject.handle, `query:${event.id}`);
     }
     if (body.subject.type === 'org')
       state.write(CREDIT_KEYS.orgQuery(body.subject.uscc, event.id), 1);

@@ -14,7 +14,7 @@ import {
   type TxContext,
   type TxKind,
 } from '../ledger/index.ts';
-import { addDays, dateMs } from './dates.ts';
+import { addDays, dateMs, dateOf } from './dates.ts';
 import { updateLists } from './lists.ts';
 import {
   AmendBody,
@@ -80,9 +80,12 @@ export function authorizeOwnRecord(state: StateReader, ctx: TxContext, id: strin
   return r;
 }
 
-/** @throws ERR_CREDIT_RECORD_CLOSED unless the record is active, unexpired and not suppressed */
-export function requireOpen(r: CreditRecord): void {
-  if (r.status !== 'active' || r.expired || r.suppressed)
+/**
+ * @throws ERR_CREDIT_RECORD_CLOSED unless the record is active, unexpired (also when its expiry is
+ *   due but not yet run: deadlines past the per-block limit run in later blocks) and not suppressed
+ */
+export function requireOpen(r: CreditRecord, blockTime: number): void {
+  if (r.status !== 'active' || r.expired || r.suppressed || dateMs(r.expires) <= blockTime)
     throw new AppError(
       'ERR_CREDIT_RECORD_CLOSED',
       `record ${r.id} is ${r.expired ? 'expired' : r.suppressed ? 'suppressed' : r.status}`,
@@ -101,8 +104,26 @@ function checkSubject(state: StateReader, c: Category, subject: Subject): void {
     return;
   }
   checkHandleKey(subject.handle.key);
-  if (state.get(CREDIT_KEYS.handle(subject.handle.key)) !== undefined)
+  if (handleUsed(state, subject.handle))
     throw new AppError('ERR_CREDIT_HANDLE_USED', 'this person handle was already used');
+}
+
+/** Was this handle's key or nonce used by an earlier event? (Either would link the two.) */
+export function handleUsed(state: StateReader, h: { key: string; nonce: string }): boolean {
+  return (
+    state.get(CREDIT_KEYS.handle(h.key)) !== undefined ||
+    state.get(CREDIT_KEYS.handleNonce(h.nonce)) !== undefined
+  );
+}
+
+/** Marks a handle's key and nonce used by `ref`. */
+export function useHandle(
+  state: ModuleState,
+  h: { key: string; nonce: string },
+  ref: string,
+): void {
+  state.write(CREDIT_KEYS.handle(h.key), ref);
+  state.write(CREDIT_KEYS.handleNonce(h.nonce), ref);
 }
 
 /** @throws ERR_CREDIT_BAD_HANDLE when the handle key is no Ed25519 did:key */
@@ -121,17 +142,25 @@ export function checkHandleKey(key: string): void {
 }
 
 /**
- * Checks the dates of a record (after a change): real dates, occurred ≤ effective < expires ≤
- * effective + retention, and not already expired at the block.
+ * Checks the dates of a record (after a change): real dates, occurred ≤ effective ≤
+ * `latestEffective` (the block's date at issue; never later than before at an amendment, so the
+ * retention cannot be restarted), effective < expires ≤ effective + retention, and not already
+ * expired at the block.
  * @throws ERR_CREDIT_BAD_DATES
  */
 function checkDates(
   r: Pick<CreditRecord, 'occurred' | 'effective' | 'expires'>,
   c: Category,
   blockTime: number,
+  latestEffective: string,
 ): number {
   const occurred = dateMs(r.occurred, 'occurred');
   const effective = dateMs(r.effective, 'effective');
+  if (effective > dateMs(latestEffective))
+    throw new AppError(
+      'ERR_CREDIT_BAD_DATES',
+      `effective ${r.effective} is after ${latestEffective} (the block's date, or the effective date it had)`,
+    );
   const expires = dateMs(r.expires, 'expires');
   const latest = dateMs(addDays(r.effective, c.retentionDays));
   if (occurred > effective)
@@ -198,11 +227,14 @@ export function amendRecord(
   changes: AmendFields,
   blockTime: number,
 ): void {
+  if (Object.keys(changes).length === 0)
+    throw new AppError('ERR_LEDGER_SCHEMA', 'an amendment must change something');
   const c = requireCategory(state.reader, r.category);
   const before = dateMs(r.expires);
+  const latestEffective = r.effective < dateOf(blockTime) ? r.effective : dateOf(blockTime);
   Object.assign(r, changes);
   checkSeverity(r.severity, c);
-  const after = checkDates(r, c, blockTime);
+  const after = checkDates(r, c, blockTime, latestEffective);
   if (after !== before) {
     state.unschedule(before, expiryRef(r.id));
     state.schedule(after, expiryRef(r.id));
@@ -243,9 +275,8 @@ const issue: TxKind<IssueBody> = {
       updated: ctx.blockTime,
       history: [{ at: ctx.blockTime, action: 'issued', tx: ctx.tx.id }],
     };
-    state.schedule(checkDates(r, c, ctx.blockTime), expiryRef(r.id));
-    if (body.subject.type === 'person')
-      state.write(CREDIT_KEYS.handle(body.subject.handle.key), r.id);
+    state.schedule(checkDates(r, c, ctx.blockTime, dateOf(ctx.blockTime)), expiryRef(r.id));
+    if (body.subject.type === 'person') useHandle(state, body.subject.handle, r.id);
     else state.write(CREDIT_KEYS.orgRecord(body.subject.uscc, r.id), 1);
     indexPersonEvent(state, ctx, r.subject, 'record', r.id);
     putRecord(state, r, ctx.blockTime);
@@ -260,7 +291,13 @@ const amend: TxKind<AmendBody> = {
   },
   apply(state, ctx, body) {
     const r = requireRecord(state.reader, body.record);
-    requireOpen(r);
+    requireOpen(r, ctx.blockTime);
+    // An open dispute past its deadline lapses in this block: too late to answer it by amending.
+    if (r.dispute?.status === 'open' && ctx.blockTime >= r.dispute.deadline)
+      throw new AppError(
+        'ERR_CREDIT_DEADLINE_PASSED',
+        `the dispute of record ${r.id} had to be answered before ${new Date(r.dispute.deadline).toISOString()}`,
+      );
     amendRecord(state, r, body.changes, ctx.blockTime);
     if (r.dispute?.status === 'open') {
       state.unschedule(r.dispute.deadline, disputeRef(r.id));
@@ -312,7 +349,7 @@ const restore: TxKind<RestoreBody> = {
   },
   apply(state, ctx, body) {
     const r = requireRecord(state.reader, body.record);
-    requireOpen(r);
+    requireOpen(r, ctx.blockTime);
     if (r.polarity !== 'negative')
       throw new AppError('ERR_CREDIT_RECORD_CLOSED', 'only a negative record can be restored');
     dateMs(body.fulfilled, 'fulfilled');

@@ -174,6 +174,8 @@ export interface Dispute {
   status: DisputeStatus;
   /** SHA-256 (hex) of the subject's statement. */
   readonly statement: string;
+  /** The record's version it disputes (one dispute per version). */
+  readonly version: number;
   readonly filed: number;
   /** The issuer must answer before this block time; at the first block at or after it, a still open dispute lapses. */
   readonly deadline: number;

@@ -25,6 +25,8 @@ export const CREDIT_KEYS = {
   recordPrefix: 'credit/record/',
   /** A handle key (did:key) is used once: by a record (its id) or a consented query (`query:<id>`). */
   handle: (key: string) => `credit/handle/${key}`,
+  /** A handle's nonce is used once too (a nonce, tag and locator copied into another handle would link). */
+  handleNonce: (nonce: string) => `credit/handle-nonce/${nonce}`,
   orgRecord: (uscc: string, id: string) => `credit/org-records/${uscc}/${id}`,
   orgRecordPrefix: (uscc: string) => `credit/org-records/${uscc}/`,
   /** The ids of an organization's records that count for lists (public, final), per list. */
@@ -47,12 +49,6 @@ export const CREDIT_TOPICS = {
   categories: 'credit/categories',
   model: 'credit/model',
   lists: 'credit/lists',
-} as const;
-
-/** Default parameters (governance `set-param` overrides them). */
-export const CREDIT_PARAMS = {
-  /** How long an issuer has to answer a dispute: 20 days of block time. */
-  creditDisputeDeadlineMs: 20 * 24 * 60 * 60 * 1000,
 } as const;
 
 export function getRecord(state: StateReader, id: string): CreditRecord | undefined {
@@ -109,10 +105,9 @@ export function modelOf(state: StateReader): ScoringModel | undefined {
   return documentOf<ScoringModel>(state, CREDIT_TOPICS.model);
 }
 
+/** How long an issuer has to answer a dispute (governance parameter, default 20 days). */
 export function disputeDeadlineMs(state: StateReader): number {
-  return (
-    getParam<number>(state, 'creditDisputeDeadlineMs') ?? CREDIT_PARAMS.creditDisputeDeadlineMs
-  );
+  return getParam<number>(state, 'creditDisputeDeadlineMs')!;
 }
 
 /** Does a record count (reports' scores, lists): active, not expired, not suppressed. */

@@ -118,12 +118,23 @@ function checkParam(name: string, value: number | string | boolean): void {
   const max = PARAM_MAXIMUM[name];
   if (typeof value === 'number' && max !== undefined && value > max)
     invalid(`parameter "${name}" must be at most ${max}, got ${value}`);
+  const min = PARAM_MINIMUM[name];
+  if (typeof value === 'number' && min !== undefined && value < min)
+    invalid(`parameter "${name}" must be at least ${min}, got ${value}`);
 }
 
 /** Upper bounds of numeric parameters: a proposal's deadline must stay a valid deadline time. */
 const PARAM_MAXIMUM: Readonly<Record<string, number>> = {
   /** Ten years of block time. */
   proposalTtlMs: 10 * 366 * 24 * 60 * 60 * 1000,
+  /** A year: a dispute cannot be left open longer. */
+  creditDisputeDeadlineMs: 366 * 24 * 60 * 60 * 1000,
+};
+
+/** Lower bounds of numeric parameters. */
+const PARAM_MINIMUM: Readonly<Record<string, number>> = {
+  /** A second (the demo uses seconds; a real consortium days): never 0, the issuer must be able to answer. */
+  creditDisputeDeadlineMs: 1000,
 };
 
 /**

@@ -32,6 +32,8 @@ export const DEFAULT_PARAMS: Readonly<Record<string, number | string | boolean>>
   lawfulRequestTtlMs: 30 * 24 * 60 * 60 * 1000,
   /** The longest a lawful request may delay the person's notice: 90 days (0: notice at once). */
   lawfulNoticeMaxDelayMs: 90 * 24 * 60 * 60 * 1000,
+  /** How long a credit issuer has to answer a dispute before the record is suppressed: 20 days. */
+  creditDisputeDeadlineMs: 20 * 24 * 60 * 60 * 1000,
 };
 
 /** Ids of the current member organizations, sorted. */

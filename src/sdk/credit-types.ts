@@ -61,6 +61,8 @@ export interface CreditDispute {
   readonly status: 'open' | 'upheld' | 'amended' | 'withdrawn' | 'lapsed';
   /** Hex SHA-256 of the subject's statement (the statement itself is off the ledger). */
   readonly statement: string;
+  /** The record's version it disputes (one dispute per version). */
+  readonly version: number;
   readonly filed: number;
   readonly deadline: number;
   readonly tx: string;

@@ -406,15 +406,20 @@ describe('against a running node (child process, --port 0)', () => {
     );
     assert.equal(list.proposals.find((p) => p.id === proposal)?.status, 'executed');
     assert.equal(list.proposals.find((p) => p.id === txId)?.status, 'open');
-    // the demo consortium's accreditations: org1's identity authority, the demo site and shop,
-    // the demo court and its two custodians
+    // the demo consortium's accreditations: four credit issuers, org1's identity authority, the
+    // demo court and its two custodians, the lender, the demo site and shop
     assert.deepEqual(
       (list.roles as { role: string; grantedBy: string }[]).map((r) => [r.role, r.grantedBy]),
       [
+        ['credit-issuer', 'genesis'],
+        ['credit-issuer', 'genesis'],
+        ['credit-issuer', 'genesis'],
+        ['credit-issuer', 'genesis'],
         ['identity-authority', 'genesis'],
         ['lawful-custodian', 'genesis'],
         ['lawful-custodian', 'genesis'],
         ['lawful-requester', 'genesis'],
+        ['querier', 'genesis'],
         ['relying-party', 'genesis'],
         ['relying-party', 'genesis'],
       ],

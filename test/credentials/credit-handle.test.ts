@@ -119,6 +119,7 @@ describe('credit person handles', () => {
     const m = utf8('credit.dispute');
     assert.ok(ed25519Verify(pair.sign(m), m, publicKeyOfDidKey(h.key)));
     assert.deepEqual(openLocator(h.locator, authority), {
+      k: h.key,
       p: pseudonymIdOf(alice.pseudonym),
       n: h.nonce,
     });
@@ -135,6 +136,7 @@ describe('credit person handles', () => {
         const pair = handleKeyPair(pseudonym, seed, h);
         assert.ok(ed25519Verify(pair.sign(nonce), nonce, publicKeyOfDidKey(h.key)));
         assert.deepEqual(openLocator(h.locator, authority), {
+          k: h.key,
           p: pseudonymIdOf(pseudonym),
           n: h.nonce,
         });
@@ -278,19 +280,21 @@ describe('locators', () => {
     }
   });
 
-  test('a locator whose plaintext is not the JCS of {"n", "p"} is refused, even to the right key', () => {
+  test('a locator whose plaintext is not the JCS of {"k", "n", "p"} is refused, even to the right key', () => {
     const p = pseudonymIdOf(alice.pseudonym);
     const n = toBase64url(rand(16));
-    const ok = encryptCompactJwe(canonicalBytes({ p, n }), authority.publicJwk);
-    assert.deepEqual(openLocator(ok, authority), { p, n });
+    const k = mintFor(alice).key;
+    const ok = encryptCompactJwe(canonicalBytes({ k, n, p }), authority.publicJwk);
+    assert.deepEqual(openLocator(ok, authority), { k, p, n });
     for (const plaintext of [
-      utf8(JSON.stringify({ p, n })), // same length, keys out of JCS order
-      utf8(`{"n":"${n}","p":"${p.toUpperCase()}"}`),
-      utf8(`{"n":"${n.slice(0, 21)}_","p":"${p}"}`),
-      utf8(`{"n":"${n}","p":"${p.slice(0, 63)}","q":0}`.slice(0, 101)),
-      utf8(`[${'0'.repeat(99)}]`),
+      utf8(JSON.stringify({ p, n, k })), // same length, keys out of JCS order
+      utf8(`{"k":"${k}","n":"${n}","p":"${p.toUpperCase()}"}`),
+      utf8(`{"k":"${k}","n":"${n.slice(0, 21)}_","p":"${p}"}`),
+      utf8(`{"k":"${k.replace('did:key:', 'did:web:')}","n":"${n}","p":"${p}"}`),
+      utf8(`{"k":"${k}","n":"${n}","p":"${p.slice(0, 63)}","q":0}`.slice(0, 164)),
+      utf8(`[${'0'.repeat(162)}]`),
     ]) {
-      assert.equal(plaintext.length, 101, fromUtf8(plaintext));
+      assert.equal(plaintext.length, 164, fromUtf8(plaintext));
       const locator = encryptCompactJwe(plaintext, authority.publicJwk);
       assert.throws(
         () => openLocator(locator, authority),

@@ -287,6 +287,17 @@ describe('disputes', () => {
       });
       assert.equal(h.record(id).dispute?.status, 'upheld');
 
+      await h.refused(
+        signer,
+        'credit.dispute',
+        { record: id, statement },
+        'ERR_CREDIT_ALREADY_DISPUTED',
+      );
+      await h.ok(C.bank, 'credit.amend', {
+        record: id,
+        changes: { severity: 1 },
+        note: 'restructured',
+      });
       await h.ok(signer, 'credit.dispute', { record: id, statement });
       const deadline = h.record(id).dispute!.deadline;
       assert.equal(deadline, h.record(id).dispute!.filed + 20 * DAY);

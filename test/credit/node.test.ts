@@ -26,6 +26,7 @@ import {
   type RecordBody,
 } from '../../src/credit/index.ts';
 import {
+  ed25519FromSeed,
   ed25519Verify,
   encodeMultikey,
   fromBase64url,
@@ -468,6 +469,43 @@ describe('credit node with a credit authority', () => {
       signRequest('credit.report', CREDIT_AUDIENCE, { query: fq }, C.lender),
       'ERR_CREDIT_UNKNOWN_SUBJECT',
     );
+  });
+
+  test('a forged consent is no consent: a handle with the key swapped (from the authority, or copied off the ledger) gives no report', async () => {
+    const forger = ed25519FromSeed(sha256(utf8('the forger')));
+    const forgerKey = `did:key:${encodeMultikey(forger.publicKey)}`;
+    const forge = async (h: { nonce: string; tag: string; locator: string }) => {
+      const handle = { ...h, key: forgerKey };
+      const token = signConsent(
+        { querier: C.lender.did, purpose: PURPOSE, expires: n.clock.now + DAY, handle },
+        forger,
+      );
+      const q = await query(C.lender, personSubject(handle), PURPOSE, token);
+      assert.equal(
+        getQuery(n.node.chain.state, q)!.outcome,
+        'allowed',
+        'the ledger sees a signed token',
+      );
+      await n.refused(
+        '/v1/credit/reports',
+        signRequest('credit.report', CREDIT_AUDIENCE, { query: q }, C.lender),
+        'ERR_CREDIT_UNKNOWN_SUBJECT',
+      );
+    };
+    // a handle the lender obtained by ID number, its key replaced by the lender's own
+    await forge(await handleFor(C.lender, PEOPLE[0]!.idNumber));
+    // nonce, tag and locator of a record handle already on the ledger: its nonce is used
+    const onLedger = await handleFor(C.bank, PEOPLE[0]!.idNumber);
+    about.zhang.push(
+      await n.commit(C.bank, 'credit.issue', issueBody(personSubject(onLedger), 'loan-default')),
+    );
+    const copied = { ...onLedger, key: forgerKey };
+    const token = signConsent(
+      { querier: C.lender.did, purpose: PURPOSE, expires: n.clock.now + DAY, handle: copied },
+      forger,
+    );
+    const q = await query(C.lender, personSubject(copied), PURPOSE, token);
+    assert.equal(getQuery(n.node.chain.state, q)!.reason, 'ERR_CREDIT_CONSENT_WRONG_SUBJECT');
   });
 
   test('my-report: every record about the person (a suppressed one too), the queries about them, allowed and denied, the score with reasons, the disputes', async () => {

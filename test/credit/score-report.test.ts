@@ -198,9 +198,10 @@ const plannedRecord = fc
     const kind = g.subject < ORGS.length ? 'org' : 'person';
     const allowed = CATEGORIES.filter((c) => c.subjects.includes(kind));
     const c = allowed[g.pick % allowed.length]!;
-    // effective in [today − retention + 36 days, today + 30 days]: its default expiry is ahead
+    // effective in [today − retention + 36 days, today]: its default expiry is ahead, and a record
+    // never takes effect after the day it is issued
     const lo = 36 - c.retentionDays;
-    const effective = plusDays(TODAY, lo + (g.effective % (30 - lo + 1)));
+    const effective = plusDays(TODAY, lo + (g.effective % (0 - lo + 1)));
     const first = Math.max(
       utcMidnight(effective) + DAY,
       utcMidnight(TODAY) + EARLIEST_EXPIRY_DAYS * DAY,

@@ -140,7 +140,8 @@ function stateEvent(key: string, value: unknown, handleOwner: ReadonlyMap<string
     return (value as { subject: { type: string } }).subject.type === 'person'
       ? rest('credit/record/')
       : 'public';
-  if (key.startsWith('credit/handle/')) return String(value);
+  if (key.startsWith('credit/handle/') || key.startsWith('credit/handle-nonce/'))
+    return String(value);
   if (key.startsWith('credit/event/')) {
     const e = value as { kind: string; ref: string };
     return e.kind === 'query' ? `query:${e.ref}` : e.ref;
