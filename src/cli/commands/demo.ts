@@ -1,12 +1,31 @@
 /**
- * `realdid demo` (and `npm run demo`): the whole story against a fresh embedded node, printing
- * each step and whether it behaved as it should; exits 0 only if every step did.
+ * `realdid demo` (and `npm run demo`): the whole story against a fresh embedded node (the login
+ * story, then the credit story), printing each step and whether it behaved as it should; exits 0
+ * only if every step did.
  */
 import type { Command } from 'commander';
 import { AppError, isAppError } from '../../errors.ts';
-import { storySteps, type StepResult } from '../demo/story.ts';
+import { creditSteps } from '../demo/credit-story.ts';
+import { storySteps, type StepResult, type StoryReport } from '../demo/story.ts';
 import { openDemoWorld } from '../demo/world.ts';
+import { describeEvent } from './credit-person.ts';
+import type { StoredCreditEvent } from './credit-store.ts';
 import type { ActivityItem } from './wallet-activity.ts';
+
+/** One of her credit events as her wallet keeps it, in words (with where its proof is). */
+export interface CreditLine {
+  readonly kind: StoredCreditEvent['event']['kind'];
+  readonly ref: string;
+  readonly height: number;
+  readonly text: string;
+}
+
+const lineOf = (e: StoredCreditEvent): CreditLine => ({
+  kind: e.event.kind,
+  ref: e.event.ref,
+  height: e.tx.height,
+  text: describeEvent(e),
+});
 
 /** Runs the story; `dir` keeps the demo's data folder there (it must not exist yet). */
 export async function runDemo(
@@ -14,10 +33,16 @@ export async function runDemo(
     readonly dir?: string;
     readonly onStep?: (r: StepResult, i: number, n: number) => void;
   } = {},
-): Promise<{ steps: StepResult[]; activity: ActivityItem[]; dir: string }> {
+): Promise<{
+  steps: StepResult[];
+  total: number;
+  activity: ActivityItem[];
+  credit: CreditLine[];
+  dir: string;
+}> {
   const world = await openDemoWorld(o.dir === undefined ? {} : { dir: o.dir });
-  const report: { activity?: ActivityItem[] } = {};
-  const steps = storySteps(world, report);
+  const report: StoryReport = {};
+  const steps = [...storySteps(world, report), ...creditSteps(world, report)];
   const results: StepResult[] = [];
   try {
     for (const [i, [step, run]] of steps.entries()) {
@@ -39,7 +64,13 @@ export async function runDemo(
   } finally {
     await world.close();
   }
-  return { steps: results, activity: report.activity ?? [], dir: world.dir };
+  return {
+    steps: results,
+    total: steps.length,
+    activity: report.activity ?? [],
+    credit: (report.credit ?? []).map(lineOf),
+    dir: world.dir,
+  };
 }
 
 /** Registers `realdid demo`. */
@@ -47,7 +78,7 @@ export function demoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'the whole story on a fresh embedded node: enroll, log into two sites, a real name under a policy, a stolen wallet re-bound, a lawful request refused then approved, and the activity the person sees',
+      'the whole story on a fresh embedded node: enroll, log into two sites, a real name under a policy, a stolen wallet re-bound, a lawful request refused then approved, and the activity the person sees; then credit: a company on the public list, records about the person found by her wallet, a query with her consent and one without, a dispute answered and one lapsed, a record that expires, the list read without a key',
     )
     .option('--keep <dir>', 'keep the demo data folder there (a new folder) instead of deleting it')
     .option('--json', 'machine-readable output')
@@ -60,7 +91,7 @@ export function demoCommand(program: Command): void {
             process.stdout.write(`${r.ok ? '✓' : '✗'} ${i + 1}/${n} ${r.step}\n    ${r.detail}\n`);
         },
       });
-      const ok = out.steps.every((s) => s.ok) && out.steps.length === 10;
+      const ok = out.steps.every((s) => s.ok) && out.steps.length === out.total;
       if (json) process.stdout.write(`${JSON.stringify({ ok, ...out })}\n`);
       else if (ok) {
         process.stdout.write('\nher activity, as her wallet shows it:\n');
@@ -68,6 +99,10 @@ export function demoCommand(program: Command): void {
           process.stdout.write(
             `  ${new Date(a.time).toISOString()}  ${a.kind}  ${a.text}${a.evidence === undefined ? '' : ` [proof: ${a.evidence.key} @ checkpoint ${a.evidence.height}]`}\n`,
           );
+        process.stdout.write(
+          '\nher credit events, as her wallet keeps them (with their proofs):\n',
+        );
+        for (const c of out.credit) process.stdout.write(`  ${c.text.replace(/\n/g, '\n  ')}\n`);
         process.stdout.write('\nevery step behaved as it should\n');
       }
       if (!ok)

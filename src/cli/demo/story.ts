@@ -3,6 +3,7 @@
  * real name under a policy, lose the wallet (re-bind: the old copies are revoked and the old
  * wallet's login fails), a lawful request refused without enough approvals and then approved, and
  * the person's activity at the end. Each step says what should happen and checks that it did.
+ * The credit story (credit-story.ts) follows, with the wallet she uses by then.
  */
 import { AppError, isAppError, type ErrorCode } from '../../errors.ts';
 import { checkDigitOf } from '../../identity/index.ts';
@@ -17,6 +18,7 @@ import {
 } from '../../sdk/index.ts';
 import type { UnlockedWallet } from '../wallet-file.ts';
 import { masterKey } from '../commands/wallet-credentials.ts';
+import type { StoredCreditEvent } from '../commands/credit-store.ts';
 import { gatherActivity, type ActivityItem } from '../commands/wallet-activity.ts';
 import { performLogin } from '../commands/wallet-login.ts';
 import { STATUS_TTL_SEC, type DemoSite, type DemoWorld } from './world.ts';
@@ -42,7 +44,7 @@ export function demoPerson(): PersonDetails {
 }
 
 /** Fails the step unless `p` rejects with `code`; returns the error's message. */
-async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<string> {
+export async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<string> {
   try {
     await p;
   } catch (err) {
@@ -80,10 +82,20 @@ async function bind(world: DemoWorld, w: UnlockedWallet, how: 'enroll' | 'rebind
     : identity.rebind(world.operator, world.authority, input);
 }
 
-type Step = readonly [title: string, run: () => Promise<string>];
+/** A step: what should happen, and the check that returns what it saw (or throws). */
+export type Step = readonly [title: string, run: () => Promise<string>];
+
+/** What the steps leave for later steps and the end: her activity, the wallet she uses now, … */
+export interface StoryReport {
+  activity?: ActivityItem[];
+  /** Her wallet after the re-binding (the credit story's person). */
+  wallet?: UnlockedWallet;
+  /** Her credit events as her wallet keeps them (credit story). */
+  credit?: readonly StoredCreditEvent[];
+}
 
 /** The steps, in order; each returns what it saw, or throws. */
-export function storySteps(world: DemoWorld, report: { activity?: ActivityItem[] }): Step[] {
+export function storySteps(world: DemoWorld, report: StoryReport): Step[] {
   const { forum, shop } = world.sites;
   let phone: UnlockedWallet;
   let newPhone: UnlockedWallet;
@@ -141,6 +153,7 @@ export function storySteps(world: DemoWorld, report: { activity?: ActivityItem[]
       'her phone is stolen: the authority re-binds her to a new wallet, which revokes every copy of the old one',
       async () => {
         newPhone = await world.newWallet('new-phone');
+        report.wallet = newPhone;
         const b = await bind(world, newPhone, 'rebind');
         // sites hold the authority's signed status list until its token's lifetime ends
         await new Promise((r) => setTimeout(r, STATUS_TTL_SEC * 1000));

@@ -4,14 +4,20 @@
  * relying parties; a court and two custodians for lawful requests), its node serving HTTP on a
  * free 127.0.0.1 port, and the two sites' verifiers running in this process behind a `fetch`
  * that routes their origins to them (so no site port is taken). Wallets are real wallet files in
- * the folder, with their sealed credential stores and activity logs.
+ * the folder, with their sealed credential stores and activity logs. The credit actors of the
+ * demo consortium (a tax office, a market regulator, an enforcement court, a bank, a lender)
+ * sign with their key files. The node's clock is the wall clock plus an offset the story moves
+ * forward (a record's expiry date comes during the story), and disputes must be answered within
+ * {@link DISPUTE_DEADLINE_MS} (a genesis parameter).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REQUEST_OBJECT_MEDIA_TYPE } from '../../credentials/index.ts';
+import { DEMO_CREDIT_KEY_FILES } from '../../credit/index.ts';
+import type { JsonValue } from '../../crypto/index.ts';
 import { newMnemonic, planCreate } from '../../did/index.ts';
-import { isAppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import type { RoleGrantInput } from '../../governance/index.ts';
 import {
   DEMO_ACTOR_KEY_ID,
@@ -21,6 +27,7 @@ import {
   DEMO_SITE_KEY_FILE,
   DEMO_SITE_KEY_ID,
 } from '../../identity/index.ts';
+import { MAX_TX_AGE_MS, type GenesisDoc } from '../../ledger/index.ts';
 import {
   DEMO_PASSPHRASE,
   defaultModules,
@@ -51,6 +58,9 @@ export interface DemoSite {
   readonly verifier: LoginVerifier;
 }
 
+/** The demo consortium's credit issuers and querier (src/credit/demo-init.ts). */
+export type CreditActors = { readonly [K in keyof typeof DEMO_CREDIT_KEY_FILES]: ActorKey };
+
 export interface DemoWorld {
   readonly dir: string;
   readonly node: RunningNode;
@@ -61,6 +71,15 @@ export interface DemoWorld {
   readonly sites: { readonly forum: DemoSite; readonly shop: DemoSite };
   readonly court: ActorKey;
   readonly custodians: readonly ActorKey[];
+  readonly credit: CreditActors;
+  /** The node's clock (block times come from it): the wall clock plus an offset that only grows. */
+  now(): number;
+  /**
+   * Moves the node's clock forward to `toMs` (an earlier time changes nothing) and has the node
+   * re-read it, so that it seals a block for a deadline that falls due by the new clock.
+   * @throws RangeError when the clock would run `limitMs` or more ahead of the wall clock
+   */
+  advanceClock(toMs: number, limitMs?: number): void;
   /** A new wallet file in the folder, its master DID created on the ledger. */
   newWallet(label: string): Promise<UnlockedWallet>;
   close(): Promise<void>;
@@ -68,6 +87,80 @@ export interface DemoWorld {
 
 /** The lifetime of the authority's status list tokens in the demo, in seconds. */
 export const STATUS_TTL_SEC = 10;
+
+/**
+ * How long an issuer has to answer a dispute in the demo (governance parameter
+ * `creditDisputeDeadlineMs`, set in the genesis): 4 s here, 20 days by default.
+ */
+export const DISPUTE_DEADLINE_MS = 4000;
+
+/**
+ * How far the node's clock may run ahead of the wall clock: the story signs transactions by the
+ * wall clock, and a transaction may be at most MAX_TX_AGE_MS (24 h) older than its block.
+ */
+export const MAX_CLOCK_OFFSET_MS = MAX_TX_AGE_MS - 60 * 60 * 1000;
+
+/**
+ * The limit of the one jump that may go further (step 7 in the first hour of a UTC day, when the
+ * node's next midnight is more than 23 h away): within a minute of MAX_TX_AGE_MS, as a
+ * transaction signed after it reaches a block within a second.
+ */
+export const LAST_RESORT_OFFSET_MS = MAX_TX_AGE_MS - 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How close to midnight (by the node's clock) a record expiring then may still be issued. */
+const ISSUE_MARGIN_MS = 5000;
+/** The longest wait for the jump to fit (in the first minute of a UTC day it is about a minute). */
+const MAX_EXPIRY_WAIT_MS = 2 * 60 * 1000;
+/** How long before midnight the node's clock is set for an expiry. */
+export const EXPIRY_LEAD_MS = 2000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 100 ms until it answers; fails with ERR_CLI_DEMO_FAILED after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until)
+      throw new AppError('ERR_CLI_DEMO_FAILED', `waited ${timeoutMs} ms for ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * The node's next UTC midnight, for a record that expires then, and the offset limit the jump to
+ * {@link EXPIRY_LEAD_MS} before it needs. Waits when midnight is too close to issue the record
+ * (it passes first), or, in the first minute of a UTC day, until the jump fits
+ * {@link LAST_RESORT_OFFSET_MS}.
+ */
+export async function expiryClock(
+  world: DemoWorld,
+): Promise<{ midnight: number; limitMs: number }> {
+  for (;;) {
+    const now = world.now();
+    const midnight = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+    if (midnight - now < ISSUE_MARGIN_MS) {
+      await sleep(midnight - now + 100);
+      continue;
+    }
+    const offset = midnight - EXPIRY_LEAD_MS - Date.now();
+    if (offset < MAX_CLOCK_OFFSET_MS) return { midnight, limitMs: MAX_CLOCK_OFFSET_MS };
+    if (offset < LAST_RESORT_OFFSET_MS - 1000) return { midnight, limitMs: LAST_RESORT_OFFSET_MS };
+    const wait = offset - LAST_RESORT_OFFSET_MS + 2000;
+    if (wait > MAX_EXPIRY_WAIT_MS)
+      throw new AppError(
+        'ERR_CLI_DEMO_FAILED',
+        `the node's clock already runs ${now - Date.now()} ms ahead: its next midnight is out of reach`,
+      );
+    await sleep(wait);
+  }
+}
 
 /** The passphrase of the demo's throwaway wallets (in the demo's own folder). */
 const WALLET_PASSPHRASE = 'realdid demo wallet';
@@ -101,20 +194,53 @@ async function siteAnswer(
   }
 }
 
+/** Sets governance parameters in the folder's genesis, before the node first starts. */
+function setGenesisParams(dir: string, params: Readonly<Record<string, number>>): GenesisDoc {
+  const path = join(dir, 'genesis.json');
+  const g = JSON.parse(readFileSync(path, 'utf8')) as GenesisDoc;
+  const gov = g.modules.gov as { params?: Record<string, JsonValue> };
+  const out: GenesisDoc = {
+    ...g,
+    modules: { ...g.modules, gov: { ...gov, params: { ...gov.params, ...params } } },
+  };
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
+  return out;
+}
+
+/** The did:rdid of the genesis DID document that holds `multikey`. */
+function genesisDidOf(genesis: GenesisDoc, multikey: string): string {
+  const docs = (genesis.modules.did as unknown as { documents: GenesisDidDocument[] }).documents;
+  const doc = docs.find((d) =>
+    d.document.verificationMethod.some((m) => m.publicKeyMultibase === multikey),
+  );
+  if (doc === undefined) throw new TypeError(`no genesis DID holds the key ${multikey}`);
+  return doc.did;
+}
+
+interface GenesisDidDocument {
+  readonly did: string;
+  readonly document: { readonly verificationMethod: readonly { publicKeyMultibase: string }[] };
+}
+
 /** Opens the world. Closing stops the node and deletes the folder (unless it was given). */
 export async function openDemoWorld(o: { readonly dir?: string } = {}): Promise<DemoWorld> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'realdid-demo-'));
-  const { genesis, config } = initDataDir(dir, {
+  const { config } = initDataDir(dir, {
     passphrase: DEMO_PASSPHRASE,
     port: 0,
     moduleInit: { idn: { authority: {}, demoSite: {}, demoActors: {} }, credit: { demo: {} } },
   });
+  // An issuer has 4 s to answer a dispute here (20 days by default), so the story shows one lapse.
+  const genesis = setGenesisParams(dir, { creditDisputeDeadlineMs: DISPUTE_DEADLINE_MS });
+  let offset = 0;
+  const now = () => Date.now() + offset;
   // Sites cache the authority's status list for as long as its token says: 10 s here (5 min by
   // default), so the story can show a revocation reaching a site without a long wait.
   const node = await startNode({
     dataDir: dir,
     passphrase: DEMO_PASSPHRASE,
     port: 0,
+    clock: now,
     moduleOptions: {
       idn: { ...(config.modules?.idn as object), statusTokenTtlSec: STATUS_TTL_SEC },
     },
@@ -124,6 +250,11 @@ export async function openDemoWorld(o: { readonly dir?: string } = {}): Promise<
     kid: `${did}#${fragment}`,
     keyPair: loadKeyFile(join(dir, 'keys', `${file}.json`), DEMO_PASSPHRASE).keyPair,
   });
+  const creditActor = (file: string): ActorKey => {
+    const { multikey } = loadKeyFile(join(dir, 'keys', `${file}.json`), DEMO_PASSPHRASE);
+    return key(file, genesisDidOf(genesis, multikey), DEMO_ACTOR_KEY_ID);
+  };
+  const f = DEMO_CREDIT_KEY_FILES;
   const roles = (genesis.modules.gov as unknown as { roles: RoleGrantInput[] }).roles;
   const holders = (role: RoleGrantInput['role']) => roles.filter((r) => r.role === role);
   const authority = holders('identity-authority')[0]!.subject;
@@ -162,9 +293,28 @@ export async function openDemoWorld(o: { readonly dir?: string } = {}): Promise<
       shop: site(DEMO_SHOP_KEY_FILE, shopGrant!),
     },
     court: key(DEMO_COURT_KEY_FILE, holders('lawful-requester')[0]!.subject, DEMO_ACTOR_KEY_ID),
-    custodians: DEMO_CUSTODIAN_KEY_FILES.map((f, i) =>
-      key(f, custodianGrants[i]!.subject, DEMO_ACTOR_KEY_ID),
+    custodians: DEMO_CUSTODIAN_KEY_FILES.map((file, i) =>
+      key(file, custodianGrants[i]!.subject, DEMO_ACTOR_KEY_ID),
     ),
+    credit: {
+      tax: creditActor(f.tax),
+      regulator: creditActor(f.regulator),
+      court: creditActor(f.court),
+      bank: creditActor(f.bank),
+      lender: creditActor(f.lender),
+    },
+    now,
+    advanceClock(toMs, limitMs = MAX_CLOCK_OFFSET_MS) {
+      const next = toMs - Date.now();
+      if (next <= offset) return;
+      if (next >= limitMs)
+        throw new RangeError(
+          `the node's clock would run ${next} ms ahead of the wall clock, at most ${limitMs - 1}`,
+        );
+      offset = next;
+      // the orderer armed its deadline timer by the old clock: it re-reads the clock and re-arms
+      node.node.orderer.tick();
+    },
     async newWallet(label) {
       const path = join(dir, `wallet-${label}.json`);
       createWallet(path, newMnemonic(), WALLET_PASSPHRASE);
