@@ -10,6 +10,7 @@ import {
 } from '../src/crypto/index.ts';
 import { didKeyUrlOf, signTx, type GenesisDoc, type SignedTxJson } from '../src/ledger/index.ts';
 import { governanceModule } from '../src/governance/index.ts';
+import type { LedgerNode } from '../src/node/index.ts';
 import { benchModule } from './kv-module.ts';
 
 /** `--size N` (or the default). */
@@ -115,4 +116,63 @@ export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** What {@link ingest} measured. */
+export interface IngestResult {
+  readonly committed: number;
+  readonly seconds: number;
+  readonly overall: number;
+  /** Median of one-second windows (the overall rate when fewer than 3 windows). */
+  readonly perSec: number;
+  readonly windows: number;
+}
+
+/**
+ * Submits `txs` to `node` in batches of `batch`, `inFlight` batches at a time, failing on the
+ * first refused transaction; measures committed transactions per second in one-second windows.
+ */
+export async function ingest(
+  node: { submit: LedgerNode['submit']; chain: { head: { height: number } } },
+  txs: readonly SignedTxJson[],
+  o: { batch: number; inFlight: number },
+): Promise<IngestResult> {
+  const t0 = performance.now();
+  let committed = 0;
+  let next = 0;
+  let lastReport = t0;
+  const rates: number[] = [];
+  let windowStart = t0;
+  let windowCommitted = 0;
+  async function worker(): Promise<void> {
+    while (next < txs.length) {
+      const batch = txs.slice(next, next + o.batch);
+      next += o.batch;
+      const out = await node.submit(batch);
+      const bad = out.find((x) => !x.ok);
+      if (bad !== undefined && !bad.ok)
+        throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
+      committed += out.length;
+      const t = performance.now();
+      if (t - windowStart >= 1000) {
+        rates.push(((committed - windowCommitted) * 1000) / (t - windowStart));
+        windowStart = t;
+        windowCommitted = committed;
+      }
+      if (t - lastReport > 1000) {
+        log(`  committed ${committed}/${txs.length} (height ${node.chain.head.height})`);
+        lastReport = t;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: o.inFlight }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const overall = committed / seconds;
+  return {
+    committed,
+    seconds,
+    overall,
+    perSec: rates.length >= 3 ? median(rates) : overall,
+    windows: rates.length,
+  };
 }

@@ -22,12 +22,13 @@ import {
   buildReport,
   CREDIT_KEYS,
   demoCreditDocuments,
+  organizationCodeCheckCharacter,
   usccCheckCharacter,
 } from '../src/credit/index.ts';
 import { authFragment, deriveMasterKey, planCreate } from '../src/did/index.ts';
 import { decodeTx, signTx, type SignedTxJson } from '../src/ledger/index.ts';
 import { openLedgerNode } from '../src/node/index.ts';
-import { benchGenesis, log, measureEd25519VerifyRate, median, sizeArg, tempDir } from './common.ts';
+import { benchGenesis, ingest, log, measureEd25519VerifyRate, sizeArg, tempDir } from './common.ts';
 
 const size = sizeArg(40_000);
 const PEOPLE = 10;
@@ -89,18 +90,10 @@ const genesis = {
 };
 
 const orgCodes = Array.from({ length: ORGS }, (_, i) => {
-  const first17 = `91110108${String(10_000_000 + i).slice(0, 8)}`;
-  const body = `${first17}${checkOrgCode(first17.slice(8, 16))}`;
+  const first16 = `91110108${String(10_000_000 + i).slice(0, 8)}`;
+  const body = `${first16}${organizationCodeCheckCharacter(first16.slice(8, 16))}`;
   return `${body}${usccCheckCharacter(body)}`;
 });
-
-/** GB 11714 check character of an 8-character organization code body (digits only here). */
-function checkOrgCode(body8: string): string {
-  const w = [3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body8].reduce((s, c, i) => s + Number(c) * w[i]!, 0);
-  const c = 11 - (sum % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-}
 
 const locator = generateX25519();
 const people = Array.from({ length: PEOPLE }, (_, i) => ({
@@ -164,40 +157,10 @@ const node = openLedgerNode({
   ordering: { maxBlockTxs: 4000, blockIntervalMs: 50, maxPending: 200_000 },
 });
 
-const t0 = performance.now();
-let committed = 0;
-let next = 0;
-let lastReport = t0;
-const rates: number[] = [];
-let windowStart = t0;
-let windowCommitted = 0;
-async function worker(): Promise<void> {
-  while (next < txs.length) {
-    const batch = txs.slice(next, next + BATCH);
-    next += BATCH;
-    const out = await node.submit(batch);
-    const bad = out.find((o) => !o.ok);
-    if (bad !== undefined && !bad.ok)
-      throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
-    committed += out.length;
-    const t = performance.now();
-    if (t - windowStart >= 1000) {
-      rates.push(((committed - windowCommitted) * 1000) / (t - windowStart));
-      windowStart = t;
-      windowCommitted = committed;
-    }
-    if (t - lastReport > 1000) {
-      log(`  committed ${committed}/${size} (height ${node.chain.head.height})`);
-      lastReport = t;
-    }
-  }
-}
-await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-const seconds = (performance.now() - t0) / 1000;
-const overall = committed / seconds;
-const recordsPerSec = rates.length >= 3 ? median(rates) : overall;
+const run = await ingest(node, txs, { batch: BATCH, inFlight: IN_FLIGHT });
+const { committed, seconds, overall, perSec: recordsPerSec } = run;
 log(
-  `committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} records/s overall, ${Math.round(recordsPerSec)} median of ${rates.length} one-second windows`,
+  `committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} records/s overall, ${Math.round(recordsPerSec)} median of ${run.windows} one-second windows`,
 );
 
 // Part 2: reports over 1,000 records each, from committed state.

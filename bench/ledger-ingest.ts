@@ -13,7 +13,7 @@ import {
   makeSigners,
   makeTxs,
   measureEd25519VerifyRate,
-  median,
+  ingest,
   sizeArg,
   tempDir,
 } from './common.ts';
@@ -39,41 +39,11 @@ const node = openLedgerNode({
   ordering: { maxBlockTxs: 4000, blockIntervalMs: 50, maxPending: 200_000 },
 });
 
-const t0 = performance.now();
-let committed = 0;
-let next = 0;
-let lastReport = t0;
-const rates: number[] = [];
-let windowStart = t0;
-let windowCommitted = 0;
-async function worker(): Promise<void> {
-  while (next < txs.length) {
-    const batch = txs.slice(next, next + BATCH);
-    next += BATCH;
-    const out = await node.submit(batch);
-    const bad = out.find((o) => !o.ok);
-    if (bad !== undefined && !bad.ok)
-      throw new Error(`rejected: ${bad.error.code} ${bad.error.message}`);
-    committed += out.length;
-    const t = performance.now();
-    if (t - windowStart >= 1000) {
-      rates.push(((committed - windowCommitted) * 1000) / (t - windowStart));
-      windowStart = t;
-      windowCommitted = committed;
-    }
-    if (t - lastReport > 1000) {
-      log(`  committed ${committed}/${size} (height ${node.chain.head.height})`);
-      lastReport = t;
-    }
-  }
-}
-await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-const seconds = (performance.now() - t0) / 1000;
+const run = await ingest(node, txs, { batch: BATCH, inFlight: IN_FLIGHT });
+const { committed, seconds, overall, perSec: txPerSec } = run;
 await node.close();
-const overall = committed / seconds;
-const txPerSec = rates.length >= 3 ? median(rates) : overall;
 log(
-  `committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} tx/s overall, ${Math.round(txPerSec)} tx/s median of ${rates.length} one-second windows`,
+  `committed ${committed} in ${seconds.toFixed(2)} s: ${Math.round(overall)} tx/s overall, ${Math.round(txPerSec)} tx/s median of ${run.windows} one-second windows`,
 );
 console.log(
   JSON.stringify({

@@ -52,7 +52,13 @@ export {
   modelOf,
 } from './state.ts';
 export { publicRecordsOf, QueryEventView, RecordView } from './queries.ts';
-export { isUscc, parseUscc, USCC_PATTERN, usccCheckCharacter } from './uscc.ts';
+export {
+  isUscc,
+  organizationCodeCheckCharacter,
+  parseUscc,
+  USCC_PATTERN,
+  usccCheckCharacter,
+} from './uscc.ts';
 export type { Uscc } from './uscc.ts';
 export {
   DEMO_LISTS,

@@ -130,3 +130,4 @@ export type {
 export { requireInvocationKey } from './tx-auth.ts';
 export { GENESIS_ACTOR_KEY_ID, genesisActor } from './genesis-actor.ts';
 export type { GenesisDocument } from './genesis-actor.ts';
+export { KeyedLock, OneTimeValues } from './guards.ts';
