@@ -15,6 +15,7 @@ import {
   indexPersonEvent,
   putRecord,
   requireOpen,
+  requireNotLate,
   requireRecord,
 } from './records.ts';
 import { DisputeBody, RespondBody, type CreditRecord } from './schema.ts';
@@ -72,12 +73,8 @@ const dispute: TxKind<DisputeBody> = {
 
 /** @throws ERR_CREDIT_NO_DISPUTE, ERR_CREDIT_DEADLINE_PASSED */
 function openDispute(r: CreditRecord, blockTime: number): NonNullable<CreditRecord['dispute']> {
+  requireNotLate(r, blockTime);
   const d = r.dispute;
-  if (d?.status === 'lapsed' || (d?.status === 'open' && blockTime >= d.deadline))
-    throw new AppError(
-      'ERR_CREDIT_DEADLINE_PASSED',
-      `the dispute of record ${r.id} had to be answered before ${new Date(d.deadline).toISOString()}`,
-    );
   if (d?.status !== 'open')
     throw new AppError('ERR_CREDIT_NO_DISPUTE', `record ${r.id} has no open dispute`);
   return d;

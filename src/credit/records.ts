@@ -92,6 +92,20 @@ export function requireOpen(r: CreditRecord, blockTime: number): void {
     );
 }
 
+/**
+ * A dispute that lapsed, or is open past its deadline (it lapses at the end of this block), can no
+ * longer be answered (by `credit.respond` or by an amendment).
+ * @throws ERR_CREDIT_DEADLINE_PASSED
+ */
+export function requireNotLate(r: CreditRecord, blockTime: number): void {
+  const d = r.dispute;
+  if (d?.status === 'lapsed' || (d?.status === 'open' && blockTime >= d.deadline))
+    throw new AppError(
+      'ERR_CREDIT_DEADLINE_PASSED',
+      `the dispute of record ${r.id} had to be answered before ${new Date(d.deadline).toISOString()}`,
+    );
+}
+
 /** Checks a subject against the category; a person's handle key must be fresh. */
 function checkSubject(state: StateReader, c: Category, subject: Subject): void {
   if (!c.subjects.includes(subject.type))
@@ -293,11 +307,7 @@ const amend: TxKind<AmendBody> = {
     const r = requireRecord(state.reader, body.record);
     requireOpen(r, ctx.blockTime);
     // An open dispute past its deadline lapses in this block: too late to answer it by amending.
-    if (r.dispute?.status === 'open' && ctx.blockTime >= r.dispute.deadline)
-      throw new AppError(
-        'ERR_CREDIT_DEADLINE_PASSED',
-        `the dispute of record ${r.id} had to be answered before ${new Date(r.dispute.deadline).toISOString()}`,
-      );
+    requireNotLate(r, ctx.blockTime);
     amendRecord(state, r, body.changes, ctx.blockTime);
     if (r.dispute?.status === 'open') {
       state.unschedule(r.dispute.deadline, disputeRef(r.id));
