@@ -66,6 +66,7 @@ export async function openBenchAuthority(dir: string): Promise<BenchAuthority> {
   });
   const { config, genesis, signer } = loadDataDir(dir, PASSPHRASE);
   const idn = config.modules!.idn as { authority: string };
+  if (config.ordering.type !== 'solo') throw new TypeError('node init wrote a solo ordering');
   const ordering = {
     maxBlockTxs: config.ordering.maxBlockTxs,
     blockIntervalMs: config.ordering.blockIntervalMs,

@@ -17,7 +17,7 @@ import type { StateReader } from './module.ts';
 import type { ModuleRegistry } from './registry.ts';
 import { StateTree, type StateProof } from './smt/index.ts';
 import { StateOverlay } from './state.ts';
-import type { SqliteStore, StoredTx } from './store/sqlite.ts';
+import type { InvalidTx, SqliteStore, StoredTx } from './store/sqlite.ts';
 import { decodeTx, type Tx } from './tx.ts';
 
 /** Most committed reads {@link Chain} keeps in memory. */
@@ -36,6 +36,19 @@ export interface PendingBlock {
   readonly time: number;
   readonly txs: readonly Tx[];
   readonly state: StateOverlay;
+  /** Transactions ordered into this block that failed (consortium ordering records them). */
+  readonly invalid?: readonly InvalidTx[];
+}
+
+/** How final a block is: signed by the governance quorum of organizations, or not yet. */
+export interface Finality {
+  readonly height: number;
+  readonly status: 'pending' | 'final';
+  /** The quorum of organizations (governance state at the head). */
+  readonly quorum: number;
+  readonly checkpoint: Checkpoint;
+  /** Member signatures over this node's checkpoint of the block, one per organization. */
+  readonly signatures: readonly CheckpointSignature[];
 }
 
 /** Receives each committed block's state changes (`null`: deleted) and the new head. */
@@ -249,7 +262,7 @@ export class Chain {
    * Commits a block atomically and signs its checkpoint with the node key.
    * @throws ERR_LEDGER_STORE if the store write fails (the chain then refuses further commits)
    */
-  commit(block: PendingBlock): Head {
+  commit(block: PendingBlock, extra?: () => void): Head {
     if (this.#failed !== undefined) throw this.#failed;
     if (this.signer !== undefined && !this.canSign(block.state, this.#head.height + 1)) {
       // Committing would write a block no member signed, which `verify` rejects: stop sealing.
@@ -259,7 +272,7 @@ export class Chain {
       );
       throw this.#failed;
     }
-    return this.#commitDerived(this.#head, block);
+    return this.#commitDerived(this.#head, block, extra);
   }
 
   /** Is this node's key a consortium member's key in `state`, allowed to sign at `height`? */
@@ -304,6 +317,7 @@ export class Chain {
           txs: block.txs.map((t, i) => ({ id: fromHex(t.id), leaf: leaves[i]!, bytes: t.bytes })),
           stateChanges: block.state.changes,
           signatures,
+          ...(block.invalid === undefined ? {} : { invalid: block.invalid }),
         });
         extra?.();
       })();
@@ -387,6 +401,46 @@ export class Chain {
     this.store.addSignature(height, s);
     if (height === this.#head.height) this.#headCheckpoint = undefined;
     return this.signedCheckpoint(height);
+  }
+
+  /**
+   * Stores a signature the caller has checked with {@link isMemberSignature} against this
+   * node's checkpoint of block `height`.
+   * @returns false if that organization's signature was already stored
+   */
+  addCheckedSignature(height: number, s: CheckpointSignature): boolean {
+    const added = this.store.addSignature(height, s);
+    if (added && height === this.#head.height) this.#headCheckpoint = undefined;
+    return added;
+  }
+
+  /**
+   * Whether block `height` (default: the head) is final: signed by at least the governance
+   * quorum of organizations over the checkpoint this node computed.
+   * @throws ERR_LEDGER_NOT_FOUND
+   */
+  finality(height = this.#head.height): Finality {
+    const { checkpoint, signatures } = this.signedCheckpoint(height);
+    const policy = this.registry.consortium;
+    const quorum = policy === undefined ? 1 : policy.quorum(this.state);
+    const orgs = new Set(signatures.map((s) => s.org));
+    return {
+      height,
+      status: orgs.size >= quorum ? 'final' : 'pending',
+      quorum,
+      checkpoint,
+      signatures,
+    };
+  }
+
+  /** The transactions block `height` records as invalid (consortium ordering). */
+  invalidTxs(height: number): InvalidTx[] {
+    return this.store.invalidTxs(height);
+  }
+
+  /** The block that recorded transaction `id` (hex) as invalid, if one did. */
+  invalidTx(id: string): { height: number; tx: InvalidTx } | undefined {
+    return /^[0-9a-f]{64}$/.test(id) ? this.store.invalidTx(fromHex(id)) : undefined;
   }
 
   /** A committed transaction by hex id. @throws ERR_LEDGER_NOT_FOUND */

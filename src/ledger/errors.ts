@@ -60,4 +60,12 @@ export const LEDGER_ERRORS = defineErrors({
       "The transaction would leave this node's organization unable to sign blocks (e.g. it removes that organization); in solo mode it is refused.",
   },
   ERR_LEDGER_STOPPED: { meaning: 'The node is shutting down and accepts no transactions.' },
+  ERR_LEDGER_UNAVAILABLE: {
+    meaning:
+      'The ordering service (NATS JetStream) did not accept the transaction within the bounded wait; it may still be ordered.',
+  },
+  ERR_LEDGER_DIVERGED: {
+    meaning:
+      "This node's block differs from the one a quorum of organizations signed; the node stopped applying blocks.",
+  },
 });

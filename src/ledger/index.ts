@@ -13,7 +13,7 @@ export {
 } from './block.ts';
 export type { BlockHeader, Checkpoint, CheckpointSignature, SignedCheckpoint } from './block.ts';
 export { Chain, deriveHeader, isMemberSignature } from './chain.ts';
-export type { CommitListener, Head, NodeSigner, PendingBlock } from './chain.ts';
+export type { CommitListener, Finality, Head, NodeSigner, PendingBlock } from './chain.ts';
 export { didKeyOf, didKeyUrlOf, publicKeyOfDidKey } from './did-key.ts';
 export {
   DEADLINE_PREFIX,
@@ -75,6 +75,9 @@ export type {
 } from './module-host.ts';
 export type { Orderer, SubmitOutcome } from './ordering/orderer.ts';
 export { SoloOrderer } from './ordering/solo.ts';
+export { NatsOrderer } from './ordering/nats.ts';
+export type { ConsortiumAlarm, ConsortiumStatus, NatsOrdererOptions } from './ordering/nats.ts';
+export { streamNames } from './ordering/nats-wire.ts';
 export type { SoloOptions } from './ordering/solo.ts';
 export { addFormatsTo, createAjv, describeSchemaError, ModuleRegistry } from './registry.ts';
 export type { RegisteredKind } from './registry.ts';
@@ -84,7 +87,7 @@ export { checkStateProof, StateTree, verifyStateProof } from './smt/index.ts';
 export type { StateProof } from './smt/index.ts';
 export { moduleState, readJson, StateOverlay } from './state.ts';
 export { SqliteStore } from './store/sqlite.ts';
-export type { StoredTx } from './store/sqlite.ts';
+export type { InvalidTx, StoredTx } from './store/sqlite.ts';
 export { decodeTx, MAX_TX_BYTES, signingBytes, signingBytesOf, signTx, txToJson } from './tx.ts';
 export type { SignedTxJson, Tx, TxPayload } from './tx.ts';
 export { LEDGER_ERRORS } from './errors.ts';

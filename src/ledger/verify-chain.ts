@@ -16,7 +16,9 @@ import type { ModuleRegistry } from './registry.ts';
 import { inlineVerifier, type SignatureVerifier } from './sig-pool.ts';
 import { StateTree } from './smt/index.ts';
 import { StateOverlay } from './state.ts';
-import type { SqliteStore } from './store/sqlite.ts';
+import type { StateReader } from './module.ts';
+import { admitOrdered } from './ordering/nats-apply.ts';
+import type { InvalidTx, SqliteStore } from './store/sqlite.ts';
 import { decodeTx, type Tx } from './tx.ts';
 
 /** Outcome of a whole-chain verification. */
@@ -265,10 +267,23 @@ export async function verifyChain(
         header.time,
         log.size,
       );
+      const invalid = store.invalidTxs(block.height);
+      let next = 0;
+      const replayInvalidAt = (logIndex: number): void => {
+        while (next < invalid.length && invalid[next]!.position === logIndex)
+          replayInvalid(registry, reader, exec, block.height, invalid[next++]!);
+      };
       admitted.forEach((a, i) => {
         if (a instanceof AppError) throw a;
+        replayInvalidAt(exec.nextLogIndex);
         exec.execute(a, sigResults[i]);
       });
+      replayInvalidAt(exec.nextLogIndex);
+      if (next < invalid.length)
+        fail(
+          'ERR_LEDGER_CHAIN_BROKEN',
+          `block ${block.height} records an invalid transaction at log index ${invalid[next]!.position}, outside the block`,
+        );
       changes = exec.finish().state.changes;
     }
     const derived = deriveHeader(parent, header.time, block.txs, changes, log, tree);
@@ -296,6 +311,39 @@ export async function verifyChain(
     }
     return { height: block.height, hash: derived.hash, time: header.time };
   }
+}
+
+/**
+ * Re-tries a transaction the block records as invalid, at its place: it must fail again with the
+ * recorded code (an undecodable entry must still not decode), and so change nothing.
+ */
+function replayInvalid(
+  registry: ModuleRegistry,
+  state: StateReader,
+  exec: BlockExecutor,
+  height: number,
+  inv: InvalidTx,
+): void {
+  let error: AppError | undefined;
+  try {
+    const tx = decodeTx(inv.bytes);
+    if (tx.id !== inv.id)
+      fail(
+        'ERR_LEDGER_ROOT_MISMATCH',
+        `block ${height}: a recorded invalid entry's id is not the hash of its bytes`,
+      );
+    if (exec.ids.has(tx.id)) throw new AppError('ERR_LEDGER_DUPLICATE_TX', 'in this block');
+    exec.execute(admitOrdered(registry, tx, state), undefined);
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    if (err.code === 'ERR_LEDGER_ROOT_MISMATCH') throw err;
+    error = err;
+  }
+  if (error === undefined || (inv.id !== null && error.code !== inv.code))
+    fail(
+      'ERR_LEDGER_ROOT_MISMATCH',
+      `block ${height}: transaction ${inv.id ?? '(undecodable)'} is recorded invalid with ${inv.code}, replay gives ${error?.code ?? 'success'}`,
+    );
 }
 
 /** The store's current-state table must equal the replayed state exactly. */

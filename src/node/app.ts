@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { addFormatsTo, createAjv } from '../ledger/index.ts';
 import { errorHandlerFor, notFoundHandler } from './errors.ts';
 import type { LedgerNode } from './ledger-node.ts';
+import { consortiumRoutes } from './routes/consortium.ts';
 import { moduleRoutes } from './routes/modules.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { opsRoutes } from './routes/ops.ts';
@@ -71,6 +72,7 @@ export async function buildApp(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   ledgerRoutes(app, node);
+  consortiumRoutes(app, node);
   opsRoutes(app, node);
   await moduleRoutes(app, node);
   await app.register(import('./routes/home.ts'), { node });

@@ -18,28 +18,17 @@ import {
 } from '../ledger/index.ts';
 import { defaultModules } from './default-modules.ts';
 import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
+import {
+  DEFAULT_SOLO_ORDERING,
+  checkOrdering,
+  readNodeConfig,
+  type NodeConfig,
+  type OrderingConfig,
+} from './node-config.ts';
 import { FileVault } from './vault.ts';
 
 /** Passphrase of the demo consortium's keys. Demo only: real nodes set REALDID_PASSPHRASE. */
 export const DEMO_PASSPHRASE = 'realdid-demo';
-
-/** `<data>/node.json`: which organization this node is and how it orders. */
-export interface NodeConfig {
-  readonly org: string;
-  /** Keystore of the organization key, relative to the data folder. */
-  readonly keyFile: string;
-  readonly host: string;
-  readonly port: number;
-  readonly ordering: {
-    readonly type: 'solo';
-    readonly maxBlockTxs: number;
-    readonly blockIntervalMs: number;
-  };
-  /** The base URL others reach this node at (default: the address it listens on). */
-  readonly publicUrl?: string;
-  /** Module options by namespace, as `node init` wrote them (e.g. an identity authority's DID). */
-  readonly modules?: Readonly<Record<string, JsonValue>>;
-}
 
 /** Layout of a node's data folder. */
 export function dataPaths(dir: string) {
@@ -69,7 +58,8 @@ export function assertInitialized(dir: string): void {
     );
 }
 
-function writeJson(path: string, value: unknown, mode = 0o644): void {
+/** Writes a new JSON file (never over an existing one). */
+export function writeJson(path: string, value: unknown, mode = 0o644): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode, flag: 'wx' });
 }
 
@@ -127,6 +117,8 @@ export interface InitOptions {
   readonly keyPassphrases?: Readonly<Record<string, string>>;
   /** What to ask of modules, by namespace (e.g. `{ idn: { authority: {} } }`): see `ModuleNode.initData`. */
   readonly moduleInit?: Readonly<Record<string, JsonValue>>;
+  /** How the node orders (default: {@link DEFAULT_SOLO_ORDERING}). */
+  readonly ordering?: OrderingConfig;
 }
 
 export const DEMO_ORGS = [
@@ -138,7 +130,8 @@ export const DEMO_ORGS = [
 /**
  * Initializes a data folder: one encrypted key per organization, a genesis document naming
  * them with the quorum, and the node config (this node is the first organization).
- * @throws ERR_CLI_DATA_DIR if the folder is already initialized
+ * @throws ERR_CLI_DATA_DIR if the folder is already initialized; ERR_CLI_USAGE for a quorum out
+ *   of range or an ordering that does not fit node.json's schema
  */
 export function initDataDir(
   dir: string,
@@ -150,6 +143,7 @@ export function initDataDir(
   const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
   if (orgs.length === 0 || quorum < 1 || quorum > orgs.length)
     throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  const ordering = checkOrdering(options.ordering ?? DEFAULT_SOLO_ORDERING);
   const modules = options.modules ?? defaultModules();
   // The module that decides who signs blocks writes the consortium's genesis section.
   const consortium = new ModuleRegistry(modules).consortiumModule;
@@ -177,7 +171,7 @@ export function initDataDir(
     keyFile: `keys/${orgs[0]!.id}.json`,
     host,
     port,
-    ordering: { type: 'solo', maxBlockTxs: 2000, blockIntervalMs: 20 },
+    ordering,
     ...(Object.keys(moduleOptions).length === 0 ? {} : { modules: moduleOptions }),
   };
   writeJson(p.genesis, genesis);
@@ -270,7 +264,7 @@ export function moduleVaultPath(dir: string, namespace: string, name: string): s
 }
 
 /**
- * Reads an initialized data folder and unlocks the node key.
+ * Reads an initialized data folder (node.json checked against its schema) and unlocks the node key.
  * @throws ERR_CLI_DATA_DIR, ERR_CRYPTO_WRONG_PASSPHRASE
  */
 export function loadDataDir(
@@ -279,7 +273,7 @@ export function loadDataDir(
 ): { config: NodeConfig; genesis: GenesisDoc; signer: NodeSigner } {
   const p = dataPaths(dir);
   assertInitialized(dir);
-  const config = JSON.parse(readFileSync(p.config, 'utf8')) as NodeConfig;
+  const config = readNodeConfig(p.config);
   const genesis = JSON.parse(readFileSync(p.genesis, 'utf8')) as GenesisDoc;
   const { multikey, keyPair } = loadKeyFile(join(dir, config.keyFile), passphrase);
   return { config, genesis, signer: { org: config.org, multikey, keyPair } };

@@ -59,6 +59,8 @@ export const CORE_HTTP_STATUS: Readonly<
   ERR_LEDGER_MODULE_FAILED: 500,
   ERR_LEDGER_NOT_SIGNER: 409,
   ERR_LEDGER_STOPPED: 503,
+  ERR_LEDGER_UNAVAILABLE: 503,
+  ERR_LEDGER_DIVERGED: 503,
 };
 
 /** One row of the composed registry. */

@@ -12,7 +12,24 @@ export {
   loadKeyFile,
   mergeGenesis,
 } from './data-dir.ts';
-export type { InitOptions, NodeConfig } from './data-dir.ts';
+export type { InitOptions } from './data-dir.ts';
+export { checkJoinDataDir, joinDataDir } from './join-data-dir.ts';
+export type { JoinOptions } from './join-data-dir.ts';
+export {
+  checkNodeConfig,
+  DEFAULT_SOLO_ORDERING,
+  parseNatsServers,
+  parseOrderingFlags,
+  readNodeConfig,
+  resolveOrdering,
+} from './node-config.ts';
+export type {
+  NatsOrdering,
+  NodeConfig,
+  OrderingConfig,
+  OrderingOverride,
+  SoloOrdering,
+} from './node-config.ts';
 export { assertInitialized } from './data-dir.ts';
 export { HOLDER_FILE, LOCK_FILE, lockDataDir, readHolder } from './data-lock.ts';
 export type { DataDirLock, LockHolder } from './data-lock.ts';
@@ -33,6 +50,7 @@ export type {
   ModuleLogSink,
   OpenModule,
 } from './ledger-node.ts';
+export type { ConsortiumView, NodeOrdering } from './ordering.ts';
 export { FileVault, MemoryVault } from './vault.ts';
 export { Metrics } from './metrics.ts';
 export { startNode } from './server.ts';

@@ -3,7 +3,7 @@ import { isAppError } from '../errors.ts';
 import {
   Chain,
   ModuleRegistry,
-  SoloOrderer,
+  NatsOrderer,
   SqliteStore,
   WorkerPoolVerifier,
   type GenesisDoc,
@@ -16,7 +16,6 @@ import {
   type ReadModel,
   type SecretStore,
   type SignatureVerifier,
-  type SoloOptions,
   type StateReader,
   type SubmitOutcome,
   type Orderer,
@@ -25,6 +24,12 @@ import { DEMO_PASSPHRASE, moduleVaultPath } from './data-dir.ts';
 import { defaultModules } from './default-modules.ts';
 import { ErrorRegistry } from './errors.ts';
 import { Metrics } from './metrics.ts';
+import {
+  consortiumMetrics,
+  openOrderer,
+  type ConsortiumView,
+  type NodeOrdering,
+} from './ordering.ts';
 import { FileVault, MemoryVault } from './vault.ts';
 
 /** A module opened by the node, with what it handed back. */
@@ -41,8 +46,13 @@ export interface LedgerNode {
   /** Every error code this node can answer with, and its HTTP status. */
   readonly errors: ErrorRegistry;
   readonly modules: readonly OpenModule[];
-  /** Settles when every read model holds what was committed at open (they fill in the background). */
+  /**
+   * Settles when every read model holds what was committed at open (they fill in the background)
+   * and, with NATS ordering, once the orderer is connected (its streams exist, its consumer runs).
+   */
   readonly ready: Promise<void>;
+  /** The ordering this node takes part in: solo, or the NATS consortium's status as seen here. */
+  consortium(): ConsortiumView;
   /** State as of the pending block (for nonce look-ups by clients). */
   readonly pendingState: StateReader;
   /** Conditions that leave the node correct but degraded (a read model off, a listener dropped…). */
@@ -63,7 +73,8 @@ export interface LedgerNodeOptions {
   readonly genesis?: GenesisDoc;
   readonly signer?: NodeSigner;
   readonly modules?: readonly LedgerModule[];
-  readonly ordering?: SoloOptions;
+  /** Solo options (default), or `{ type: 'nats', servers, … }` for consortium ordering. */
+  readonly ordering?: NodeOrdering;
   /** Worker threads for signature checks (0 = verify inline). Default: one per core. */
   readonly signatureThreads?: number;
   /** Per-module node options, by namespace (each module checks its own). */
@@ -90,7 +101,7 @@ const NO_LOG: ModuleLogSink = {
 };
 
 /**
- * Opens the store and chain, starts the solo orderer and opens every module's node part: their
+ * Opens the store and chain, starts the orderer (solo, or NATS) and opens every module's node part: their
  * vaults, read models (fed by each commit, filled in the background), metrics and routes.
  * @throws a module's option error before anything is opened; ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE
  */
@@ -113,14 +124,11 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
   const verifier: SignatureVerifier | undefined =
     options.signatureThreads === 0 ? undefined : new WorkerPoolVerifier(options.signatureThreads);
   const metrics = new Metrics();
-  const orderer = new SoloOrderer(chain, {
-    ...options.ordering,
-    ...(verifier === undefined ? {} : { verifier }),
-    onDeadlineError: (err) => {
-      metrics.inc('realdid_deadline_errors_total', { code: err.code });
-      log.error({ err, code: err.code }, 'a deadline handler failed; its writes were discarded');
-    },
+  const orderer = openOrderer(chain, options.ordering, verifier, (err) => {
+    metrics.inc('realdid_deadline_errors_total', { code: err.code });
+    log.error({ err, code: err.code }, 'a deadline handler failed; its writes were discarded');
   });
+  const nats = orderer instanceof NatsOrderer ? orderer : undefined;
   let closed = false;
   const models: { namespace: string; model: ReadModel }[] = [];
   const vaults: (FileVault | MemoryVault)[] = [];
@@ -141,6 +149,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     return out;
   };
   nodeMetrics(metrics, chain, orderer);
+  if (nats !== undefined) stops.push(consortiumMetrics(metrics, nats, log));
 
   const view = chainView(chain);
   const opened: OpenModule[] = [];
@@ -192,9 +201,12 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       throw err;
     }
   }
-  const ready = Promise.all(
+  const filled = Promise.all(
     models.map(({ model }) => model.fill?.(() => closed) ?? Promise.resolve()),
   ).then(() => undefined);
+  // Not awaited by close(): a node that never reaches NATS must still close.
+  const ready = Promise.all([filled, nats?.connected]).then(() => undefined);
+  ready.catch(() => undefined); // for callers that never await it; awaiting it still rejects
 
   return {
     chain,
@@ -204,6 +216,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     modules: opened,
     ready,
     pendingState,
+    consortium: () => nats?.status() ?? { type: 'solo' },
     warnings() {
       const out = chain.listenerErrors.map(
         (e) => `a commit listener failed and was removed: ${e.message}`,
@@ -213,6 +226,8 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
       }
       for (const { runtime } of opened) out.push(...(runtime.warnings?.() ?? []));
+      if (nats !== undefined && !nats.status().connected)
+        out.push('the node is not connected to NATS: it orders and applies no transaction');
       if (vaults.length > 0 && options.moduleData?.passphrase === DEMO_PASSPHRASE) {
         out.push(
           `module vaults are sealed with the public demo passphrase "${DEMO_PASSPHRASE}": demo data only, never personal data`,
@@ -224,7 +239,7 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     async close() {
       closed = true;
       try {
-        await ready;
+        await filled;
         // The orderer commits what is pending on close: the read models follow it to the end.
         await orderer.close();
       } finally {

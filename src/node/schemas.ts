@@ -68,16 +68,19 @@ export const CheckpointSig = Type.Object(
   { additionalProperties: false },
 );
 
+/** What organizations sign for a block (see `checkpointSigningBytes`). */
+export const Checkpoint = Type.Object({
+  chainId: Type.String(),
+  height: Height,
+  blockHash: Hex32,
+  logSize: Type.Integer(),
+  logRoot: Hex32,
+  stateRoot: Hex32,
+  time: Type.Integer(),
+});
+
 export const SignedCheckpoint = Type.Object({
-  checkpoint: Type.Object({
-    chainId: Type.String(),
-    height: Height,
-    blockHash: Hex32,
-    logSize: Type.Integer(),
-    logRoot: Hex32,
-    stateRoot: Hex32,
-    time: Type.Integer(),
-  }),
+  checkpoint: Checkpoint,
   signatures: Type.Array(CheckpointSig),
 });
 
@@ -89,11 +92,20 @@ export const InclusionProof = Type.Object({
 
 export const TxWithProof = Type.Object({
   id: Hex32,
+  status: Type.Optional(Type.Literal('committed')),
   tx: Type.Object({}, { additionalProperties: true }),
   height: Height,
   logIndex: Type.Integer(),
   inclusion: InclusionProof,
   checkpoint: SignedCheckpoint,
+});
+
+/** A transaction a consortium block records as invalid: ordered, tried, failed, changed nothing. */
+export const InvalidTxEntry = Type.Object({
+  id: Type.Union([Hex32, Type.Null()], { description: 'null: the entry could not be decoded' }),
+  position: Type.Integer({ minimum: 0, description: 'the log index it was tried at' }),
+  code: Type.String({ description: 'the error code every node got for it (docs/errors.md)' }),
+  message: Type.String(),
 });
 
 export const Block = Type.Object({
@@ -102,7 +114,55 @@ export const Block = Type.Object({
   header: Header,
   txIds: Type.Array(Hex32),
   signatures: Type.Array(CheckpointSig),
+  invalid: Type.Array(InvalidTxEntry, {
+    description: 'transactions ordered into this block that failed (always empty on a solo node)',
+  }),
 });
+
+/** `GET /v1/txs/{id}` of a transaction a consortium block recorded as invalid. */
+export const InvalidTxAnswer = Type.Object({
+  id: Hex32,
+  status: Type.Literal('invalid'),
+  height: Height,
+  position: Type.Integer({ minimum: 0 }),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+/** Whether a block is final: signed by the governance quorum of organizations. */
+export const Finality = Type.Object({
+  height: Height,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('final')]),
+  quorum: Type.Integer({ minimum: 1, description: 'the governance quorum at the head' }),
+  checkpoint: Checkpoint,
+  signatures: Type.Array(CheckpointSig, {
+    description: "member signatures over this node's checkpoint of the block, one per organization",
+  }),
+});
+
+/** `GET /v1/consortium`: solo, or what this node sees of the NATS consortium. */
+export const ConsortiumView = Type.Union([
+  Type.Object({ type: Type.Literal('solo') }),
+  Type.Object({
+    type: Type.Literal('nats'),
+    stream: Type.String(),
+    connected: Type.Boolean(),
+    appliedSeq: Type.Integer({ minimum: 0, description: 'last stream sequence applied' }),
+    halted: Type.Union([
+      Type.Null(),
+      Type.Object({
+        code: Type.String(),
+        message: Type.String(),
+        height: Type.Optional(Height),
+      }),
+    ]),
+    alarms: Type.Object({
+      badSignature: Type.Integer({ minimum: 0 }),
+      divergent: Type.Integer({ minimum: 0 }),
+      equivocation: Type.Integer({ minimum: 0 }),
+    }),
+  }),
+]);
 
 export const ConsistencyProof = Type.Object({
   size1: Type.Integer(),

@@ -6,6 +6,7 @@ import { assertInitialized, dataPaths, loadDataDir } from './data-dir.ts';
 import { lockDataDir, type DataDirLock } from './data-lock.ts';
 import { buildApp } from './app.ts';
 import { openLedgerNode, type LedgerNode } from './ledger-node.ts';
+import { resolveOrdering, type OrderingOverride } from './node-config.ts';
 
 export interface StartOptions {
   readonly dataDir: string;
@@ -22,6 +23,11 @@ export interface StartOptions {
    * Default: taken by {@link startNode}.
    */
   readonly lock?: DataDirLock;
+  /**
+   * Overrides node.json's ordering for this run (`node start --orderer nats --nats …`); see
+   * {@link resolveOrdering} for what may be combined.
+   */
+  readonly ordering?: OrderingOverride;
   /**
    * The clock block times come from (default: the wall clock). `realdid demo` runs its node a few
    * hours ahead, so that a record's expiry date comes during the story.
@@ -42,7 +48,8 @@ export interface RunningNode {
  * the data folder, and serves the API. Closing stops HTTP first, then commits what is pending,
  * then closes the store and releases the lock.
  * @throws ERR_CLI_DATA_DIR_LOCKED when another node holds the folder (before anything is opened),
- *   ERR_CLI_DATA_DIR, ERR_CRYPTO_WRONG_PASSPHRASE, the ledger's open errors, listen errors
+ *   ERR_CLI_DATA_DIR, ERR_CLI_USAGE (an ordering override that does not fit node.json),
+ *   ERR_CRYPTO_WRONG_PASSPHRASE, the ledger's open errors, listen errors
  */
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   let lock = options.lock;
@@ -69,8 +76,7 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
     genesis,
     signer,
     ordering: {
-      maxBlockTxs: config.ordering.maxBlockTxs,
-      blockIntervalMs: config.ordering.blockIntervalMs,
+      ...resolveOrdering(config.ordering, options.ordering ?? {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     },
     ...(options.signatureThreads === undefined

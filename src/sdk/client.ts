@@ -23,6 +23,12 @@ import {
 import type { DereferencingResult, ResolutionResult, ResolveOptions } from '../did/index.ts';
 import { dereferenceOf, MEDIA, parseDidUrl, resolveOptionsOf } from '../did/index.ts';
 import { CheckpointConflictError, GenesisMismatchError, StaleCheckpointError } from './errors.ts';
+import {
+  finalityOf,
+  waitForFinality,
+  type VerifiedFinality,
+  type WaitForFinalityOptions,
+} from './finality.ts';
 import { IdentityApi } from './identity.ts';
 import {
   hashGenesis,
@@ -125,6 +131,27 @@ export type BatchOutcome =
       readonly id?: string;
       readonly error: { readonly code: string; readonly message: string };
     };
+
+/** `GET /v1/txs/{id}` of a transaction a consortium block recorded as invalid. */
+interface InvalidTxAnswer {
+  readonly id: string;
+  readonly status: 'invalid';
+  readonly height: number;
+  readonly position: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The error of a transaction recorded invalid: its own code, or ERR_SDK_BAD_RESPONSE for a malformed one. */
+function invalidTxError(a: InvalidTxAnswer): AppError {
+  const details = { status: 'invalid', height: a.height, position: a.position };
+  const message = `transaction ${a.id} was ordered into block ${a.height} and failed there: ${a.message}`;
+  return isErrorCode(a.code)
+    ? new AppError(a.code, message, { details })
+    : new AppError('ERR_SDK_BAD_RESPONSE', `${message} (code ${JSON.stringify(a.code)})`, {
+        details,
+      });
+}
 
 /**
  * Typed client of a realdid node that trusts nothing it can check: checkpoints must be signed by
@@ -483,19 +510,30 @@ export class RealdidClient {
     return this.submit(signTx({ kind, body, signer, nonce, created: Date.now() }, keyPair));
   }
 
-  /** A committed transaction, verified by its inclusion proof against a verified checkpoint. */
+  /**
+   * A committed transaction, verified by its inclusion proof against a verified checkpoint.
+   * A transaction a consortium block recorded as invalid (ordered, tried, failed) throws the code
+   * every node got for it, with `details.status` `invalid`, its `height` and `position`.
+   * @throws ERR_LEDGER_NOT_FOUND (never ordered), the recorded code of an invalid transaction,
+   *   ERR_LEDGER_BAD_PROOF, and the codes of {@link acceptCheckpoint}
+   */
   async tx(
     id: string,
   ): Promise<{ tx: Tx; height: number; logIndex: number; checkpoint: Checkpoint }> {
     const floor = this.#last ?? null;
-    const a = await this.request<{
-      id: string;
-      tx: unknown;
-      height: number;
-      logIndex: number;
-      inclusion: { leafIndex: number; logSize: number; hashes: string[] };
-      checkpoint: SignedCheckpoint;
-    }>('GET', `/v1/txs/${encodeURIComponent(id)}`);
+    const a = await this.request<
+      | {
+          id: string;
+          status?: 'committed';
+          tx: unknown;
+          height: number;
+          logIndex: number;
+          inclusion: { leafIndex: number; logSize: number; hashes: string[] };
+          checkpoint: SignedCheckpoint;
+        }
+      | InvalidTxAnswer
+    >('GET', `/v1/txs/${encodeURIComponent(id)}`);
+    if (a.status === 'invalid') throw invalidTxError(a);
     const checkpoint = await this.acceptCheckpoint(a.checkpoint, { floor });
     const tx = verifyTxInclusion(a, checkpoint);
     if (tx.id !== id) throw new AppError('ERR_LEDGER_BAD_PROOF', `asked for ${id}, got ${tx.id}`);
@@ -526,14 +564,55 @@ export class RealdidClient {
     return { value, proof: a.proof, checkpoint, signed: a.checkpoint };
   }
 
+  /** A block: header, transaction ids, signatures and the transactions it records as invalid. */
   block(height: number): Promise<{
     height: number;
     hash: string;
     header: Record<string, unknown>;
     txIds: string[];
     signatures: unknown[];
+    invalid: { id: string | null; position: number; code: string; message: string }[];
   }> {
     return this.request('GET', `/v1/blocks/${height}`);
+  }
+
+  /**
+   * How final block `height` is, counted here: each signature the node lists is checked against
+   * the organization keys in governance state (read with state proofs), and distinct member
+   * organizations are counted against the governance quorum. A forged signature is not counted.
+   * @throws ERR_LEDGER_NOT_FOUND (no such block), ERR_SDK_BAD_RESPONSE, and the codes of {@link state}
+   * @example
+   * const f = await client.finality(12); // f.status: 'pending' | 'final', f.signers: ['org1', …]
+   */
+  finality(height: number): Promise<VerifiedFinality> {
+    return finalityOf(this, height);
+  }
+
+  /**
+   * Waits until block `height` is final (see {@link finality}), asking every `pollMs` (250 ms).
+   * @throws ERR_SDK_TIMEOUT after `timeoutMs` (30 s), and the codes of {@link finality} other than
+   *   ERR_LEDGER_NOT_FOUND (a block not there yet is waited for)
+   * @example
+   * const receipt = await client.submit(tx);
+   * await client.waitForFinality(receipt.height, { timeoutMs: 10_000 });
+   */
+  waitForFinality(height: number, options?: WaitForFinalityOptions): Promise<VerifiedFinality> {
+    return waitForFinality(this, height, options);
+  }
+
+  /** The ordering the node takes part in: `{type:'solo'}`, or the NATS consortium's status. */
+  consortium(): Promise<
+    | { type: 'solo' }
+    | {
+        type: 'nats';
+        stream: string;
+        connected: boolean;
+        appliedSeq: number;
+        halted: { code: string; message: string; height?: number } | null;
+        alarms: { badSignature: number; divergent: number; equivocation: number };
+      }
+  > {
+    return this.request('GET', '/v1/consortium');
   }
 
   /** Adds an organization's cosignature to a checkpoint. */

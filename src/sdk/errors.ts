@@ -21,6 +21,10 @@ export const SDK_ERRORS = defineErrors({
   ERR_SDK_STALE_CHECKPOINT: {
     meaning: "The answer's checkpoint is below the required height or older than the allowed age.",
   },
+  ERR_SDK_TIMEOUT: {
+    meaning:
+      'What the client was waiting for (e.g. a block to become final) did not happen within the given time.',
+  },
 });
 
 /** Height and block hash of a checkpoint, as errors name it: `height 5 (block 3fa2…)`. */

@@ -10,6 +10,13 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
+export { countFinality, finalityOf, readConsortiumMembers, waitForFinality } from './finality.ts';
+export type {
+  ConsortiumMembers,
+  FinalityAnswer,
+  VerifiedFinality,
+  WaitForFinalityOptions,
+} from './finality.ts';
 export {
   dereferenceDidKeyLocally,
   proofOf,

@@ -587,6 +587,59 @@ const CASES: BadCase[] = [
     code: 'ERR_LEDGER_NOT_FOUND',
   },
 
+  // GET /v1/blocks/:height/finality
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'negative height',
+    request: () => get('/v1/blocks/-1/finality'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'non-numeric height',
+    request: () => get('/v1/blocks/head/finality'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'fractional height',
+    request: () => get('/v1/blocks/1.5/finality'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'height above 2^53',
+    request: () => get('/v1/blocks/99999999999999999999/finality'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'no such block',
+    request: () => get('/v1/blocks/999/finality'),
+    status: 404,
+    code: 'ERR_LEDGER_NOT_FOUND',
+  },
+  {
+    route: 'GET /v1/blocks/:height/finality',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/blocks/1/finality', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+
+  // GET /v1/consortium (no input): a wrong method is an unknown route
+  {
+    route: 'GET /v1/consortium',
+    name: 'POST instead of GET',
+    request: () => postJson('/v1/consortium', {}),
+    status: 404,
+    code: 'ERR_API_NOT_FOUND',
+  },
+
   // GET /v1/checkpoint (no input): a wrong method is an unknown route
   {
     route: 'GET /v1/checkpoint',

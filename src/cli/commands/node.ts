@@ -7,12 +7,17 @@ import {
   DEMO_ORGS,
   DEMO_PASSPHRASE,
   initDataDir,
+  dataPaths,
   isInitialized,
   lockDataDir,
+  parseOrderingFlags,
+  readNodeConfig,
+  resolveOrdering,
   startNode,
   type RunningNode,
 } from '../../node/index.ts';
 import { intArg, output, passphrase } from '../io.ts';
+import { nodeJoinCommand, ORDERER_HELP, NATS_HELP } from './node-join.ts';
 
 /** Parses `id:Name,id:Name` into organizations. @throws ERR_CLI_USAGE */
 function parseOrgs(text: string): { id: string; name: string }[] {
@@ -53,6 +58,8 @@ export function nodeCommands(program: Command): void {
     .option('--quorum <n>', 'approvals a governance change needs (default: majority)')
     .option('--chain-id <id>', 'chain id', 'realdid-demo')
     .option('--port <n>', 'HTTP port', '8080')
+    .option('--orderer <type>', ORDERER_HELP)
+    .option('--nats <urls>', NATS_HELP)
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--json', 'machine-readable output')
     .action(
@@ -60,6 +67,8 @@ export function nodeCommands(program: Command): void {
         data: string;
         demo?: boolean;
         orgs?: string;
+        orderer?: string;
+        nats?: string;
         authority?: string | boolean;
         operatorPassphraseFile?: string;
         quorum?: string;
@@ -73,6 +82,7 @@ export function nodeCommands(program: Command): void {
         const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
         // Check every argument before asking for a passphrase.
         const port = intArg('port', o.port);
+        const ordering = resolveOrdering(undefined, parseOrderingFlags(o.orderer, o.nats));
         const quorum = o.quorum === undefined ? undefined : intArg('quorum', o.quorum);
         if (quorum !== undefined && (quorum < 1 || quorum > orgs.length))
           throw new AppError(
@@ -87,6 +97,7 @@ export function nodeCommands(program: Command): void {
           orgs,
           chainId: o.chainId,
           port,
+          ordering,
           ...(quorum === undefined ? {} : { quorum }),
           ...authorityInit(o.demo === true || o.authority !== undefined, o.authority, o.demo),
           ...(o.operatorPassphraseFile === undefined
@@ -100,9 +111,10 @@ export function nodeCommands(program: Command): void {
             chainId: genesis.chainId,
             org: config.org,
             orgs: orgs.map((x) => x.id),
+            ...(ordering.type === 'solo' ? {} : { ordering: ordering.type }),
           },
           () =>
-            `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}`,
+            `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}, ordering ${ordering.type}`,
         );
       },
     );
@@ -114,6 +126,8 @@ export function nodeCommands(program: Command): void {
     .option('--demo', 'initialize a demo consortium first if the folder is empty')
     .option('--port <n>', 'HTTP port (default: from node.json; 0 picks a free port)')
     .option('--host <host>', 'listen address (default: from node.json, 127.0.0.1)')
+    .option('--orderer <type>', `${ORDERER_HELP}; overrides node.json for this run`)
+    .option('--nats <urls>', `${NATS_HELP}; overrides node.json for this run`)
     .option('--passphrase-file <file>', 'file holding the key passphrase')
     .option('--log', 'structured request logs (pino) on stdout')
     .option('--json', 'print the startup line as JSON')
@@ -131,6 +145,8 @@ export function nodeCommands(program: Command): void {
         demo?: boolean;
         port?: string;
         host?: string;
+        orderer?: string;
+        nats?: string;
         passphraseFile?: string;
         log?: boolean;
         json?: boolean;
@@ -140,6 +156,12 @@ export function nodeCommands(program: Command): void {
         const didViewCacheMb =
           o.didViewCacheMb === undefined ? undefined : viewCacheMb(o.didViewCacheMb);
         const port = o.port === undefined ? undefined : intArg('port', o.port);
+        const ordering = parseOrderingFlags(o.orderer, o.nats);
+        // Checked against node.json before any prompt (a folder --demo creates orders solo).
+        resolveOrdering(
+          isInitialized(o.data) ? readNodeConfig(dataPaths(o.data).config).ordering : undefined,
+          ordering,
+        );
         // The folder's lock comes before a passphrase prompt (only possible without --demo, which
         // falls back to the demo passphrase), so a second node fails at once; and before the
         // folder is initialized, so two `--demo` starts on an empty folder never both initialize it.
@@ -161,6 +183,7 @@ export function nodeCommands(program: Command): void {
             dataDir: o.data,
             passphrase: pass,
             lock,
+            ordering,
             ...(port === undefined ? {} : { port }),
             ...(o.host === undefined ? {} : { host: o.host }),
             ...(didViewCacheMb === undefined
@@ -176,6 +199,11 @@ export function nodeCommands(program: Command): void {
         // arrives before a handler is installed kills the process without a clean stop.
         stopOnSignals(running, o.exitWithParent ?? false);
         const { chain } = running.node;
+        const consortium = running.node.consortium();
+        const nats =
+          consortium.type === 'nats'
+            ? `\nordering through NATS stream ${consortium.stream} (applied up to stream sequence ${consortium.appliedSeq}; catching up in the background)`
+            : '';
         output(
           o.json ?? false,
           {
@@ -184,12 +212,15 @@ export function nodeCommands(program: Command): void {
             height: chain.head.height,
             url: running.url,
             docs: `${running.url}/docs`,
+            ...(consortium.type === 'nats' ? { ordering: 'nats', stream: consortium.stream } : {}),
           },
           () =>
-            `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)`,
+            `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)${nats}`,
         );
       },
     );
+
+  nodeJoinCommand(node);
 }
 
 /**

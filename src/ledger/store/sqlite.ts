@@ -18,7 +18,28 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WIT
 CREATE TABLE IF NOT EXISTS signatures (
   height INTEGER NOT NULL, org TEXT NOT NULL, key TEXT NOT NULL, sig TEXT NOT NULL,
   PRIMARY KEY (height, org)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS invalid_txs (
+  height INTEGER NOT NULL, ord INTEGER NOT NULL, position INTEGER NOT NULL, id BLOB,
+  code TEXT NOT NULL, message TEXT NOT NULL, bytes BLOB NOT NULL,
+  PRIMARY KEY (height, ord)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS invalid_txs_id ON invalid_txs (id);
 `;
+
+/**
+ * A transaction a consortium block holds as invalid (as Hyperledger Fabric records them): it was
+ * ordered, every node tried it at the same place and it failed with the same code, so it changed
+ * nothing; it is kept for accountability, outside the transaction log.
+ */
+export interface InvalidTx {
+  /** Hex transaction id; null when the entry could not even be decoded. */
+  readonly id: string | null;
+  /** The log index it was tried at (the number of log entries before it). */
+  readonly position: number;
+  readonly code: string;
+  readonly message: string;
+  /** The entry as ordered: a transaction's canonical bytes, or the raw JSON of an undecodable entry. */
+  readonly bytes: Uint8Array;
+}
 
 /** One committed transaction row. */
 export interface StoredTx {
@@ -40,6 +61,8 @@ export interface BlockWrite {
   }[];
   readonly stateChanges: ReadonlyMap<string, string | null>;
   readonly signatures: readonly CheckpointSignature[];
+  /** Transactions the block records as invalid (consortium ordering), in the order tried. */
+  readonly invalid?: readonly InvalidTx[];
 }
 
 /**
@@ -92,6 +115,15 @@ export class SqliteStore {
       ),
       sigs: db.prepare<[number], CheckpointSignature>(
         'SELECT org, key, sig FROM signatures WHERE height = ? ORDER BY org',
+      ),
+      invalidInsert: db.prepare(
+        'INSERT INTO invalid_txs (height, ord, position, id, code, message, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      invalidByHeight: db.prepare<[number], InvalidRow>(
+        'SELECT height, position, id, code, message, bytes FROM invalid_txs WHERE height = ? ORDER BY ord',
+      ),
+      invalidById: db.prepare<[Uint8Array], InvalidRow>(
+        'SELECT height, position, id, code, message, bytes FROM invalid_txs WHERE id = ? ORDER BY height, ord LIMIT 1',
       ),
       sigInsert: db.prepare(
         'INSERT OR IGNORE INTO signatures (height, org, key, sig) VALUES (?, ?, ?, ?)',
@@ -219,6 +251,17 @@ export class SqliteStore {
     return this.#stmt.sigInsert.run(height, s.org, s.key, s.sig).changes === 1;
   }
 
+  /** The transactions block `height` records as invalid, in the order they were tried. */
+  invalidTxs(height: number): InvalidTx[] {
+    return this.#stmt.invalidByHeight.all(height).map(invalidOf);
+  }
+
+  /** The first block that records transaction `id` as invalid, if any. */
+  invalidTx(id: Uint8Array): { height: number; tx: InvalidTx } | undefined {
+    const row = this.#stmt.invalidById.get(id);
+    return row === undefined ? undefined : { height: row.height, tx: invalidOf(row) };
+  }
+
   /** Writes a whole block atomically: header, transactions, state changes, signatures. */
   commitBlock(write: BlockWrite): void {
     const s = this.#stmt;
@@ -240,6 +283,32 @@ export class SqliteStore {
         else s.stateSet.run(k, v);
       }
       for (const sig of write.signatures) s.sigInsert.run(header.height, sig.org, sig.key, sig.sig);
+      write.invalid?.forEach((t, i) =>
+        s.invalidInsert.run(
+          header.height,
+          i,
+          t.position,
+          t.id === null ? null : Buffer.from(t.id, 'hex'),
+          t.code,
+          t.message,
+          t.bytes,
+        ),
+      );
     })();
   }
+}
+
+interface InvalidRow {
+  readonly height: number;
+  readonly position: number;
+  readonly id: Uint8Array | null;
+  readonly code: string;
+  readonly message: string;
+  readonly bytes: Uint8Array;
+}
+
+function invalidOf(row: InvalidRow): InvalidTx {
+  const { position, code, message, bytes } = row;
+  const id = row.id === null ? null : Buffer.from(row.id).toString('hex');
+  return { id, position, code, message, bytes };
 }

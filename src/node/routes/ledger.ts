@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { genesisHash, lastNonce, txToJson } from '../../ledger/index.ts';
 import type { LedgerNode } from '../ledger-node.ts';
 import {
@@ -12,6 +12,7 @@ import {
   Genesis,
   Height,
   Hex32,
+  InvalidTxAnswer,
   Receipt,
   SignedCheckpoint,
   SignedTx,
@@ -19,6 +20,26 @@ import {
   StateWithProof,
   TxWithProof,
 } from '../schemas.ts';
+
+/**
+ * A committed transaction by id, else the block that recorded it as invalid.
+ * @throws ERR_LEDGER_NOT_FOUND when it is neither
+ */
+function committedOrInvalid(
+  node: LedgerNode,
+  id: string,
+):
+  | ({ readonly status: 'committed' } & ReturnType<LedgerNode['chain']['tx']>)
+  | Static<typeof InvalidTxAnswer> {
+  try {
+    return { status: 'committed', ...node.chain.tx(id) };
+  } catch (err) {
+    const invalid = isAppError(err, 'ERR_LEDGER_NOT_FOUND') ? node.chain.invalidTx(id) : undefined;
+    if (invalid === undefined) throw err;
+    const { position, code, message } = invalid.tx;
+    return { id, status: 'invalid', height: invalid.height, position, code, message };
+  }
+}
 
 const errors = {
   400: ErrorBody,
@@ -89,18 +110,23 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
       schema: {
         tags: ['ledger'],
         summary:
-          'A committed transaction with its RFC 6962 inclusion proof and the signed checkpoint it is proven against',
+          'A committed transaction with its RFC 6962 inclusion proof and the signed checkpoint it is proven against; or, for one a consortium block recorded as invalid, that block and the error code',
+        description:
+          'A committed transaction answers `status: "committed"` with its proof. A transaction that was ordered but failed (consortium ordering) answers `status: "invalid"` with the height of the block that records it, its position and the error code every node got; it changed nothing. An id never ordered is 404 ERR_LEDGER_NOT_FOUND.',
         params: Type.Object({ id: Hex32 }),
-        response: { 200: TxWithProof, ...errors },
+        response: { 200: Type.Union([TxWithProof, InvalidTxAnswer]), ...errors },
       },
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const { tx, stored } = chain.tx(id);
+      const found = committedOrInvalid(node, id);
+      if (found.status === 'invalid') return found;
+      const { tx, stored } = found;
       const checkpoint = chain.signedCheckpoint();
       const logSize = checkpoint.checkpoint.logSize;
       return {
         id,
+        status: 'committed' as const,
         tx: txToJson(tx),
         height: stored.height,
         logIndex: stored.seq,
@@ -119,7 +145,8 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
     {
       schema: {
         tags: ['ledger'],
-        summary: 'A block header, its transaction ids and checkpoint signatures',
+        summary:
+          'A block header, its transaction ids, checkpoint signatures and the transactions it records as invalid',
         params: Type.Object({ height: Height }),
         response: { 200: Block, ...errors },
       },
@@ -138,6 +165,9 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
         header: block.header,
         txIds,
         signatures: chain.store.signatures(height),
+        invalid: chain
+          .invalidTxs(height)
+          .map(({ id, position, code, message }) => ({ id, position, code, message })),
       };
     },
   );

@@ -18,14 +18,21 @@ export function opsRoutes(app: FastifyInstance, node: LedgerNode): void {
     {
       schema: {
         tags: ['ops'],
-        summary: 'Liveness: chain id, head height, pending transactions',
+        summary:
+          'Liveness: chain id, head height, pending transactions (503 once the node stopped sealing or applying blocks)',
         response: { 200: Health, 503: Health },
       },
     },
     async (_req, reply) => {
-      const failed = node.chain.failed !== undefined;
+      const consortium = node.consortium();
+      const halted = consortium.type === 'nats' ? consortium.halted : null;
+      const failed = node.chain.failed !== undefined || halted !== null;
       if (failed) void reply.status(503);
       const warnings = node.warnings();
+      if (halted !== null)
+        warnings.unshift(
+          `the node stopped applying consortium blocks: ${halted.code}: ${halted.message}`,
+        );
       if (node.chain.failed !== undefined)
         warnings.unshift(
           `the node stopped sealing blocks: ${node.chain.failed.code}: ${node.chain.failed.message}`,

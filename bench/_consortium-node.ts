@@ -1,0 +1,122 @@
+/**
+ * One organization's ledger node for bench/consortium.ts, in its own process: a file store, the
+ * NATS orderer, one signature worker, and its own closed-loop load of pre-signed bench.put
+ * transactions submitted straight to the orderer. Reads its config as JSON from argv[2], prints
+ * `ready`, waits for `go` on stdin, then prints one JSON result line.
+ */
+import { createInterface } from 'node:readline';
+import { fromHex } from '../src/crypto/index.ts';
+import { ed25519FromSeed } from '../src/crypto/index.ts';
+import {
+  Chain,
+  ModuleRegistry,
+  NatsOrderer,
+  SqliteStore,
+  WorkerPoolVerifier,
+  type GenesisDoc,
+} from '../src/ledger/index.ts';
+import { benchModules, makeSigners, makeTxs } from './common.ts';
+
+interface Config {
+  readonly genesis: GenesisDoc;
+  readonly org: string;
+  readonly seedHex: string;
+  readonly multikey: string;
+  readonly path: string;
+  readonly servers: string[];
+  readonly txs: number;
+  readonly chunk: number;
+  readonly inFlight: number;
+  readonly seconds: number;
+}
+
+const config = JSON.parse(process.argv[2]!) as Config;
+const chain = Chain.open(SqliteStore.open(config.path), new ModuleRegistry(benchModules()), {
+  genesis: config.genesis,
+  signer: {
+    org: config.org,
+    multikey: config.multikey,
+    keyPair: ed25519FromSeed(fromHex(config.seedHex)),
+  },
+});
+const verifier = new WorkerPoolVerifier(1);
+const orderer = new NatsOrderer(chain, {
+  servers: config.servers,
+  verifier,
+  maxPending: 1_000_000,
+  applyTimeoutMs: 120_000,
+});
+const txs = makeTxs(makeSigners(256), config.txs, Date.now());
+await orderer.connected;
+await orderer.caughtUp;
+
+/** Submit time of every transaction's chunk, and the height it committed at. */
+const submittedAt: number[] = [];
+const heightOf: number[] = [];
+const finalAt = new Map<number, number>();
+orderer.onFinal((h) => finalAt.set(h, performance.now()));
+
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => {
+  createInterface({ input: process.stdin }).once('line', () => resolve());
+});
+
+const start = performance.now();
+const stopAt = start + config.seconds * 1000;
+let next = 0;
+let refused = 0;
+async function lane(): Promise<void> {
+  while (next < txs.length && performance.now() < stopAt) {
+    const from = next;
+    next = Math.min(next + config.chunk, txs.length);
+    const t = performance.now();
+    const out = await orderer.submit(txs.slice(from, next));
+    out.forEach((o, i) => {
+      submittedAt[from + i] = t;
+      if (o.ok) heightOf[from + i] = o.height;
+      else refused++;
+    });
+  }
+}
+await Promise.all(Array.from({ length: config.inFlight }, lane));
+const submitEnd = performance.now();
+// Wait (bounded) for the last blocks to become final.
+const lastHeight = chain.head.height;
+const waitUntil = performance.now() + 10_000;
+while (performance.now() < waitUntil && ![...finalAt.keys()].some((h) => h >= lastHeight))
+  await new Promise((r) => setTimeout(r, 20));
+
+const latencies: number[] = [];
+let lastFinal = 0;
+let finalized = 0;
+for (let i = 0; i < next; i++) {
+  const h = heightOf[i];
+  if (h === undefined) continue;
+  const f = finalAt.get(h);
+  if (f === undefined) continue;
+  finalized++;
+  latencies.push(f - submittedAt[i]!);
+  if (f > lastFinal) lastFinal = f;
+}
+process.stdout.write(
+  `${JSON.stringify({
+    org: config.org,
+    submitted: next,
+    refused,
+    finalized,
+    seconds: (lastFinal - start) / 1000,
+    submitSeconds: (submitEnd - start) / 1000,
+    latencies,
+  })}\n`,
+);
+// Let the other nodes finish before this one stops signing.
+await new Promise<void>((resolve) => {
+  createInterface({ input: process.stdin }).once('line', () => resolve());
+});
+process.stdout.write(
+  `${JSON.stringify({ head: chain.head.hash, height: chain.head.height, log: chain.log.size })}\n`,
+);
+await orderer.close();
+await verifier.close();
+chain.store.close();
+process.exit(0);

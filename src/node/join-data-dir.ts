@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../errors.ts';
+import {
+  applyGenesis,
+  checkGenesis,
+  DeadlineQueue,
+  ModuleRegistry,
+  StateOverlay,
+  type GenesisDoc,
+  type LedgerModule,
+} from '../ledger/index.ts';
+import { dataPaths, loadKeyFile, writeJson } from './data-dir.ts';
+import { defaultModules } from './default-modules.ts';
+import {
+  checkOrdering,
+  DEFAULT_SOLO_ORDERING,
+  type NodeConfig,
+  type OrderingConfig,
+} from './node-config.ts';
+
+/** An organization id, as `node init --orgs` takes them (also the key file's name). */
+const ORG_ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** What `node join` needs: the consortium's genesis, which organization this is, and its key. */
+export interface JoinOptions {
+  /** The consortium's genesis document, as the organization that assembled it handed it out. */
+  readonly genesis: unknown;
+  /** This node's organization: one of the genesis document's organizations. */
+  readonly org: string;
+  /** Path of the organization's existing encrypted key file (`realdid key new`); it is copied in. */
+  readonly keyFile: string;
+  /** When given, the key file must unlock with it (so a wrong passphrase shows now, not at start). */
+  readonly passphrase?: string;
+  readonly port?: number;
+  readonly host?: string;
+  /** How the node orders (default: {@link DEFAULT_SOLO_ORDERING}; a consortium node uses NATS). */
+  readonly ordering?: OrderingConfig;
+  /** The modules the chain runs (default: {@link defaultModules}): they check the genesis. */
+  readonly modules?: readonly LedgerModule[];
+}
+
+/**
+ * Creates the data folder of an organization joining an existing consortium: the genesis
+ * document it was given, a copy of its own key file and a node.json naming it. Everything is
+ * checked first, as {@link checkJoinDataDir} does; nothing is written if a check fails.
+ * @throws as {@link checkJoinDataDir}
+ * @example
+ * joinDataDir('./data', {
+ *   genesis: JSON.parse(readFileSync('genesis.json', 'utf8')),
+ *   org: 'org2',
+ *   keyFile: './org2.json',
+ *   passphrase,
+ *   ordering: { type: 'nats', servers: ['nats://127.0.0.1:4222'] },
+ * });
+ */
+export function joinDataDir(
+  dir: string,
+  options: JoinOptions,
+): { genesis: GenesisDoc; config: NodeConfig } {
+  const { genesis, config } = checkJoinDataDir(dir, options);
+  const p = dataPaths(dir);
+  const keyBytes = readFileSync(options.keyFile);
+  mkdirSync(p.keys, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, config.keyFile), keyBytes, { mode: 0o600, flag: 'wx' });
+  writeJson(p.genesis, genesis);
+  writeJson(p.config, config);
+  return { genesis, config };
+}
+
+/**
+ * Checks what {@link joinDataDir} would do, writing nothing: the folder is not initialized, the
+ * genesis document is well formed (every module checks its section), `org` is one of its
+ * organizations and the key file's key is one of that organization's keys from genesis on (asked
+ * of the consortium policy over the genesis state, as `node start` will); with a passphrase, that
+ * the key file unlocks.
+ * @returns the genesis document and the node.json that joining writes
+ * @throws ERR_CLI_DATA_DIR if the folder is already initialized or holds a ledger;
+ *   ERR_LEDGER_BAD_GENESIS (or a module's code for its section); ERR_CLI_USAGE if `org` is not an
+ *   organization of the genesis document or the ordering is malformed; ERR_LEDGER_NOT_SIGNER if
+ *   the key is not that organization's; ERR_CRYPTO_BAD_KEYSTORE, ERR_CRYPTO_WRONG_PASSPHRASE
+ */
+export function checkJoinDataDir(
+  dir: string,
+  options: JoinOptions,
+): { genesis: GenesisDoc; config: NodeConfig } {
+  if (!ORG_ID_RE.test(options.org))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `organization id must match ${ORG_ID_RE}, got ${JSON.stringify(options.org)}`,
+    );
+  const p = dataPaths(dir);
+  const keyFile = `keys/${options.org}.json`;
+  for (const path of [p.config, p.genesis, p.ledger, join(dir, keyFile)])
+    if (existsSync(path))
+      throw new AppError('ERR_CLI_DATA_DIR', `${dir} is already initialized (${path} exists)`);
+  const ordering = checkOrdering(options.ordering ?? DEFAULT_SOLO_ORDERING);
+  const registry = new ModuleRegistry(options.modules ?? defaultModules());
+  checkGenesis(options.genesis, registry);
+  const genesis = options.genesis;
+  checkMemberKey(registry, genesis, options.org, keyOfFile(options.keyFile, options.passphrase));
+  const config: NodeConfig = {
+    org: options.org,
+    keyFile,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    ordering,
+  };
+  return { genesis, config };
+}
+
+/**
+ * The Multikey a key file names, checked by unlocking it when a passphrase is given.
+ * @throws ERR_CRYPTO_BAD_KEYSTORE, ERR_CRYPTO_WRONG_PASSPHRASE
+ */
+function keyOfFile(path: string, passphrase: string | undefined): string {
+  if (passphrase !== undefined) return loadKeyFile(path, passphrase).multikey;
+  let multikey: unknown;
+  try {
+    ({ multikey } = JSON.parse(readFileSync(path, 'utf8')) as { multikey?: unknown });
+  } catch (err) {
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `cannot read key file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (typeof multikey !== 'string')
+    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${path} names no multikey`);
+  return multikey;
+}
+
+/**
+ * Checks, through the consortium policy over the genesis state, that `multikey` is a key of
+ * organization `org` allowed to sign block 0 (what `Chain.open` will require of the node key).
+ * @throws ERR_CLI_USAGE for an organization genesis does not name, ERR_LEDGER_NOT_SIGNER for a
+ *   key that is not that organization's, ERR_LEDGER_BAD_GENESIS for a section a module refuses
+ */
+function checkMemberKey(
+  registry: ModuleRegistry,
+  genesis: GenesisDoc,
+  org: string,
+  multikey: string,
+): void {
+  if (registry.consortium === undefined)
+    throw new TypeError('no module provides the consortium policy');
+  const state = new StateOverlay({ get: () => undefined });
+  applyGenesis(genesis, registry, state, new DeadlineQueue());
+  const signers = registry.signers(state);
+  const orgs = [...new Set(signers.map((s) => s.id))];
+  if (!orgs.includes(org))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--org ${org} is not an organization of chain ${genesis.chainId}; its organizations: ${orgs.join(', ')}`,
+    );
+  if (!signers.some((s) => s.id === org && s.multikey === multikey && s.sinceHeight <= 0))
+    throw new AppError(
+      'ERR_LEDGER_NOT_SIGNER',
+      `the key file's key ${multikey} is not a key of "${org}" in the genesis document of chain ${genesis.chainId}; a node with it could sign no block`,
+    );
+}

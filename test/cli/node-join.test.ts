@@ -1,0 +1,323 @@
+/**
+ * `realdid node join` (an organization joining an existing consortium with its own key file) and
+ * the `--orderer` / `--nats` options of `node init` and `node start`, run as child processes in
+ * temporary folders. Argument errors come before any passphrase prompt, and a refused join writes
+ * nothing.
+ */
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
+
+const PASS = 'consortium test passphrase';
+const folders: string[] = [];
+after(() => {
+  for (const d of folders) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary folder holding `files` (path → content). */
+function folder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'realdid-join-'));
+  folders.push(dir);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+const HOME = folder();
+
+/** The environment of a run: no passphrase or node URL from the caller's shell unless given. */
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: HOME, ...extra };
+  if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
+  delete e.REALDID_URL;
+  return e;
+}
+
+function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return runRealdid(args, { env: env(extra) });
+}
+
+async function json<T = Record<string, unknown>>(
+  args: string[],
+  extra: Record<string, string> = { REALDID_PASSPHRASE: PASS },
+): Promise<T> {
+  const r = await realdid([...args, '--json'], extra);
+  assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Runs a command that must fail: the exit code and the error code (JSON on stderr). */
+async function fails(
+  args: string[],
+  exit: number,
+  code: string,
+  extra: Record<string, string> = {},
+): Promise<{ code: string; message: string }> {
+  const r = await realdid([...args, '--json'], extra);
+  assert.equal(r.code, exit, `realdid ${args.join(' ')}: exit ${r.code}; stderr ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
+  assert.equal(err.code, code, err.message);
+  assert.equal(r.stdout, '');
+  return err;
+}
+
+const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
+
+/** The assembling organization's folder (org1 of org1…org3) and the others' key files. */
+let assembled: string;
+let genesisFile: string;
+let org2Key: string;
+let strangerKey: string;
+
+before(async () => {
+  const dir = folder();
+  assembled = join(dir, 'org1-data');
+  await json([
+    'node',
+    'init',
+    '--data',
+    assembled,
+    '--orgs',
+    'org1:One,org2:Two,org3:Three',
+    '--quorum',
+    '2',
+    '--chain-id',
+    'join-test',
+  ]);
+  genesisFile = join(assembled, 'genesis.json');
+  // What the assembling organization hands to org2: its key file (see docs/consortium.md).
+  org2Key = join(dir, 'org2-key.json');
+  writeFileSync(org2Key, readFileSync(join(assembled, 'keys', 'org2.json')));
+  strangerKey = join(dir, 'stranger.json');
+  await json(['key', 'new', '--out', strangerKey]);
+});
+
+describe('realdid node join', () => {
+  test('creates the folder: the genesis, a 0600 copy of the key file, node.json naming the org', async () => {
+    const data = join(folder(), 'org2-data');
+    const out = await json([
+      ...['node', 'join', '--data', data, '--genesis', genesisFile],
+      ...['--org', 'org2', '--key-file', org2Key, '--port', '8082'],
+    ]);
+    assert.equal(out.chainId, 'join-test');
+    assert.equal(out.org, 'org2');
+    assert.equal(out.ordering, 'solo');
+    assert.match(String(out.genesisHash), /^[0-9a-f]{64}$/);
+    assert.deepEqual(readJson(join(data, 'genesis.json')), readJson(genesisFile));
+    assert.deepEqual(readJson(join(data, 'node.json')), {
+      org: 'org2',
+      keyFile: 'keys/org2.json',
+      host: '127.0.0.1',
+      port: 8082,
+      ordering: { type: 'solo', maxBlockTxs: 2000, blockIntervalMs: 20 },
+    });
+    assert.equal(statSync(join(data, 'keys')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(data, 'keys', 'org2.json')).mode & 0o777, 0o600);
+    assert.equal(
+      readFileSync(join(data, 'keys', 'org2.json'), 'utf8'),
+      readFileSync(org2Key, 'utf8'),
+    );
+
+    // The joined folder starts as org2 (its key is a member key in genesis).
+    const node = await startNodeProcess(data, { env: env({ REALDID_PASSPHRASE: PASS }) });
+    try {
+      const health = (await (await fetch(`${node.url}/health`)).json()) as { chainId: string };
+      assert.equal(health.chainId, 'join-test');
+      assert.deepEqual(await (await fetch(`${node.url}/v1/consortium`)).json(), { type: 'solo' });
+    } finally {
+      process.kill(node.child.pid!, 'SIGTERM');
+      assert.equal(await node.exited, 0);
+    }
+    // A second join on the same folder is refused.
+    await fails(
+      [
+        ...['node', 'join', '--data', data, '--genesis', genesisFile],
+        ...['--org', 'org2', '--key-file', org2Key],
+      ],
+      3,
+      'ERR_CLI_DATA_DIR',
+      { REALDID_PASSPHRASE: PASS },
+    );
+  });
+
+  test('with --orderer nats --nats, node.json orders through those servers', async () => {
+    const data = join(folder(), 'org2-data');
+    const out = await json([
+      ...['node', 'join', '--data', data, '--genesis', genesisFile, '--org', 'org2'],
+      ...['--key-file', org2Key, '--orderer', 'nats'],
+      ...['--nats', 'nats://10.0.0.1:4222, nats://10.0.0.2:4222,tls://nats3.example:4222'],
+    ]);
+    assert.equal(out.ordering, 'nats');
+    assert.deepEqual(readJson(join(data, 'node.json')).ordering, {
+      type: 'nats',
+      servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222', 'tls://nats3.example:4222'],
+    });
+  });
+
+  test('a key that is not the organization’s in genesis → exit 1 ERR_LEDGER_NOT_SIGNER, nothing written', async () => {
+    const data = join(folder(), 'org2-data');
+    const err = await fails(
+      [
+        ...['node', 'join', '--data', data, '--genesis', genesisFile],
+        ...['--org', 'org2', '--key-file', strangerKey],
+      ],
+      1,
+      'ERR_LEDGER_NOT_SIGNER',
+      { REALDID_PASSPHRASE: PASS },
+    );
+    assert.match(err.message, /is not a key of "org2" in the genesis document of chain join-test/);
+    assert.equal(existsSync(data), false);
+    // Another organization's real key is refused the same way.
+    const other = join(folder(), 'data');
+    await fails(
+      [
+        ...['node', 'join', '--data', other, '--genesis', genesisFile],
+        ...['--org', 'org3', '--key-file', org2Key],
+      ],
+      1,
+      'ERR_LEDGER_NOT_SIGNER',
+      { REALDID_PASSPHRASE: PASS },
+    );
+    assert.equal(existsSync(other), false);
+  });
+
+  test('the key check comes before the passphrase: no passphrase at hand, still ERR_LEDGER_NOT_SIGNER', async () => {
+    const data = join(folder(), 'org2-data');
+    await fails(
+      [
+        ...['node', 'join', '--data', data, '--genesis', genesisFile],
+        ...['--org', 'org2', '--key-file', strangerKey],
+      ],
+      1,
+      'ERR_LEDGER_NOT_SIGNER',
+    );
+  });
+
+  test('a wrong passphrase → exit 5 ERR_CRYPTO_WRONG_PASSPHRASE, nothing written', async () => {
+    const data = join(folder(), 'org2-data');
+    await fails(
+      [
+        ...['node', 'join', '--data', data, '--genesis', genesisFile],
+        ...['--org', 'org2', '--key-file', org2Key],
+      ],
+      5,
+      'ERR_CRYPTO_WRONG_PASSPHRASE',
+      { REALDID_PASSPHRASE: 'not it' },
+    );
+    assert.equal(existsSync(data), false);
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    ['an organization genesis does not name', ['--org', 'org7'], /org7 is not an organization/],
+    ['a malformed organization id', ['--org', '../x'], /organization id must match/],
+    ['--orderer nats without --nats', ['--orderer', 'nats'], /--orderer nats needs --nats/],
+    ['--nats without --orderer nats', ['--nats', 'nats://a:4222'], /--nats needs --orderer nats/],
+    ['--orderer raft', ['--orderer', 'raft'], /--orderer must be solo or nats/],
+    ['a NATS URL with a path', ['--orderer', 'nats', '--nats', 'nats://a:1/x'], /not a NATS URL/],
+    ['a port over 65535', ['--port', '70000'], /--port must be at most 65535/],
+  ];
+  for (const [name, extra, message] of usage) {
+    test(`${name} → exit 2 ERR_CLI_USAGE before any prompt, nothing written`, async () => {
+      const data = join(folder(), 'org2-data');
+      const args = ['node', 'join', '--data', data, '--genesis', genesisFile];
+      const withOrg = extra.includes('--org') ? extra : ['--org', 'org2', ...extra];
+      const err = await fails([...args, '--key-file', org2Key, ...withOrg], 2, 'ERR_CLI_USAGE');
+      assert.match(err.message, message);
+      assert.equal(existsSync(data), false);
+    });
+  }
+
+  test('a missing genesis or key file → exit 2 ERR_CLI_USAGE', async () => {
+    const data = join(folder(), 'org2-data');
+    const base = ['node', 'join', '--data', data, '--org', 'org2'];
+    await fails(
+      [...base, '--genesis', '/nonexistent/g.json', '--key-file', org2Key],
+      2,
+      'ERR_CLI_USAGE',
+    );
+    await fails(
+      [...base, '--genesis', genesisFile, '--key-file', '/nonexistent/k.json'],
+      2,
+      'ERR_CLI_USAGE',
+    );
+  });
+
+  test('a genesis document modules refuse → ERR_LEDGER_BAD_GENESIS, nothing written', async () => {
+    const g = readJson(genesisFile);
+    const dir = folder({ 'bad.json': JSON.stringify({ ...g, modules: { nope: {} } }) });
+    const data = join(dir, 'data');
+    await fails(
+      [
+        ...['node', 'join', '--data', data, '--genesis', join(dir, 'bad.json')],
+        ...['--org', 'org2', '--key-file', org2Key],
+      ],
+      1,
+      'ERR_LEDGER_BAD_GENESIS',
+    );
+    assert.equal(existsSync(data), false);
+  });
+});
+
+describe('--orderer and --nats on node init and node start', () => {
+  test('node init --orderer nats --nats writes a NATS ordering; without --nats it is ERR_CLI_USAGE', async () => {
+    const data = join(folder(), 'data');
+    const out = await json([
+      ...['node', 'init', '--data', data, '--orgs', 'a:A,b:B,c:C'],
+      ...['--orderer', 'nats', '--nats', 'nats://127.0.0.1:4222'],
+    ]);
+    assert.equal(out.ordering, 'nats');
+    assert.deepEqual(readJson(join(data, 'node.json')).ordering, {
+      type: 'nats',
+      servers: ['nats://127.0.0.1:4222'],
+    });
+    const other = join(folder(), 'data');
+    await fails(
+      ['node', 'init', '--data', other, '--orgs', 'a:A', '--orderer', 'nats'],
+      2,
+      'ERR_CLI_USAGE',
+    );
+    assert.equal(existsSync(other), false);
+
+    // A NATS node is never run solo; arguments are checked before the passphrase.
+    const err = await fails(
+      ['node', 'start', '--data', data, '--orderer', 'solo'],
+      2,
+      'ERR_CLI_USAGE',
+    );
+    assert.match(err.message, /--orderer solo: this node orders through NATS/);
+  });
+
+  test('node start --nats on a solo folder needs --orderer nats; a malformed node.json is ERR_CLI_DATA_DIR', async () => {
+    const data = join(folder(), 'data');
+    await json(['node', 'init', '--data', data, '--orgs', 'a:A']);
+    const err = await fails(
+      ['node', 'start', '--data', data, '--nats', 'nats://127.0.0.1:4222'],
+      2,
+      'ERR_CLI_USAGE',
+    );
+    assert.match(err.message, /--nats needs --orderer nats/);
+    const config = readJson(join(data, 'node.json'));
+    writeFileSync(
+      join(data, 'node.json'),
+      JSON.stringify({ ...config, ordering: { type: 'nats', server: 'nats://x:4222' } }),
+    );
+    const bad = await fails(['node', 'start', '--data', data], 3, 'ERR_CLI_DATA_DIR', {
+      REALDID_PASSPHRASE: PASS,
+    });
+    assert.match(bad.message, /node\.json: "\/ordering/);
+  });
+});
