@@ -31,14 +31,18 @@ interface Config {
 }
 
 const config = JSON.parse(process.argv[2]!) as Config;
-const chain = Chain.open(SqliteStore.open(config.path), new ModuleRegistry(benchModules()), {
-  genesis: config.genesis,
-  signer: {
-    org: config.org,
-    multikey: config.multikey,
-    keyPair: ed25519FromSeed(fromHex(config.seedHex)),
+const chain = Chain.open(
+  SqliteStore.open(config.path, { synchronous: 'normal' }),
+  new ModuleRegistry(benchModules()),
+  {
+    genesis: config.genesis,
+    signer: {
+      org: config.org,
+      multikey: config.multikey,
+      keyPair: ed25519FromSeed(fromHex(config.seedHex)),
+    },
   },
-});
+);
 const verifier = new WorkerPoolVerifier(1);
 const orderer = new NatsOrderer(chain, {
   servers: config.servers,

@@ -23,13 +23,33 @@ export interface BlockHeader {
   readonly logRoot: string;
   /** Block time, ms since the epoch; strictly increasing. */
   readonly time: number;
+  /**
+   * Only in blocks that record invalid transactions (consortium ordering): the SHA-256 of the
+   * canonical JSON list of `[position, code, sha256(bytes)]` of each, in order (see
+   * {@link invalidRootOf}). Absent otherwise, so solo headers are unchanged.
+   */
+  readonly invalidRoot?: string;
 }
 
 /** SHA-256 of the header's canonical JSON. */
 export function hashHeader(header: BlockHeader): string {
-  const { height, prevHash, txRoot, stateRoot, logSize, logRoot, time } = header;
+  const { height, prevHash, txRoot, stateRoot, logSize, logRoot, time, invalidRoot } = header;
+  const fields = { height, prevHash, txRoot, stateRoot, logSize, logRoot, time };
   return toHex(
-    sha256(canonicalBytes({ height, prevHash, txRoot, stateRoot, logSize, logRoot, time })),
+    sha256(canonicalBytes(invalidRoot === undefined ? fields : { ...fields, invalidRoot })),
+  );
+}
+
+/**
+ * The header commitment to a block's invalid transactions: their positions, codes and bytes (not
+ * their messages, which are for people). Undefined for none.
+ */
+export function invalidRootOf(
+  invalid: readonly { readonly position: number; readonly code: string; readonly bytes: Uint8Array }[],
+): string | undefined {
+  if (invalid.length === 0) return undefined;
+  return toHex(
+    sha256(canonicalBytes(invalid.map((t) => [t.position, t.code, toHex(sha256(t.bytes))]))),
   );
 }
 

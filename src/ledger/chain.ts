@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import {
   checkpointOf,
   hashHeader,
+  invalidRootOf,
   signCheckpoint,
   verifyCheckpointSignature,
   type BlockHeader,
@@ -73,6 +74,7 @@ export function deriveHeader(
   changes: ReadonlyMap<string, string | null>,
   log: MerkleLog,
   tree: StateTree,
+  invalid: readonly InvalidTx[] = [],
 ): { header: BlockHeader; hash: string; leaves: Uint8Array[] } {
   const leaves = txs.map((t) => hashLeaf(t.bytes));
   const txRoot = toHex(MerkleLog.fromLeafHashes(leaves).root());
@@ -81,7 +83,7 @@ export function deriveHeader(
     if (v === null) tree.delete(k);
     else tree.set(k, v);
   }
-  const header: BlockHeader = {
+  let header: BlockHeader = {
     height: parent.height + 1,
     prevHash: parent.hash,
     txRoot,
@@ -90,6 +92,8 @@ export function deriveHeader(
     logRoot: toHex(log.root()),
     time,
   };
+  const invalidRoot = invalidRootOf(invalid);
+  if (invalidRoot !== undefined) header = { ...header, invalidRoot };
   return { header, hash: hashHeader(header), leaves };
 }
 
@@ -306,6 +310,7 @@ export class Chain {
       block.state.changes,
       this.log,
       this.tree,
+      block.invalid,
     );
     // From here the in-memory trees are ahead of the store: any failure is fatal for this process.
     try {

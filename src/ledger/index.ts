@@ -8,6 +8,7 @@ export {
   CHECKPOINT_TAG,
   checkpointSigningBytes,
   hashHeader,
+  invalidRootOf,
   signCheckpoint,
   verifyCheckpointSignature,
 } from './block.ts';

@@ -79,7 +79,7 @@ function checkEnvelope(value: unknown): asserts value is SignedTxJson {
     malformed('"body" must be a JSON object');
   if (typeof t.signer !== 'string' || t.signer.length > 512 || !DID_URL_RE.test(t.signer)) {
     malformed(
-      `"signer" must be a DID URL with a fragment, got ${JSON.stringify(String(t.signer).slice(0, 80))}`,
+      `"signer" must be a DID URL with a fragment, got ${typeof t.signer === 'string' ? JSON.stringify(t.signer.slice(0, 80)) : typeof t.signer}`,
     );
   }
   if (!Number.isSafeInteger(t.nonce) || (t.nonce as number) < 1)

@@ -252,6 +252,7 @@ export async function verifyChain(
         `block ${block.height} starts at log index ${block.firstSeq}, expected ${log.size}`,
       );
     let changes: ReadonlyMap<string, string | null>;
+    const invalid = block.height === 0 ? [] : store.invalidTxs(block.height);
     if (block.height === 0) {
       if (block.txs.length > 0)
         fail('ERR_LEDGER_CHAIN_BROKEN', 'block 0 must not hold transactions');
@@ -267,7 +268,6 @@ export async function verifyChain(
         header.time,
         log.size,
       );
-      const invalid = store.invalidTxs(block.height);
       let next = 0;
       const replayInvalidAt = (logIndex: number): void => {
         while (next < invalid.length && invalid[next]!.position === logIndex)
@@ -286,8 +286,16 @@ export async function verifyChain(
         );
       changes = exec.finish().state.changes;
     }
-    const derived = deriveHeader(parent, header.time, block.txs, changes, log, tree);
-    for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot'] as const) {
+    const derived = deriveHeader(
+      parent,
+      header.time,
+      block.txs,
+      changes,
+      log,
+      tree,
+      invalid,
+    );
+    for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot', 'invalidRoot'] as const) {
       if (derived.header[field] !== header[field])
         fail(
           'ERR_LEDGER_ROOT_MISMATCH',
@@ -324,6 +332,9 @@ function replayInvalid(
   height: number,
   inv: InvalidTx,
 ): void {
+  // An entry that never decoded has no id and no effect; its bytes and code are bound by the
+  // header's invalidRoot, which is all there is to check.
+  if (inv.id === null) return;
   let error: AppError | undefined;
   try {
     const tx = decodeTx(inv.bytes);
@@ -339,7 +350,7 @@ function replayInvalid(
     if (err.code === 'ERR_LEDGER_ROOT_MISMATCH') throw err;
     error = err;
   }
-  if (error === undefined || (inv.id !== null && error.code !== inv.code))
+  if (error === undefined || error.code !== inv.code)
     fail(
       'ERR_LEDGER_ROOT_MISMATCH',
       `block ${height}: transaction ${inv.id ?? '(undecodable)'} is recorded invalid with ${inv.code}, replay gives ${error?.code ?? 'success'}`,

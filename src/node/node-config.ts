@@ -25,6 +25,16 @@ export interface NatsOrdering {
   readonly replicas?: number;
   /** How long the node gathers submitted transactions into one candidate block, ms (default 5). */
   readonly batchIntervalMs?: number;
+  /**
+   * How long a publish to the stream is retried before the submitter gets ERR_LEDGER_UNAVAILABLE,
+   * ms (default 10 000).
+   */
+  readonly submitTimeoutMs?: number;
+  /**
+   * How long, after the stream accepted a transaction, the node waits to apply it before the
+   * submitter gets ERR_LEDGER_UNAVAILABLE, ms (default 30 000).
+   */
+  readonly applyTimeoutMs?: number;
 }
 
 /** How a node orders transactions (`ordering` in node.json). */
@@ -75,6 +85,8 @@ export const OrderingSchema = Type.Union([
       servers: Type.Array(NatsServer, { minItems: 1, maxItems: MAX_NATS_SERVERS }),
       replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
       batchIntervalMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+      submitTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+      applyTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
     },
     { additionalProperties: false },
   ),

@@ -57,6 +57,7 @@ export const Header = Type.Object({
   logSize: Type.Integer(),
   logRoot: Hex32,
   time: Type.Integer(),
+  invalidRoot: Type.Optional(Hex32),
 });
 
 export const CheckpointSig = Type.Object(

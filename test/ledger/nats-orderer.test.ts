@@ -16,7 +16,7 @@ import {
   type ConsortiumAlarm,
   type SignedTxJson,
 } from '../../src/ledger/index.ts';
-import { makeOrg, makeOrgs } from '../helpers/ledger.ts';
+import { makeOrg, makeOrgs, signAs } from '../helpers/ledger.ts';
 import {
   NATS_MISSING,
   natsServerInstalled,
@@ -53,10 +53,15 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
 
   let chainNo = 0;
   /** A fresh consortium (own chain id, so own streams) of three nodes with file stores. */
-  async function consortium(quorum = 2) {
+  async function consortium(quorum = 2, params?: Record<string, number>) {
     const orgs = makeOrgs(3);
     const chainId = `t${process.pid}-${++chainNo}`;
-    const genesis = makeGenesis(orgs, { chainId, time: Date.now() - 60_000, quorum });
+    const genesis = makeGenesis(orgs, {
+      chainId,
+      time: Date.now() - 60_000,
+      quorum,
+      ...(params === undefined ? {} : { params }),
+    });
     const open = (i: number, path = join(dir, `${chainId}-${i}.sqlite`)) =>
       openNatsChain(genesis, orgs[i]!, path, {
         servers: cluster.urls,
@@ -132,6 +137,29 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
           store.close();
         }
       }
+      // The header commits to the invalid records: a changed code, a deleted or an invented
+      // record is a root mismatch for verify (only the human-readable message is not bound).
+      const tampers = [
+        "UPDATE invalid_txs SET code = 'ERR_LEDGER_REPLAY'",
+        'DELETE FROM invalid_txs',
+        `INSERT INTO invalid_txs SELECT height, ord + 1, position, id, code, message, bytes FROM invalid_txs`,
+        "UPDATE invalid_txs SET message = 'edited'",
+      ];
+      for (const [i, sql] of tampers.entries()) {
+        const path = join(dir, `tampered-${chainNo}-${i}.sqlite`);
+        const src = SqliteStore.open(nodes[0]!.path);
+        await src.db.backup(path);
+        src.close();
+        const store = SqliteStore.open(path);
+        try {
+          store.db.exec(sql);
+          const v = await verifyChain(store, registry());
+          if (i === tampers.length - 1) assert.equal(v.ok, true, 'messages are for people');
+          else assert.equal(!v.ok && v.code, 'ERR_LEDGER_ROOT_MISMATCH', sql);
+        } finally {
+          store.close();
+        }
+      }
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
     }
@@ -174,7 +202,7 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
   });
 
   test('a forged signature is dropped, a member signing another header is detected, and a node whose block a quorum contradicts halts', async () => {
-    const { nodes, orgs, chainId, alarms } = await consortium(2);
+    const { nodes, orgs, chainId, alarms, open } = await consortium(2);
     try {
       const w = writer();
       assert.equal((await nodes[0]!.orderer.submit([w.put('a', '1', Date.now())]))[0]!.ok, true);
@@ -183,6 +211,7 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
       const names = streamNames(chainId);
       const cp = nodes[0]!.chain.signedCheckpoint().checkpoint;
       const sigCount = () => nodes[0]!.chain.store.signatures(cp.height).length;
+      await until(() => sigCount() === 3, 5000, 'every organization to sign');
       const stored = sigCount();
       const publishSig = (org: ReturnType<typeof makeOrg>, c: typeof cp, as = org.id) =>
         js.publish(
@@ -219,6 +248,16 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
       const refused = await nodes[0]!.orderer.submit([w.put('b', '2', Date.now())]);
       assert.equal(!refused[0]!.ok && refused[0]!.error.code, 'ERR_LEDGER_DIVERGED');
       assert.equal(nodes[0]!.orderer.status().halted?.code, 'ERR_LEDGER_DIVERGED');
+      // The halt survives a restart: the node does not resume applying on its own.
+      await nodes[0]!.close();
+      const again = open(0, nodes[0]!.path);
+      try {
+        assert.equal(again.orderer.halted?.code, 'ERR_LEDGER_DIVERGED');
+        const out = await again.orderer.submit([w.put('c', '3', Date.now())]);
+        assert.equal(!out[0]!.ok && out[0]!.error.code, 'ERR_LEDGER_DIVERGED');
+      } finally {
+        await again.close();
+      }
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
     }
@@ -252,6 +291,36 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
       assert.equal(restarted.chain.log.size, 6);
     } finally {
       await Promise.all([...nodes, ...extra].map((n) => n.close()));
+    }
+  });
+
+  test('a deadline falls due with no transaction: every node publishes the same tick and seals the same block at the stream time', async () => {
+    const { nodes, orgs } = await consortium(2, { proposalTtlMs: 1500 });
+    try {
+      const body = { change: { type: 'set-param', name: 'proposalTtlMs', value: 60_000 } };
+      const out = await nodes[0]!.orderer.submit([
+        signAs(orgs[0]!, 'gov.propose', body, 1, Date.now()),
+      ]);
+      assert.equal(out[0]!.ok, true, out[0]!.ok ? '' : out[0]!.error.message);
+      const id = out[0]!.ok ? out[0]!.id : '';
+      const proposal = (n: NatsChain) =>
+        JSON.parse(n.chain.state.get(`gov/proposal/${id}`) ?? '{}') as {
+          status?: string;
+          expires?: number;
+        };
+      const status = (n: NatsChain) => proposal(n).status;
+      assert.equal(status(nodes[0]!), 'open');
+      await until(
+        () => nodes.every((n) => status(n) === 'expired'),
+        10_000,
+        'the proposal to expire on every node',
+      );
+      await converge(nodes);
+      // The block that expired it is no earlier than the deadline, by the stream's clock.
+      assert.ok(nodes[0]!.chain.head.header.time >= proposal(nodes[0]!).expires!);
+      assert.equal(nodes[0]!.chain.log.size, 1, 'the expiry block holds no transaction');
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
     }
   });
 
@@ -293,3 +362,27 @@ describe('NATS orderer: three organizations on a real 3-node JetStream cluster',
 });
 
 void checkpointOf;
+
+describe('NATS orderer without a reachable cluster', () => {
+  test('a submission gets ERR_LEDGER_UNAVAILABLE after the bounded wait, nothing stays pending, and close() returns', async () => {
+    const orgs = makeOrgs(3);
+    const genesis = makeGenesis(orgs, { chainId: 'unreachable', time: Date.now() - 60_000 });
+    // A port nothing listens on (the client keeps trying to connect in the background).
+    const node = openNatsChain(genesis, orgs[0]!, ':memory:', {
+      servers: ['nats://127.0.0.1:9'],
+      submitTimeoutMs: 400,
+    });
+    try {
+      const started = Date.now();
+      const out = await node.orderer.submit([writer().put('a', '1', Date.now())]);
+      assert.equal(out[0]!.ok, false);
+      assert.equal(!out[0]!.ok && out[0]!.error.code, 'ERR_LEDGER_UNAVAILABLE');
+      assert.match(!out[0]!.ok ? out[0]!.error.message : '', /not connected to NATS/);
+      assert.ok(Date.now() - started < 5000);
+      assert.equal(node.orderer.pending, 0);
+      assert.equal(node.orderer.status().connected, false);
+    } finally {
+      await node.close();
+    }
+  });
+});

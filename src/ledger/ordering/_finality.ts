@@ -20,11 +20,13 @@ export interface ConsortiumAlarm {
 export type SignatureVerdict =
   | { readonly kind: 'agree'; readonly height: number; readonly final: boolean }
   | { readonly kind: 'future' }
+  /** Too far ahead of this node to keep in memory: hand it in again once the node caught up. */
+  | { readonly kind: 'later' }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'alarm'; readonly alarm: ConsortiumAlarm; readonly halt: boolean };
 
-/** Heights whose signatures are tracked in memory beyond the head (later ones are dropped). */
-const MAX_FUTURE_HEIGHTS = 100_000;
+/** Heights beyond the head whose signatures wait in memory (later ones are handed in again). */
+export const MAX_FUTURE_HEIGHTS = 10_000;
 /** Heights kept in the agreement and conflict maps below the head. */
 const KEEP_BELOW_HEAD = 10_000;
 
@@ -75,7 +77,7 @@ export class FinalityTracker {
 
   /** True once per height: the first time it is asked after the block became final. */
   becameFinal(height: number): boolean {
-    if (this.#reported.has(height) || !this.isFinal(height)) return false;
+    if (this.#old(height) || this.#reported.has(height) || !this.isFinal(height)) return false;
     this.#reported.add(height);
     return true;
   }
@@ -90,9 +92,15 @@ export class FinalityTracker {
     const head = chain.head.height;
     if (cp.chainId !== chain.chainId) return this.#bad(s.org, cp.height, 'another chain');
     if (cp.height > head) {
-      if (cp.height > head + MAX_FUTURE_HEIGHTS)
-        return this.#bad(s.org, cp.height, 'too far ahead');
+      if (cp.height > head + MAX_FUTURE_HEIGHTS) return { kind: 'later' };
+      // Only a current member's valid signature over its own checkpoint may wait, one per org.
+      if (!isMemberSignature(chain.registry, chain.state, cp, s))
+        return this.#bad(s.org, cp.height, 'not a valid signature of a consortium member');
       const list = this.#future.get(cp.height) ?? [];
+      if (list.some((x) => x.message.signature.org === s.org)) {
+        // A second, different checkpoint of the same org at one height: keep it for the conflict check.
+        if (list.some((x) => sameCheckpoint(x.message.checkpoint, cp))) return { kind: 'ignored' };
+      }
       list.push({ seq, message: m });
       this.#future.set(cp.height, list);
       return { kind: 'future' };
@@ -103,6 +111,19 @@ export class FinalityTracker {
     const agree = this.#orgs(cp.height);
     if (sameCheckpoint(ours, cp)) {
       if (agree.has(s.org)) return { kind: 'ignored' }; // a re-delivery, or our own
+      if (this.#signedOther(cp.height, s.org)) {
+        // It signed another block at this height before: an equivocator does not count.
+        return {
+          kind: 'alarm',
+          alarm: {
+            kind: 'equivocation',
+            org: s.org,
+            height: cp.height,
+            message: `organization "${s.org}" signed two different blocks at height ${cp.height}`,
+          },
+          halt: false,
+        };
+      }
       agree.add(s.org);
       return { kind: 'agree', height: cp.height, final: this.becameFinal(cp.height) };
     }
@@ -136,6 +157,16 @@ export class FinalityTracker {
     return { kind: 'alarm', alarm, halt: false };
   }
 
+  /** Below the window tracked in memory (a late signature for it is just stored). */
+  #old(height: number): boolean {
+    return height <= this.#chain.head.height - KEEP_BELOW_HEAD;
+  }
+
+  #signedOther(height: number, org: string): boolean {
+    for (const orgs of this.#conflicts.get(height)?.values() ?? []) if (orgs.has(org)) return true;
+    return false;
+  }
+
   #bad(org: string, height: number, why: string): SignatureVerdict {
     const alarm: ConsortiumAlarm = {
       kind: 'bad-signature',
@@ -151,7 +182,7 @@ export class FinalityTracker {
     if (set === undefined) {
       // Heights older than the tracked window start from what the store holds.
       set = new Set(this.#chain.store.signatures(height).map((x) => x.org));
-      this.#agree.set(height, set);
+      if (!this.#old(height)) this.#agree.set(height, set);
     }
     return set;
   }

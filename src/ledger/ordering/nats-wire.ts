@@ -74,8 +74,17 @@ export function decodeBatch(bytes: Uint8Array): BatchEntry[] {
     try {
       return { tx: decodeTx(entry) };
     } catch (err) {
-      if (!isAppError(err)) throw err;
-      return { error: err, raw: utf8(safeJson(entry)) };
+      // Untrusted input: whatever the decoder threw, the entry is malformed (and recorded so).
+      const error = isAppError(err)
+        ? err
+        : new AppError(
+            'ERR_LEDGER_MALFORMED_TX',
+            `batch entry is not a transaction: ${String(err)}`,
+            {
+              cause: err,
+            },
+          );
+      return { error, raw: utf8(safeJson(entry)) };
     }
   });
 }

@@ -87,13 +87,17 @@ interface Waiter {
   readonly nonceKey: string;
   readonly nonce: number;
   resolve(o: SubmitOutcome): void;
-  /** Give up (ERR_LEDGER_UNAVAILABLE) at this wall-clock time; set once published. */
-  until?: number;
+  /** Give up (ERR_LEDGER_UNAVAILABLE) at this clock time: the publish deadline, then the apply deadline. */
+  until: number;
+  /** Has the stream acknowledged its batch? */
+  published: boolean;
 }
 
 /** Meta keys, written in the same SQLite transaction as each block. */
 const META_SEQ = 'nats.seq';
 const META_SIG_SEQ = 'nats.sigSeq';
+const META_SIG_ACKED = 'nats.sigAcked';
+const META_HALTED = 'nats.halted';
 /** Messages handed to the pipeline but not yet applied, at most. */
 const PIPELINE_DEPTH = 8;
 /** Own signatures being published at once, at most. */
@@ -165,6 +169,14 @@ export class NatsOrderer implements Orderer {
   #sigSeq: number;
   /** Signature messages waiting for a height this node has not reached, by stream sequence. */
   readonly #waitingSigSeqs = new Set<number>();
+  /** Signature messages that are evidence of a divergence (read again after a restart). */
+  readonly #evidenceSeqs = new Set<number>();
+  /** Own signatures acknowledged by the stream above {@link NatsOrderer.#ackedMark}. */
+  readonly #ackedHeights = new Set<number>();
+  /** Every own signature up to this height is in the signature stream (persisted with blocks). */
+  #ackedMark: number;
+  #caughtUpNow = false;
+  #closing: Promise<void> | undefined;
   #sigBuffer: { height: number; s: CheckpointSignature }[] = [];
   #sigFlushTimer: NodeJS.Timeout | undefined;
   #sigOut: SignatureMessage[] = [];
@@ -203,6 +215,20 @@ export class NatsOrderer implements Orderer {
     this.#appliedSeq = Number(chain.store.getMeta(META_SEQ) ?? '0');
     this.#receivedSeq = this.#appliedSeq;
     this.#sigSeq = Number(chain.store.getMeta(META_SIG_SEQ) ?? '0');
+    this.#ackedMark = Number(chain.store.getMeta(META_SIG_ACKED) ?? '0');
+    if (chain.head.height > 0 && chain.store.getMeta(META_SEQ) === undefined)
+      throw new AppError(
+        'ERR_LEDGER_STORE',
+        `this ledger has ${chain.head.height} blocks that were not ordered through NATS (a solo ledger); a consortium node starts from genesis`,
+      );
+    const halted = chain.store.getMeta(META_HALTED);
+    if (halted !== undefined) {
+      const h = JSON.parse(halted) as { code: 'ERR_LEDGER_DIVERGED'; message: string };
+      this.#halted = new AppError(
+        h.code,
+        `${h.message} (halted before this start; rebuild the node: docs/consortium.md)`,
+      );
+    }
     const committed = chain.state;
     this.#pendingState = {
       get: (k) => {
@@ -216,6 +242,8 @@ export class NatsOrderer implements Orderer {
     });
     this.connected.catch(() => undefined); // a caller that never awaits it must not crash the process
     this.caughtUp = new Promise<void>((resolve) => (this.#markCaughtUp = resolve));
+    this.#sweepTimer = setInterval(() => this.#sweep(), 250);
+    this.#sweepTimer.unref();
     void this.#start();
   }
 
@@ -263,16 +291,31 @@ export class NatsOrderer implements Orderer {
 
   // ---- connection ------------------------------------------------------------------------
 
+  /**
+   * Connects, retrying every 500 ms until a server answers or the orderer is closed (the client's
+   * own wait for a first connection cannot be cancelled). Once connected, reconnects are endless.
+   */
+  async #connect(): Promise<NatsConnection> {
+    for (;;) {
+      try {
+        return await connect({
+          servers: [...this.#o.servers],
+          name: `realdid-${this.#chain.signer?.org ?? 'observer'}`,
+          timeout: API_TIMEOUT_MS,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+        });
+      } catch (err) {
+        if (this.#closed) throw err;
+        await sleep(500);
+      }
+    }
+  }
+
   async #start(): Promise<void> {
     let nc: NatsConnection | undefined;
     try {
-      nc = await connect({
-        servers: [...this.#o.servers],
-        name: `realdid-${this.#chain.signer?.org ?? 'observer'}`,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-        waitOnFirstConnect: true,
-      });
+      nc = await this.#connect();
       if (this.#closed) throw new Error('closed');
       this.#nc = nc;
       const jsm = await jetstreamManager(nc, { timeout: API_TIMEOUT_MS });
@@ -280,7 +323,10 @@ export class NatsOrderer implements Orderer {
       const lastSeq = await ensureStreams(jsm, this.#names, this.#o.replicas, () => this.#closed);
       this.#js = jetstream(nc, { timeout: API_TIMEOUT_MS });
       this.#caughtUpAt = lastSeq;
-      if (this.#appliedSeq >= lastSeq) this.#markCaughtUp();
+      if (this.#appliedSeq >= lastSeq) {
+        this.#caughtUpNow = true;
+        this.#markCaughtUp();
+      }
       void this.#consume(
         this.#names.batches,
         () => this.#receivedSeq,
@@ -291,9 +337,8 @@ export class NatsOrderer implements Orderer {
         () => this.#sigSeq,
         (seq, _time, data) => this.#onSignatureMessage(seq, data),
       );
-      this.#sweepTimer = setInterval(() => this.#sweep(), 250);
-      this.#sweepTimer.unref();
       this.#armDeadline();
+      this.#republishOwnSignatures();
       this.#markConnected();
       this.#schedule();
     } catch (err) {
@@ -396,8 +441,9 @@ export class NatsOrderer implements Orderer {
     if ((this.#pendingNonces.get(key) ?? 0) < nonce) this.#pendingNonces.set(key, nonce);
     this.#outbox.push({ id: tx.id, bytes: tx.bytes });
     this.#outboxBytes += tx.bytes.length + 1;
+    const until = this.#o.clock() + this.#o.submitTimeoutMs;
     return new Promise<SubmitOutcome>((resolve) =>
-      this.#waiters.set(tx.id, { nonceKey: key, nonce, resolve }),
+      this.#waiters.set(tx.id, { nonceKey: key, nonce, resolve, until, published: false }),
     );
   }
 
@@ -428,7 +474,10 @@ export class NatsOrderer implements Orderer {
           const until = this.#o.clock() + this.#o.applyTimeoutMs;
           for (const b of batch) {
             const w = this.#waiters.get(b.id);
-            if (w !== undefined) w.until = until;
+            if (w !== undefined) {
+              w.until = until;
+              w.published = true;
+            }
           }
         } catch (err) {
           const error = unavailable(
@@ -444,6 +493,11 @@ export class NatsOrderer implements Orderer {
   }
 
   #takeBatch(): { readonly id: string; readonly bytes: Uint8Array }[] {
+    // A transaction whose submitter was told it was not accepted is not published after all.
+    if (this.#outbox.some((b) => !this.#waiters.has(b.id))) {
+      this.#outbox = this.#outbox.filter((b) => this.#waiters.has(b.id));
+      this.#outboxBytes = this.#outbox.reduce((a, b) => a + b.bytes.length + 1, 0);
+    }
     let n = 0;
     let size = 0;
     while (
@@ -493,14 +547,18 @@ export class NatsOrderer implements Orderer {
   #sweep(): void {
     const now = this.#o.clock();
     for (const [id, w] of this.#waiters) {
-      if (w.until !== undefined && w.until <= now)
-        this.#settle(id, {
-          ok: false,
-          id,
-          error: unavailable(
-            `transaction ${id} was ordered but this node has not applied it within ${this.#o.applyTimeoutMs} ms (it is at stream sequence ${this.#appliedSeq}); look it up by id later`,
-          ),
-        });
+      if (w.until > now) continue;
+      this.#settle(id, {
+        ok: false,
+        id,
+        error: w.published
+          ? unavailable(
+              `transaction ${id} was ordered but this node has not applied it within ${this.#o.applyTimeoutMs} ms (it is at stream sequence ${this.#appliedSeq}); look it up by id later`,
+            )
+          : unavailable(
+              `the ordering service did not accept transaction ${id} within ${this.#o.submitTimeoutMs} ms (${this.#js === undefined ? 'not connected to NATS' : 'the stream is not accepting writes'}); it may still be ordered: look it up by id before resubmitting (resubmitting the same transaction is safe)`,
+            ),
+      });
     }
   }
 
@@ -509,12 +567,12 @@ export class NatsOrderer implements Orderer {
   /** Hands one stream message to the pipeline: decoded and admitted now, signatures verified on workers, applied in order. */
   async #receive(seq: number, timeMs: number, data: Uint8Array): Promise<void> {
     if (seq <= this.#receivedSeq) return; // a re-delivery after a resubscribe
-    this.#receivedSeq = seq;
     const item: OrderedItem = { seq, timeMs, entries: decodeBatch(data) };
     const admitted = admitEntries(this.#chain.registry, item.entries, this.#chain.state);
-    const verified = this.#verifier.verifyMany(
-      signatureJobs(admitted.map((a) => (a instanceof AppError ? undefined : a))),
-    );
+    const jobs = signatureJobs(admitted.map((a) => (a instanceof AppError ? undefined : a)));
+    // A worker that fails must not stop the node: check those signatures here instead.
+    const verified = this.#verifier.verifyMany(jobs).catch(() => inlineVerifier.verifyMany(jobs));
+    this.#receivedSeq = seq;
     this.#inPipeline++;
     const turn = this.#applyTail.then(async () => {
       const sigs = await verified;
@@ -540,7 +598,7 @@ export class NatsOrderer implements Orderer {
     admitted: readonly OrderedAdmission[],
     sigs: readonly (boolean | undefined)[],
   ): void {
-    if (this.#halted !== undefined || (this.#closed && this.#nc === undefined)) return;
+    if (this.#halted !== undefined) return;
     const chain = this.#chain;
     if (chain.failed !== undefined) throw chain.failed;
     const result = applyBatch(chain, admitted, sigs, item);
@@ -556,6 +614,7 @@ export class NatsOrderer implements Orderer {
     const head = chain.commit(result.block, () => {
       chain.store.setMeta(META_SEQ, String(item.seq));
       chain.store.setMeta(META_SIG_SEQ, String(sigSeq));
+      chain.store.setMeta(META_SIG_ACKED, String(this.#ackedMark));
       for (const b of sigBatch) chain.store.addSignature(b.height, b.s);
     });
     this.#appliedSeq = item.seq;
@@ -582,6 +641,7 @@ export class NatsOrderer implements Orderer {
   #afterApply(): void {
     if (this.#appliedSeq >= this.#caughtUpAt) {
       this.#caughtUpAt = Infinity;
+      this.#caughtUpNow = true;
       this.#markCaughtUp();
     }
     this.#armDeadline();
@@ -605,6 +665,16 @@ export class NatsOrderer implements Orderer {
   #halt(err: AppError, alarm: ConsortiumAlarm): void {
     if (this.#halted !== undefined) return;
     this.#halted = err;
+    if (err.code === 'ERR_LEDGER_DIVERGED') {
+      try {
+        this.#chain.store.setMeta(
+          META_HALTED,
+          JSON.stringify({ code: err.code, message: err.message }),
+        );
+      } catch {
+        // the store failed too; the in-memory halt still holds for this run
+      }
+    }
     this.#emit(alarm);
     for (const stop of this.#stops) stop();
     for (const id of [...this.#waiters.keys()]) this.#settle(id, { ok: false, id, error: err });
@@ -619,11 +689,11 @@ export class NatsOrderer implements Orderer {
 
   // ---- signatures ------------------------------------------------------------------------
 
-  #onSignatureMessage(seq: number, data: Uint8Array): void {
+  async #onSignatureMessage(seq: number, data: Uint8Array): Promise<void> {
     if (seq <= this.#sigSeq) return;
-    this.#sigSeq = seq;
     const m = decodeSignature(data);
     if (m === undefined) {
+      this.#sigSeq = seq;
       this.#emit({
         kind: 'bad-signature',
         org: '',
@@ -632,13 +702,20 @@ export class NatsOrderer implements Orderer {
       });
       return;
     }
-    this.#handleSignature(seq, m);
+    // Far ahead of this node (it is catching up): hold the signature stream until it gets closer.
+    while (this.#handleSignature(seq, m) === 'later') {
+      if (this.#closed || this.#halted !== undefined) return;
+      await sleep(100);
+    }
+    this.#sigSeq = seq;
   }
 
-  #handleSignature(seq: number, m: SignatureMessage): void {
+  #handleSignature(seq: number, m: SignatureMessage): 'later' | undefined {
     this.#waitingSigSeqs.delete(seq);
     const verdict = this.#tracker.classify(seq, m);
     switch (verdict.kind) {
+      case 'later':
+        return 'later';
       case 'future':
         this.#waitingSigSeqs.add(seq);
         return;
@@ -652,9 +729,13 @@ export class NatsOrderer implements Orderer {
         } else this.#sigFlushTimer ??= setTimeout(() => this.#flushSignatures(), SIG_FLUSH_MS);
         return;
       case 'alarm':
+        // Evidence of a divergence is kept in the stream: the stored position never passes it,
+        // so a restarted node reads it again and reaches the same verdict.
+        if (verdict.alarm.kind !== 'bad-signature') this.#evidenceSeqs.add(seq);
         if (verdict.halt)
           this.#halt(new AppError('ERR_LEDGER_DIVERGED', verdict.alarm.message), verdict.alarm);
         else this.#emit(verdict.alarm);
+        return;
     }
   }
 
@@ -670,15 +751,23 @@ export class NatsOrderer implements Orderer {
     if (batch.length === 0 || this.#chain.failed !== undefined) return;
     this.#sigBuffer = [];
     const chain = this.#chain;
-    chain.store.db.transaction(() => {
-      for (const b of batch) chain.addCheckedSignature(b.height, b.s);
-    })();
+    try {
+      chain.store.db.transaction(() => {
+        for (const b of batch) chain.addCheckedSignature(b.height, b.s);
+      })();
+    } catch (err) {
+      this.#fail(err);
+    }
   }
 
   /** The signature stream sequence below which every message has been stored or dropped. */
   #safeSigSeq(): number {
+    // Both sets receive sequences in increasing order: their first entries are their least.
     let min = this.#sigSeq;
-    for (const s of this.#waitingSigSeqs) if (s - 1 < min) min = s - 1;
+    for (const set of [this.#waitingSigSeqs, this.#evidenceSeqs]) {
+      const first = set.values().next();
+      if (first.done !== true && first.value - 1 < min) min = first.value - 1;
+    }
     return min;
   }
 
@@ -688,31 +777,52 @@ export class NatsOrderer implements Orderer {
   }
 
   #pumpSignatures(): void {
-    while (
-      this.#sigInFlight < SIG_PUBLISH_CONCURRENCY &&
-      this.#sigOut.length > 0 &&
-      !this.#closed
-    ) {
+    while (this.#sigInFlight < SIG_PUBLISH_CONCURRENCY && this.#sigOut.length > 0) {
       const m = this.#sigOut.shift()!;
       const { checkpoint: cp, signature: s } = m;
       this.#sigInFlight++;
-      void this.#publishSignature(m, `${s.org}-${cp.height}-${cp.blockHash}`).finally(() => {
-        this.#sigInFlight--;
-        this.#pumpSignatures();
-      });
+      void this.#publishSignature(m, `${s.org}-${cp.height}-${cp.blockHash}`)
+        .then((ok) => {
+          if (ok) this.#acked(cp.height);
+        })
+        .finally(() => {
+          this.#sigInFlight--;
+          this.#pumpSignatures();
+        });
     }
   }
 
   /** Publishes an own signature, retrying until it is stored (the others need it for finality). */
-  async #publishSignature(m: SignatureMessage, msgID: string): Promise<void> {
+  async #publishSignature(m: SignatureMessage, msgID: string): Promise<boolean> {
     const subject = this.#names.sigSubjectPrefix + m.signature.org;
-    while (!this.#closed) {
+    while (this.#nc !== undefined && !this.#nc.isClosed()) {
       try {
         await this.#publish(subject, encodeSignature(m), msgID);
-        return;
+        return true;
       } catch {
+        if (this.#closed) return false; // republished from the stored mark at the next start
         await sleep(250); // the cluster is down: keep the signature and try again
       }
+    }
+    return false;
+  }
+
+  #acked(height: number): void {
+    this.#ackedHeights.add(height);
+    while (this.#ackedHeights.delete(this.#ackedMark + 1)) this.#ackedMark++;
+  }
+
+  /** Publishes again the own signatures of blocks after the stored mark (lost in a crash or a close). */
+  #republishOwnSignatures(): void {
+    const chain = this.#chain;
+    const org = chain.signer?.org;
+    if (org === undefined) return;
+    for (let h = Math.max(1, this.#ackedMark + 1); h <= chain.head.height; h++) {
+      const signed = chain.signedCheckpoint(h);
+      const own = signed.signatures.find((x) => x.org === org);
+      if (own === undefined)
+        this.#acked(h); // not a member then: nothing to publish
+      else this.#queueSignature({ checkpoint: signed.checkpoint, signature: own });
     }
   }
 
@@ -723,7 +833,9 @@ export class NatsOrderer implements Orderer {
    * (every node gets the same message, so the same block).
    */
   tick(): void {
-    if (this.#closed || this.#halted !== undefined || this.#js === undefined) return;
+    // A node still replaying the stream would tick for deadlines the stream already passed.
+    if (this.#closed || this.#halted !== undefined || this.#js === undefined || !this.#caughtUpNow)
+      return;
     const next = this.#chain.deadlines.peek(this.#chain.state);
     if (next === undefined || next.at > this.#o.clock()) {
       this.#armDeadline();
@@ -760,8 +872,12 @@ export class NatsOrderer implements Orderer {
    * Stops accepting; publishes what is in the outbox and waits (bounded by `submitTimeoutMs`)
    * for this node to apply it; then stops consuming, stores buffered signatures and disconnects.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     const until = Date.now() + this.#o.submitTimeoutMs;
     if (this.#js !== undefined) {
       await this.#pump();
@@ -775,6 +891,15 @@ export class NatsOrderer implements Orderer {
     for (const stop of this.#stops) stop();
     await this.#applyTail;
     this.#flushSignatures();
+    // Own signatures of the last blocks still on their way (bounded; the rest at the next start).
+    const sigsUntil = Date.now() + 2000;
+    while ((this.#sigOut.length > 0 || this.#sigInFlight > 0) && Date.now() < sigsUntil)
+      await sleep(10);
+    try {
+      this.#chain.store.setMeta(META_SIG_ACKED, String(this.#ackedMark));
+    } catch {
+      // a failed store: the next start republishes from the mark of the last block
+    }
     const error = new AppError('ERR_LEDGER_STOPPED', 'the node stopped before applying it');
     for (const id of [...this.#waiters.keys()]) this.#settle(id, { ok: false, id, error });
     this.#failConnect(new Error('closed'));

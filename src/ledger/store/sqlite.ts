@@ -135,7 +135,19 @@ export class SqliteStore {
    * Opens (creating if needed) the store at `path` (`:memory:` for tests and `verify`).
    * @throws ERR_LEDGER_STORE if the file was written by another schema version
    */
-  static open(path: string, options: { readonly?: boolean } = {}): SqliteStore {
+  static open(
+    path: string,
+    options: {
+      readonly?: boolean;
+      /**
+       * `full` (default): a committed block survives a power loss. `normal`: WAL stays
+       * consistent, but the last blocks may be lost on a power loss — right only where they can
+       * be re-derived, as on a NATS-ordered node, which replays them from the replicated stream
+       * (its last applied sequence is committed with each block).
+       */
+      synchronous?: 'full' | 'normal';
+    } = {},
+  ): SqliteStore {
     const db = new Database(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
@@ -144,7 +156,7 @@ export class SqliteStore {
     db.pragma('mmap_size = 8589934592');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(options.synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
       db.exec(SCHEMA);
     }
     const store = new SqliteStore(db);
