@@ -45,7 +45,11 @@ export function hashHeader(header: BlockHeader): string {
  * their messages, which are for people). Undefined for none.
  */
 export function invalidRootOf(
-  invalid: readonly { readonly position: number; readonly code: string; readonly bytes: Uint8Array }[],
+  invalid: readonly {
+    readonly position: number;
+    readonly code: string;
+    readonly bytes: Uint8Array;
+  }[],
 ): string | undefined {
   if (invalid.length === 0) return undefined;
   return toHex(

@@ -286,15 +286,7 @@ export async function verifyChain(
         );
       changes = exec.finish().state.changes;
     }
-    const derived = deriveHeader(
-      parent,
-      header.time,
-      block.txs,
-      changes,
-      log,
-      tree,
-      invalid,
-    );
+    const derived = deriveHeader(parent, header.time, block.txs, changes, log, tree, invalid);
     for (const field of ['txRoot', 'logSize', 'logRoot', 'stateRoot', 'invalidRoot'] as const) {
       if (derived.header[field] !== header[field])
         fail(
