@@ -4,51 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
 import { DEMO_PASSPHRASE } from '../../src/node/index.ts';
-import { runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
+import { cliSandbox, runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-const folders: string[] = [];
-after(() => {
-  for (const d of folders) rmSync(d, { recursive: true, force: true });
-});
-
-/** A temporary folder holding `files` (path → content), as changesets' `gitdir` builds one. */
-function folder(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'realdid-cli-'));
-  folders.push(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
-
-/** The realdid folder of every run (wallet, trust file): never the real ~/.realdid. */
-const HOME = folder();
-
-/** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: HOME, ...extra };
-  if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
-  if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
-  return e;
-}
+const { folder, env } = cliSandbox('realdid-cli-');
 
 function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
   return runRealdid(args, { env: env(extra) });

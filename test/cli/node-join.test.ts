@@ -5,46 +5,13 @@
  * nothing.
  */
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { cliSandbox, runRealdid, type Run } from '../helpers/cli.ts';
 
 const PASS = 'consortium test passphrase';
-const folders: string[] = [];
-after(() => {
-  for (const d of folders) rmSync(d, { recursive: true, force: true });
-});
-
-/** A temporary folder holding `files` (path → content). */
-function folder(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'realdid-join-'));
-  folders.push(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
-
-const HOME = folder();
-
-/** The environment of a run: no passphrase or node URL from the caller's shell unless given. */
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: HOME, ...extra };
-  if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
-  delete e.REALDID_URL;
-  return e;
-}
+const { folder, env } = cliSandbox('realdid-join-');
 
 function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
   return runRealdid(args, { env: env(extra) });
@@ -132,16 +99,7 @@ describe('realdid node join', () => {
       readFileSync(org2Key, 'utf8'),
     );
 
-    // The joined folder starts as org2 (its key is a member key in genesis).
-    const node = await startNodeProcess(data, { env: env({ REALDID_PASSPHRASE: PASS }) });
-    try {
-      const health = (await (await fetch(`${node.url}/health`)).json()) as { chainId: string };
-      assert.equal(health.chainId, 'join-test');
-      assert.deepEqual(await (await fetch(`${node.url}/v1/consortium`)).json(), { type: 'solo' });
-    } finally {
-      process.kill(node.child.pid!, 'SIGTERM');
-      assert.equal(await node.exited, 0);
-    }
+    // That a joined folder starts as its organization is shown by consortium-processes.test.ts.
     // A second join on the same folder is refused.
     await fails(
       [

@@ -9,7 +9,10 @@
  * assert.equal(await node.exited, 0);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (with a trailing separator): the default working folder of every run. */
@@ -125,4 +128,42 @@ export function startNodeProcess(
       );
     });
   });
+}
+
+/** Temporary folders of one test file (removed after it) and the environment of its runs. */
+export interface CliSandbox {
+  /** A temporary folder holding `files` (path → content), as changesets' `gitdir` builds one. */
+  readonly folder: (files?: Record<string, string>) => string;
+  /** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
+  readonly env: (extra: Record<string, string>) => NodeJS.ProcessEnv;
+}
+
+/**
+ * A sandbox for CLI runs: folders named `<prefix>XXXXXX`, and a realdid home folder of its own
+ * (wallet, trust file), never the real ~/.realdid. Call it at the top level of a test file.
+ */
+export function cliSandbox(prefix: string): CliSandbox {
+  const folders: string[] = [];
+  after(() => {
+    for (const d of folders) rmSync(d, { recursive: true, force: true });
+  });
+  const folder = (files: Record<string, string> = {}): string => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    folders.push(dir);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    return dir;
+  };
+  const home = folder();
+  return {
+    folder,
+    env: (extra) => {
+      const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: home, ...extra };
+      if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
+      if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
+      return e;
+    },
+  };
 }
