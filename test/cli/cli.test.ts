@@ -10,45 +10,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
 import { DEMO_PASSPHRASE } from '../../src/node/index.ts';
-import { cliSandbox, runRealdid, startNodeProcess, type Run } from '../helpers/cli.ts';
+import { cliSandbox, startNodeProcess } from '../helpers/cli.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-const { folder, env } = cliSandbox('realdid-cli-');
-
-function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return runRealdid(args, { env: env(extra) });
-}
+const { folder, env, realdid, json, fails } = cliSandbox('realdid-cli-');
 
 /** Runs a command that must succeed with `--json`; returns its parsed stdout. */
-async function json<T = Record<string, unknown>>(
-  args: string[],
-  extra: Record<string, string> = {},
-): Promise<T> {
-  const r = await realdid([...args, '--json'], extra);
-  assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** Runs a command that must fail with `--json`: checks the exit code and the error code on stderr. */
-async function fails(
-  args: string[],
-  exit: number,
-  code: string,
-  extra: Record<string, string> = {},
-): Promise<{ code: string; message: string }> {
-  const r = await realdid([...args, '--json'], extra);
-  assert.equal(
-    r.code,
-    exit,
-    `realdid ${args.join(' ')}: expected exit ${exit}, got ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`,
-  );
-  const lines = r.stderr.trim().split('\n');
-  const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
-  assert.equal(err.code, code, err.message);
-  assert.equal(r.stdout, '', 'nothing on stdout when a command fails');
-  return err;
-}
 
 /** A TCP port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -8,39 +8,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { cliSandbox, runRealdid, type Run } from '../helpers/cli.ts';
+import { cliSandbox } from '../helpers/cli.ts';
 
 const PASS = 'consortium test passphrase';
-const { folder, env } = cliSandbox('realdid-join-');
-
-function realdid(args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return runRealdid(args, { env: env(extra) });
-}
-
-async function json<T = Record<string, unknown>>(
+const sandbox = cliSandbox('realdid-join-');
+const { folder, fails } = sandbox;
+/** `realdid args --json` with the key passphrase at hand unless told otherwise. */
+const json = <T = Record<string, unknown>>(
   args: string[],
   extra: Record<string, string> = { REALDID_PASSPHRASE: PASS },
-): Promise<T> {
-  const r = await realdid([...args, '--json'], extra);
-  assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** Runs a command that must fail: the exit code and the error code (JSON on stderr). */
-async function fails(
-  args: string[],
-  exit: number,
-  code: string,
-  extra: Record<string, string> = {},
-): Promise<{ code: string; message: string }> {
-  const r = await realdid([...args, '--json'], extra);
-  assert.equal(r.code, exit, `realdid ${args.join(' ')}: exit ${r.code}; stderr ${r.stderr}`);
-  const lines = r.stderr.trim().split('\n');
-  const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
-  assert.equal(err.code, code, err.message);
-  assert.equal(r.stdout, '');
-  return err;
-}
+): Promise<T> => sandbox.json<T>(args, extra);
 
 const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 

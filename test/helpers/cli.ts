@@ -8,6 +8,7 @@
  * process.kill(node.child.pid!, 'SIGTERM');
  * assert.equal(await node.exited, 0);
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,6 +137,20 @@ export interface CliSandbox {
   readonly folder: (files?: Record<string, string>) => string;
   /** The environment of a run: no passphrase or node URL inherited from the caller's shell. */
   readonly env: (extra: Record<string, string>) => NodeJS.ProcessEnv;
+  /** Runs `realdid args` in the sandbox's environment plus `extra`. */
+  readonly realdid: (args: string[], extra?: Record<string, string>) => Promise<Run>;
+  /** Runs `realdid args --json`, which must exit 0, and parses its stdout. */
+  readonly json: <T = Record<string, unknown>>(
+    args: string[],
+    extra?: Record<string, string>,
+  ) => Promise<T>;
+  /** Runs `realdid args --json`, which must fail: checks the exit code, the error code on stderr and an empty stdout. */
+  readonly fails: (
+    args: string[],
+    exit: number,
+    code: string,
+    extra?: Record<string, string>,
+  ) => Promise<{ code: string; message: string }>;
 }
 
 /**
@@ -157,13 +172,35 @@ export function cliSandbox(prefix: string): CliSandbox {
     return dir;
   };
   const home = folder();
+  const env = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: home, ...extra };
+    if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
+    if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
+    return e;
+  };
+  const realdid = (args: string[], extra: Record<string, string> = {}): Promise<Run> =>
+    runRealdid(args, { env: env(extra) });
   return {
     folder,
-    env: (extra) => {
-      const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', REALDID_HOME: home, ...extra };
-      if (!('REALDID_PASSPHRASE' in extra)) delete e.REALDID_PASSPHRASE;
-      if (!('REALDID_URL' in extra)) delete e.REALDID_URL;
-      return e;
+    env,
+    realdid,
+    async json<T>(args: string[], extra: Record<string, string> = {}): Promise<T> {
+      const r = await realdid([...args, '--json'], extra);
+      assert.equal(r.code, 0, `realdid ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    async fails(args, exit, code, extra = {}) {
+      const r = await realdid([...args, '--json'], extra);
+      assert.equal(
+        r.code,
+        exit,
+        `realdid ${args.join(' ')}: expected exit ${exit}, got ${r.code}; stdout ${r.stdout}; stderr ${r.stderr}`,
+      );
+      const lines = r.stderr.trim().split('\n');
+      const err = JSON.parse(lines[lines.length - 1] ?? '') as { code: string; message: string };
+      assert.equal(err.code, code, err.message);
+      assert.equal(r.stdout, '', 'nothing on stdout when a command fails');
+      return err;
     },
   };
 }
