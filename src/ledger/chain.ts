@@ -12,6 +12,7 @@ import {
   type SignedCheckpoint,
 } from './block.ts';
 import { DEADLINE_PREFIX, DeadlineQueue } from './deadlines.ts';
+import { BlockExecutor } from './execute.ts';
 import { applyGenesis, checkGenesis, genesisHash, type GenesisDoc } from './genesis.ts';
 import { hashLeaf, MerkleLog } from './merkle/index.ts';
 import type { StateReader } from './module.ts';
@@ -277,6 +278,22 @@ export class Chain {
       throw this.#failed;
     }
     return this.#commitDerived(this.#head, block, extra);
+  }
+
+  /**
+   * An executor for the block after the head, at `time` but never before the head's time + 1 ms
+   * (block times strictly increase). What every orderer builds its blocks with.
+   */
+  nextBlock(time: number): BlockExecutor {
+    const head = this.#head;
+    return new BlockExecutor(
+      this.registry,
+      this.state,
+      this.deadlines,
+      head.height + 1,
+      Math.max(time, head.header.time + 1),
+      this.log.size,
+    );
   }
 
   /** Is this node's key a consortium member's key in `state`, allowed to sign at `height`? */

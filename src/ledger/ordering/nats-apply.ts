@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../../errors.ts';
 import type { Chain, PendingBlock } from '../chain.ts';
-import { admitTx, BlockExecutor, type AdmittedTx } from '../execute.ts';
+import { admitTx, type AdmittedTx, type BlockExecutor } from '../execute.ts';
 import type { StateReader } from '../module.ts';
 import type { ModuleRegistry, RegisteredKind } from '../registry.ts';
 import type { InvalidTx } from '../store/sqlite.ts';
@@ -76,16 +76,7 @@ export function applyBatch(
   sigs: readonly (boolean | undefined)[],
   item: OrderedItem,
 ): AppliedBatch {
-  const head = chain.head;
-  const time = Math.max(item.timeMs, head.header.time + 1);
-  const exec = new BlockExecutor(
-    chain.registry,
-    chain.state,
-    chain.deadlines,
-    head.height + 1,
-    time,
-    chain.log.size,
-  );
+  const exec = chain.nextBlock(item.timeMs);
   const invalidRows: InvalidTx[] = [];
   const valid: { id: string; logIndex: number }[] = [];
   const invalid: { id: string; error: AppError }[] = [];

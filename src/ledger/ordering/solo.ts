@@ -177,18 +177,8 @@ export class SoloOrderer implements Orderer {
 
   #openBlock(): OpenBlock {
     if (this.#block === undefined) {
-      const chain = this.#chain;
-      const head = chain.head;
-      const time = Math.max(this.#clock(), head.header.time + 1);
       this.#block = {
-        exec: new BlockExecutor(
-          chain.registry,
-          chain.state,
-          chain.deadlines,
-          head.height + 1,
-          time,
-          chain.log.size,
-        ),
+        exec: this.#chain.nextBlock(this.#clock()),
         waiters: [],
       };
     }
