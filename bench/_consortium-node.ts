@@ -5,8 +5,7 @@
  * `ready`, waits for `go` on stdin, then prints one JSON result line.
  */
 import { createInterface } from 'node:readline';
-import { fromHex } from '../src/crypto/index.ts';
-import { ed25519FromSeed } from '../src/crypto/index.ts';
+import { ed25519FromSeed, fromHex } from '../src/crypto/index.ts';
 import {
   Chain,
   ModuleRegistry,

@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../../errors.ts';
 import type { Chain, PendingBlock } from '../chain.ts';
 import { admitTx, type AdmittedTx, type BlockExecutor } from '../execute.ts';
 import type { StateReader } from '../module.ts';
-import type { ModuleRegistry, RegisteredKind } from '../registry.ts';
+import type { ModuleRegistry } from '../registry.ts';
 import type { InvalidTx } from '../store/sqlite.ts';
 import type { Tx } from '../tx.ts';
 import type { BatchEntry } from './nats-wire.ts';
@@ -23,18 +23,14 @@ export type OrderedAdmission = AdmittedTx | AppError;
  * the state a node admits against depends on how far its pipeline is, so a key that cannot be
  * resolved now is decided at execution, against the block's state, like on every other node.
  */
-export function admitOrdered(
-  registry: ModuleRegistry,
-  tx: Tx,
-  state: StateReader,
-  kind: RegisteredKind = registry.kind(tx.payload.kind),
-): AdmittedTx {
+export function admitOrdered(registry: ModuleRegistry, tx: Tx, state: StateReader): AdmittedTx {
   try {
     return admitTx(registry, tx, state);
   } catch (err) {
     if (isAppError(err, 'ERR_LEDGER_SCHEMA') || isAppError(err, 'ERR_LEDGER_UNKNOWN_KIND'))
       throw err;
-    return { tx, kind, key: undefined };
+    // admitTx checked the kind and the schema before resolving the key: the kind is registered.
+    return { tx, kind: registry.kind(tx.payload.kind), key: undefined };
   }
 }
 

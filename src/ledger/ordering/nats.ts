@@ -9,7 +9,7 @@ import { canonicalize } from '../../crypto/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { CheckpointSignature } from '../block.ts';
 import type { Chain } from '../chain.ts';
-import { nonceKey, signatureJobs, signatureResults } from '../execute.ts';
+import { lastNonce, nonceKey, signatureJobs, signatureResults } from '../execute.ts';
 import type { StateReader } from '../module.ts';
 import { inlineVerifier, type SignatureVerifier } from '../sig-pool.ts';
 import { decodeTx, type Tx } from '../tx.ts';
@@ -421,13 +421,15 @@ export class NatsOrderer implements Orderer {
     let tx: Tx;
     try {
       tx = decodeTx(input);
-      const kind = this.#chain.registry.kind(tx.payload.kind);
-      admitOrdered(this.#chain.registry, tx, this.#chain.state, kind);
+      admitOrdered(this.#chain.registry, tx, this.#chain.state);
     } catch (err) {
       if (!isAppError(err)) throw err;
       return { ok: false, error: err };
     }
-    if (this.#waiters.has(tx.id) || this.#chain.hasTx(tx.id))
+    // A committed copy necessarily has a used nonce: only then is the store consulted (as solo does).
+    const committed =
+      tx.payload.nonce <= lastNonce(this.#chain.state, tx.signerDid) && this.#chain.hasTx(tx.id);
+    if (this.#waiters.has(tx.id) || committed)
       return {
         ok: false,
         id: tx.id,
