@@ -18,8 +18,37 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (with a trailing separator): the default working folder of every run. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** The CLI entry point, run with the current `node` binary. */
-export const BIN = join(ROOT, 'bin', 'realdid.js');
+/** The published entry point (`bin/realdid.js`: the TypeScript sources through tsx's loader). */
+export const REAL_BIN = join(ROOT, 'bin', 'realdid.js');
+
+/**
+ * The CLI entry point the tests run with the current `node` binary: the same sources as
+ * {@link REAL_BIN}, bundled by esbuild (tsx's own transformer) once per test process, because
+ * loading them through tsx costs about 1.5 CPU-seconds per spawn and the CLI tests spawn
+ * hundreds. `REALDID_TEST_REAL_BIN=1` runs `bin/realdid.js` itself; `npm start` (tested in
+ * npm-start.test.ts) always does.
+ */
+export const BIN = process.env.REALDID_TEST_REAL_BIN === '1' ? REAL_BIN : await bundleCli();
+
+async function bundleCli(): Promise<string> {
+  const { build } = await import('esbuild');
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'realdid-cli-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const outfile = join(dir, 'realdid.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external', // resolved from node_modules, as bin/realdid.js resolves them
+    logLevel: 'error',
+  });
+  return outfile;
+}
 
 /** A finished run: the exit code (null when a signal ended it) and everything it printed. */
 export type Run = { code: number | null; stdout: string; stderr: string };
