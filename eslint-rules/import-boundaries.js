@@ -16,7 +16,9 @@
  * - `'index'`: may import a layer only through `src/<layer>/index.ts` (and the shared files);
  * - `'mirror'`: as `'index'`, except that `<dir>/<layer>/…` may import any file of
  *   `src/<layer>/`, private `_` files included (white-box tests of their own layer);
- * - `'none'`: may not import `src/` at all (for `web/`, which speaks only HTTP to the node).
+ * - `'none'`: may not import `src/` at all;
+ * - `'sdk'`: may import only `src/sdk/index.ts` and the shared files (for `web/`, which bundles the
+ *   SDK's pure verifiers for the browser and otherwise speaks only HTTP to the node).
  * Files in no listed folder (e.g. `bin/`, config files) are not checked.
  *
  * Imports are resolved as written (relative specifiers with their `.ts` extension); package
@@ -25,7 +27,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** @typedef {'index' | 'mirror' | 'none'} OutsidePolicy */
+/** @typedef {'index' | 'mirror' | 'none' | 'sdk'} OutsidePolicy */
 /**
  * @typedef {object} Options
  * @property {string} rootDir absolute path of the repository root
@@ -75,7 +77,10 @@ export const importBoundaries = {
           },
           shared: { type: 'array', items: { type: 'string' } },
           entries: { type: 'array', items: { type: 'string' } },
-          outside: { type: 'object', additionalProperties: { enum: ['index', 'mirror', 'none'] } },
+          outside: {
+            type: 'object',
+            additionalProperties: { enum: ['index', 'mirror', 'none', 'sdk'] },
+          },
         },
         required: ['rootDir', 'layers'],
         additionalProperties: false,
@@ -92,6 +97,8 @@ export const importBoundaries = {
         "'{{spec}}': {{target}} belongs to no declared layer (add it to the boundaries config)",
       srcOutside: "'{{spec}}': src/ never imports {{target}} (only files under src/ and packages)",
       forbidden: "'{{spec}}': {{dir}}/ may not import src/ (it speaks only HTTP to the node)",
+      sdkOnly:
+        "'{{spec}}': {{dir}}/ imports only src/sdk/index.ts (the SDK's pure verifiers) from src/; it asks the node everything else over HTTP",
     },
   },
 
@@ -166,6 +173,10 @@ export const importBoundaries = {
       }
       if (zone?.policy === 'none') return report('forbidden', { dir: zone.name });
       if (shared.has(target)) return;
+      if (zone?.policy === 'sdk') {
+        if (target !== path.join(srcDir, 'sdk', 'index.ts')) report('sdkOnly', { dir: zone.name });
+        return;
+      }
       if (entries.has(target)) {
         if (fromSrc) report('entry', { target: show(target) });
         return;

@@ -55,3 +55,5 @@ export { FileVault, MemoryVault } from './vault.ts';
 export { Metrics } from './metrics.ts';
 export { startNode } from './server.ts';
 export type { RunningNode, StartOptions } from './server.ts';
+export { browserPlugin, webFile, webScript, WEB_DIR } from './web/bundle.ts';
+export { WEB_CSP, webAssets, webHeaders, webShell } from './web/serve.ts';
