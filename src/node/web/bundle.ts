@@ -47,10 +47,24 @@ const BUFFER = new Set(['buffer', 'node:buffer']);
 const inProject = (path: string): boolean =>
   path.startsWith(SRC_DIR + sep) || path.startsWith(WEB_DIR + sep);
 
-const SERVER_ONLY_STUB = `module.exports = new Proxy({}, { get(_, name) {
-  if (name === '__esModule') return false;
-  return function serverOnly() { throw new Error('not available in the browser: ' + String(name)); };
-} });`;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * An ES module with the named exports of the server-only module `name` (read from the module
+ * itself, loaded in this process), each a function that throws when called: a page that reaches
+ * one by mistake fails at that call, saying which, instead of running on a missing module.
+ */
+async function serverOnlyStub(name: string): Promise<string> {
+  const mod = (await import(name)) as Record<string, unknown>;
+  const names = Object.keys(mod).filter((n) => n !== 'default' && IDENTIFIER.test(n));
+  return [
+    'const stub = (name) => function serverOnly() {',
+    `  throw new Error('not available in the browser: ' + name + ' of ${name}');`,
+    '};',
+    "export default stub('default');",
+    ...names.map((n) => `export const ${n} = stub('${n}');`),
+  ].join('\n');
+}
 
 /** The esbuild plugin doing the swaps and stubs described above. */
 export function browserPlugin(): Plugin {
@@ -64,13 +78,13 @@ export function browserPlugin(): Plugin {
         if (BUILTINS.has(args.path) || SERVER_ONLY.test(args.path)) {
           return { path: args.path, namespace: 'server-only' };
         }
-        // a package, or a file inside one: esbuild resolves it
-        if (!args.path.startsWith('.') || !inProject(args.importer)) return undefined;
+        if (!args.path.startsWith('.')) return undefined; // a package: esbuild resolves it
         const path = resolve(args.resolveDir, args.path);
+        if (!inProject(path)) return undefined; // a file inside a package
         return { path: SWAPS.get(path) ?? path, sideEffects: false };
       });
-      build.onLoad({ filter: /.*/, namespace: 'server-only' }, () => ({
-        contents: SERVER_ONLY_STUB,
+      build.onLoad({ filter: /.*/, namespace: 'server-only' }, async (args) => ({
+        contents: await serverOnlyStub(args.path),
         loader: 'js',
       }));
     },
