@@ -57,7 +57,7 @@ ${policy}
 <p>${o.sameDevice ? 'Open the link below: your wallet on this device answers and sends you back here.' : 'Scan the QR code with your realdid wallet, or open the link where your wallet is.'}</p>
 ${o.sameDevice ? '' : o.qr}
 <p><a class="button" id="request-link" href="${esc(o.link)}">Open in my wallet</a></p>
-<p class="hint">The request, for a command-line wallet (<code>realdid wallet login '…'</code>):</p>
+<p class="hint">The request as text: paste it into your wallet page (<code>realdid wallet serve</code>, “Log in to a site”), or give it to the command-line wallet (<code>realdid wallet login '…'</code>):</p>
 <p class="link" id="request-text">${esc(o.link)}</p>
 <p id="login-status" class="status" role="status" aria-live="polite" data-id="${esc(o.id)}">Waiting for your wallet…</p>
 <p><a href="/login/${id}/continue" id="continue">I have answered in my wallet: continue</a></p>

@@ -23,4 +23,23 @@ export const CLI_ERRORS = defineErrors({
       'A step of `realdid demo` did not behave as it should (the message names the step and what happened).',
   },
   ERR_CLI_INTERNAL: { meaning: 'An unexpected error in the command line (a bug).' },
+  ERR_CLI_WALLET_HOST: {
+    meaning:
+      "A request to the wallet page's server named a host other than its own 127.0.0.1 or localhost address and port.",
+  },
+  ERR_CLI_WALLET_SESSION: {
+    meaning:
+      'The wallet page was opened without its token or with a wrong one, or its API was called without the session the token sets.',
+  },
+  ERR_CLI_WALLET_HEADER: {
+    meaning: "A call to the wallet page's API lacks the header x-realdid-wallet: 1.",
+  },
+  ERR_CLI_WALLET_CROSS_ORIGIN: {
+    meaning:
+      "A call to the wallet page's API came from another origin (its Origin or Sec-Fetch-Site header says so).",
+  },
+  ERR_CLI_WALLET_LOGIN_UNKNOWN: {
+    meaning:
+      'The wallet page has no pending login with this id: it was decided, it expired, or it was never opened.',
+  },
 });

@@ -1,5 +1,11 @@
 /** cli/: the `realdid` command line (commander). Entry point: main.ts. */
 export { CLI_ERRORS } from './errors.ts';
+export { walletContext } from './wallet-server/open.ts';
+export { startWalletServer } from './wallet-server/server.ts';
+export type { WalletServer } from './wallet-server/server.ts';
+export type { WalletContext } from './wallet-server/context.ts';
+export { openWallet } from './wallet-file.ts';
+export type { UnlockedWallet } from './wallet-file.ts';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.ts';
 import { creditCommands } from './commands/credit.ts';

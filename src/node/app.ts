@@ -9,6 +9,7 @@ import { consortiumRoutes } from './routes/consortium.ts';
 import { moduleRoutes } from './routes/modules.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { webAssets } from './web/serve.ts';
 
 export interface AppOptions {
   /** pino logger options, or false for none (tests). */
@@ -19,7 +20,8 @@ export interface AppOptions {
  * Builds the HTTP API (fastify): JSON Schema on every route, `{code, message}` errors with
  * statuses from the node's composed error registry, OpenAPI at `/docs/json` and Swagger UI at
  * `/docs`. The core's routes come first, then every module's queries and routes, each under its
- * module's OpenAPI tag; this file names no module.
+ * module's OpenAPI tag; this file names no module. `GET /` is the ledger explorer (web/explorer/),
+ * whose assets are served under `/web/`.
  */
 export async function buildApp(
   node: LedgerNode,
@@ -76,6 +78,8 @@ export async function buildApp(
   opsRoutes(app, node);
   await moduleRoutes(app, node);
   await app.register(import('./routes/home.ts'), { node });
+  // The explorer's script and style sheet (`GET /` serves its page).
+  await app.register(webAssets, { apps: ['explorer'] });
   await app.ready();
   return app;
 }

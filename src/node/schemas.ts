@@ -120,6 +120,43 @@ export const Block = Type.Object({
   }),
 });
 
+/** `GET /v1/blocks`: the newest blocks first, as the node lists them (each block's own route has the rest). */
+export const BlockList = Type.Object(
+  {
+    blocks: Type.Array(
+      Type.Object(
+        {
+          height: Height,
+          hash: Hex32,
+          time: Type.Integer({ description: 'block time, ms since the epoch' }),
+          txCount: Type.Integer({ minimum: 0, description: 'committed transactions' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    next: Type.Union([Height, Type.Null()], {
+      description: 'pass as `before` for the next (older) page; null once block 0 was listed',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const BlockListQuery = Type.Object(
+  {
+    before: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'list blocks below this height (default: from the head down)',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, description: 'page size (default 20)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** `GET /v1/txs/{id}` of a transaction a consortium block recorded as invalid. */
 export const InvalidTxAnswer = Type.Object({
   id: Hex32,

@@ -61,9 +61,14 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
-/** Opens the world; `site` adds options of the demo site (e.g. a verifier clock). */
+/**
+ * Opens the world; `site` adds options of the demo site (e.g. a verifier clock), `world.extraOrigins`
+ * registers more origins for the site (after its own two), e.g. of a test server that serves
+ * hand-made request objects signed with the site's key.
+ */
 export async function openDemoWorld(
   site: Partial<Omit<DemoSiteOptions, 'client' | 'site' | 'baseUrl'>> = {},
+  world: { readonly extraOrigins?: readonly string[] } = {},
 ): Promise<DemoWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'realdid-demo-site-'));
   const port = await freePort();
@@ -76,7 +81,7 @@ export async function openDemoWorld(
     moduleInit: {
       idn: {
         authority: { name: 'Demo Site Test Authority' },
-        demoSite: { origins: [siteUrl, `http://localhost:${port}`] },
+        demoSite: { origins: [siteUrl, `http://localhost:${port}`, ...(world.extraOrigins ?? [])] },
       },
     },
   });

@@ -76,9 +76,16 @@ function routesInSource(): string[] {
     }
   };
   scan(new URL('../../src/', import.meta.url));
+  // src/cli/wallet-server/ is the person's local wallet page (`realdid wallet serve`), not a node's
+  // API: its bad-input cases are in test/cli/wallet-server.test.ts and wallet-credit-routes.test.ts.
+  const walletPage = new Set(
+    [...readdirSync(new URL('../../src/cli/wallet-server/', import.meta.url))].flatMap((f) =>
+      routesOf(`cli/wallet-server/${f}`),
+    ),
+  );
   // The identity authority's API is mounted only on an authority's node: test/identity/api.test.ts
   // holds its bad-input cases.
-  const served = routes.filter((r) => !AUTHORITY_ROUTES.has(r));
+  const served = routes.filter((r) => !AUTHORITY_ROUTES.has(r) && !walletPage.has(r));
   routes.length = 0;
   routes.push(...served);
   for (const m of defaultModules()) for (const q of m.queries ?? []) routes.push(`GET ${q.path}`);
@@ -550,6 +557,50 @@ const CASES: BadCase[] = [
     code: 'ERR_LEDGER_NOT_FOUND',
   },
 
+  // GET /v1/blocks
+  {
+    route: 'GET /v1/blocks',
+    name: 'limit 0',
+    request: () => get('/v1/blocks?limit=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks',
+    name: 'limit above 100',
+    request: () => get('/v1/blocks?limit=101'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks',
+    name: 'before 0 (nothing is below block 0)',
+    request: () => get('/v1/blocks?before=0'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks',
+    name: 'non-numeric before',
+    request: () => get('/v1/blocks?before=head'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks',
+    name: 'fractional limit',
+    request: () => get('/v1/blocks?limit=2.5'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /v1/blocks',
+    name: 'an unknown parameter',
+    request: () => get('/v1/blocks?from=1'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+
   // GET /v1/blocks/:height
   {
     route: 'GET /v1/blocks/:height',
@@ -916,6 +967,29 @@ const CASES: BadCase[] = [
     request: () => postJson('/', {}),
     status: 404,
     code: 'ERR_API_NOT_FOUND',
+  },
+
+  // GET /web/:file (the explorer's assets)
+  {
+    route: 'GET /web/:file',
+    name: 'an app that is not served',
+    request: () => get('/web/wallet.js'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /web/:file',
+    name: 'a path out of web/',
+    request: () => get('/web/..%2Fpackage.json'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
+  },
+  {
+    route: 'GET /web/:file',
+    name: 'a source file',
+    request: () => get('/web/explorer.ts'),
+    status: 400,
+    code: 'ERR_API_SCHEMA',
   },
 
   // GET /v1/modules
@@ -1462,6 +1536,37 @@ describe('happy paths', () => {
     );
   });
 
+  test('GET /v1/blocks lists the newest blocks first, paged by `before`', async () => {
+    const head = f.l.node.chain.head.height;
+    const all = await getJson(f.app, '/v1/blocks');
+    assert.deepEqual(
+      all.blocks.map((b: { height: number }) => b.height),
+      Array.from({ length: head + 1 }, (_, i) => head - i),
+    );
+    assert.equal(all.next, null);
+    for (const b of all.blocks) {
+      const block = await getJson(f.app, `/v1/blocks/${b.height}`);
+      assert.deepEqual(b, {
+        height: block.height,
+        hash: block.hash,
+        time: block.header.time,
+        txCount: block.txIds.length,
+      });
+    }
+    const page = await getJson(f.app, '/v1/blocks?limit=2');
+    assert.deepEqual(page.blocks, all.blocks.slice(0, 2));
+    assert.equal(page.next, head - 1);
+    const rest = await getJson(f.app, `/v1/blocks?before=${page.next}&limit=100`);
+    assert.deepEqual(rest.blocks, all.blocks.slice(2));
+    assert.equal(rest.next, null);
+    const above = await getJson(f.app, `/v1/blocks?before=${head + 50}&limit=1`);
+    assert.deepEqual(
+      above.blocks,
+      all.blocks.slice(0, 1),
+      'a `before` above the head starts at the head',
+    );
+  });
+
   test('a good cosignature is accepted and counted by clients', async () => {
     const h = f.l.node.chain.head.height;
     const res = await f.app.inject(postJson(`/v1/checkpoints/${h}/signatures`, cosig(f, 1, h)));
@@ -1528,6 +1633,8 @@ describe('happy paths', () => {
       .filter((r) => !/ \/docs/.test(r))
       .sort();
     const expected = routesInSource()
+      // the pages' script and style sheet: not part of the API (hidden from its document)
+      .filter((r) => r !== 'GET /web/:file')
       .map((r) => {
         const [m, p] = r.split(' ');
         return `${m} ${openApiPath(p!)}`;

@@ -1,20 +1,17 @@
 /**
- * `GET /` (src/node/routes/home.ts): the URL `npm start` prints shows the node, its chain and
- * links to the API as HTML, and the same facts as JSON when asked for; everything put into the
- * HTML is escaped.
+ * `GET /` (src/node/routes/home.ts): the URL `npm start` prints opens the ledger explorer (the
+ * HTML shell of web/explorer/, with its script and style sheet under /web/ and a strict CSP),
+ * and answers the node, its chain and links to the API as JSON when asked for; the shell escapes
+ * what it puts into the HTML. The explorer itself is tested in a browser
+ * (test/web/explorer.browser.test.ts).
  */
 import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/node/index.ts';
-import {
-  escapeHtml,
-  Home,
-  prefersJson,
-  renderHomeHtml,
-  type HomeInfo,
-} from '../../src/node/routes/home.ts';
+import { WEB_CSP, webShell } from '../../src/node/index.ts';
+import { escapeHtml, Home, prefersJson, type HomeInfo } from '../../src/node/routes/home.ts';
 import { openTestLedger, type TestLedger } from '../helpers/ledger.ts';
 
 const BROWSER_ACCEPT =
@@ -35,33 +32,32 @@ describe('GET /', () => {
     await l.close();
   });
 
-  test('a browser gets an HTML page with the node, its chain and links (before the fix: 404)', async () => {
+  test('a browser gets the explorer: its HTML shell, script and style sheet, under a strict CSP', async () => {
     const res = await app.inject({ method: 'GET', url: '/', headers: { accept: BROWSER_ACCEPT } });
     assert.equal(res.statusCode, 200, res.body.slice(0, 200));
     assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
     assert.match(String(res.headers.vary), /accept/i);
+    assert.equal(res.headers['content-security-policy'], WEB_CSP);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
     const html = res.body;
     assert.match(html, /^<!doctype html>/);
-    const { chain } = l.node;
-    assert.equal(chain.head.height, 1);
-    for (const text of [
-      chain.chainId,
-      chain.genesisHash,
-      chain.head.hash,
-      'org1',
-      l.orgs[0]!.multikey,
-    ])
-      assert.ok(html.includes(text), `the page shows ${text}`);
-    assert.match(html, /<th>Height<\/th><td>1 /);
-    assert.match(html, /<th>Pending transactions<\/th><td>0<\/td>/);
-    assert.match(
+    assert.ok(html.includes('<script type="module" src="/web/explorer.js"></script>'));
+    assert.ok(html.includes('<link rel="stylesheet" href="/web/style.css">'));
+    assert.ok(html.includes(`<title>realdid explorer · org1 · ${l.node.chain.chainId}</title>`));
+    assert.doesNotMatch(
       html,
-      /<code>org1<\/code>, <code>org2<\/code>, <code>org3<\/code> <span class="muted">\(quorum 2\)/,
+      /<script>|<style>|\son[a-z]+=/i,
+      'no inline script, style or handler',
     );
-    for (const href of ['/docs', '/docs/json', '/health', '/metrics', '/v1/checkpoint'])
-      assert.ok(html.includes(`<a href="${href}">`), `links to ${href}`);
-    assert.ok(html.includes('<code>/1.0/identifiers/{did}</code>'), 'names the DID resolver');
-    assert.ok(html.includes('<a href="/v1/genesis">'), 'lists the other GET routes');
+    const script = await app.inject({ method: 'GET', url: '/web/explorer.js' });
+    assert.equal(script.statusCode, 200, script.body.slice(0, 300));
+    assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal(script.headers['content-security-policy'], WEB_CSP);
+    assert.ok(script.body.length > 10_000, 'the bundled explorer');
+    assert.doesNotMatch(script.body, /from ?["']node:/, 'no node built-in left in the bundle');
+    const css = await app.inject({ method: 'GET', url: '/web/style.css' });
+    assert.equal(css.statusCode, 200);
+    assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
   });
 
   test('no Accept, */* and an HTML preference all get HTML; JSON only when preferred', async () => {
@@ -172,29 +168,11 @@ describe('GET /', () => {
 
 describe('home page rendering', () => {
   const hostile = '<script>alert("x")</script>&\'';
-  const info: HomeInfo = {
-    name: 'realdid node',
-    node: { org: hostile, key: hostile },
-    chain: {
-      chainId: hostile,
-      genesisHash: 'a'.repeat(64),
-      height: 3,
-      headHash: 'b'.repeat(64),
-      headTime: 0,
-      pending: 0,
-    },
-    consortium: { members: [hostile], quorum: 1 },
-    modules: [hostile],
-    links: [{ rel: 'x', href: `/x"><script>`, title: hostile }],
-    routes: [{ path: '/v1/<b>', tag: hostile, summary: hostile, linkable: true }],
-  };
 
-  test('escapes every value it puts into the HTML (text and attributes)', () => {
-    const html = renderHomeHtml(info);
-    assert.doesNotMatch(html, /<script/i);
-    assert.doesNotMatch(html, /<b>/);
+  test('the shell escapes its title (which names the org and chain) and app name', () => {
+    const html = webShell('explorer', `realdid explorer · ${hostile}`);
+    assert.doesNotMatch(html, /<script>alert/i);
     assert.ok(html.includes(escapeHtml(hostile)));
-    assert.ok(html.includes('href="/x&#34;&#62;&#60;script&#62;"'));
     assert.equal(escapeHtml(`<a href="x">'&`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;');
   });
 

@@ -1,6 +1,6 @@
 /** JSON over HTTP for the pages, with the server's typed errors kept (`code`, `status`). */
 
-/** An error answer of the server (its `ERR_…` code) or of the network (`ERR_WEB_NETWORK`). */
+/** An error answer of the server (its `ERR_…` code) or of the network (`ERR_SDK_HTTP`). */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -14,7 +14,7 @@ export class ApiError extends Error {
 
 /**
  * GETs or POSTs JSON and answers the parsed body.
- * @throws ApiError with the server's code, or ERR_WEB_NETWORK when nothing answered
+ * @throws ApiError with the server's code, or ERR_SDK_HTTP when nothing answered
  */
 export async function api<T>(
   path: string,
@@ -34,7 +34,7 @@ export async function api<T>(
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
   } catch (err) {
-    throw new ApiError(0, 'ERR_WEB_NETWORK', err instanceof Error ? err.message : String(err));
+    throw new ApiError(0, 'ERR_SDK_HTTP', err instanceof Error ? err.message : String(err));
   }
   const text = await res.text();
   let body: unknown = undefined;

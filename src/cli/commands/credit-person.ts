@@ -7,33 +7,31 @@
  */
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
-import {
-  CreditClient,
-  creditConsentKey,
-  CreditWallet,
-  statementDigest,
-  type CreditHandle,
-  type CreditQueryEvent,
-  type CreditRecordView,
-  type RealdidClient,
-  type WatchedEvent,
-  type WatchResult,
+import type {
+  CreditHandle,
+  CreditQueryEvent,
+  CreditRecordView,
+  WatchedEvent,
 } from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
 import { output } from '../io.ts';
 import { progress } from '../progress.ts';
-import type { UnlockedWallet } from '../wallet-file.ts';
-import { describeQuery, describeRecord, idArg } from './credit-common.ts';
 import {
-  creditStorePath,
-  keepLook,
-  readCreditStore,
-  updateCreditStore,
-  type CreditStore,
-} from './credit-store.ts';
+  disputeStatement,
+  fileDispute,
+  findRecordHandle,
+  giveConsent,
+  lookFeed,
+  obtainCredential,
+  openCreditOf,
+  type Look,
+  type OpenedCredit,
+} from './credit-actions.ts';
+import { describeQuery, describeRecord, idArg } from './credit-common.ts';
 import { parseDuration } from './lawful.ts';
 import { unlockWalletOpts, type WalletOpts } from './wallet.ts';
-import { masterKey } from './wallet-credentials.ts';
+
+export type { OpenedCredit } from './credit-actions.ts';
 
 export type PersonOpts = WalletOpts & NodeOpts;
 
@@ -50,51 +48,28 @@ export const walletOptions = (c: Command): Command =>
     )
     .option('--json', 'machine-readable output');
 
-/** The wallet's credit side: the unlocked wallet, a client, its store and credit wallet. */
-export interface OpenedCredit {
-  readonly w: UnlockedWallet;
-  readonly client: RealdidClient;
-  readonly credit: CreditClient;
-  readonly store: CreditStore;
-  readonly wallet: CreditWallet;
-}
-
 /**
  * Unlocks the wallet, connects, and opens the stored credit credential (verified through the ledger).
  * @throws ERR_CREDIT_NO_CREDENTIAL when the wallet has none yet
  */
 export async function openCredit(o: PersonOpts): Promise<OpenedCredit> {
   const w = await unlockWalletOpts(o);
-  const client = await connect(o);
-  const store = readCreditStore(w.path, w.seed);
-  if (store.credential === undefined)
-    throw new AppError(
-      'ERR_CREDIT_NO_CREDENTIAL',
-      `${w.path} holds no credit credential yet: run \`realdid credit credential\` first`,
-    );
-  const wallet = await CreditWallet.open(client, store.credential, w.seed);
-  return { w, client, credit: new CreditClient(client), store, wallet };
+  return openCreditOf(w, await connect(o));
 }
 
 /** Scans the feed after the store's cursor (a progress bar when it is long) and keeps the look. */
-export async function look(
-  c: OpenedCredit,
-  json: boolean,
-): Promise<WatchResult & { store: CreditStore }> {
+export async function look(c: OpenedCredit, json: boolean): Promise<Look> {
   const from = c.store.cursor;
   const bar = progress('looking through the credit feed', !json);
   let shown = false;
-  const result = await c.wallet.watch(c.client, from, {
-    onProgress: (done, total) => {
-      // one page or less is quick: no bar
-      if (!shown && total - (from + 1) <= 1000) return;
-      shown = true;
-      bar.update(Math.max(0, done - (from + 1)), Math.max(0, total - (from + 1)));
-    },
+  const result = await lookFeed(c, (done, total) => {
+    // one page or less is quick: no bar
+    if (!shown && total - (from + 1) <= 1000) return;
+    shown = true;
+    bar.update(Math.max(0, done - (from + 1)), Math.max(0, total - (from + 1)));
   });
   bar.stop();
-  const store = keepLook(c.w.path, c.w.seed, result);
-  return { ...result, store };
+  return result;
 }
 
 /** An event of the person's in words. */
@@ -118,20 +93,12 @@ export function describeEvent(e: WatchedEvent): string {
 }
 
 /** The handle of one of the person's records, from the store (looking again if needed). */
-export async function recordHandle(
+export function recordHandle(
   c: OpenedCredit,
   record: string,
   json: boolean,
 ): Promise<CreditHandle> {
-  const find = (s: CreditStore) =>
-    s.events.find((e) => e.event.kind === 'record' && e.event.ref === record)?.handle;
-  const handle = find(c.store) ?? find((await look(c, json)).store);
-  if (handle === undefined)
-    throw new AppError(
-      'ERR_CREDIT_NOT_SUBJECT',
-      `record ${record} is not one of yours (not among your events in the credit feed)`,
-    );
-  return handle;
+  return findRecordHandle(c, record, () => look(c, json));
 }
 
 /** Registers the person's commands under `credit`. */
@@ -142,29 +109,7 @@ export function creditPersonCommands(credit: Command): void {
     )
     .action(async (o: PersonOpts) => {
       const w = await unlockWalletOpts(o);
-      const client = await connect(o);
-      const consent = creditConsentKey(w.seed);
-      const jws = await new CreditClient(client).credential(masterKey(w), consent.keyPair);
-      const wallet = await CreditWallet.open(client, jws, w.seed);
-      const obtained = Date.now();
-      updateCreditStore(w.path, w.seed, (s) =>
-        s.authority === wallet.authority
-          ? { ...s, credential: jws, obtained }
-          : {
-              cursor: -1,
-              events: [],
-              statements: [],
-              credential: jws,
-              authority: wallet.authority,
-              obtained,
-            },
-      );
-      const out = {
-        authority: wallet.authority,
-        consentKey: `did:key:${consent.multikey}`,
-        obtained,
-        store: creditStorePath(w.path),
-      };
+      const out = await obtainCredential(w, await connect(o));
       output(
         o.json ?? false,
         out,
@@ -204,14 +149,7 @@ export function creditPersonCommands(credit: Command): void {
       const expiresInMs = parseDuration('expires', o.expires);
       if (expiresInMs <= 0) throw new AppError('ERR_CLI_USAGE', '--expires must be positive');
       const c = await openCredit(o);
-      let token;
-      try {
-        token = c.wallet.makeConsent({ querier: o.querier, purpose: o.purpose, expiresInMs });
-      } catch (err) {
-        if (err instanceof TypeError)
-          throw new AppError('ERR_CLI_USAGE', err.message, { cause: err });
-        throw err;
-      }
+      const token = giveConsent(c, { querier: o.querier, purpose: o.purpose, expiresInMs });
       if (!(o.json ?? false))
         process.stderr.write(
           `consent for ${o.querier} to query your credit once for ${o.purpose}, until ${new Date(token.expires).toISOString()}\n`,
@@ -227,29 +165,15 @@ export function creditPersonCommands(credit: Command): void {
     .requiredOption('--statement <text>', 'your statement (at most 500 characters)')
     .action(async (record: string, o: PersonOpts & { statement: string }) => {
       idArg('record', record);
-      const statement = o.statement.trim();
-      if (statement === '' || statement.length > 500)
-        throw new AppError(
-          'ERR_CLI_USAGE',
-          `--statement must be 1..500 characters, got ${statement.length}`,
-        );
+      const statement = disputeStatement(o.statement);
       const c = await openCredit(o);
       const handle = await recordHandle(c, record, o.json ?? false);
-      const digest = statementDigest(statement);
-      const receipt = await c.credit.dispute(c.wallet.recordSigner(handle), record, statement);
-      updateCreditStore(c.w.path, c.w.seed, (s) => ({
-        ...s,
-        statements: [
-          ...s.statements,
-          { record, statement, digest, tx: receipt.id, time: Date.now() },
-        ],
-      }));
-      const { value } = await c.credit.record(record);
+      const out = await fileDispute(c, record, statement, handle);
       output(
         o.json ?? false,
-        { ...receipt, record, digest, dispute: value.dispute },
+        out,
         () =>
-          `disputed ${record} at height ${receipt.height}; the issuer must answer by ${new Date(value.dispute!.deadline).toISOString()}\nstatement SHA-256 ${digest} is on the ledger; the text is kept in your wallet (send it to the issuer: the node takes no statements)`,
+          `disputed ${record} at height ${out.height}; the issuer must answer by ${new Date(out.dispute!.deadline).toISOString()}\nstatement SHA-256 ${out.digest} is on the ledger; the text is kept in your wallet (send it to the issuer: the node takes no statements)`,
       );
     });
 }

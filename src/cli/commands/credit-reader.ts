@@ -33,9 +33,9 @@ import {
   signerOptions,
   type SignerOpts,
 } from './credit-common.ts';
+import { ownReportOf } from './credit-actions.ts';
 import { openCredit, recordHandle, walletOptions, type PersonOpts } from './credit-person.ts';
 import { unlockWalletOpts } from './wallet.ts';
-import { masterKey } from './wallet-credentials.ts';
 
 type ReaderOpts = SignerOpts & PersonOpts;
 
@@ -50,7 +50,7 @@ const readerOptions = (c: Command): Command =>
 async function ownReport(o: PersonOpts): Promise<{ client: RealdidClient; report: CreditReport }> {
   const w = await unlockWalletOpts(o);
   const client = await connect(o);
-  return { client, report: await new CreditClient(client).myReport(masterKey(w)) };
+  return { client, report: await ownReportOf(w, client) };
 }
 
 /** A report's score recomputed with the adopted model, and whether it matches. */

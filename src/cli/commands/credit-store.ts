@@ -20,6 +20,20 @@ export interface StoredStatement {
   readonly time: number;
 }
 
+/** A score the wallet recomputed for the person's own report, kept when it changed. */
+export interface StoredScore {
+  readonly score: number;
+  readonly grade: string;
+  readonly model: string;
+  /** The block time the score is for. */
+  readonly at: number;
+  /** The records behind it. */
+  readonly records: readonly string[];
+}
+
+/** How many scores the store keeps (the latest ones). */
+export const MAX_STORED_SCORES = 20;
+
 export interface CreditStore {
   readonly credential?: string;
   readonly authority?: string;
@@ -29,6 +43,8 @@ export interface CreditStore {
   readonly cursor: number;
   readonly events: readonly StoredCreditEvent[];
   readonly statements: readonly StoredStatement[];
+  /** The scores of the person's own report as the wallet recomputed them, oldest first. */
+  readonly scores?: readonly StoredScore[];
 }
 
 const KIND: SealedKind = { label: 'realdid/wallet-credit/v1', info: 'credit store key' };
@@ -68,4 +84,23 @@ export function keepLook(
       .map((e) => ({ ...e, seen: now }));
     return { ...s, cursor: Math.max(s.cursor, look.cursor), events: [...s.events, ...fresh] };
   });
+}
+
+/**
+ * Keeps a recomputed score when it differs (score, grade, model or records) from the last one
+ * kept; answers the scores kept, oldest first.
+ */
+export function keepScore(walletPath: string, seed: Uint8Array, score: StoredScore): StoredScore[] {
+  const same = (a: StoredScore, b: StoredScore) =>
+    a.score === b.score &&
+    a.grade === b.grade &&
+    a.model === b.model &&
+    a.records.join() === b.records.join();
+  const kept = updateCreditStore(walletPath, seed, (s) => {
+    const scores = s.scores ?? [];
+    const last = scores.at(-1);
+    if (last !== undefined && same(last, score)) return s;
+    return { ...s, scores: [...scores, score].slice(-MAX_STORED_SCORES) };
+  });
+  return [...(kept.scores ?? [])];
 }

@@ -158,6 +158,9 @@ async function disclosureItems(
       text: `${p.claims.join(', ')} disclosed to ${p.siteName} under policy ${p.policy?.id ?? '?'}: ${ev === undefined ? 'NOT recorded on the ledger' : `recorded at height ${ev.value.height}`}`,
       details: {
         site: p.site,
+        siteName: p.siteName,
+        account: p.account,
+        claims: p.claims,
         policy: p.policy,
         receiptHash: p.receiptHash,
         receipt: p.receipt,

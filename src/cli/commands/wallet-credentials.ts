@@ -110,7 +110,8 @@ export async function statusOf(
   return out;
 }
 
-function view(c: StoredCopy, status: string | undefined, nowSec: number) {
+/** What is shown of a copy (never its SD-JWT): site, holder, issuer, times, status, claim names. */
+export function copyView(c: StoredCopy, status: string | undefined, nowSec: number) {
   const claims = decodeSdJwtVc(c.credential).disclosures.map((d) => d.name);
   return {
     origin: c.origin,
@@ -152,7 +153,7 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
           ? new Map<StoredCopy, string>()
           : await statusOf(await connect(o), copies);
       const nowSec = Math.floor(Date.now() / 1000);
-      const views = copies.map((c) => view(c, statuses.get(c), nowSec));
+      const views = copies.map((c) => copyView(c, statuses.get(c), nowSec));
       output(o.json ?? false, { copies: views }, () =>
         views.length === 0
           ? 'no credential copies yet (realdid wallet credentials get <origin>)'
@@ -179,7 +180,7 @@ export function walletCredentialCommands(wallet: Command, common: (c: Command) =
       const fresh =
         held !== undefined && held.exp - nowSec > REFRESH_BEFORE_SEC && o.force !== true;
       const copy = fresh ? held : await obtain(await issuanceOf(await connect(o)), w, normalized);
-      const v = view(copy, undefined, nowSec);
+      const v = copyView(copy, undefined, nowSec);
       output(
         o.json ?? false,
         { ...v, obtained: !fresh },

@@ -24,6 +24,7 @@ import { output, passphrase } from '../io.ts';
 import { walletActivityCommands } from './wallet-activity.ts';
 import { walletCredentialCommands } from './wallet-credentials.ts';
 import { walletLoginCommands } from './wallet-login.ts';
+import { walletServeCommands } from './wallet-serve.ts';
 import {
   createWallet,
   openWallet,
@@ -224,7 +225,7 @@ function stateOf(d: Discovery | undefined): WalletState {
   return { did: d.did!, authIndex: d.authIndex, recoveryIndex: d.recoveryIndex };
 }
 
-/** Registers `realdid wallet init | restore | sync | show | pairwise`. */
+/** Registers `realdid wallet init | restore | sync | show | pairwise` and the wallet's other commands. */
 export function walletCommands(program: Command): void {
   const wallet = program
     .command('wallet')
@@ -395,4 +396,5 @@ export function walletCommands(program: Command): void {
   walletCredentialCommands(wallet, common);
   walletLoginCommands(wallet, common);
   walletActivityCommands(wallet, common);
+  walletServeCommands(wallet, common);
 }

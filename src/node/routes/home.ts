@@ -1,13 +1,18 @@
 /**
- * `GET /`: what a person who opens the node's URL sees (until the web UI takes this place): the
- * node, its organization, its chain and head, and links to the API docs, health, metrics, the
- * signed checkpoint, the DID resolver and every other GET route. HTML by default; JSON when the
- * `Accept` header prefers `application/json`.
+ * `GET /`: what a person who opens the node's URL sees. HTML by default: the ledger explorer
+ * (web/explorer/, the shell of `webShell`; its script asks the node over HTTP and verifies every
+ * proof in the browser). JSON when the `Accept` header prefers `application/json`: the node, its
+ * organization, its chain and head, and links to the API docs, health, metrics, the signed
+ * checkpoint, the DID resolver and every other GET route.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LedgerNode } from '../ledger-node.ts';
 import { Hex32, Height } from '../schemas.ts';
+import { webHeaders, webShell } from '../web/serve.ts';
+
+/** Escaping of text put into HTML (kept here for the code that imported it from this file). */
+export { escapeHtml } from '../web/serve.ts';
 
 const Link = Type.Object(
   { rel: Type.String(), href: Type.String(), title: Type.String() },
@@ -92,11 +97,6 @@ const LINKS: readonly (Static<typeof Link> & { route?: string })[] = [
 const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /**
  * Does `accept` (an HTTP Accept header) prefer `application/json` to `text/html`? Each media
  * range's q-value applies to the types it matches, the most specific range winning (RFC 9110
@@ -144,6 +144,7 @@ function routesOf(app: FastifyInstance): Static<typeof RouteEntry>[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** What `GET /` answers as JSON. */
 function homeInfo(
   app: FastifyInstance,
   node: LedgerNode,
@@ -177,59 +178,6 @@ function homeInfo(
   };
 }
 
-/** A link to `path`, or (for a template or a route that needs input) the path as code. */
-function routeHtml(path: string, linkable = !path.includes('{')): string {
-  return linkable
-    ? `<a href="${escapeHtml(path)}"><code>${escapeHtml(path)}</code></a>`
-    : `<code>${escapeHtml(path)}</code>`;
-}
-
-/** The page; every value from the node passes through {@link escapeHtml}. */
-export function renderHomeHtml(h: HomeInfo): string {
-  const e = escapeHtml;
-  const row = (name: string, value: string): string =>
-    `<tr><th>${e(name)}</th><td>${value}</td></tr>`;
-  const code = (text: string): string => `<code>${e(text)}</code>`;
-  const org = h.node.org ?? 'none (read-only)';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`realdid node ${org} · ${h.chain.chainId}`)}</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse}th,td{text-align:left;vertical-align:top;padding:.2rem 1rem .2rem 0}
-th{font-weight:600;white-space:nowrap}code{font:13px ui-monospace,monospace;word-break:break-all}
-.muted{color:#666}
-</style>
-</head>
-<body>
-<h1>realdid node ${code(org)}</h1>
-<p class="muted">This node serves the realdid ledger API. A web interface will take this page's place; until then, start from the links below. This page is also available as JSON (<code>Accept: application/json</code>).</p>
-<table>
-${row('Organization', code(org))}
-${row('Node key', h.node.key === null ? 'none' : code(h.node.key))}
-${row('Chain id', code(h.chain.chainId))}
-${row('Genesis hash', code(h.chain.genesisHash))}
-${row('Height', `${e(String(h.chain.height))} <span class="muted">(head ${code(h.chain.headHash)}, ${e(new Date(h.chain.headTime).toISOString())})</span>`)}
-${row('Pending transactions', e(String(h.chain.pending)))}
-${row('Consortium', h.consortium === null ? 'none' : `${h.consortium.members.map(code).join(', ')} <span class="muted">(quorum ${e(String(h.consortium.quorum))})</span>`)}
-${row('Modules', h.modules.map(code).join(', '))}
-</table>
-<h2>Start here</h2>
-<ul>
-${h.links.map((l) => `<li>${routeHtml(l.href)}: ${e(l.title)}</li>`).join('\n')}
-</ul>
-<h2>Every GET route</h2>
-<table>
-${h.routes.map((r) => `<tr><td>${routeHtml(r.path, r.linkable)}</td><td class="muted">${e(r.tag)}</td><td>${e(r.summary)}</td></tr>`).join('\n')}
-</table>
-</body>
-</html>
-`;
-}
-
 /**
  * The home route as a fastify plugin (registered by app.ts with `app.register(import(...), { node })`).
  */
@@ -241,10 +189,11 @@ const homeRoutes: FastifyPluginAsync<{ node: LedgerNode }> = async (app, { node 
       schema: {
         tags: ['ops'],
         summary:
-          'Home page: this node, its chain and links to the API (HTML; JSON with Accept: application/json)',
+          'Home page: the ledger explorer (HTML); this node, its chain and links to the API with Accept: application/json',
         response: {
           200: {
-            description: 'The node, its chain and links',
+            description:
+              'text/html: the explorer page (its script verifies proofs in the browser); application/json: the node, its chain and links',
             content: {
               'text/html': { schema: Type.String() },
               'application/json': { schema: Home },
@@ -258,7 +207,8 @@ const homeRoutes: FastifyPluginAsync<{ node: LedgerNode }> = async (app, { node 
       const info = homeInfo(app, node, routes);
       void reply.header('vary', 'Accept').header('cache-control', 'no-store');
       if (prefersJson(req.headers.accept)) return reply.type(JSON_TYPE).send(info);
-      return reply.type(HTML).send(renderHomeHtml(info));
+      const title = `realdid explorer · ${info.node.org ?? 'read-only node'} · ${info.chain.chainId}`;
+      return webHeaders(reply).type(HTML).send(webShell('explorer', title));
     },
   );
 };

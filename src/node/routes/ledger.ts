@@ -6,6 +6,8 @@ import type { LedgerNode } from '../ledger-node.ts';
 import {
   BatchResult,
   Block,
+  BlockList,
+  BlockListQuery,
   CheckpointSig,
   ConsistencyProof,
   ErrorBody,
@@ -137,6 +139,32 @@ export function ledgerRoutes(app: FastifyInstance, node: LedgerNode): void {
         },
         checkpoint,
       };
+    },
+  );
+
+  app.get(
+    '/v1/blocks',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: 'The latest blocks, newest first: height, hash, time and transaction count',
+        description:
+          "Paged from the head down: `next` is the `before` of the next page. The list is the node's word; each block's checkpoint (`GET /v1/checkpoints/{height}`) is what a client verifies.",
+        querystring: BlockListQuery,
+        response: { 200: BlockList, ...errors },
+      },
+    },
+    async (req) => {
+      const { before, limit = 20 } = req.query as { before?: number; limit?: number };
+      const top = Math.min(before === undefined ? Infinity : before - 1, chain.head.height);
+      const blocks: Static<typeof BlockList>['blocks'] = [];
+      for (let height = top; height >= 0 && blocks.length < limit; height--) {
+        const b = chain.store.block(height);
+        if (b === undefined) break;
+        blocks.push({ height, hash: b.hash, time: b.header.time, txCount: b.txCount });
+      }
+      const last = blocks.at(-1);
+      return { blocks, next: last === undefined || last.height === 0 ? null : last.height };
     },
   );
 

@@ -6,8 +6,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { escapeHtml } from '../routes/home.ts';
 import { webFile, webScript } from './bundle.ts';
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /** What a page may load and talk to: its own origin only; no frames, no plugins, no inline script. */
 export const WEB_CSP = [

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ed25519FromSeed, encodeMultikey } from '../../../src/crypto/index.ts';
+import { signCheckpoint, type SignedCheckpoint } from '../../../src/ledger/index.ts';
 import { browserPlugin, webScript, WEB_DIR } from '../../../src/node/index.ts';
+import type { TrustAnchor } from '../../../src/sdk/index.ts';
 
 const ROOT = join(WEB_DIR, '..');
 const dir = mkdtempSync(join(tmpdir(), 'realdid-bundle-'));
@@ -66,12 +69,54 @@ test('the crypto of a bundle is @noble, not node:crypto, and agrees with RFC 803
   }
 });
 
+test('base64url works in a bundle (the buffer package lacks it): a signed checkpoint verifies there', async () => {
+  const m = await bundleAndImport(
+    'base64url',
+    `import { fromBase64url, toBase64url } from './src/crypto/index.ts';
+     import { verifySignedCheckpoint } from './src/sdk/index.ts';
+     export { fromBase64url, toBase64url, verifySignedCheckpoint };`,
+  );
+  const { fromBase64url, toBase64url, verifySignedCheckpoint } = m as unknown as {
+    fromBase64url: (s: string) => Uint8Array;
+    toBase64url: (b: Uint8Array) => string;
+    verifySignedCheckpoint: (scp: SignedCheckpoint, trust: TrustAnchor, min: number) => unknown;
+  };
+  for (const bytes of [[], [0xfb], [0xfb, 0xff], [0xfb, 0xff, 0xbf], [0, 1, 2, 3, 0xfe]]) {
+    const text = Buffer.from(bytes).toString('base64url');
+    assert.equal(toBase64url(Uint8Array.from(bytes)), text);
+    assert.deepEqual([...fromBase64url(text)], bytes);
+  }
+  assert.throws(() => fromBase64url('+/=='), { code: 'ERR_CRYPTO_BAD_ENCODING' });
+  assert.throws(() => fromBase64url('_x'), { code: 'ERR_CRYPTO_BAD_ENCODING' }, 'padding bits');
+  const keyPair = ed25519FromSeed(new Uint8Array(32).fill(9));
+  const key = encodeMultikey(keyPair.publicKey);
+  const checkpoint = {
+    chainId: 'c',
+    height: 1,
+    blockHash: 'a'.repeat(64),
+    logSize: 1,
+    logRoot: 'b'.repeat(64),
+    stateRoot: 'c'.repeat(64),
+    time: 1,
+  };
+  const scp = { checkpoint, signatures: [signCheckpoint(checkpoint, 'org1', key, keyPair)] };
+  const trust = { chainId: 'c', orgs: { org1: [key] } };
+  assert.deepEqual(verifySignedCheckpoint(scp, trust, 1), checkpoint);
+  const good = scp.signatures[0]!;
+  const sig = `${good.sig[0] === 'A' ? 'B' : 'A'}${good.sig.slice(1)}`;
+  const forged = { ...scp, signatures: [{ ...good, sig }] };
+  assert.throws(() => verifySignedCheckpoint(forged, trust, 1), /0 valid trusted signature/);
+});
+
 test('a server-only module reached by a page is a stub that throws when called, naming the call', async () => {
   const m = await bundleAndImport(
     'server-only',
     `import { readFileSync } from 'node:fs'; export const read = () => readFileSync('/etc/hostname');`,
   );
-  assert.throws(() => (m.read as () => unknown)(), /not available in the browser: readFileSync of node:fs/);
+  assert.throws(
+    () => (m.read as () => unknown)(),
+    /not available in the browser: readFileSync of node:fs/,
+  );
 });
 
 test('webScript refuses a name that is not an app and reports an app that does not build', async () => {

@@ -1,0 +1,82 @@
+/**
+ * The consortium as governance state holds it, every value proven (`gov/orgs`, `gov/quorum`,
+ * `gov/org/<id>`), and a block's finality counted here from those members (the SDK's
+ * `countFinality`): only signatures that verify count; the node's own status is ignored.
+ */
+import {
+  countFinality,
+  type ConsortiumMembers,
+  type FinalityAnswer,
+  type VerifiedFinality,
+} from '../../src/sdk/index.ts';
+import { check } from '../shared/checks.ts';
+import { fail } from './format.ts';
+import type { Verifier } from './verifier.ts';
+import { t } from './words.ts';
+
+/** The member organizations and quorum, read with state proofs (as the SDK's readConsortiumMembers). */
+export async function provenMembers(v: Verifier): Promise<ConsortiumMembers> {
+  const [ids, quorum] = await Promise.all([
+    v.state<string[]>('gov/orgs', t('what.orgs')),
+    v.state<number>('gov/quorum', t('what.quorum')),
+  ]);
+  const orgs = await Promise.all(
+    (ids.value ?? []).map(async (id) => {
+      const org = await v.state<{ keys?: string[]; sinceHeight?: number }>(
+        `gov/org/${id}`,
+        t('what.org', { id }),
+      );
+      return [
+        id,
+        { keys: org.value?.keys ?? [], sinceHeight: org.value?.sinceHeight ?? 0 },
+      ] as const;
+    }),
+  );
+  return {
+    quorum: quorum.value ?? 1,
+    orgs: Object.fromEntries(orgs),
+    checkpoint: quorum.checkpoint,
+  };
+}
+
+/**
+ * Counts the finality of block `height` from `answer` (the node's list of signatures over its
+ * checkpoint) against the proven members, and records it as a check: pending is a verified
+ * answer too; a listed signature that does not verify fails the check (it is not counted).
+ */
+export async function checkFinality(
+  v: Verifier,
+  answer: FinalityAnswer,
+  members: ConsortiumMembers,
+  height: number,
+): Promise<VerifiedFinality | undefined> {
+  const { trust } = await v.anchor();
+  let counted: VerifiedFinality | undefined;
+  let error: unknown;
+  try {
+    counted = countFinality(answer, members, trust.chainId, height);
+  } catch (err) {
+    error = err;
+  }
+  const label =
+    counted === undefined
+      ? t('check.finality.bad', { height })
+      : t('check.finality', {
+          height,
+          n: counted.signers.length,
+          quorum: counted.quorum,
+          signers: counted.signers.join(', ') || '—',
+          status: t(`status.${counted.status}`),
+        });
+  v.checks.push(
+    await check(label, () => {
+      if (counted === undefined) throw error;
+      if (counted.rejected.length > 0)
+        fail(
+          'ERR_LEDGER_BAD_CHECKPOINT',
+          t('fail.rejected', { orgs: counted.rejected.map((s) => s.org).join(', ') }),
+        );
+    }),
+  );
+  return counted;
+}
