@@ -29,10 +29,11 @@ export const CLI_ERRORS = defineErrors({
   },
   ERR_CLI_WALLET_SESSION: {
     meaning:
-      'The wallet page was opened without its token or with a wrong one, or its API was called without the session the token sets.',
+      "The wallet page was opened without its token or with a wrong one, its API was called without the session the token sets, or the page's tab holds no key of that session.",
   },
   ERR_CLI_WALLET_HEADER: {
-    meaning: "A call to the wallet page's API lacks the header x-realdid-wallet: 1.",
+    meaning:
+      "A call to the wallet page's API lacks the header x-realdid-wallet with the key of its session, or carries another key.",
   },
   ERR_CLI_WALLET_CROSS_ORIGIN: {
     meaning:

@@ -168,12 +168,21 @@ test('package.json start: a plain `npm start` still runs ./data on the configure
 });
 
 test(
-  'SIGTERM to npm stops the node cleanly: exit 0, no process left, port free',
+  'npm start serves the explorer at its URL; SIGTERM to npm stops the node cleanly: exit 0, no process left, port free',
   { skip: !LINUX, timeout: 60_000 },
   async () => {
     const data = folder();
     const s = await npmStart(data);
     assert.ok(s.tree.length >= 1, 'npm started the node');
+    // The printed URL is the explorer, and its script bundles from this checkout.
+    const page = await fetch(`http://127.0.0.1:${s.port}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await page.text(), /<script type="module" src="\/web\/explorer\.js">/);
+    const script = await fetch(`http://127.0.0.1:${s.port}/web/explorer.js`);
+    assert.equal(script.status, 200, await script.clone().text());
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.ok((await script.text()).length > 10_000, 'the bundled explorer');
     process.kill(s.npm.pid!, 'SIGTERM');
     const { code, signal } = await s.exited;
     // Before the fix: the node survived here, still listening.

@@ -5,17 +5,24 @@
  * report (records with their status, the score recomputed with reasons and the records behind it,
  * the queries, the events with proofs that verify offline), a consent token a querier uses, a
  * dispute and its deadline, bad inputs refused with codes, and block time passing the deadline:
- * the record suppressed, the score changed, its reasons too.
+ * the record suppressed, the score changed, its reasons too. Last, no answer held a secret: the
+ * wallet's seed or passphrase, the credit credential, the credit pseudonym and what derives from
+ * it, the record key's seed, the consent key.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { readCreditStore } from '../../src/cli/commands/credit-store.ts';
+import { openWallet, type UnlockedWallet } from '../../src/cli/wallet-file.ts';
 import type { WalletContext } from '../../src/cli/wallet-server/context.ts';
 import { creditRoutes } from '../../src/cli/wallet-server/credit-routes.ts';
 import { walletErrorHandler } from '../../src/cli/wallet-server/http-errors.ts';
 import type { WalletCreditReport } from '../../src/cli/wallet-server/credit-report.ts';
+import { fromBase64url, toBase64url } from '../../src/crypto/index.ts';
 import {
   CreditClient,
+  creditConsentKey,
+  CreditWallet,
   verifySignedCheckpoint,
   verifyStateAnswer,
   verifyTxInclusion,
@@ -31,9 +38,14 @@ import {
 } from './_wallet-credit-world.ts';
 
 const PURPOSE = 'loan-underwriting';
+/** The passphrase _wallet-credit-world.ts gives its wallets (checked below: it opens hers). */
+const WALLET_PASSPHRASE = 'wallet credit test wallet passphrase';
 let world: CreditWorld;
+let her: UnlockedWallet;
 let app: FastifyInstance;
 let stranger: FastifyInstance;
+/** Every answer (headers and body), for the secret scan at the end. */
+const seen: string[] = [];
 
 /** A bare app serving the credit routes for `ctx`, errors as the wallet server answers them. */
 async function appFor(ctx: WalletContext): Promise<FastifyInstance> {
@@ -46,6 +58,7 @@ async function appFor(ctx: WalletContext): Promise<FastifyInstance> {
 
 async function call(a: FastifyInstance, method: 'GET' | 'POST', url: string, payload?: object) {
   const res = await a.inject({ method, url: `/api/credit${url}`, ...(payload && { payload }) });
+  seen.push(`${url}\n${JSON.stringify(res.headers)}\n${res.body}`);
   return { status: res.statusCode, json: res.json() };
 }
 
@@ -63,7 +76,8 @@ async function refused(url: string, payload: object, status: number, code: strin
 
 before(async () => {
   world = await openCreditWorld();
-  app = await appFor(world.context(await world.person('her')));
+  her = await world.person('her');
+  app = await appFor(world.context(her));
   stranger = await appFor(world.context(await world.person('stranger', { enroll: false })));
 });
 
@@ -144,8 +158,12 @@ describe('the wallet server credit routes', () => {
     assert.equal(r.scores.length, 1);
     assert.equal(r.events.length, 2);
     for (const e of r.events) {
+      // only what the page uses is declared: the handle the wallet recognized stays with it
+      assert.deepEqual(Object.keys(e).sort(), ['event', 'handleKey', 'seen', 'state', 'tx']);
       const txCp = verifySignedCheckpoint(e.tx.checkpoint, r.chain.trust);
-      assert.equal(verifyTxInclusion(e.tx, txCp).id, e.event.ref);
+      assert.equal(verifyTxInclusion(e.tx, txCp).id, e.event.tx);
+      assert.equal(e.event.tx, e.event.ref, 'a record event: its issue transaction');
+      assert.equal(e.state.key, `credit/record/${e.event.ref}`);
       verifyStateAnswer(
         e.state.key,
         e.state,
@@ -175,6 +193,22 @@ describe('the wallet server credit routes', () => {
       ['allowed', world.lender.did, PURPOSE],
     );
     assert.equal(byId.get(denied.id)?.outcome, 'denied');
+    // a look through the feed keeps both queries, each proven at its own state key
+    assert.equal((await ok<{ found: number }>('POST', '/watch')).found, 2);
+    const kept = (await ok<WalletCreditReport>('GET', '/report')).events.filter(
+      (e) => e.event.kind === 'query',
+    );
+    assert.deepEqual(kept.map((e) => e.event.ref).sort(), [q.id, denied.id].sort());
+    for (const e of kept) {
+      assert.equal(e.state.key, `credit/query/${e.event.ref}`);
+      verifyStateAnswer(
+        `credit/query/${e.event.ref}`,
+        e.state,
+        verifySignedCheckpoint(e.state.checkpoint, r.chain.trust),
+      );
+      const txCp = verifySignedCheckpoint(e.tx.checkpoint, r.chain.trust);
+      assert.equal(verifyTxInclusion(e.tx, txCp).id, e.event.tx);
+    }
   });
 
   test('bad inputs are refused with codes', async () => {
@@ -246,4 +280,29 @@ describe('the wallet server credit routes', () => {
       [before.score!.recomputed.score, s.recomputed.score],
     );
   });
+});
+
+test('no answer of the credit routes held a secret of the wallet or of the credit credential', async () => {
+  assert.equal((await openWallet(her.path, WALLET_PASSPHRASE)).path, her.path);
+  const credential = readCreditStore(her.path, her.seed).credential!;
+  const wallet = new CreditWallet(credential, her.seed);
+  const consent = creditConsentKey(her.seed);
+  const bytes = (b: Uint8Array) => [Buffer.from(b).toString('hex'), toBase64url(b)];
+  const secrets = [
+    WALLET_PASSPHRASE,
+    ...bytes(her.seed),
+    credential,
+    ...credential.split('.').slice(1), // the claims and the signature (the header is generic)
+    wallet.claims.pseudonym,
+    ...bytes(fromBase64url(wallet.claims.pseudonym)),
+    wallet.claims.recordSeed,
+    ...bytes(fromBase64url(wallet.claims.recordSeed)),
+    ...bytes(wallet.subjectKey),
+    wallet.pseudonymId,
+    ...bytes(consent.seed),
+  ];
+  assert.ok(seen.length > 20, `${seen.length} answers`);
+  for (const text of seen)
+    for (const secret of secrets)
+      assert.ok(!text.includes(secret), `an answer holds a secret: ${text.slice(0, 300)}`);
 });

@@ -3,7 +3,9 @@
  * the demo site, test/examples/_demo-site.ts) with one more registered origin of the site, served
  * by a small "other" server that hands out request objects the test signs itself with the site's
  * key (e.g. one asking for a claim outside the site's registration) and a page of another origin
- * (`/other-page`, no CSP, for cross-origin attempts from a browser). A person enrolled at the
+ * (`/other-page`, no CSP, for cross-origin attempts from a browser) with `/echo-cookie`, which
+ * answers the `Cookie` header the browser sent it: what any server on another port of 127.0.0.1
+ * receives of the wallet's session cookie. A person enrolled at the
  * front office, whose wallet was restored with `realdid wallet restore` from the mnemonic, then
  * unlocked in this process for `startWalletServer`.
  */
@@ -86,6 +88,7 @@ function otherServer(requests: Map<string, string>): FastifyInstance {
     return reply.type('application/oauth-authz-req+jwt').send(jws);
   });
   app.get('/other-page', async (_req, reply) => reply.type('text/html').send(OTHER_PAGE));
+  app.get('/echo-cookie', async (req) => ({ cookie: req.headers.cookie ?? null }));
   return app;
 }
 

@@ -18,9 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import {
+  ed25519FromSeed,
+  encodeMultikey,
+  type Ed25519KeyPair as KeyPair,
+} from '../../src/crypto/index.ts';
 import { newMnemonic, planCreate, seedOfMnemonic } from '../../src/did/index.ts';
-import { signTx } from '../../src/ledger/index.ts';
-import { RealdidClient } from '../../src/sdk/index.ts';
+import { DEMO_ACTOR_KEY_ID } from '../../src/identity/index.ts';
+import { signCheckpoint, signTx } from '../../src/ledger/index.ts';
+import { DEMO_PASSPHRASE, loadKeyFile } from '../../src/node/index.ts';
+import { CreditClient, RealdidClient, recordBody } from '../../src/sdk/index.ts';
 import {
   artifactDir,
   chromiumPath,
@@ -35,8 +42,10 @@ const CHROMIUM = chromiumPath();
 let dir: string;
 let node: ChildProcess | undefined;
 let url: string;
-let proxy: Server | undefined;
+const proxies: Server[] = [];
 let proxyUrl: string;
+let liarUrl: string;
+let lie: Lie = 'honest';
 let browser: Browser | undefined;
 
 /** `realdid node start --data DIR --demo --port 0`, awaited until it prints its URL. */
@@ -78,32 +87,29 @@ function flipSibling(proof: { siblings: string[] }): void {
   proof.siblings[i] = flip(proof.siblings[i]!);
 }
 
+/** What a test double answers instead of the node's JSON (undefined: the node's answer as is). */
+type Rewrite = (path: string, answer: unknown) => unknown;
+
 /**
- * The test double: forwards every GET to the node, and flips one hash of every inclusion proof
- * (`/v1/txs/{id}`), of the first state proof of every DID resolution (`/1.0/identifiers/`) and
- * of every accreditation's state proof (`/v1/state?key=gov/role/…`).
+ * A test double in front of the node: forwards every GET, and answers `rewrite(path, json)`
+ * instead of a successful JSON answer when that is not undefined. Each double is its own origin,
+ * so the browser remembers its checkpoints apart.
  */
-async function startTamperingProxy(target: string): Promise<string> {
-  proxy = createServer((req, res) => {
+async function startProxy(target: string, rewrite: Rewrite): Promise<string> {
+  const server = createServer((req, res) => {
     void (async () => {
       const upstream = await fetch(target + (req.url ?? '/'), {
         headers: { accept: req.headers.accept ?? '*/*' },
       });
       let body = Buffer.from(await upstream.arrayBuffer());
-      const path = req.url ?? '';
-      if (upstream.ok && /^\/v1\/txs\/[0-9a-f]{64}$/.test(path)) {
-        const a = JSON.parse(body.toString('utf8'));
-        a.inclusion.hashes[0] = flip(a.inclusion.hashes[0]);
-        body = Buffer.from(JSON.stringify(a));
-      } else if (upstream.ok && path.startsWith('/1.0/identifiers/')) {
-        const a = JSON.parse(body.toString('utf8'));
-        flipSibling(a.didResolutionMetadata.proof[0].stateProofs[0]);
-        body = Buffer.from(JSON.stringify(a));
-      } else if (upstream.ok && path.startsWith('/v1/state?key=gov%2Frole%2F')) {
-        const a = JSON.parse(body.toString('utf8'));
-        flipSibling(a.proof);
-        body = Buffer.from(JSON.stringify(a));
+      let answer: unknown;
+      try {
+        answer = upstream.ok ? JSON.parse(body.toString('utf8')) : undefined;
+      } catch {
+        answer = undefined; // not JSON: the page's script, its style
       }
+      const changed = answer === undefined ? undefined : await rewrite(req.url ?? '', answer);
+      if (changed !== undefined) body = Buffer.from(JSON.stringify(changed));
       const headers: Record<string, string> = {};
       upstream.headers.forEach((v, k) => {
         if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k))
@@ -113,9 +119,105 @@ async function startTamperingProxy(target: string): Promise<string> {
       res.end(body);
     })().catch((err: unknown) => res.writeHead(502).end(String(err)));
   });
-  await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxies.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+/**
+ * Flips one hash of every inclusion proof (`/v1/txs/{id}`), of the first state proof of every
+ * DID resolution (`/1.0/identifiers/`) and of every accreditation's state proof
+ * (`/v1/state?key=gov/role/…`).
+ */
+const tamperProofs: Rewrite = (path, answer) => {
+  const a = answer as Record<string, any>;
+  if (/^\/v1\/txs\/[0-9a-f]{64}$/.test(path)) a.inclusion.hashes[0] = flip(a.inclusion.hashes[0]);
+  else if (path.startsWith('/1.0/identifiers/'))
+    flipSibling(a.didResolutionMetadata.proof[0].stateProofs[0]);
+  else if (path.startsWith('/v1/state?key=gov%2Frole%2F')) flipSibling(a.proof);
+  else return undefined;
+  return a;
+};
+
+/** Every checkpoint signature in `value` (objects with org, key and sig), changed in place. */
+function eachSignature(value: unknown, change: (s: { key: string }) => void): void {
+  if (Array.isArray(value)) value.forEach((v) => eachSignature(v, change));
+  else if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    if (typeof o.org === 'string' && typeof o.key === 'string' && typeof o.sig === 'string')
+      change(o as { key: string });
+    else Object.values(o).forEach((v) => eachSignature(v, change));
+  }
+}
+
+/** The ways the lying double lies (one at a time; `honest`: it does not). */
+type Lie =
+  'honest' | 'repeat-txs' | 'invalid-txs' | 'unknown-key' | 'rollback' | 'equivocate' | 'other-org';
+
+/** A valid unified social credit code of no organization of the demo. */
+const OTHER_USCC = '91350100M000200YX8';
+const DEMO_USCC = '91350100M000100Y43';
+
+/**
+ * The lying double: answers that each proof would accept on its own, but that do not add up.
+ * `repeat-txs`: a block lists its first transaction in place of every other; `invalid-txs`: every
+ * transaction is "recorded invalid" (no proof); `unknown-key`: every checkpoint signature names
+ * a key the trust anchor does not hold; `rollback`: the latest checkpoint is block 0's;
+ * `equivocate`: the latest checkpoint is another one at the head's height (another block hash),
+ * with a valid signature of org2 (a member of the trust anchor), and a block's finality is
+ * counted over another checkpoint of its height, signed by org2 and org3 (a quorum); `other-org`: {@link OTHER_USCC}'s public
+ * record is the demo organization's.
+ */
+function liar(
+  target: string,
+  lie: () => Lie,
+  key: (org: string) => { multikey: string; keyPair: KeyPair },
+): Rewrite {
+  const upstream = async (path: string): Promise<any> => (await fetch(target + path)).json();
+  return async (path, answer) => {
+    const a = answer as Record<string, any>;
+    switch (lie()) {
+      case 'repeat-txs':
+        if (!/^\/v1\/blocks\/\d+$/.test(path)) return undefined;
+        return { ...a, txIds: a.txIds.map(() => a.txIds[0]) };
+      case 'invalid-txs':
+        if (!/^\/v1\/txs\//.test(path)) return undefined;
+        return {
+          id: a.id,
+          status: 'invalid',
+          height: a.height,
+          position: a.logIndex,
+          code: 'ERR_LEDGER_BAD_NONCE',
+          message: 'recorded invalid (so says the double)',
+        };
+      case 'unknown-key':
+        if (path === '/v1/genesis') return undefined;
+        eachSignature(a, (s) => (s.key = UNKNOWN_KEY));
+        return a;
+      case 'rollback':
+        return path === '/v1/checkpoint' ? upstream('/v1/checkpoints/0') : undefined;
+      case 'equivocate': {
+        const finality = /^\/v1\/blocks\/\d+\/finality$/.test(path);
+        if (path !== '/v1/checkpoint' && !finality) return undefined;
+        const checkpoint = { ...a.checkpoint, blockHash: flip(a.checkpoint.blockHash) };
+        const sign = (org: string) => {
+          const { multikey, keyPair } = key(org);
+          return signCheckpoint(checkpoint, org, multikey, keyPair);
+        };
+        if (finality) return { ...a, checkpoint, signatures: [sign('org2'), sign('org3')] };
+        return { checkpoint, signatures: [sign('org2')] };
+      }
+      case 'other-org':
+        if (path !== `/v1/credit/public/${OTHER_USCC}`) return undefined;
+        return { ...(await upstream(`/v1/credit/public/${DEMO_USCC}`)), uscc: OTHER_USCC };
+      default:
+        return undefined;
+    }
+  };
+}
+
+/** A key no organization of the demo holds. */
+const UNKNOWN_KEY = encodeMultikey(ed25519FromSeed(new Uint8Array(32).fill(7)).publicKey);
 
 /** Three new DIDs created in one batch (one block), as a wallet would sign them. */
 async function createDids(client: RealdidClient): Promise<{ dids: string[]; height: number }> {
@@ -133,6 +235,31 @@ async function createDids(client: RealdidClient): Promise<{ dids: string[]; heig
   return { dids: plans.map((p) => p.did), height: Math.max(...heights) };
 }
 
+/** A public record about the demo organization, issued by the demo tax office: its id. */
+async function issueOrgRecord(client: RealdidClient): Promise<string> {
+  const { roles } = (await (await fetch(`${url}/v1/gov/roles?role=credit-issuer`)).json()) as {
+    roles: { subject: string; name: string }[];
+  };
+  const did = roles.find((r) => r.name === 'Demo Tax Office')!.subject;
+  const file = join(dir, 'data', 'keys', 'demo-tax-office.json');
+  const { keyPair } = loadKeyFile(file, DEMO_PASSPHRASE);
+  const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+  const stored = await new CreditClient(client).issue(
+    { kid: `${did}#${DEMO_ACTOR_KEY_ID}`, keyPair },
+    {
+      subject: { type: 'org', uscc: DEMO_USCC },
+      category: 'tax-arrears',
+      severity: 3,
+      legalBasis: 'Tax Collection and Administration Law of the PRC, Article 63 (demo)',
+      evidence: 'e'.repeat(64),
+      occurred: day(70),
+      effective: day(40),
+    },
+    recordBody({ taxYear: 2025, amountDue: 1286400, currency: 'CNY' }),
+  );
+  return stored.record;
+}
+
 /** The page's verdict once it is rendered: `data-verified` and the failed checks' texts. */
 async function verdictOn(page: Page): Promise<{ verified: string; failed: string[]; ok: number }> {
   const section = page.locator('section.verdict');
@@ -148,12 +275,24 @@ before(async () => {
   if (CHROMIUM === undefined) return;
   dir = mkdtempSync(join(tmpdir(), 'realdid-explorer-'));
   [url, browser] = await Promise.all([startDemoNode(join(dir, 'data')), launchChromium(CHROMIUM)]);
-  proxyUrl = await startTamperingProxy(url);
+  const keys = new Map<string, { multikey: string; keyPair: KeyPair }>();
+  const orgKey = (org: string) => {
+    if (!keys.has(org))
+      keys.set(org, loadKeyFile(join(dir, 'data', 'keys', `${org}.json`), DEMO_PASSPHRASE));
+    return keys.get(org)!;
+  };
+  [proxyUrl, liarUrl] = await Promise.all([
+    startProxy(url, tamperProofs),
+    startProxy(
+      url,
+      liar(url, () => lie, orgKey),
+    ),
+  ]);
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (proxy === undefined ? resolve(undefined) : proxy.close(resolve)));
+  await Promise.all(proxies.map((p) => new Promise((resolve) => p.close(resolve))));
   if (node?.pid !== undefined && node.exitCode === null) {
     const exited = new Promise((resolve) => node!.once('exit', resolve));
     process.kill(node.pid, 'SIGTERM');
@@ -187,6 +326,7 @@ test('the explorer verifies in the browser, and shows a tampered proof as failed
   // 2. new blocks; the next visit proves the new checkpoint extends the remembered one
   const client = new RealdidClient({ url });
   const { dids, height } = await createDids(client);
+  const record = await issueOrgRecord(client);
   await page.reload();
   v = await verdictOn(page);
   assert.deepEqual([v.verified, v.failed], ['true', []]);
@@ -218,11 +358,15 @@ test('the explorer verifies in the browser, and shows a tampered proof as failed
     /Decoded from its verified bytes[\s\S]*did\.create/,
   );
   assert.match((await page.textContent('pre.json'))!, /"recoveryCommitment"/);
+  assert.match((await page.textContent('.verdict'))!, /is in block \d+: its verified log index/);
 
   // 5. registries, public credit, disclosures: every entry shown proven
   for (const [route, proven] of [
     ['registries', /accreditation of Demo Bank \(credit-issuer\): state proof/],
-    ['credit/91350100M000100Y43', /91350100M000100Y43 on “Seriously untrustworthy entities”/],
+    [
+      `credit/${DEMO_USCC}`,
+      new RegExp(`public credit record ${record.slice(0, 8)}… of ${DEMO_USCC}`),
+    ],
     ['disclosures', /count of policy creator-real-name of realdid demo site/],
   ] as const) {
     await page.goto(`${url}/#/${route}`);
@@ -246,8 +390,9 @@ test('the explorer verifies in the browser, and shows a tampered proof as failed
   await bad.goto(`${proxyUrl}/#/block/${height}`);
   v = await verdictOn(bad);
   assert.equal(v.verified, 'false');
-  assert.equal(v.failed.length, 3, v.failed.join('\n'));
-  for (const f of v.failed) assert.match(f, /inclusion of tx .* ERR_LEDGER_BAD_PROOF/);
+  assert.equal(v.failed.length, 4, v.failed.join('\n'));
+  for (const f of v.failed.slice(0, 3)) assert.match(f, /inclusion of tx .* ERR_LEDGER_BAD_PROOF/);
+  assert.match(v.failed[3]!, /exactly log indices .* indices not verified: \d+, \d+, \d+/);
   assert.equal(await bad.locator('[data-proof="failed"]').count(), 3);
   await shot(bad, '05-tampered-block');
   await bad.goto(`${proxyUrl}/#/did/${encodeURIComponent(dids[1]!)}`);
@@ -268,22 +413,107 @@ test('the explorer verifies in the browser, and shows a tampered proof as failed
     'organizations still proven',
   );
 
-  // 8. a phone: nothing wider than the screen
+  // 8. the lying double: answers each proof accepts on its own, that do not add up
+  const block = (await (await fetch(`${url}/v1/blocks/${height}`)).json()) as { txIds: string[] };
+  const txId = block.txIds[0]!;
+  const liarPage = await browser!.newPage();
+  const open = async (as: Lie, route: string) => {
+    lie = as;
+    await liarPage.goto('about:blank');
+    await liarPage.goto(`${liarUrl}/#/${route}`);
+    return verdictOn(liarPage);
+  };
+  const main = async () => (await liarPage.textContent('main'))!;
+  v = await open('honest', '');
+  assert.deepEqual([v.verified, v.failed], ['true', []], 'remembers the head');
+  // a rollback: the latest checkpoint below the remembered one fails (no longer a "prefix")
+  v = await open('rollback', '');
+  assert.equal(v.verified, 'false');
+  assert.match(
+    v.failed.join('\n'),
+    /at height 0 is not below the checkpoint at height [1-9]\d* .* ERR_SDK_ROLLBACK/,
+  );
+  assert.match(await main(), /Chain head \(as the node’s checkpoint says: it did not verify\)/);
+  await shot(liarPage, '07-rollback');
+  // one transaction listed three times: each inclusion holds, the block's indices do not
+  v = await open('repeat-txs', `block/${height}`);
+  assert.equal(v.verified, 'false');
+  assert.equal(v.failed.length, 1, v.failed.join('\n'));
+  assert.match(
+    v.failed[0]!,
+    /exactly log indices .* listed more than once: \d+; indices not verified: \d+, \d+/,
+  );
+  assert.equal(await liarPage.locator('[data-proof="ok"]').count(), 0, 'no row proven');
+  // committed transactions answered "invalid": a failure on the block, the node's word on the tx
+  v = await open('invalid-txs', `block/${height}`);
+  assert.equal(v.verified, 'false');
+  assert.equal(v.failed.filter((f) => /the block lists it as committed/.test(f)).length, 3);
+  v = await open('invalid-txs', `tx/${txId}`);
+  assert.deepEqual([v.verified, v.failed, v.ok], ['false', [], 0]);
+  assert.match(await main(), /Nothing here comes with a proof[\s\S]*That is the node’s word/);
+  // checkpoints signed by a key the anchor does not hold: no row proven, no "verified" heading
+  v = await open('unknown-key', 'registries');
+  assert.equal(v.verified, 'false');
+  assert.match(v.failed.join('\n'), /signature of org1 .* ERR_LEDGER_BAD_CHECKPOINT/);
+  assert.equal(await liarPage.locator('[data-proof="ok"]').count(), 0, 'no row proven');
+  assert.ok((await liarPage.locator('[data-proof="failed"]').count()) >= 10);
+  v = await open('unknown-key', `tx/${txId}`);
+  assert.equal(v.verified, 'false');
+  assert.doesNotMatch(await main(), /Decoded from its verified bytes/);
+  assert.match(await main(), /As the node sent it \(not verified\)/);
+  // another organization's records, each well proven, are not this one's
+  v = await open('other-org', `credit/${OTHER_USCC}`);
+  assert.equal(v.verified, 'false');
+  assert.match(v.failed.join('\n'), new RegExp(`of ${OTHER_USCC}: .* is not about ${OTHER_USCC}`));
+  assert.ok(
+    (await liarPage.locator('section[aria-labelledby="org"] [data-proof="failed"]').count()) >= 1,
+  );
+  // a quorum's signatures over another checkpoint of the block: not its finality
+  v = await open('equivocate', `block/${height}`);
+  assert.equal(v.verified, 'false');
+  assert.match(
+    v.failed.join('\n'),
+    /^✗ finality of block \d+ — ERR_SDK_BAD_RESPONSE: the finality answer is about block /m,
+  );
+  assert.doesNotMatch(
+    (await liarPage.textContent('section[aria-labelledby="finality"]'))!,
+    /final\b/,
+  );
+  // a second checkpoint at the head's height, validly signed by org2: an equivocation
+  v = await open('equivocate', '');
+  assert.equal(v.verified, 'false');
+  assert.match(
+    v.failed.join('\n'),
+    /only one signed for that height .* ERR_LEDGER_INCONSISTENT: two different checkpoints at height/,
+  );
+  await shot(liarPage, '08-equivocation');
+  // an old head is said, with its time, and is not a failure
+  const later = await browser!.newPage();
+  await later.clock.setFixedTime(Date.now() + 30 * 60_000);
+  await later.goto(url);
+  v = await verdictOn(later);
+  assert.deepEqual([v.verified, v.failed], ['true', []]);
+  assert.match(
+    (await later.textContent('main'))!,
+    /The newest checkpoint is from .* \(3\d minutes ago/,
+  );
+
+  // 9. a phone: nothing wider than the screen
   const phone = await browser!.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(url);
   v = await verdictOn(phone);
   assert.equal(v.verified, 'true');
   const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
   assert.ok(width <= 390, `the page is ${width} px wide`);
-  await shot(phone, '07-phone');
+  await shot(phone, '09-phone');
 
-  // 9. 中文
+  // 10. 中文
   await phone.click('.lang-switch');
   await phone.locator('h2', { hasText: /^概览$/ }).waitFor();
   v = await verdictOn(phone);
   assert.equal(v.verified, 'true');
   assert.match((await phone.textContent('.verdict-head'))!, /已在本浏览器中验证/);
   assert.equal(await phone.getAttribute('html', 'lang'), 'zh-CN');
-  await shot(phone, '08-zh');
+  await shot(phone, '10-zh');
   assert.deepEqual(errors, []);
 });

@@ -6,9 +6,12 @@
  * overview; in a second tab the demo site shows its request link, which the person pastes into the
  * wallet page, sees the consent screen (site, purpose, claims), approves, and the site's tab shows
  * the account with the pairwise DID; a request for a claim outside the site's registration is
- * refused with its code; the sites and activity views show the login. A page of another origin
- * cannot read the wallet's API, and the URL without the token shows the 401 page. Last,
- * `realdid wallet serve --json` as a child process. Screenshots go to test-artifacts/wallet-login/.
+ * refused with its code; the sites and activity views show the login. A page of another port of
+ * 127.0.0.1 gets the session cookie sent to its own server, yet neither it nor a program replaying
+ * the cookie can use the wallet's API (the session's key is only in the wallet tab); a new tab
+ * without the key says to open the printed URL again, and the URL without the token shows the 401
+ * page. Last, `realdid wallet serve --json` as a child process. Screenshots go to
+ * test-artifacts/wallet-login/.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -26,6 +29,8 @@ import { BIN } from '../helpers/cli.ts';
 import { openWalletWorld, type WalletWorld } from '../helpers/wallet-world.ts';
 
 const CHROMIUM = chromiumPath();
+/** Where the wallet tab keeps the session's key (web/wallet/wallet-api.ts). */
+const KEY_STORAGE = 'realdid.wallet.key';
 
 let w: WalletWorld;
 let server: WalletServer;
@@ -89,10 +94,15 @@ test('chromium: the overview, a login approved on the consent screen, an unregis
   const shot = async (page: Page, step: string) =>
     t.diagnostic(`${Date.now() - start} ms: screenshot ${await screenshot(page, shots, step)}`);
 
-  // the login URL opens a session and leaves the address bar without its token
+  // the login URL opens a session and leaves the address bar without its token or the key
   await wallet.goto(server.loginUrl);
-  assert.equal(wallet.url(), `${server.url}/`);
   await wallet.waitForSelector('#master-did');
+  assert.equal(wallet.url(), `${server.url}/#/`);
+  const key = await wallet.evaluate(
+    (name) => (globalThis as any).sessionStorage.getItem(name) as string | null,
+    KEY_STORAGE,
+  );
+  assert.match(String(key), /^[A-Za-z0-9_-]{43}$/, 'the tab keeps the session key');
   assert.equal(await text(wallet, '#master-did'), w.did);
   assert.equal(await wallet.getAttribute('#enrollment-status', 'data-status'), 'active');
   assert.equal(await wallet.getAttribute('nav a[href="#/"]', 'aria-current'), 'page');
@@ -197,16 +207,42 @@ test('chromium: the overview, a login approved on the consent screen, an unregis
   await shot(wallet, '09-overview-zh');
   const stored = await wallet.evaluate(() => Object.keys((globalThis as any).localStorage));
   assert.deepEqual(stored, ['realdid.lang'], 'nothing but the language preference is kept');
+  const tabOnly = await wallet.evaluate(() => Object.keys((globalThis as any).sessionStorage));
+  assert.deepEqual(tabOnly, [KEY_STORAGE], "the tab keeps the session's key, nothing else");
   await context.close();
 });
 
-test('chromium: a page of another origin cannot read the wallet API; the URL without the token shows the 401 page', async (t) => {
+test('chromium: another port of 127.0.0.1 gets the cookie but cannot use the wallet API; a tab without the key and the URL without the token say what to open', async (t) => {
   if (CHROMIUM === undefined) return t.skip(NO_CHROMIUM);
   const context = await browser.newContext();
   const wallet = await context.newPage();
   await wallet.goto(server.loginUrl); // the session cookie is set for 127.0.0.1, any port
+  await wallet.waitForSelector('#master-did');
+  const key = await wallet.evaluate(
+    (name) => (globalThis as any).sessionStorage.getItem(name) as string | null,
+    KEY_STORAGE,
+  );
   const other = await context.newPage();
   await other.goto(`${w.otherUrl}/other-page`);
+  // browsers do not isolate cookies by port: the other server receives the wallet's cookie
+  const echoed = await other.evaluate(async () => {
+    const r = await fetch('/echo-cookie');
+    return ((await r.json()) as { cookie: string | null }).cookie;
+  });
+  assert.match(String(echoed), /realdid_wallet_session=[A-Za-z0-9_-]{43}/);
+  // but not the key, which only the wallet origin's sessionStorage holds
+  assert.equal(
+    await other.evaluate((name) => (globalThis as any).sessionStorage.getItem(name), KEY_STORAGE),
+    null,
+  );
+  // a program holding the cookie (that other server, say) replays it: refused without the key
+  for (const header of ['1', undefined]) {
+    const replay = await fetch(`${server.url}/api/status`, {
+      headers: { cookie: echoed!, ...(header === undefined ? {} : { 'x-realdid-wallet': header }) },
+    });
+    assert.equal(replay.status, 403);
+    assert.equal(((await replay.json()) as { code: string }).code, 'ERR_CLI_WALLET_HEADER');
+  }
   const tries = await other.evaluate<string[]>(
     `${CROSS_ORIGIN_TRIES}(${JSON.stringify(server.url)})`,
   );
@@ -214,11 +250,25 @@ test('chromium: a page of another origin cannot read the wallet API; the URL wit
   // header in the answer; `no-cors`: Cross-Origin-Resource-Policy: same-origin blocks even an
   // opaque answer. (What the server itself answers them is tested in test/cli/wallet-server.test.ts.)
   assert.deepEqual(tries, Array(4).fill('blocked TypeError'));
-  const own = await wallet.evaluate(async () => {
-    const r = await fetch('/api/status', { headers: { 'x-realdid-wallet': '1' } });
-    return r.status;
-  });
-  assert.equal(own, 200, 'the wallet page itself still reads its API');
+  const own = await wallet.evaluate(
+    (k) =>
+      Promise.all(
+        ['1', k!].map(
+          async (header) =>
+            (await fetch('/api/status', { headers: { 'x-realdid-wallet': header } })).status,
+        ),
+      ),
+    key,
+  );
+  assert.deepEqual(own, [403, 200], 'the wallet page itself reads its API, with its key');
+
+  // a new tab of the same browser has the cookie but not the key: it says to open the URL again
+  const tab = await context.newPage();
+  await tab.goto(server.url);
+  await tab.waitForSelector('.error');
+  assert.equal(await text(tab, '.error code.code'), 'ERR_CLI_WALLET_SESSION');
+  assert.match(await text(tab, '.error-words'), /Open the URL that realdid wallet serve printed/);
+  t.diagnostic(`screenshot ${await screenshot(tab, shots, '10-new-tab-no-key')}`);
 
   const fresh = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await fresh.newPage();
@@ -228,7 +278,7 @@ test('chromium: a page of another origin cannot read the wallet API; the URL wit
     assert.match(await text(page, '#no-session'), /Open the URL that realdid wallet serve printed/);
   }
   assert.deepEqual(await fresh.cookies(), []);
-  t.diagnostic(`screenshot ${await screenshot(page, shots, '10-no-session')}`);
+  t.diagnostic(`screenshot ${await screenshot(page, shots, '11-no-session')}`);
   await fresh.close();
   await context.close();
 });
@@ -241,18 +291,18 @@ test('realdid wallet serve --json prints one JSON line; its URL opens a session;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL in 20 s; stderr ${stderr}`)), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(out.split('\n')[0]!);
-      }
-    });
-  });
   try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no URL in 20 s; stderr ${stderr}`)), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) {
+          clearTimeout(timer);
+          resolve(out.split('\n')[0]!);
+        }
+      });
+    });
     const { url, loginUrl } = JSON.parse(line) as { url: string; loginUrl: string };
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(loginUrl, new RegExp(`^${url.replace(/\./g, '\\.')}/\\?token=[A-Za-z0-9_-]{43}$`));
@@ -260,8 +310,10 @@ test('realdid wallet serve --json prints one JSON line; its URL opens a session;
     const opened = await fetch(loginUrl, { redirect: 'manual' });
     assert.equal(opened.status, 303);
     const cookie = opened.headers.getSetCookie()[0]!.split(';')[0]!;
+    const key = /^\/#k=([A-Za-z0-9_-]{43})$/.exec(opened.headers.get('location') ?? '')?.[1];
+    assert.ok(key !== undefined, `${opened.headers.get('location')}`);
     const status = await fetch(`${url}/api/status`, {
-      headers: { cookie, 'x-realdid-wallet': '1' },
+      headers: { cookie, 'x-realdid-wallet': key },
     });
     assert.equal(((await status.json()) as { wallet: { did: string } }).wallet.did, w.did);
   } finally {

@@ -1,8 +1,11 @@
 /**
  * `#/block/<height>`: a block's header, checked against the signed checkpoint of its height (the
  * header hashes to the signed block hash, and carries the signed log size, log root, state root
- * and time) and linked to its parent; its finality counted here; and each of its transactions
- * with its inclusion proof verified, inside the block's range of the log.
+ * and time) and linked to its parent, both checkpoints past ones that must be prefixes of the
+ * newest verified; its finality counted here, over that same checkpoint; and each of its
+ * transactions with its inclusion proof verified, inside the block's range of the log, the
+ * verified indices covering that range exactly, each once. A listed transaction the node answers
+ * was recorded invalid is a failed check (an invalid transaction is not in the log).
  */
 import type { FinalityAnswer, VerifiedFinality } from '../../src/sdk/index.ts';
 import { api } from '../shared/api.ts';
@@ -62,19 +65,21 @@ export async function blockPage(view: View, arg: string): Promise<Child> {
     api<FinalityAnswer>(`/v1/blocks/${height}/finality`),
     provenMembers(v),
   ]);
-  const cp = await v.checkpoint(scp);
-  const parentCp = parent === undefined ? undefined : await v.checkpoint(parent);
+  // Past checkpoints asked for on purpose: each must be a prefix of the newest one verified.
+  const { checkpoint: cp } = await v.accepted(scp, 'past');
+  const parentCp = parent === undefined ? undefined : (await v.accepted(parent, 'past')).checkpoint;
   await checkHeader(v, block, cp, parentCp?.blockHash ?? anchor.hash);
   const range: BlockRange = { height, from: parentCp?.logSize ?? 0, to: cp.logSize };
   await checkRange(v, block, range);
-  const counted = await checkFinality(v, finality, members, height);
+  const counted = await checkFinality(v, finality, members, height, cp);
   const txs = await verifyAll(view, v, block.txIds, range);
+  const repeated = await checkIndices(v, txs, range);
   return [
     pageHeading(t('block.title', { height })),
     pager(height),
     section('header', t('block.header'), headerFacts(block)),
     finalitySection(counted, members.quorum),
-    section('txs', t('block.txs', { n: block.txIds.length }), txTable(txs)),
+    section('txs', t('block.txs', { n: block.txIds.length }), txTable(txs, repeated)),
     block.invalid.length === 0 ? null : invalidTable(block),
     verdictOf(v),
   ];
@@ -121,6 +126,44 @@ async function checkRange(v: Verifier, block: Block, range: BlockRange): Promise
     }),
   );
 }
+
+/**
+ * The block's transactions are exactly its range of the log: the log indices whose inclusion
+ * verified are `from … to − 1`, each once (a node listing one transaction three times, or one
+ * that failed to verify, does not pass). The header's `txRoot` is not recomputed (the SDK offers
+ * no RFC 6962 root of leaves); the indices prove the same, the log's leaves being the block's.
+ * Answers the indices listed more than once (their rows are not shown as proven).
+ */
+async function checkIndices(
+  v: Verifier,
+  txs: readonly (TxAnswer | Error)[],
+  range: BlockRange,
+): Promise<ReadonlySet<number>> {
+  const seen = new Map<number, number>();
+  for (const a of txs)
+    if (!(a instanceof Error) && a.status === 'committed' && a.ok)
+      seen.set(a.logIndex, (seen.get(a.logIndex) ?? 0) + 1);
+  const repeated = [...seen].filter(([, n]) => n > 1).map(([i]) => i);
+  const missing: number[] = [];
+  for (let i = range.from; i < range.to; i++) if (!seen.has(i)) missing.push(i);
+  v.checks.push(
+    await check(t('check.txIndices', { ...range }), () => {
+      if (repeated.length > 0 || missing.length > 0)
+        fail(
+          'ERR_LEDGER_BAD_PROOF',
+          t('fail.txIndices', {
+            repeated: listOf(repeated),
+            missing: listOf(missing),
+          }),
+        );
+    }),
+  );
+  return new Set(repeated);
+}
+
+/** At most 8 numbers of a list, for a message. */
+const listOf = (xs: readonly number[]): string =>
+  xs.length === 0 ? '—' : xs.length <= 8 ? xs.join(', ') : `${xs.slice(0, 8).join(', ')}, …`;
 
 function finalitySection(counted: VerifiedFinality | undefined, quorum: number): HTMLElement {
   return section(
@@ -187,7 +230,7 @@ function headerFacts(b: Block): HTMLElement {
   ]);
 }
 
-function txTable(txs: readonly (TxAnswer | Error)[]): Child {
+function txTable(txs: readonly (TxAnswer | Error)[], repeated: ReadonlySet<number>): Child {
   if (txs.length === 0) return h('p', { class: 'muted' }, t('block.noTxs'));
   return table(
     t('block.txsCaption'),
@@ -200,7 +243,7 @@ function txTable(txs: readonly (TxAnswer | Error)[]): Child {
           link(`tx/${a.id}`, short(a.id, 6)),
           a.code,
           '',
-          proofBadge(undefined),
+          proofBadge(false),
         ];
       const signer = text(a.tx.signer);
       const did = signer.split('#')[0] ?? signer;
@@ -209,7 +252,7 @@ function txTable(txs: readonly (TxAnswer | Error)[]): Child {
         link(`tx/${a.id}`, short(a.id, 6)),
         h('code', null, text(a.tx.kind)),
         did.startsWith('did:') ? link(didRoute(did), short(did, 10)) : signer,
-        proofBadge(a.ok),
+        proofBadge(a.ok && !repeated.has(a.logIndex)),
       ];
     }),
   );

@@ -11,7 +11,7 @@ import {
 } from '../../src/sdk/index.ts';
 import { check } from '../shared/checks.ts';
 import { fail } from './format.ts';
-import type { Verifier } from './verifier.ts';
+import { sameCheckpoint, type Checkpoint, type Verifier } from './verifier.ts';
 import { t } from './words.ts';
 
 /** The member organizations and quorum, read with state proofs (as the SDK's readConsortiumMembers). */
@@ -42,13 +42,16 @@ export async function provenMembers(v: Verifier): Promise<ConsortiumMembers> {
 /**
  * Counts the finality of block `height` from `answer` (the node's list of signatures over its
  * checkpoint) against the proven members, and records it as a check: pending is a verified
- * answer too; a listed signature that does not verify fails the check (it is not counted).
+ * answer too; a listed signature that does not verify fails the check (it is not counted), and
+ * so does an answer about another checkpoint than `verified`, the one the page verified for
+ * that block (signatures over another block would count for nothing here).
  */
 export async function checkFinality(
   v: Verifier,
   answer: FinalityAnswer,
   members: ConsortiumMembers,
   height: number,
+  verified: Checkpoint,
 ): Promise<VerifiedFinality | undefined> {
   const { trust } = await v.anchor();
   let counted: VerifiedFinality | undefined;
@@ -57,6 +60,19 @@ export async function checkFinality(
     counted = countFinality(answer, members, trust.chainId, height);
   } catch (err) {
     error = err;
+  }
+  if (counted !== undefined && !sameCheckpoint(counted.checkpoint, verified)) {
+    error = Object.assign(
+      new Error(
+        t('fail.finalityCheckpoint', {
+          height,
+          hash: counted.checkpoint.blockHash,
+          verified: verified.blockHash,
+        }),
+      ),
+      { code: 'ERR_SDK_BAD_RESPONSE' },
+    );
+    counted = undefined; // its signatures are over another checkpoint: nothing to show
   }
   const label =
     counted === undefined

@@ -3,12 +3,13 @@
  * governance defined (their rules proven as the adopted document `gov/doc/credit/lists`) with the
  * organizations on each (each entry proven: `credit/listed/<list>/<uscc>`); and an organization's
  * public record by its unified social credit code: each public record the node returns proven
- * (`credit/record/<id>`), and its presence on, or absence from, every list proven. That the node
- * returned all of an organization's records is not proven. People's records are never public.
+ * (`credit/record/<id>`) to be a public record about that organization (`subject.uscc`), and its
+ * presence on, or absence from, every list proven. That the node returned all of an
+ * organization's records is not proven. People's records are never public.
  */
 import { api } from '../shared/api.ts';
 import { h, short, table, type Child } from '../shared/dom.ts';
-import { didRoute, link, sameJson } from './format.ts';
+import { didRoute, fail, link, sameJson } from './format.ts';
 import {
   errorView,
   lookupForm,
@@ -39,6 +40,8 @@ interface ListEntry {
 
 interface RecordView {
   readonly id: string;
+  readonly subject: { readonly type: string; readonly uscc?: string };
+  readonly public: boolean;
   readonly category: string;
   readonly polarity: string;
   readonly severity: number;
@@ -161,10 +164,21 @@ async function organization(
   } catch (err) {
     return section('org', t('credit.org', { uscc }), errorView(err));
   }
+  // Each record proven, and proven to be a public record about this organization: a record of
+  // another organization, however well proven, is not part of this one's public record.
   const records = await Promise.all(
     answer.records.map(async (r) => {
-      const what = t('what.record', { id: r.id.slice(0, 8) });
-      return { r, ok: (await v.state(`credit/record/${r.id}`, what, r)).ok };
+      const what = t('what.record', { id: r.id.slice(0, 8), uscc });
+      const about = (p: RecordView | null): boolean => {
+        if (!sameJson(p, r)) return false;
+        const subject = p?.subject;
+        if (answer.uscc !== uscc || subject?.type !== 'org' || subject.uscc !== uscc)
+          fail('ERR_LEDGER_BAD_PROOF', t('fail.recordSubject', { id: r.id.slice(0, 8), uscc }));
+        if (p?.public !== true)
+          fail('ERR_LEDGER_BAD_PROOF', t('fail.recordNotPublic', { id: r.id.slice(0, 8) }));
+        return true;
+      };
+      return { r, ok: (await v.state(`credit/record/${r.id}`, what, about)).ok };
     }),
   );
   const memberships = await Promise.all(

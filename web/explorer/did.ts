@@ -11,7 +11,7 @@ import { check } from '../shared/checks.ts';
 import { facts, h, type Child } from '../shared/dom.ts';
 import { abbreviate, didRoute, jsonBlock, link, text } from './format.ts';
 import { errorView, pageHeading, section, verdictOf, type View } from './ui.ts';
-import { Verifier } from './verifier.ts';
+import { Verifier, type When } from './verifier.ts';
 import { t } from './words.ts';
 
 type Result = Parameters<typeof verifyRdidResolution>[2];
@@ -39,6 +39,7 @@ export async function didPage(view: View, arg: string): Promise<Child> {
     ];
   }
   view.progress(t('progress.did'));
+  const when = v.head(); // the resolution is of the DID as it is now: no rollback
   const { status, body } = await resolve(did);
   const metadata = body?.didResolutionMetadata;
   const proven =
@@ -53,11 +54,11 @@ export async function didPage(view: View, arg: string): Promise<Child> {
       errorView(new ApiError(status, code, text(e?.detail) || text(e?.title) || `HTTP ${status}`)),
     ];
   }
-  return [heading, ...(await verified(v, did, body)), verdictOf(v)];
+  return [heading, ...(await verified(v, when, did, body)), verdictOf(v)];
 }
 
 /** Checks the answer's ledger proof and shows what it established. */
-async function verified(v: Verifier, did: string, body: Result): Promise<Child[]> {
+async function verified(v: Verifier, when: When, did: string, body: Result): Promise<Child[]> {
   let proof: ReturnType<typeof proofOf>;
   try {
     proof = proofOf(body.didResolutionMetadata);
@@ -65,7 +66,8 @@ async function verified(v: Verifier, did: string, body: Result): Promise<Child[]
     v.checks.push(await check(t('check.didProof'), () => Promise.reject(toError(err))));
     return [];
   }
-  const checkpoint = await v.checkpoint(proof.checkpoint);
+  const accepted = await v.accepted(proof.checkpoint, when);
+  const { checkpoint } = accepted;
   const keys = proof.stateProofs.map((p) => p.key).join(', ');
   const { height, stateRoot } = checkpoint;
   let absent = false;
@@ -78,11 +80,13 @@ async function verified(v: Verifier, did: string, body: Result): Promise<Child[]
     }
   });
   v.checks.push(c);
-  if (absent)
+  const ok = c.ok && accepted.ok;
+  if (absent && ok)
     return [h('p', { class: 'panel', 'data-did': 'absent' }, t('did.absent', { height }))];
+  if (absent) return [h('p', { class: 'error' }, t('did.absentUnverified'))];
   const doc = body.didDocument;
   return [
-    c.ok ? null : h('p', { class: 'error' }, t('did.unverified')),
+    ok ? null : h('p', { class: 'error' }, t('did.unverified')),
     doc === null || doc === undefined ? null : documentView(doc, body.didDocumentMetadata ?? {}),
   ];
 }

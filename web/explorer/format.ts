@@ -1,11 +1,8 @@
 /** Small helpers of the explorer's pages: abbreviations, JSON equality, typed failures, links. */
 import { hashGenesis } from '../../src/sdk/index.ts';
-import { h } from '../shared/dom.ts';
+import { h, textOf } from '../shared/dom.ts';
 
-/** `value` cut in the middle for labels (`3f2a…09a1`); short values stay whole. */
-export function abbreviate(value: string, keep = 8): string {
-  return value.length <= keep * 2 + 1 ? value : `${value.slice(0, keep)}…${value.slice(-keep)}`;
-}
+export { abbreviate } from '../shared/dom.ts';
 
 /**
  * SHA-256 (hex) of a value's canonical JSON (RFC 8785): the SDK's `hashGenesis`, which is how
@@ -20,10 +17,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return hashCanonical(a) === hashCanonical(b);
 }
 
-/** A value of an untyped answer as text: strings and numbers as they are, anything else empty. */
-export function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-}
+/** A value of an untyped answer as text (strings, numbers, booleans), else empty. */
+export const text = (value: unknown): string => textOf(value);
 
 /** Throws an error with a realdid code, as the SDK's verifiers do (for `check()` to show). */
 export function fail(code: string, message: string): never {

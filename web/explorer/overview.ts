@@ -1,8 +1,8 @@
 /**
  * `#/`: the chain at a glance. The trust anchor (the genesis this node serves, hashed here), the
  * latest signed checkpoint with each signature verified against it, the proven quorum and the
- * head's finality, consistency with the checkpoint this browser verified before, recent blocks
- * and look-ups.
+ * head's finality, consistency with the checkpoint this browser verified before (a lower one is a
+ * rollback; an old one is noted with its time), recent blocks and look-ups.
  */
 import { api } from '../shared/api.ts';
 import { facts, h, short, table, time, type Child } from '../shared/dom.ts';
@@ -29,6 +29,7 @@ interface BlockList {
 /** The overview page. @throws ApiError when the node cannot answer */
 export async function overviewPage(view: View): Promise<Child> {
   const v = new Verifier();
+  const when = v.head(); // the latest checkpoint: it must not be below the one remembered
   const [anchor, info, scp, recent] = await Promise.all([
     v.anchor(),
     api<NodeInfo>('/'),
@@ -36,7 +37,7 @@ export async function overviewPage(view: View): Promise<Child> {
     api<BlockList>('/v1/blocks?limit=10'),
   ]);
   view.progress(t('progress.checkpoint'));
-  const { checkpoint: cp, signers } = await v.accepted(scp);
+  const { checkpoint: cp, signers, ok } = await v.accepted(scp, when);
   const members = await provenMembers(v);
   // The head's finality, counted from the checkpoint's signatures (the node's status is not asked).
   const answer = {
@@ -46,11 +47,11 @@ export async function overviewPage(view: View): Promise<Child> {
     checkpoint: cp,
     signatures: scp.signatures,
   } as const;
-  const finality = await checkFinality(v, answer, members, cp.height);
+  const finality = await checkFinality(v, answer, members, cp.height, cp);
   return [
     pageHeading(t('overview.title')),
     anchorSection(anchor),
-    headSection(cp, info),
+    headSection(cp, ok, info),
     checkpointSection(scp, signers, members.quorum, finality),
     verdictOf(v),
     forgetButton(anchor.hash),
@@ -88,11 +89,14 @@ function checkpointSection(
 const finalityText = (f: VerifiedFinality): string =>
   `${t(`status.${f.status}`)} (${f.signers.length} / ${f.quorum})`;
 
-/** The head as the verified checkpoint gives it, and what only the node says (its org, pending txs). */
-function headSection(cp: Checkpoint, info: NodeInfo): HTMLElement {
+/**
+ * The head as the checkpoint gives it (headed as verified only when it was), and what only the
+ * node says (its org, pending txs).
+ */
+function headSection(cp: Checkpoint, verified: boolean, info: NodeInfo): HTMLElement {
   return section(
     'head',
-    t('overview.head'),
+    t(verified ? 'overview.head' : 'overview.headUnverified'),
     facts([
       [t('field.chainId'), h('code', null, cp.chainId)],
       [t('field.height'), link(`block/${cp.height}`, String(cp.height))],

@@ -5,18 +5,8 @@ import { h, type Child } from '../shared/dom.ts';
 import type { Verifier } from './verifier.ts';
 import { t } from './words.ts';
 
-/** What a page may do while it works: say how far it got, and ask whether it is still shown. */
-export interface View {
-  /** False once the person went to another page (the work's result is then dropped). */
-  live(): boolean;
-  /** Shows a progress line (with a bar when `total` is known). */
-  progress(text: string, done?: number, total?: number): void;
-}
-
-/** The page's heading (focused after navigation, so screen readers announce the new page). */
-export function pageHeading(text: string, ...more: Child[]): HTMLElement {
-  return h('h2', { id: 'page-title', class: 'page-title', tabindex: -1 }, text, ...more);
-}
+export { pageHeading } from '../shared/app.ts';
+export type { View } from '../shared/app.ts';
 
 /** A titled section of a page. */
 export function section(id: string, title: string, ...children: Child[]): HTMLElement {

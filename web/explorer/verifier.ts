@@ -1,9 +1,12 @@
 /**
  * What one page verified, in this browser, with the SDK's own pure verifiers: the trust anchor
- * (the genesis this node serves, hashed here), each signed checkpoint once (every signature on
- * its own, against the anchor's keys; then consistency with the checkpoint this browser verified
- * last), and every state or inclusion proof against its checkpoint. The page renders
- * {@link Verifier.checks} with `verdict()`; nothing is shown as verified that was not checked.
+ * (the genesis this node serves, hashed here), each signed checkpoint (every signature on its
+ * own, against the anchor's keys; then, one at a time as the SDK client's `acceptCheckpoint`
+ * does, no rollback of an answer from the head, no second block at a height, and consistency
+ * with the newest checkpoint verified on this page or remembered by this browser), and every
+ * state or inclusion proof against its checkpoint. A row counts as proven only when its proof
+ * and its checkpoint both verified. The page renders {@link Verifier.checks} with `verdict()`;
+ * nothing is shown as verified that was not checked.
  */
 import {
   hashGenesis,
@@ -17,6 +20,7 @@ import {
 import { api } from '../shared/api.ts';
 import { check, type Check } from '../shared/checks.ts';
 import { abbreviate, fail, sameJson } from './format.ts';
+import { currentLang } from '../shared/i18n.ts';
 import { remembered, remember } from './memory.ts';
 import { t } from './words.ts';
 
@@ -49,6 +53,7 @@ export type Listed<T> = T | ((proven: T | null) => boolean);
 export interface Proven<T> {
   /** The proven value when the proof verified, else the node's (unverified) answer. */
   readonly value: T | null;
+  /** The proof verified against its checkpoint, and the checkpoint itself was accepted. */
   readonly ok: boolean;
   readonly checkpoint: Checkpoint;
 }
@@ -60,11 +65,45 @@ interface StateAnswer {
 }
 
 /** A checkpoint as this page verified it. */
-interface Accepted {
+export interface Accepted {
   readonly checkpoint: Checkpoint;
   /** Organizations whose signature verified. */
   readonly signers: readonly string[];
+  /**
+   * Everything about it verified: at least one trusted signature, consistency with every
+   * checkpoint this page (and this browser, before) verified, no other block at its height, and
+   * for an answer from the head, no rollback. What it proves counts only when this is true.
+   */
+  readonly ok: boolean;
 }
+
+/**
+ * Where an answer's checkpoint belongs. `head`: an answer about the chain as it is now, whose
+ * checkpoint must not be below `floor`, the highest checkpoint verified when its request was sent
+ * ({@link Verifier.head}); `past`: a past checkpoint asked for on purpose (`/v1/checkpoints/<h>`),
+ * which must be a prefix of the newest one verified.
+ */
+export type When = { readonly floor: Checkpoint | undefined } | 'past';
+
+/** A head checkpoint older than this is shown with its time (information, not a failure). */
+export const OLD_CHECKPOINT_MS = 10 * 60_000;
+
+const CHECKPOINT_FIELDS = [
+  'chainId',
+  'height',
+  'blockHash',
+  'logSize',
+  'logRoot',
+  'stateRoot',
+  'time',
+] as const;
+
+/** Do `a` and `b` sign the same block (every signed field equal)? */
+export function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
+  return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
+}
+
+const keyOf = (cp: Checkpoint): string => JSON.stringify(CHECKPOINT_FIELDS.map((f) => cp[f]));
 
 /** One page's verifications, in the order they were done. */
 export class Verifier {
@@ -72,7 +111,21 @@ export class Verifier {
   /** What the page should say that is not a check (e.g. "first checkpoint this browser saw"). */
   readonly notes: string[] = [];
   #anchor: Promise<Anchor> | undefined;
-  readonly #checkpoints = new Map<string, Promise<Accepted>>();
+  /** Signature checks, once per signed checkpoint (by its JSON). */
+  readonly #signed = new Map<string, Promise<Accepted>>();
+  /** Checkpoints are placed among the verified ones one at a time, in the order they come. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** The checkpoint this browser remembered when the page began (null: none), read once. */
+  #base: Checkpoint | null | undefined;
+  /** The highest checkpoint verified: the remembered one, then any higher one verified here. */
+  #last: Checkpoint | undefined;
+  /** The verified checkpoint of each height seen (another one at a height is an equivocation). */
+  readonly #atHeight = new Map<number, Checkpoint>();
+  /** Whether each checkpoint placed agreed with the verified ones (by its signed fields). */
+  readonly #placed = new Map<string, boolean>();
+  readonly #rollbacks = new Set<string>();
+  #newestHead: Checkpoint | undefined;
+  #oldNote: string | undefined;
 
   /** The trust anchor, loaded and checked once per page. @throws ApiError, ERR_SDK_BAD_RESPONSE */
   anchor(): Promise<Anchor> {
@@ -97,27 +150,43 @@ export class Verifier {
   }
 
   /**
-   * Verifies a signed checkpoint once per page: each signature against the anchor, at least one
-   * trusted signature, and consistency with the checkpoint this browser verified before.
-   * Answers the checkpoint whether or not it verified (the checks say which).
+   * Where an answer from the head must be: call it before sending the request, and pass what it
+   * answers to {@link accepted} with the answer's checkpoint (answers to concurrent requests come
+   * back in any order; none may go below what was verified before it was asked for).
    */
-  async checkpoint(scp: SignedCheckpoint): Promise<Checkpoint> {
-    return (await this.accepted(scp)).checkpoint;
+  head(): When {
+    return { floor: this.#last };
   }
 
-  /** {@link checkpoint} with the organizations whose signature verified. */
-  accepted(scp: SignedCheckpoint): Promise<Accepted> {
+  /**
+   * Verifies a signed checkpoint: each signature on its own against the anchor (once per page),
+   * at least one trusted signature; then, one checkpoint at a time, that a head answer's is not
+   * below its floor (`ERR_SDK_ROLLBACK`), that no other checkpoint verified on this page or
+   * remembered has its height (an equivocation), and that it extends, or is a prefix of, the
+   * newest one verified (RFC 6962 consistency proof); a newer one is remembered. Answers the
+   * checkpoint whether or not it verified: `ok` and the checks say which.
+   */
+  async accepted(scp: SignedCheckpoint, when: When): Promise<Accepted> {
     const key = JSON.stringify(scp);
-    let done = this.#checkpoints.get(key);
-    if (done === undefined) {
-      done = this.#accept(scp);
-      this.#checkpoints.set(key, done);
+    let signed = this.#signed.get(key);
+    if (signed === undefined) {
+      signed = this.#verifySignatures(scp);
+      this.#signed.set(key, signed);
     }
-    return done;
+    const s = await signed;
+    if (!s.ok) return s;
+    const ok = await this.#serial(() => this.#place(s.checkpoint, when));
+    return { ...s, ok };
   }
 
-  async #accept(scp: SignedCheckpoint): Promise<Accepted> {
-    const { trust, hash } = await this.anchor();
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #verifySignatures(scp: SignedCheckpoint): Promise<Accepted> {
+    const { trust } = await this.anchor();
     const cp = scp.checkpoint;
     const signers: string[] = [];
     for (const s of scp.signatures) {
@@ -137,52 +206,141 @@ export class Verifier {
       () => verifySignedCheckpoint(scp, trust, 1),
     );
     this.checks.push(signed);
-    if (signed.ok) await this.#consistency(cp, hash);
-    return { checkpoint: cp, signers };
+    return { checkpoint: cp, signers, ok: signed.ok };
   }
 
-  /** Consistency with the remembered checkpoint; remembers a newer one that extends it. */
-  async #consistency(cp: Checkpoint, chain: string): Promise<void> {
-    const last = remembered(chain);
+  /** Places a checkpoint whose signatures verified among the verified ones (see {@link accepted}). */
+  async #place(cp: Checkpoint, when: When): Promise<boolean> {
+    const { hash: chain } = await this.anchor();
+    if (this.#base === undefined) {
+      this.#base = remembered(chain) ?? null;
+      if (this.#base !== null) {
+        this.#last = this.#base;
+        this.#atHeight.set(this.#base.height, this.#base);
+      }
+    }
+    const floor = when === 'past' ? undefined : (when.floor ?? this.#base ?? undefined);
+    if (floor !== undefined && cp.height < floor.height) {
+      await this.#rollback(cp, floor);
+      return false;
+    }
+    const key = keyOf(cp);
+    let ok = this.#placed.get(key);
+    if (ok === undefined) {
+      ok = await this.#consistency(cp, chain);
+      this.#placed.set(key, ok);
+    }
+    if (ok && when !== 'past') this.#freshness(cp);
+    return ok;
+  }
+
+  /** A head answer below what was verified before it was asked for: a failed check. */
+  async #rollback(cp: Checkpoint, floor: Checkpoint): Promise<void> {
+    const key = keyOf(cp);
+    if (this.#rollbacks.has(key)) return;
+    this.#rollbacks.add(key);
+    this.checks.push(
+      await check(t('check.notBelow', { height: cp.height, floor: floor.height }), () =>
+        fail(
+          'ERR_SDK_ROLLBACK',
+          t('fail.rollback', { height: cp.height, floor: floor.height, hash: floor.blockHash }),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Consistency with the newest checkpoint verified (remembered, or verified on this page), and
+   * no second block at a verified height; remembers a newer one that extends it.
+   */
+  async #consistency(cp: Checkpoint, chain: string): Promise<boolean> {
+    const last = this.#last;
     if (last === undefined) {
+      this.#last = cp;
+      this.#atHeight.set(cp.height, cp);
       remember(chain, cp);
       this.notes.push(t('note.firstCheckpoint', { height: cp.height }));
-      return;
+      return true;
     }
-    if (sameJson(last, cp)) {
-      this.checks.push(await check(t('check.same', { height: cp.height }), () => undefined));
-      return;
+    const at = this.#atHeight.get(cp.height);
+    if (at !== undefined) {
+      // The same one again can only be the remembered one (checkpoints placed on this page are
+      // looked up by their fields first); another one at a verified height is an equivocation.
+      const c = await check(
+        t(sameCheckpoint(at, cp) ? 'check.same' : 'check.oneBlock', { height: cp.height }),
+        () => {
+          if (!sameCheckpoint(at, cp))
+            fail(
+              'ERR_LEDGER_INCONSISTENT',
+              t('fail.equivocation', { height: cp.height, a: at.blockHash, b: cp.blockHash }),
+            );
+        },
+      );
+      this.checks.push(c);
+      return c.ok;
     }
-    const [older, newer] = cp.height < last.height ? [cp, last] : [last, cp];
-    const label = t(cp.height < last.height ? 'check.prefix' : 'check.extends', {
+    const newer = cp.height > last.height;
+    const [older, newest] = newer ? [last, cp] : [cp, last];
+    const label = t(newer ? 'check.extends' : 'check.prefix', {
       height: cp.height,
       size: cp.logSize,
       lastHeight: last.height,
       lastSize: last.logSize,
     });
     const c = await check(label, async () => {
+      if (newest.logSize < older.logSize)
+        fail('ERR_LEDGER_INCONSISTENT', t('fail.logShrinks', sizes(older, newest)));
       const proof =
-        older.logSize === newer.logSize
+        older.logSize === newest.logSize
           ? []
           : (
               await api<{ hashes: string[] }>(
-                `/v1/proofs/consistency?size1=${older.logSize}&size2=${newer.logSize}`,
+                `/v1/proofs/consistency?size1=${older.logSize}&size2=${newest.logSize}`,
               )
             ).hashes;
-      verifyCheckpointConsistency(older, newer, proof);
+      verifyCheckpointConsistency(older, newest, proof);
     });
     this.checks.push(c);
-    if (c.ok && newer === cp) remember(chain, cp);
+    if (!c.ok) return false;
+    this.#atHeight.set(cp.height, cp);
+    if (newer) {
+      this.#last = cp;
+      remember(chain, cp);
+    }
+    return true;
+  }
+
+  /** Notes the time of the newest head checkpoint when it is old (a solo node may just be idle). */
+  #freshness(cp: Checkpoint): void {
+    if (this.#newestHead !== undefined && cp.height <= this.#newestHead.height) return;
+    this.#newestHead = cp;
+    if (this.#oldNote !== undefined) this.notes.splice(this.notes.indexOf(this.#oldNote), 1);
+    this.#oldNote = undefined;
+    const age = Date.now() - cp.time;
+    if (age <= OLD_CHECKPOINT_MS) return;
+    const lang = currentLang();
+    this.#oldNote = t('note.oldCheckpoint', {
+      height: cp.height,
+      time: new Date(cp.time).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'medium',
+      }),
+      minutes: Math.floor(age / 60_000),
+    });
+    this.notes.push(this.#oldNote);
   }
 
   /**
-   * A state key's value, its sparse-Merkle proof verified against its (verified) checkpoint.
-   * With `listed` (what another, unproven answer of the node said the value is), the check also
-   * fails when the proven value differs from it.
+   * A state key's value, its sparse-Merkle proof verified against its checkpoint (an answer from
+   * the head). With `listed` (what another, unproven answer of the node said the value is), the
+   * check also fails when the proven value differs from it. `ok` only when the checkpoint
+   * verified too.
    */
   async state<T>(key: string, what: string, listed?: Listed<T>): Promise<Proven<T>> {
+    const when = this.head();
     const a = await api<StateAnswer>(`/v1/state?key=${encodeURIComponent(key)}`);
-    const { checkpoint: cp, signers } = await this.accepted(a.checkpoint);
+    const accepted = await this.accepted(a.checkpoint, when);
+    const { checkpoint: cp, signers } = accepted;
     let proven: unknown = null;
     const c = await check(
       t('check.state', {
@@ -203,17 +361,36 @@ export class Verifier {
       },
     );
     this.checks.push(c);
-    return { value: (c.ok ? proven : a.value) as T | null, ok: c.ok, checkpoint: cp };
+    return {
+      value: (c.ok ? proven : a.value) as T | null,
+      ok: c.ok && accepted.ok,
+      checkpoint: cp,
+    };
   }
 
   /**
-   * A committed transaction, its inclusion proof verified against its (verified) checkpoint.
+   * A committed transaction, its inclusion proof verified against its checkpoint (an answer from
+   * the head); with `within`, its log index must be inside that block's range, and an answer that
+   * it was recorded invalid is a failed check. Without `within`, an invalid answer adds no check
+   * (it comes without a proof) but a note that it is the node's word.
    * @throws ApiError (404 ERR_LEDGER_NOT_FOUND for an id never ordered)
    */
   async tx(id: string, within?: BlockRange): Promise<TxAnswer> {
+    const when = this.head();
     const a = await api<RawTxAnswer>(`/v1/txs/${encodeURIComponent(id)}`);
-    if (a.status === 'invalid') return a;
-    const { checkpoint: cp, signers } = await this.accepted(a.checkpoint);
+    if (a.status === 'invalid') {
+      if (within === undefined) this.notes.push(t('note.invalidTx', { height: a.height }));
+      else
+        this.checks.push(
+          await check(
+            t('check.inclusion.invalid', { id: abbreviate(id, 6), block: within.height }),
+            () => fail('ERR_LEDGER_BAD_PROOF', t('fail.listedInvalid', { height: a.height })),
+          ),
+        );
+      return a;
+    }
+    const accepted = await this.accepted(a.checkpoint, when);
+    const { checkpoint: cp, signers } = accepted;
     let tx: Tx | undefined;
     const c = await check(
       t(within === undefined ? 'check.inclusion' : 'check.inclusion.block', {
@@ -232,9 +409,16 @@ export class Verifier {
       },
     );
     this.checks.push(c);
-    return { ...a, status: 'committed', ok: c.ok, decoded: tx, proven: cp };
+    return { ...a, status: 'committed', ok: c.ok && accepted.ok, decoded: tx, proven: cp };
   }
 }
+
+const sizes = (older: Checkpoint, newer: Checkpoint): Record<string, number> => ({
+  height: newer.height,
+  size: newer.logSize,
+  lastHeight: older.height,
+  lastSize: older.logSize,
+});
 
 /** `GET /v1/txs/{id}` of a committed transaction. */
 interface CommittedAnswer {
@@ -264,6 +448,7 @@ export type TxAnswer =
   | InvalidAnswer
   | (CommittedAnswer & {
       readonly status: 'committed';
+      /** The inclusion proof verified (inside the block asked for) and its checkpoint was accepted. */
       readonly ok: boolean;
       readonly decoded: Tx | undefined;
       readonly proven: Checkpoint;

@@ -73,9 +73,37 @@ export const CHECKS: Dict = {
     en: 'did:key {did}: the document is computed from the key itself, in this browser (no ledger, no request)',
     zh: 'did:key {did}：文档由密钥本身在本浏览器中计算得出（无需账本，无需请求）',
   },
+  'check.notBelow': {
+    en: 'checkpoint at height {height} is not below the checkpoint at height {floor} this browser had verified when it asked (the chain’s head never goes back)',
+    zh: '高度 {height} 的检查点不低于本浏览器发出请求时已验证的高度 {floor} 检查点（链头从不后退）',
+  },
+  'check.oneBlock': {
+    en: 'checkpoint at height {height} is the only one signed for that height that this browser verified (two different signed checkpoints at one height are an equivocation)',
+    zh: '高度 {height} 的检查点是本浏览器在该高度验证过的唯一签署检查点（同一高度有两个不同的签署检查点即为双重签署）',
+  },
+  'check.inclusion.invalid': {
+    en: 'inclusion of tx {id} in block {block}: the block lists it as committed',
+    zh: '交易 {id} 在区块 {block} 中的包含证明：区块将其列为已提交',
+  },
+  'check.txIndices': {
+    en: 'the transactions of block {height} are exactly log indices {from} to {to} (exclusive), each verified once: none left out, none listed twice',
+    zh: '区块 {height} 的交易恰为日志索引 {from} 至 {to}（不含），每个索引各验证一次：无遗漏，无重复',
+  },
+  'check.txBlock': {
+    en: 'tx {id} is in block {block}: its verified log index {index} lies between the log sizes signed in the checkpoints at heights {block} − 1 and {block}',
+    zh: '交易 {id} 属于区块 {block}：其经验证的日志索引 {index} 位于高度 {block} − 1 与 {block} 的检查点所签署的日志大小之间',
+  },
   'note.firstCheckpoint': {
     en: 'This is the first checkpoint this browser verified for this chain (height {height}): it is remembered, and the next one will be checked to extend it.',
     zh: '这是本浏览器为该链验证的第一个检查点（高度 {height}）：已记住，下一个检查点将被验证是否延续它。',
+  },
+  'note.oldCheckpoint': {
+    en: '⚠ The newest checkpoint is from {time} ({minutes} minutes ago, height {height}): what this page shows is the chain as of then. A node seals blocks only when transactions arrive or a deadline passes, so an idle chain has an old head; this is information, not a failed check.',
+    zh: '⚠ 最新的检查点来自 {time}（{minutes} 分钟前，高度 {height}）：本页所示为链在那时的状态。节点仅在有交易到达或期限到来时才封装区块，因此空闲的链头会较旧；此为提示信息，并非检查失败。',
+  },
+  'note.invalidTx': {
+    en: 'The node says a consortium block (height {height}) recorded this transaction as invalid. That is the node’s word: the answer comes with no proof, and this browser verified nothing about it.',
+    zh: '节点称某联盟区块（高度 {height}）将此交易记录为无效。这仅为节点所述：该回答不附证明，本浏览器未对其作任何验证。',
   },
   'fail.unknownOrg': {
     en: '{org} is not an organization of the trust anchor',
@@ -109,6 +137,46 @@ export const CHECKS: Dict = {
     en: 'the node lists {n} transactions, the signed log sizes give {from} to {to}',
     zh: '节点列出 {n} 笔交易，而签署的日志大小给出 {from} 至 {to}',
   },
+  'fail.rollback': {
+    en: 'the node went back from height {floor} (block {hash}) to height {height}',
+    zh: '节点从高度 {floor}（区块 {hash}）退回到了高度 {height}',
+  },
+  'fail.equivocation': {
+    en: 'two different checkpoints at height {height}, both with trusted signatures: block {a}, verified before, and block {b}',
+    zh: '高度 {height} 有两个不同的检查点，且都带有受信任的签名：此前已验证的区块 {a}，以及区块 {b}',
+  },
+  'fail.logShrinks': {
+    en: 'the log at height {height} (size {size}) is smaller than at height {lastHeight} (size {lastSize})',
+    zh: '高度 {height} 的日志（大小 {size}）小于高度 {lastHeight} 的日志（大小 {lastSize}）',
+  },
+  'fail.listedInvalid': {
+    en: 'the node answers that it was recorded invalid (block {height}), without a proof; an invalid transaction is not in the log',
+    zh: '节点回答该交易被记录为无效（区块 {height}），且不附证明；无效交易不在日志中',
+  },
+  'fail.txIndices': {
+    en: 'indices listed more than once: {repeated}; indices not verified: {missing}',
+    zh: '被重复列出的索引：{repeated}；未经验证的索引：{missing}',
+  },
+  'fail.txBlockCheckpoint': {
+    en: 'the checkpoints of block {block} and its parent did not both verify',
+    zh: '区块 {block} 及其父区块的检查点未能全部通过验证',
+  },
+  'fail.txBlockHeights': {
+    en: 'the node answered checkpoints of other heights than block {block} and its parent',
+    zh: '节点返回的检查点高度并非区块 {block} 及其父区块',
+  },
+  'fail.finalityCheckpoint': {
+    en: 'the finality answer is about block {hash}, the verified checkpoint at height {height} signs block {verified}',
+    zh: '最终性回答针对区块 {hash}，而高度 {height} 的已验证检查点签署的是区块 {verified}',
+  },
+  'fail.recordSubject': {
+    en: 'record {id}… is not about {uscc}',
+    zh: '记录 {id}… 并非关于 {uscc}',
+  },
+  'fail.recordNotPublic': {
+    en: 'record {id}… is not public',
+    zh: '记录 {id}… 不是公开记录',
+  },
   'fail.rejected': {
     en: 'signatures listed by the node that do not verify (not counted): {orgs}',
     zh: '节点列出但未通过验证的签名（不计入）：{orgs}',
@@ -120,6 +188,9 @@ export const CHECKS: Dict = {
   'what.categories': { en: 'credit categories', zh: '信用类别' },
   'what.lists': { en: 'credit list rules', zh: '信用名单规则' },
   'what.listed': { en: '{uscc} on “{list}”', zh: '{uscc} 在“{list}”中的状态' },
-  'what.record': { en: 'credit record {id}…', zh: '信用记录 {id}…' },
+  'what.record': {
+    en: 'public credit record {id}… of {uscc}',
+    zh: '{uscc} 的公开信用记录 {id}…',
+  },
   'what.count': { en: 'count of policy {policy} of {name}', zh: '{name} 的政策 {policy} 的次数' },
 };

@@ -21,6 +21,10 @@ export const PAGES: Dict = {
     en: 'Chain head (from the verified checkpoint)',
     zh: '链头（来自已验证的检查点）',
   },
+  'overview.headUnverified': {
+    en: 'Chain head (as the node’s checkpoint says: it did not verify)',
+    zh: '链头（按节点的检查点所述：未通过验证）',
+  },
   'overview.readOnly': { en: 'none (read-only node)', zh: '无（只读节点）' },
   'overview.nodeWord': { en: '(the node’s word)', zh: '（节点所述）' },
   'overview.checkpoint': {
@@ -79,6 +83,7 @@ export const PAGES: Dict = {
   'tx.title': { en: 'Transaction', zh: '交易' },
   'tx.decoded': { en: 'Decoded from its verified bytes', zh: '由已验证的字节解码' },
   'tx.unverified': { en: 'As the node sent it (not verified)', zh: '节点所发送的内容（未验证）' },
+  'tx.nodeWord': { en: '(the node’s word)', zh: '（节点所述）' },
   'tx.body': { en: 'Body (JSON)', zh: '正文（JSON）' },
   'tx.invalid': { en: 'Ordered, then failed', zh: '已排序，但执行失败' },
   'tx.invalidNote': {
@@ -93,6 +98,10 @@ export const PAGES: Dict = {
   'did.absent': {
     en: 'This DID is not registered: the ledger proves its absence at the checkpoint at height {height}.',
     zh: '此 DID 未注册：账本在高度 {height} 的检查点证明了它不存在。',
+  },
+  'did.absentUnverified': {
+    en: 'The node says this DID is not registered; its proof did not verify.',
+    zh: '节点称此 DID 未注册；其证明未通过验证。',
   },
   'did.unverified': {
     en: 'The document below is the node’s answer; its proof did not verify.',

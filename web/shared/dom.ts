@@ -40,11 +40,20 @@ export function mount(root: Element, ...children: Child[]): void {
   append(root, children);
 }
 
+/** A value of an untyped answer as text: strings, numbers and booleans as they are, else `fallback`. */
+export function textOf(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
+}
+
+/** `value` cut in the middle for labels (`3f2a…09a1`); short values stay whole. */
+export function abbreviate(value: string, keep = 8): string {
+  return value.length <= keep * 2 + 1 ? value : `${value.slice(0, keep)}…${value.slice(-keep)}`;
+}
+
 /** A hash or DID cut in the middle for display (the whole value stays in the title). */
 export function short(value: string, keep = 10): HTMLElement {
-  const text =
-    value.length <= keep * 2 + 1 ? value : `${value.slice(0, keep)}…${value.slice(-keep)}`;
-  return h('code', { title: value, class: 'mono' }, text);
+  return h('code', { title: value, class: 'mono' }, abbreviate(value, keep));
 }
 
 /** A time (ms since the epoch) as local date and time, with the ISO form as title. */

@@ -3,7 +3,7 @@
  * event in words with what the wallet checked: the state proof of a ledger event against a signed
  * checkpoint, the checks a login request passed before the person was asked, a copy's status list.
  */
-import { h, type Child } from '../shared/dom.ts';
+import { h, textOf, type Child } from '../shared/dom.ts';
 import { currentLang } from '../shared/i18n.ts';
 import type { ActivityItem } from './api-types.ts';
 import { claimsText, evidenceLine, explain, pageHeading, when } from './ui.ts';
@@ -11,8 +11,7 @@ import { walletApi } from './wallet-api.ts';
 import { t } from './wallet-words.ts';
 
 /** A value of an event's details as text ('?' for what is neither text nor a number). */
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '?';
+const str = (v: unknown): string => textOf(v, '?');
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
 /** The first non-empty string among `values`, else '?'. */
 const first = (...values: unknown[]): string =>

@@ -180,10 +180,6 @@ const DICT = {
     en: '{kind} {ref}: its state as your wallet saw it (state proof against checkpoint {cp})',
     zh: '{kind} {ref}：钱包所见的状态（针对检查点 {cp} 的状态证明）',
   },
-  chainCheck: {
-    en: 'the trust anchor is for chain {chain}',
-    zh: '信任锚对应链 {chain}',
-  },
   authority: { en: 'Credit authority', zh: '信用主管机构' },
 } as const;
 

@@ -3,14 +3,13 @@
  * notice names one of their accounts, found by the wallet comparing every notice with its
  * pairwise DIDs locally, each with its approvals, outcome and the proofs the wallet checked.
  */
-import { facts, h, type Child } from '../shared/dom.ts';
+import { facts, h, textOf, type Child } from '../shared/dom.ts';
 import type { ActivityItem } from './api-types.ts';
 import { evidenceLine, mono, pageHeading, when } from './ui.ts';
 import { walletApi } from './wallet-api.ts';
 import { t } from './wallet-words.ts';
 
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '—';
+const str = (v: unknown): string => textOf(v, '—');
 const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
 function requestCard(i: ActivityItem): HTMLElement {

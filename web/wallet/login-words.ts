@@ -82,8 +82,8 @@ export const LOGIN_WORDS: Dict = {
   'error.code': { en: 'Error code', zh: '错误代码' },
   'error.generic': { en: 'The wallet could not do this.', zh: '钱包无法完成此操作。' },
   'error.session': {
-    en: 'This page has no session any more (the wallet server was restarted?). Open the URL that `realdid wallet serve` printed again.',
-    zh: '本页面的会话已失效（钱包服务是否已重启？）。请重新打开 `realdid wallet serve` 打印的网址。',
+    en: 'This tab has no wallet session (a new tab, or the wallet server was restarted). Open the URL that `realdid wallet serve` printed again.',
+    zh: '此标签页没有钱包会话（新标签页，或钱包服务已重启）。请重新打开 `realdid wallet serve` 打印的网址。',
   },
   ERR_IDENTITY_CLAIM_NOT_REGISTERED: {
     en: 'The site asked for a claim it did not register for this purpose. Your wallet refused the request and sent nothing.',

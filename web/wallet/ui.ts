@@ -14,10 +14,7 @@ export function rich(text: string): Child[] {
   return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', null, part) : part));
 }
 
-/** The page's heading (`#page-title`, focused after navigation). */
-export function pageHeading(text: string): HTMLElement {
-  return h('h2', { id: 'page-title', tabindex: -1 }, text);
-}
+export { pageHeading } from '../shared/app.ts';
 
 /** The error's code, if it has one. */
 export function codeOf(err: unknown): string | undefined {

@@ -21,6 +21,13 @@ import type { UnlockedWallet } from '../wallet-file.ts';
 import { statusOf } from './wallet-credentials.ts';
 import { unlockWalletOpts, type WalletOpts } from './wallet.ts';
 
+/** What backs a proven state value: the key, the checkpoint height, the organizations that signed it. */
+export interface EvidenceRef {
+  readonly key: string;
+  readonly height: number;
+  readonly signers: string[];
+}
+
 /** One line of the person's activity. */
 export interface ActivityItem {
   /** Wall-clock or block time, ms. */
@@ -36,11 +43,24 @@ export interface ActivityItem {
   readonly text: string;
   readonly details: Record<string, unknown>;
   /** The state key whose proof backs it, and the checkpoint height it was checked against. */
-  readonly evidence?: { readonly key: string; readonly height: number; readonly signers: string[] };
+  readonly evidence?: EvidenceRef;
 }
 
-/** Collects proven state for `key` as evidence (undefined when the proof shows it absent). */
-class Collector {
+/** A state value the SDK proved, and what backs it. */
+export interface Proven<T> {
+  readonly value: T;
+  readonly ref: EvidenceRef;
+}
+
+/** The reference of evidence the SDK proved for `key`. */
+export const evidenceRef = (key: string, e: StateEvidence): EvidenceRef => ({
+  key,
+  height: e.checkpoint.height,
+  signers: e.signed.signatures.map((s) => s.org),
+});
+
+/** Reads proven state and collects what it proved as evidence (to keep in the activity log). */
+export class Collector {
   readonly evidence: Evidence[] = [];
   readonly client: RealdidClient;
   constructor(client: RealdidClient) {
@@ -48,7 +68,7 @@ class Collector {
   }
 
   /** Keeps evidence the SDK already proved. */
-  keep(kind: string, key: string, value: unknown, e: StateEvidence): ActivityItem['evidence'] {
+  keep(kind: string, key: string, value: unknown, e: StateEvidence): EvidenceRef {
     this.evidence.push({
       kind,
       key,
@@ -57,25 +77,46 @@ class Collector {
       checkpoint: e.signed,
       checked: Date.now(),
     });
-    return { key, height: e.checkpoint.height, signers: e.signed.signatures.map((s) => s.org) };
+    return evidenceRef(key, e);
   }
 
-  async get<T>(
-    kind: string,
-    key: string,
-  ): Promise<{ value: T; ref: ActivityItem['evidence'] } | undefined> {
+  /** Proven state at `key` (null: proven absent), collected when present. */
+  async read<T>(kind: string, key: string): Promise<Proven<T | null>> {
     const { value, ...e } = await this.client.state<T>(key);
-    return value === null ? undefined : { value, ref: this.keep(kind, key, value, e) };
+    return { value, ref: value === null ? evidenceRef(key, e) : this.keep(kind, key, value, e) };
   }
+
+  /** Proven state at `key`, collected; undefined when the proof shows it absent. */
+  async get<T>(kind: string, key: string): Promise<Proven<T> | undefined> {
+    const { value, ref } = await this.read<T>(kind, key);
+    return value === null ? undefined : { value, ref };
+  }
+}
+
+/**
+ * The real-name enrollment of the master DID `did`, as the ledger proves it: its master record
+ * (null: proven not enrolled) and, when enrolled, the binding at the authority (null: absent).
+ * @throws ERR_LEDGER_BAD_PROOF, the checkpoint codes, ERR_SDK_HTTP
+ */
+export async function readEnrollment(
+  c: Collector,
+  did: string,
+): Promise<{
+  master: Proven<MasterRecord | null>;
+  binding?: Proven<Binding | null>;
+}> {
+  const master = await c.read<MasterRecord>('master', IDN_KEYS.master(did));
+  if (master.value === null) return { master };
+  const { authority, tag } = master.value;
+  return { master, binding: await c.read<Binding>('binding', IDN_KEYS.binding(authority, tag)) };
 }
 
 async function bindingItems(c: Collector, w: UnlockedWallet): Promise<ActivityItem[]> {
   const did = w.file.did;
   if (did === undefined) return [];
-  const master = await c.get<MasterRecord>('master', IDN_KEYS.master(did));
-  if (master === undefined) return [];
+  const { master, binding } = await readEnrollment(c, did);
   const m = master.value;
-  const binding = await c.get<Binding>('binding', IDN_KEYS.binding(m.authority, m.tag));
+  if (m === null) return [];
   const items: ActivityItem[] = [
     {
       time: m.since,
@@ -85,22 +126,23 @@ async function bindingItems(c: Collector, w: UnlockedWallet): Promise<ActivityIt
       evidence: master.ref,
     },
   ];
-  const b = binding?.value;
-  if (b !== undefined && b.rebinds > 0)
+  if (binding === undefined || binding.value === null) return items;
+  const b = binding.value;
+  if (b.rebinds > 0)
     items.push({
       time: b.updated,
       kind: 'rebinding',
       text: `re-bound to a new master DID ${b.rebinds} time(s); enrolled ${new Date(b.enrolled).toISOString()}`,
       details: { ...b },
-      evidence: binding!.ref,
+      evidence: binding.ref,
     });
-  if (b?.status === 'revoked')
+  if (b.status === 'revoked')
     items.push({
       time: b.updated,
       kind: 'revocation',
       text: `the real-name binding was revoked by ${b.authority}`,
       details: { ...b },
-      evidence: binding!.ref,
+      evidence: binding.ref,
     });
   return items;
 }

@@ -119,8 +119,9 @@ export interface LoginOutcome {
 }
 
 /**
- * Opens a login link, asks `consent`, answers with the site's copy (obtaining one if needed), and
- * logs what happened in the wallet's activity log (sent, declined or refused with its code).
+ * Opens a login link, asks `consent` (with the account the site will know: the pairwise DID),
+ * answers with the site's copy (obtaining one if needed), and logs what happened in the wallet's
+ * activity log (sent, declined or refused with its code).
  * @throws ERR_IDENTITY_CONSENT_DECLINED, the wallet's and the site's refusals (ERR_IDENTITY_*,
  *   ERR_VC_*), ERR_SDK_HTTP
  */
@@ -128,7 +129,7 @@ export async function performLogin(
   client: RealdidClient,
   w: UnlockedWallet,
   link: string,
-  consent: (prompt: LoginPrompt) => Promise<boolean>,
+  consent: (prompt: LoginPrompt, account: string) => Promise<boolean>,
 ): Promise<LoginOutcome> {
   let prompt: LoginPrompt;
   try {
@@ -138,7 +139,7 @@ export async function performLogin(
     throw err;
   }
   const pairwise = derivePairwise(w.seed, prompt.site.primaryOrigin);
-  if (!(await consent(prompt))) {
+  if (!(await consent(prompt, pairwise.did))) {
     logPresentation(w.path, w.seed, entryOf(prompt, pairwise.did, 'declined'));
     await declineLogin(client, prompt).catch((err: unknown) => {
       // the site may be gone; the person's decision stands either way

@@ -65,10 +65,13 @@ export function walletServeCommands(wallet: Command, common: (c: Command) => Com
       'after',
       `
 Prints "wallet page: http://127.0.0.1:<port>/?token=…": open it in a browser on this computer.
-The token (random, of this process only) opens a session (an HttpOnly, SameSite=Strict cookie)
-and leaves the address bar. The server listens on 127.0.0.1 only, answers only to the Host
-127.0.0.1:<port> or localhost:<port>, and its API only to the page itself (the session, the
-header x-realdid-wallet: 1, its own Origin); the seed and keys never leave this process.
+The token (random, of this process only) opens a session: an HttpOnly, SameSite=Strict cookie,
+and a key handed to the page in the address's #fragment (never sent to a server), which the tab
+keeps in its sessionStorage; the token and the key then leave the address bar. The server listens
+on 127.0.0.1 only, answers only to the Host 127.0.0.1:<port> or localhost:<port>, and its API
+only to the page itself (the cookie, the key in the header x-realdid-wallet, its own Origin): the
+cookie alone, which browsers also send to other servers on 127.0.0.1, opens nothing. Another tab
+needs the printed URL again. The seed and keys never leave this process.
 With --json: one line {"url": …, "loginUrl": …}. Ctrl-C (SIGINT) or SIGTERM stops it, declining
 any login still waiting for your decision.`,
     )

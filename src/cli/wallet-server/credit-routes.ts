@@ -4,7 +4,8 @@
  * verified, a look through the credit feed, the credit credential, disputes and consents. Each
  * calls the same functions as the `realdid credit` commands (commands/credit-actions.ts), with
  * the server's unlocked wallet and client. Errors are AppErrors with their codes; a request that
- * does not match a route's JSON Schema is ERR_API_SCHEMA (400).
+ * does not match a route's JSON Schema is ERR_API_SCHEMA (400). Answers are serialized through
+ * their schemas (credit-schemas.ts): nothing undeclared reaches the page.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -24,6 +25,7 @@ import {
 import { parseDuration } from '../commands/lawful.ts';
 import type { WalletContext } from './context.ts';
 import { walletCreditReport } from './credit-report.ts';
+import { CreditReportAnswer, DisputeAnswer } from './credit-schemas.ts';
 
 const RecordId = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'record id' });
 
@@ -62,8 +64,6 @@ const Err = Type.Object({ code: Type.String(), message: Type.String() });
 const errors = Object.fromEntries(
   [400, 401, 403, 404, 409, 422, 500, 502, 503].map((s) => [s, Err]),
 );
-const Open = (properties: Parameters<typeof Type.Object>[0]) =>
-  Type.Object(properties, { additionalProperties: true });
 
 /** Opens the wallet's credit side with a client of the node. @throws ERR_CREDIT_NO_CREDENTIAL */
 async function opened(ctx: WalletContext): Promise<OpenedCredit> {
@@ -78,7 +78,7 @@ function reportRoute(app: FastifyInstance, ctx: WalletContext): void {
       schema: {
         tags: ['wallet'],
         summary: 'your credit report: records, disputes, score with reasons, queries, proofs',
-        response: { 200: Open({ height: Type.Integer(), at: Type.Integer() }), ...errors },
+        response: { 200: CreditReportAnswer, ...errors },
       },
     },
     () => walletCreditReport(ctx),
@@ -87,12 +87,15 @@ function reportRoute(app: FastifyInstance, ctx: WalletContext): void {
 
 /** `POST /watch`: a look through the feed (long on a long feed); how much was read and found. */
 function watchRoute(app: FastifyInstance, ctx: WalletContext): void {
-  const Answer = Type.Object({
-    scanned: Type.Integer({ description: 'feed events read' }),
-    found: Type.Integer({ description: 'new events about you, proven and kept' }),
-    cursor: Type.Integer(),
-    kept: Type.Integer({ description: 'events the wallet keeps' }),
-  });
+  const Answer = Type.Object(
+    {
+      scanned: Type.Integer({ description: 'feed events read' }),
+      found: Type.Integer({ description: 'new events about you, proven and kept' }),
+      cursor: Type.Integer(),
+      kept: Type.Integer({ description: 'events the wallet keeps' }),
+    },
+    { additionalProperties: false },
+  );
   app.post(
     '/watch',
     {
@@ -113,11 +116,10 @@ function watchRoute(app: FastifyInstance, ctx: WalletContext): void {
 
 /** `POST /credential`: the credit credential from the authority. */
 function credentialRoute(app: FastifyInstance, ctx: WalletContext): void {
-  const Answer = Type.Object({
-    authority: Type.String(),
-    consentKey: Type.String(),
-    obtained: Type.Integer(),
-  });
+  const Answer = Type.Object(
+    { authority: Type.String(), consentKey: Type.String(), obtained: Type.Integer() },
+    { additionalProperties: false, description: 'the credential itself stays in the wallet' },
+  );
   app.post(
     '/credential',
     {
@@ -134,7 +136,6 @@ function credentialRoute(app: FastifyInstance, ctx: WalletContext): void {
 
 /** `POST /dispute`: disputes one of the person's records; the dispute with its deadline. */
 function disputeRoute(app: FastifyInstance, ctx: WalletContext): void {
-  const Answer = Open({ id: Type.String(), height: Type.Integer(), digest: Type.String() });
   app.post(
     '/dispute',
     {
@@ -142,7 +143,7 @@ function disputeRoute(app: FastifyInstance, ctx: WalletContext): void {
         tags: ['wallet'],
         summary: 'dispute one of your records; the issuer must answer before the deadline',
         body: DisputeInput,
-        response: { 200: Answer, ...errors },
+        response: { 200: DisputeAnswer, ...errors },
       },
     },
     async (req) => {

@@ -4,13 +4,20 @@
  * - the `Host` header must be the server's own `127.0.0.1:<port>` or `localhost:<port>`, so a page
  *   of another name that resolves to 127.0.0.1 (DNS rebinding) is refused (ERR_CLI_WALLET_HOST);
  * - `GET /?token=T` with the process's token (32 random bytes, compared in constant time) opens a
- *   session: a separate random id in an `HttpOnly; SameSite=Strict; Path=/` cookie;
- * - every `/api/…` call needs that session (ERR_CLI_WALLET_SESSION, 401), the header
- *   `x-realdid-wallet: 1` (ERR_CLI_WALLET_HEADER, 403: a page of another origin cannot send it
- *   without a CORS preflight, which is never granted), and, when the browser sends them, `Origin`
- *   equal to the server's own origin and `Sec-Fetch-Site: same-origin` (ERR_CLI_WALLET_CROSS_ORIGIN,
- *   403). Pages on other ports of 127.0.0.1 are "same-site" for cookies, so SameSite alone is not
- *   enough: these checks are what keeps them out.
+ *   session: a random id in an `HttpOnly; SameSite=Strict; Path=/` cookie, and a second random
+ *   secret, the session's key, which the answer (303) puts in the fragment of `/#k=<key>`: a
+ *   fragment is never sent to any server, so only the page's own script (web/wallet/wallet-api.ts,
+ *   which keeps it in the tab's sessionStorage) knows it;
+ * - every `/api/…` call needs that session's cookie (ERR_CLI_WALLET_SESSION, 401) and its key in
+ *   the header `x-realdid-wallet` (ERR_CLI_WALLET_HEADER, 403), and, when the browser sends them,
+ *   `Origin` equal to the server's own origin and `Sec-Fetch-Site: same-origin`
+ *   (ERR_CLI_WALLET_CROSS_ORIGIN, 403).
+ *
+ * Browsers do not isolate cookies by port: the cookie also goes to every other server on
+ * 127.0.0.1 the browser calls, and a program holding it can send any header it likes. The key is
+ * what such a program lacks. Pages on other ports are also "same-site" for cookies, so SameSite
+ * does not keep them out either; they cannot send the header without a CORS preflight (never
+ * granted), nor read the wallet origin's sessionStorage.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -18,7 +25,7 @@ import { AppError } from '../../errors.ts';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'realdid_wallet_session';
-/** The header every API call of the wallet page carries (web/wallet/wallet-api.ts). */
+/** The header every API call of the wallet page carries, with the session's key (web/wallet/wallet-api.ts). */
 export const WALLET_HEADER = 'x-realdid-wallet';
 /** Sessions kept at once (one per browser the URL was opened in); the oldest goes first. */
 const MAX_SESSIONS = 16;
@@ -33,13 +40,17 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The value of cookie `name` in a `Cookie` header (the first one), if any. */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
+/**
+ * Every value of cookie `name` in a `Cookie` header, in order. A browser sends one per path (and
+ * other servers on 127.0.0.1 can set their own for other paths), so each one counts.
+ */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  const out: string[] = [];
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return out;
 }
 
 /** The request path as routed (or decoded, for a request that matches no route). */
@@ -60,11 +71,17 @@ export const isApiRequest = (req: FastifyRequest): boolean => {
   return path === '/api' || path.startsWith('/api/');
 };
 
+/** One session: the id of its cookie, and the key only the page's script holds. */
+export interface Session {
+  readonly id: string;
+  readonly key: string;
+}
+
 /** The token, the sessions and the host names of one wallet server. */
 export class WalletGate {
   /** The per-process token of the login URL. */
   readonly token: string = newSecret();
-  readonly #sessions: string[] = [];
+  readonly #sessions: Session[] = [];
   #hosts: readonly string[] = [];
 
   /** Sets the port the server listens on: its Host names are `127.0.0.1:<port>`, `localhost:<port>`. */
@@ -77,21 +94,32 @@ export class WalletGate {
     return sameSecret(token, this.token);
   }
 
-  /** A new session id (the oldest session is forgotten beyond the bound). */
-  openSession(): string {
-    const id = newSecret();
-    this.#sessions.push(id);
+  /** A new session: its cookie id and its key (the oldest session is forgotten beyond the bound). */
+  openSession(): Session {
+    const session = { id: newSecret(), key: newSecret() };
+    this.#sessions.push(session);
     if (this.#sessions.length > MAX_SESSIONS) this.#sessions.shift();
-    return id;
+    return session;
   }
 
-  /** Does the request carry one of the sessions? Every session is compared, in constant time. */
-  hasSession(req: FastifyRequest): boolean {
-    const given = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (given === undefined) return false;
-    let found = false;
-    for (const s of this.#sessions) found = sameSecret(given, s) || found;
+  /**
+   * The sessions whose cookie the request carries (any value of the cookie's name counts). Every
+   * session is compared with every value, in constant time.
+   */
+  #sessionsOf(req: FastifyRequest): Session[] {
+    const given = cookieValues(req.headers.cookie, SESSION_COOKIE);
+    const found: Session[] = [];
+    for (const s of this.#sessions) {
+      let match = false;
+      for (const g of given) match = sameSecret(g, s.id) || match;
+      if (match) found.push(s);
+    }
     return found;
+  }
+
+  /** Does the request carry the cookie of one of the sessions? (Enough for the page, not the API.) */
+  hasSession(req: FastifyRequest): boolean {
+    return this.#sessionsOf(req).length > 0;
   }
 
   /** The request's Host, when it is one of the server's own. @throws ERR_CLI_WALLET_HOST */
@@ -106,17 +134,25 @@ export class WalletGate {
   }
 
   /**
-   * The API's checks, in this order: session, header, origin.
+   * The API's checks, in this order: session cookie, the session's key in the header, origin.
    * @throws ERR_CLI_WALLET_SESSION, ERR_CLI_WALLET_HEADER, ERR_CLI_WALLET_CROSS_ORIGIN
    */
   checkApi(req: FastifyRequest, host: string): void {
-    if (!this.hasSession(req))
+    const sessions = this.#sessionsOf(req);
+    if (sessions.length === 0)
       throw new AppError(
         'ERR_CLI_WALLET_SESSION',
         'no wallet session: open the URL that `realdid wallet serve` printed',
       );
-    if (req.headers[WALLET_HEADER] !== '1')
-      throw new AppError('ERR_CLI_WALLET_HEADER', `the header ${WALLET_HEADER}: 1 is missing`);
+    const header = req.headers[WALLET_HEADER];
+    const given = typeof header === 'string' ? header : '';
+    let keyed = false;
+    for (const s of sessions) keyed = sameSecret(given, s.key) || keyed;
+    if (!keyed)
+      throw new AppError(
+        'ERR_CLI_WALLET_HEADER',
+        `the header ${WALLET_HEADER} is ${given === '' ? 'missing' : 'not the key of this session'}: only the tab that opened the URL \`realdid wallet serve\` printed holds it; open that URL again`,
+      );
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`)
       throw new AppError(
@@ -135,3 +171,6 @@ export class WalletGate {
 /** The session cookie's `Set-Cookie` value (a browser session cookie: no Max-Age). */
 export const sessionCookie = (id: string): string =>
   `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`;
+
+/** Where the answer opening a session sends the browser: the page, the key in the fragment. */
+export const sessionLocation = (key: string): string => `/#k=${key}`;

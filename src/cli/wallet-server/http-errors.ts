@@ -30,11 +30,27 @@ export function walletStatusOf(code: ErrorCode): number {
   return REGISTRY.status(code);
 }
 
-/** The fastify error handler: `{code, message}` (details left out), logged when it is a 5xx. */
+/**
+ * What stderr gets of an unexpected error: the route (its pattern, never the URL, which may hold
+ * the token), the code, the message and the stack; never the request, the error's details or its
+ * cause's fields.
+ */
+export function errorReport(err: unknown, code: ErrorCode, req: FastifyRequest): string {
+  const route = `${req.method} ${req.routeOptions?.url ?? '(no route)'}`;
+  const message = err instanceof Error ? err.message : String(err);
+  const stack = err instanceof Error && err.stack !== undefined ? err.stack : message;
+  return `realdid wallet serve: ${code} on ${route}: ${message}\n${stack}\n`;
+}
+
+/**
+ * The fastify error handler: `{code, message}` (details left out). A 5xx other than an unreachable
+ * node (ERR_SDK_HTTP) is written to stderr ({@link errorReport}): the server has no logger.
+ */
 export function walletErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const e = toAppError(err);
   const status = walletStatusOf(e.code);
-  if (status >= 500 && e.code !== 'ERR_SDK_HTTP') req.log.error({ err }, 'wallet server error');
+  if (status >= 500 && e.code !== 'ERR_SDK_HTTP')
+    process.stderr.write(errorReport(err, e.code, req));
   void reply.status(status).send({ code: e.code, message: e.message });
 }
 

@@ -4,10 +4,9 @@
  * of the wallet up to the prompt; the decision resumes it (approve answers the site, refuse
  * declines), so the page goes through exactly the CLI's steps and activity-log entries. An
  * undecided login is declined when its request expires, when too many are pending, or when the
- * server stops.
+ * server stops; a login whose prompt arrives once the server is stopping is declined at once.
  */
 import { randomBytes } from 'node:crypto';
-import { derivePairwise } from '../../did/index.ts';
 import { AppError } from '../../errors.ts';
 import type { LoginPrompt } from '../../sdk/index.ts';
 import { performLogin, type LoginOutcome } from '../commands/wallet-login.ts';
@@ -37,13 +36,17 @@ interface Entry extends PendingLogin {
 export class PendingLogins {
   readonly #ctx: WalletContext;
   readonly #items = new Map<string, Entry>();
+  /** Set by {@link declineAll}: from then on, every login is declined as soon as it is asked. */
+  #closed = false;
 
   constructor(ctx: WalletContext) {
     this.#ctx = ctx;
   }
 
   /**
-   * Opens `link` and runs the wallet's checks; answers once the person is to be asked.
+   * Opens `link` and runs the wallet's checks; answers once the person is to be asked. Once the
+   * server is stopping ({@link declineAll} ran), the login is declined as soon as it is asked (the
+   * site is told, the log says so) and this throws ERR_IDENTITY_CONSENT_DECLINED.
    * @throws the wallet's refusals (ERR_IDENTITY_*, ERR_VC_*, logged as in the CLI), ERR_SDK_HTTP
    */
   async open(link: string): Promise<PendingLogin> {
@@ -51,24 +54,25 @@ export class PendingLogins {
     let decide: (approve: boolean) => void = () => undefined;
     const decision = new Promise<boolean>((resolve) => (decide = resolve));
     let outcome!: Promise<LoginOutcome>;
-    const prompt = await new Promise<LoginPrompt>((asked, refused) => {
-      outcome = performLogin(client, this.#ctx.wallet, link, (p) => {
-        asked(p);
+    const asked = await new Promise<{ prompt: LoginPrompt; account: string }>((ask, refused) => {
+      outcome = performLogin(client, this.#ctx.wallet, link, (prompt, account) => {
+        if (this.#closed) return Promise.resolve(false);
+        ask({ prompt, account });
         return decision;
       });
       outcome.catch(refused); // a refusal before the prompt; later it changes nothing here
     });
+    if (this.#closed) {
+      // declineAll ran while the prompt was on its way here: nobody will decide it
+      decide(false);
+      await outcome; // rejects with ERR_IDENTITY_CONSENT_DECLINED once the site was told
+      throw new AppError('ERR_IDENTITY_CONSENT_DECLINED', 'the wallet page is stopping');
+    }
+    const { prompt, account } = asked;
     const id = randomBytes(16).toString('base64url');
     const wait = Math.max(0, Math.min(MAX_WAIT_MS, prompt.expires - Date.now()));
     const timer = setTimeout(() => this.take(id).decide(false), wait).unref();
-    const entry: Entry = {
-      id,
-      prompt,
-      account: derivePairwise(this.#ctx.wallet.seed, prompt.site.primaryOrigin).did,
-      outcome,
-      decide,
-      timer,
-    };
+    const entry: Entry = { id, prompt, account, outcome, decide, timer };
     this.#items.set(id, entry);
     for (const old of this.#items.keys())
       if (this.#items.size > MAX_PENDING) this.take(old).decide(false);
@@ -88,8 +92,12 @@ export class PendingLogins {
     return entry;
   }
 
-  /** Declines every undecided login and waits until each is logged (and the site told). */
+  /**
+   * Declines every undecided login and waits until each is logged (and the site told); every
+   * login opened from now on is declined as soon as it is asked.
+   */
   async declineAll(): Promise<void> {
+    this.#closed = true;
     const all = [...this.#items.keys()].map((id) => this.take(id));
     for (const p of all) p.decide(false);
     await Promise.allSettled(all.map((p) => p.outcome));

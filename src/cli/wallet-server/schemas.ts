@@ -1,7 +1,8 @@
 /**
  * JSON Schemas (typebox) of the wallet server's API: what each route takes and answers. Answers
  * are serialized through their schema, so a field not declared here never reaches the page (no
- * seed, key, passphrase or SD-JWT has a field to travel in).
+ * seed, key, passphrase or SD-JWT has a field to travel in). The credit routes' answers are in
+ * credit-schemas.ts.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 

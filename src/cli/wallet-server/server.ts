@@ -3,14 +3,15 @@
  * only serves the page (`web/wallet/`), its script and style, and a JSON API over the wallet
  * unlocked in this process; the seed, keys and passphrase never leave it, and the page is sent
  * only what it shows. Who may talk to it is decided by {@link WalletGate} (gate.ts): the Host,
- * the token of the printed URL and the session it opens, the API's header and origin checks.
+ * the token of the printed URL and the session it opens (a cookie, and a key the page's script
+ * alone receives, in the redirect's fragment), the API's key and origin checks.
  */
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { webAssets, webHeaders, webShell } from '../../node/index.ts';
 import { creditRoutes } from './credit-routes.ts';
 import type { WalletContext } from './context.ts';
-import { isApiRequest, sessionCookie, WalletGate } from './gate.ts';
+import { isApiRequest, sessionCookie, sessionLocation, WalletGate } from './gate.ts';
 import { walletErrorHandler, walletNotFound } from './http-errors.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { loginRoutes } from './login-routes.ts';
@@ -21,7 +22,10 @@ import { statusRoutes } from './status-routes.ts';
 export interface WalletServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  /** The URL to open: `url + '/?token=…'` (the token opens a session, then leaves the address bar). */
+  /**
+   * The URL to open: `url + '/?token=…'` (the token opens a session and leaves the address bar;
+   * the session's key goes to the page in the fragment of the redirect, `/#k=…`).
+   */
   readonly loginUrl: string;
   /** Declines undecided logins and stops listening. */
   close(): Promise<void>;
@@ -56,7 +60,11 @@ function noSession(reply: FastifyReply): FastifyReply {
   return webHeaders(reply).status(401).type('text/html; charset=utf-8').send(NO_SESSION_PAGE);
 }
 
-/** `GET /`: the page with a session; `?token=` opens one and redirects (303) to `/`; else 401. */
+/**
+ * `GET /`: the page with a session's cookie (the shell holds nothing secret: a program with the
+ * cookie alone may fetch it); `?token=` opens a session and redirects (303) to `/#k=<key>`, the
+ * session's key in a fragment that no server receives; else 401.
+ */
 function pageRoute(app: FastifyInstance, gate: WalletGate): void {
   app.get<{ Querystring: { token?: string } }>(
     '/',
@@ -72,7 +80,10 @@ function pageRoute(app: FastifyInstance, gate: WalletGate): void {
       const { token } = req.query;
       if (token !== undefined) {
         if (!gate.tokenMatches(token)) return noSession(reply);
-        return reply.header('set-cookie', sessionCookie(gate.openSession())).redirect('/', 303);
+        const session = gate.openSession();
+        return reply
+          .header('set-cookie', sessionCookie(session.id))
+          .redirect(sessionLocation(session.key), 303);
       }
       if (!gate.hasSession(req)) return noSession(reply);
       return webHeaders(reply)

@@ -7,9 +7,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { planCreate } from '../../did/index.ts';
 import { isAppError } from '../../errors.ts';
-import { IDN_KEYS, type Binding, type MasterRecord } from '../../identity/index.ts';
-import type { RealdidClient } from '../../sdk/index.ts';
 import { readActivity, type PresentationEntry } from '../activity-log.ts';
+import { Collector, readEnrollment } from '../commands/wallet-activity.ts';
 import { copyView, statusOf } from '../commands/wallet-credentials.ts';
 import { readCopies, type StoredCopy } from '../credential-store.ts';
 import { nodeUrl } from '../io.ts';
@@ -22,13 +21,6 @@ type ErrorBody = { code: string; message: string };
 export function reasonOf(err: unknown): ErrorBody {
   if (!isAppError(err)) throw err;
   return { code: err.code, message: err.message };
-}
-
-/** A proven state value and what backs it: the key, the checkpoint height, its signers. */
-export async function provenState<T>(client: RealdidClient, key: string) {
-  const { value, checkpoint, signed } = await client.state<T>(key);
-  const evidence = { key, height: checkpoint.height, signers: signed.signatures.map((s) => s.org) };
-  return { value, evidence };
 }
 
 async function nodeStatus(ctx: WalletContext) {
@@ -48,19 +40,18 @@ async function nodeStatus(ctx: WalletContext) {
   }
 }
 
+/** The enrollment as `realdid wallet activity` reads it (readEnrollment), for the overview. */
 async function enrollmentOf(ctx: WalletContext, did: string | undefined) {
   if (did === undefined) return { status: 'no-did' as const };
   try {
     const client = await ctx.client();
-    const master = await provenState<MasterRecord>(client, IDN_KEYS.master(did));
-    if (master.value === null)
-      return { status: 'not-enrolled' as const, evidence: master.evidence };
-    const m = master.value;
-    const [binding, authority] = await Promise.all([
-      provenState<Binding>(client, IDN_KEYS.binding(m.authority, m.tag)),
+    const [{ master, binding }, authority] = await Promise.all([
+      readEnrollment(new Collector(client), did),
       client.identity.authority().catch((err: unknown) => void reasonOf(err)),
     ]);
-    const b = binding.value;
+    const m = master.value;
+    if (m === null) return { status: 'not-enrolled' as const, evidence: master.ref };
+    const b = binding?.value ?? null;
     return {
       status: b?.status === 'revoked' ? ('revoked' as const) : m.status,
       authority: m.authority,
@@ -68,7 +59,7 @@ async function enrollmentOf(ctx: WalletContext, did: string | undefined) {
       since: m.since,
       ...(m.until === undefined ? {} : { until: m.until }),
       ...(b === null ? {} : { enrolled: b.enrolled, rebinds: b.rebinds }),
-      evidence: master.evidence,
+      evidence: master.ref,
     };
   } catch (err) {
     return { status: 'unknown' as const, error: reasonOf(err) };

@@ -5,7 +5,9 @@
  * The pages verify proofs with the SDK's own pure verifiers. For the browser, the bundler swaps
  * `src/crypto/hash.ts` and `src/crypto/ed25519.ts` (node:crypto) for `hash.browser.ts` and
  * `ed25519.browser.ts` (the same exports over `@noble/hashes` and `@noble/curves`), gives the
- * code a `Buffer` (the `buffer` package), and replaces what cannot run in a browser (node
+ * code a `Buffer` (the `buffer` package, taught base64url by `web/shared/buffer-global.ts`; an
+ * import of `node:buffer` from the project's files gets `web/shared/node-buffer.ts`, with Node's
+ * `constants`), and replaces what cannot run in a browser (node
  * built-ins, SQLite, NATS, the server) by a module that throws if it is ever called: the
  * verifiers never reach them, and the project's own files are marked free of side effects so
  * that what the pages do not use is left out.
@@ -66,22 +68,47 @@ async function serverOnlyStub(name: string): Promise<string> {
   ].join('\n');
 }
 
+/** What `node:buffer` is for the project's files: the patched `Buffer` and Node's constants. */
+const NODE_BUFFER = join(WEB_DIR, 'shared', 'node-buffer.ts');
+/** The files that build it, which import the package itself. */
+const BUFFER_SHIMS = new Set([NODE_BUFFER, join(WEB_DIR, 'shared', 'buffer-global.ts')]);
+const BUFFER_PACKAGE = join(ROOT_DIR, 'node_modules', 'buffer', 'index.js');
+
+/** Marks a resolution asked by this plugin through `build.resolve`, so it is not handled twice. */
+const RESOLVING = 'realdidResolving';
+
 /** The esbuild plugin doing the swaps and stubs described above. */
 export function browserPlugin(): Plugin {
   return {
     name: 'realdid-browser',
     setup(build) {
-      build.onResolve({ filter: /.*/ }, (args) => {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if ((args.pluginData as Record<string, unknown> | undefined)?.[RESOLVING] === true)
+          return undefined;
         if (BUFFER.has(args.path) && args.importer !== '') {
-          return { path: join(ROOT_DIR, 'node_modules', 'buffer', 'index.js') };
+          // The package's own files and the shims get the package; the project's files (and a
+          // test's entry) get Node's shape of the module, over the same patched Buffer.
+          const fromPackage = args.importer.includes(`${sep}node_modules${sep}`);
+          return {
+            path: fromPackage || BUFFER_SHIMS.has(args.importer) ? BUFFER_PACKAGE : NODE_BUFFER,
+          };
         }
         if (BUILTINS.has(args.path) || SERVER_ONLY.test(args.path)) {
           return { path: args.path, namespace: 'server-only' };
         }
         if (!args.path.startsWith('.')) return undefined; // a package: esbuild resolves it
-        const path = resolve(args.resolveDir, args.path);
-        if (!inProject(path)) return undefined; // a file inside a package
-        return { path: SWAPS.get(path) ?? path, sideEffects: false };
+        if (!inProject(resolve(args.resolveDir, args.path))) return undefined; // inside a package
+        // esbuild resolves the path (extensionless, a folder's index, …); then the swaps apply,
+        // and the project's file is marked free of side effects.
+        const found = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { [RESOLVING]: true },
+        });
+        if (found.errors.length > 0) return { errors: found.errors };
+        if (!inProject(found.path)) return undefined;
+        return { path: SWAPS.get(found.path) ?? found.path, sideEffects: false };
       });
       build.onLoad({ filter: /.*/, namespace: 'server-only' }, async (args) => ({
         contents: await serverOnlyStub(args.path),
