@@ -99,7 +99,11 @@ describe('did-pairwise vectors', () => {
 });
 
 // Arbitraries: origins the wallet accepts, built from parts, and seeds.
-const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+// Labels with "--" in the 3rd and 4th places are reserved (RFC 5891 §4.2.3.1): "xn--…" is
+// Punycode, which URL parsing decodes and rejects when it is not valid Punycode.
+const label = fc
+  .stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/)
+  .filter((l) => l.slice(2, 4) !== '--');
 const host = fc
   .array(label, { minLength: 1, maxLength: 3 })
   .chain((ls) => fc.constantFrom('com', 'example', 'cn').map((tld) => [...ls, tld].join('.')));
