@@ -8,7 +8,7 @@
  * const browser = await launchChromium(chromium);
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './cli.ts';
@@ -45,9 +45,18 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   });
 }
 
-/** Where this run's screenshots go: `test-artifacts/<name>/` under the repository root. */
+const emptied = new Set<string>();
+
+/**
+ * Where this run's screenshots go: `test-artifacts/<name>/` under the repository root, emptied the
+ * first time a test process asks for it, so that it holds this run's screenshots only.
+ */
 export function artifactDir(name: string): string {
   const dir = join(ROOT, 'test-artifacts', name);
+  if (!emptied.has(dir)) {
+    rmSync(dir, { recursive: true, force: true });
+    emptied.add(dir);
+  }
   mkdirSync(dir, { recursive: true });
   return dir;
 }
