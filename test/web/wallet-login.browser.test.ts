@@ -164,7 +164,24 @@ test('chromium: the overview, a login approved on the consent screen, an unregis
   await site.fill('#followers', '612000');
   await site.click('#creator-login');
   await site.waitForURL(/\/login\/[A-Za-z0-9_-]+$/);
-  await paste(wallet, (await site.getAttribute('#request-link', 'href'))!);
+  // this time scanned, not pasted: a picture of the site's QR code read by the wallet page
+  const qr = await site.locator('svg.qr').screenshot();
+  await wallet.bringToFront();
+  await wallet.click('nav a[href="#/login"]');
+  if ((await wallet.locator('#login-again').count()) > 0) await wallet.click('#login-again');
+  const noCode = await site.locator('h1').screenshot();
+  await wallet.setInputFiles('#scan-file', {
+    name: 'h1.png',
+    mimeType: 'image/png',
+    buffer: noCode,
+  });
+  await wallet.waitForFunction(() =>
+    /No QR code found/.test(
+      (globalThis as any).document.getElementById('scan-status')?.textContent ?? '',
+    ),
+  );
+  assert.equal(await wallet.locator('#consent').count(), 0, 'nothing opened without a code');
+  await wallet.setInputFiles('#scan-file', { name: 'qr.png', mimeType: 'image/png', buffer: qr });
   await wallet.waitForSelector('#consent-policy');
   assert.equal(await wallet.getAttribute('#consent-policy', 'data-policy'), 'creator-real-name');
   assert.match(await text(wallet, '#policy-basis'), /500,000 followers/);

@@ -16,6 +16,32 @@ export const LOGIN_WORDS: Dict = {
     zh: '以 openid4vp://?client_id= 开头',
   },
   'login.open': { en: 'Check the request', zh: '核验请求' },
+  'scan.legend': { en: 'Or scan the site’s QR code', zh: '或扫描网站的二维码' },
+  'scan.camera': { en: 'Scan with the camera', zh: '用摄像头扫描' },
+  'scan.stop': { en: 'Stop the camera', zh: '关闭摄像头' },
+  'scan.looking': {
+    en: 'Hold the QR code in front of the camera…',
+    zh: '请将二维码对准摄像头……',
+  },
+  'scan.noCamera': { en: 'The camera could not be opened.', zh: '无法打开摄像头。' },
+  'scan.file': {
+    en: 'Read the QR code from an image (a screenshot or photo)',
+    zh: '从图片（截图或照片）读取二维码',
+  },
+  'scan.reading': { en: 'Reading the image…', zh: '正在读取图片……' },
+  'scan.none': { en: 'No QR code found in this image.', zh: '图片中没有找到二维码。' },
+  'scan.badImage': {
+    en: 'This file is not an image the browser can read.',
+    zh: '浏览器无法读取此图片文件。',
+  },
+  'scan.notLogin': {
+    en: 'This QR code holds no openid4vp:// login link.',
+    zh: '此二维码不含 openid4vp:// 登录链接。',
+  },
+  'scan.found': {
+    en: 'Login link found: your wallet is checking the request.',
+    zh: '已找到登录链接：钱包正在核验请求。',
+  },
   'login.checking': {
     en: 'Checking the request: the site’s registration and signature on the ledger…',
     zh: '正在核验请求：账本上网站的登记信息和签名…',

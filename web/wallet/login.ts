@@ -1,5 +1,6 @@
 /**
- * `#/login`: logging into a site. The person pastes the site's `openid4vp://` link; the wallet
+ * `#/login`: logging into a site. The person pastes the site's `openid4vp://` link (or scans its
+ * QR code: scan.ts); the wallet
  * server opens it and runs every check (POST /api/login); the consent screen shows what the
  * wallet verified and what the site asks (consent.ts); Approve or Refuse finishes it
  * (POST /api/login/<id>); then the outcome, or the refusal with its code in words. The step the
@@ -9,6 +10,7 @@ import { progressLine } from '../shared/checks.ts';
 import { h, mount, type Child } from '../shared/dom.ts';
 import type { Decision, Prompt } from './api-types.ts';
 import { consentScreen, outcomeScreen } from './consent.ts';
+import { scanControls } from './scan.ts';
 import { codeOf, errorBox, pageHeading } from './ui.ts';
 import { walletApi } from './wallet-api.ts';
 import { t } from './wallet-words.ts';
@@ -80,6 +82,7 @@ function form(s: Extract<Step, { kind: 'form' }>): Child {
     h('p', { id: 'login-hint', class: 'muted' }, t('login.hint')),
     s.empty === true ? h('p', { class: 'error', role: 'alert' }, t('login.empty')) : null,
     h('button', { type: 'submit', id: 'open-link' }, t('login.open')),
+    scanControls((link) => void open(link)),
   );
 }
 
