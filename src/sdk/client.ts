@@ -32,6 +32,7 @@ import {
 import { IdentityApi } from './identity.ts';
 import {
   hashGenesis,
+  sameCheckpoint,
   trustFromGenesis,
   verifyCheckpointConsistency,
   verifySignedCheckpoint,
@@ -102,20 +103,6 @@ function checkFreshness(f: Freshness | undefined): void {
   if (f?.maxAgeMs !== undefined && !(Number.isFinite(f.maxAgeMs) && f.maxAgeMs >= 0)) {
     throw new RangeError(`"freshness.maxAgeMs" must be a non-negative number, got ${f.maxAgeMs}`);
   }
-}
-
-const CHECKPOINT_FIELDS = [
-  'chainId',
-  'height',
-  'blockHash',
-  'logSize',
-  'logRoot',
-  'stateRoot',
-  'time',
-] as const;
-
-function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
-  return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
 }
 
 export interface Receipt {

@@ -2,7 +2,9 @@
 export { RealdidClient } from './client.ts';
 export type { BatchOutcome, ClientOptions, Freshness, ModuleList, Receipt } from './client.ts';
 export {
+  CHECKPOINT_FIELDS,
   hashGenesis,
+  sameCheckpoint,
   trustFromGenesis,
   verifyCheckpointConsistency,
   verifySignedCheckpoint,

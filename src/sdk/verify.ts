@@ -13,6 +13,22 @@ import {
   type Tx,
 } from '../ledger/index.ts';
 
+/** The fields a checkpoint signs (its identity: two checkpoints with these equal sign the same block). */
+export const CHECKPOINT_FIELDS = [
+  'chainId',
+  'height',
+  'blockHash',
+  'logSize',
+  'logRoot',
+  'stateRoot',
+  'time',
+] as const;
+
+/** Do `a` and `b` sign the same block (every signed field equal)? */
+export function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
+  return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
+}
+
 /** Organization keys a client trusts to sign checkpoints: org id → Multikeys. */
 export interface TrustAnchor {
   readonly chainId: string;

@@ -4,13 +4,22 @@
  * port), the demo site listening on that port, and enrolled people with their wallets' copies for
  * the site. A browser and child processes (the CLI wallet) can reach both.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import {
+  authFragment,
+  deriveMasterKey,
+  newMnemonic,
+  planCreate,
+  seedOfMnemonic,
+} from '../../src/did/index.ts';
 import { initDataDir, loadKeyFile, startNode, type RunningNode } from '../../src/node/index.ts';
 import {
+  proveMasterDid,
   RealdidClient,
   type Holder,
   type PersonDetails,
@@ -19,7 +28,8 @@ import {
 } from '../../src/sdk/index.ts';
 import { createDemoSite, type DemoSiteOptions } from '../../examples/demo-site/server.ts';
 import { loadDemoSiteSigner } from '../../examples/demo-site/site-key.ts';
-import { enroll, newWallet, type IaNode, type TestWallet } from '../identity/_helpers.ts';
+import { runRealdid } from '../helpers/cli.ts';
+import { enroll, newWallet, PEOPLE, type IaNode, type TestWallet } from '../identity/_helpers.ts';
 
 export const PASSPHRASE = 'demo site test passphrase';
 
@@ -143,4 +153,54 @@ export class CookieJar {
   get(name: string): string | undefined {
     return this.#cookies.get(name);
   }
+}
+
+/** A person of the world with a CLI wallet: their mnemonic, seed, master DID and CLI environment. */
+export interface CliPerson {
+  readonly mnemonic: string;
+  readonly seed: Uint8Array;
+  readonly did: string;
+  readonly home: string;
+  /** The environment of `realdid` runs as this person (REALDID_HOME, _WALLET, _PASSPHRASE, _URL). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly walletFile: string;
+}
+
+/**
+ * The person `PEOPLE[0]`: a mnemonic whose master DID is created and enrolled through the
+ * authority's front-office API, then restored into a CLI wallet (under `passphrase`) in `<dir>/person`.
+ */
+export async function enrollCliPerson(demo: DemoWorld, passphrase: string): Promise<CliPerson> {
+  const mnemonic = newMnemonic(12);
+  const seed = seedOfMnemonic(mnemonic);
+  const plan = planCreate(seed);
+  const client = demo.client();
+  await client.signAndSubmit(plan.keyPair, plan.signer, plan.kind, plan.body);
+  const master = {
+    kid: `${plan.did}#${authFragment(0)}`,
+    keyPair: deriveMasterKey(seed, 'auth', 0).keyPair,
+  };
+  const { challenge } = await client.identity.challenge(demo.operator, demo.authority);
+  const proof = proveMasterDid(demo.authority, challenge, master);
+  await client.identity.enroll(demo.operator, demo.authority, {
+    person: PEOPLE[0]!,
+    did: plan.did,
+    proof,
+  });
+  const home = join(demo.dir, 'person');
+  mkdirSync(home, { mode: 0o700 });
+  writeFileSync(join(home, 'mnemonic.txt'), mnemonic, { mode: 0o600 });
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_'))),
+    REALDID_HOME: home,
+    REALDID_WALLET: join(home, 'wallet.json'),
+    REALDID_PASSPHRASE: passphrase,
+    REALDID_URL: demo.node.url,
+  };
+  const r = await runRealdid(
+    ['wallet', 'restore', '--mnemonic-file', join(home, 'mnemonic.txt'), '--json'],
+    { env, timeoutMs: 60_000 },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  return { mnemonic, seed, did: plan.did, home, env, walletFile: join(home, 'wallet.json') };
 }

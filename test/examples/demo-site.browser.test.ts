@@ -9,19 +9,10 @@
  * goes to test-artifacts/demo-site/ (printed as diagnostics).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import {
-  authFragment,
-  deriveMasterKey,
-  derivePairwise,
-  newMnemonic,
-  planCreate,
-  seedOfMnemonic,
-} from '../../src/did/index.ts';
-import { declineLogin, openLogin, proveMasterDid } from '../../src/sdk/index.ts';
+import { derivePairwise } from '../../src/did/index.ts';
+import { declineLogin, openLogin } from '../../src/sdk/index.ts';
 import {
   artifactDir,
   chromiumPath,
@@ -31,7 +22,7 @@ import {
 } from '../helpers/browser.ts';
 import { runRealdid } from '../helpers/cli.ts';
 import { PEOPLE } from '../identity/_helpers.ts';
-import { openDemoWorld, type DemoWorld } from './_demo-site.ts';
+import { enrollCliPerson, openDemoWorld, type DemoWorld } from './_demo-site.ts';
 
 const CHROMIUM = chromiumPath();
 const WALLET_PASSPHRASE = 'demo site browser test wallet passphrase';
@@ -42,40 +33,11 @@ let walletEnv: NodeJS.ProcessEnv;
 let account: string;
 let shots: string;
 
-/** The person: a mnemonic whose master DID is created and enrolled, then restored into a CLI wallet. */
+/** The person, enrolled and restored into a CLI wallet; the account the site will know them by. */
 async function enrollPerson(): Promise<void> {
-  const mnemonic = newMnemonic(12);
-  const seed = seedOfMnemonic(mnemonic);
-  const plan = planCreate(seed);
-  const client = w.client();
-  await client.signAndSubmit(plan.keyPair, plan.signer, plan.kind, plan.body);
-  const master = {
-    kid: `${plan.did}#${authFragment(0)}`,
-    keyPair: deriveMasterKey(seed, 'auth', 0).keyPair,
-  };
-  const { challenge } = await client.identity.challenge(w.operator, w.authority);
-  const proof = proveMasterDid(w.authority, challenge, master);
-  await client.identity.enroll(w.operator, w.authority, {
-    person: PEOPLE[0]!,
-    did: plan.did,
-    proof,
-  });
-  const home = join(w.dir, 'person');
-  mkdirSync(home, { mode: 0o700 });
-  writeFileSync(join(home, 'mnemonic.txt'), mnemonic, { mode: 0o600 });
-  walletEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_'))),
-    REALDID_HOME: home,
-    REALDID_WALLET: join(home, 'wallet.json'),
-    REALDID_PASSPHRASE: WALLET_PASSPHRASE,
-    REALDID_URL: w.node.url,
-  };
-  const r = await runRealdid(
-    ['wallet', 'restore', '--mnemonic-file', join(home, 'mnemonic.txt'), '--json'],
-    { env: walletEnv, timeoutMs: 60_000 },
-  );
-  assert.equal(r.code, 0, r.stderr);
-  account = derivePairwise(seed, w.siteUrl).did;
+  const p = await enrollCliPerson(w, WALLET_PASSPHRASE);
+  walletEnv = p.env;
+  account = derivePairwise(p.seed, w.siteUrl).did;
 }
 
 /** `realdid wallet login <link> --yes --json`: the CLI wallet answers. */

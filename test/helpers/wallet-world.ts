@@ -10,7 +10,6 @@
  * unlocked in this process for `startWalletServer`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
@@ -27,18 +26,14 @@ import {
   signRequestObject,
   VP_FORMATS_SUPPORTED,
 } from '../../src/credentials/index.ts';
+import { derivePairwise } from '../../src/did/index.ts';
 import {
-  authFragment,
-  deriveMasterKey,
-  derivePairwise,
-  newMnemonic,
-  planCreate,
-  seedOfMnemonic,
-} from '../../src/did/index.ts';
-import { proveMasterDid } from '../../src/sdk/index.ts';
-import { CookieJar, freePort, openDemoWorld, type DemoWorld } from '../examples/_demo-site.ts';
-import { PEOPLE } from '../identity/_helpers.ts';
-import { runRealdid } from './cli.ts';
+  CookieJar,
+  enrollCliPerson,
+  freePort,
+  openDemoWorld,
+  type DemoWorld,
+} from '../examples/_demo-site.ts';
 
 export const WALLET_PASSPHRASE = 'wallet page test wallet passphrase';
 
@@ -92,42 +87,6 @@ function otherServer(requests: Map<string, string>): FastifyInstance {
   return app;
 }
 
-/** The person: master DID created and enrolled through the SDK, wallet restored by the CLI. */
-async function enrollPerson(demo: DemoWorld) {
-  const mnemonic = newMnemonic(12);
-  const seed = seedOfMnemonic(mnemonic);
-  const plan = planCreate(seed);
-  const client = demo.client();
-  await client.signAndSubmit(plan.keyPair, plan.signer, plan.kind, plan.body);
-  const master = {
-    kid: `${plan.did}#${authFragment(0)}`,
-    keyPair: deriveMasterKey(seed, 'auth', 0).keyPair,
-  };
-  const { challenge } = await client.identity.challenge(demo.operator, demo.authority);
-  const proof = proveMasterDid(demo.authority, challenge, master);
-  await client.identity.enroll(demo.operator, demo.authority, {
-    person: PEOPLE[0]!,
-    did: plan.did,
-    proof,
-  });
-  const home = join(demo.dir, 'person');
-  mkdirSync(home, { mode: 0o700 });
-  writeFileSync(join(home, 'mnemonic.txt'), mnemonic, { mode: 0o600 });
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REALDID_'))),
-    REALDID_HOME: home,
-    REALDID_WALLET: join(home, 'wallet.json'),
-    REALDID_PASSPHRASE: WALLET_PASSPHRASE,
-    REALDID_URL: demo.node.url,
-  };
-  const r = await runRealdid(
-    ['wallet', 'restore', '--mnemonic-file', join(home, 'mnemonic.txt'), '--json'],
-    { env, timeoutMs: 60_000 },
-  );
-  assert.equal(r.code, 0, r.stderr);
-  return { mnemonic, seed, did: plan.did, home, env, walletFile: join(home, 'wallet.json') };
-}
-
 /** Opens the world (about 3 s: a node, two sites, an enrollment, one CLI run). */
 export async function openWalletWorld(): Promise<WalletWorld> {
   const otherPort = await freePort();
@@ -136,7 +95,7 @@ export async function openWalletWorld(): Promise<WalletWorld> {
   const requests = new Map<string, string>();
   const other = otherServer(requests);
   await other.listen({ port: otherPort, host: '127.0.0.1' });
-  const p = await enrollPerson(demo);
+  const p = await enrollCliPerson(demo, WALLET_PASSPHRASE);
   const wallet = await openWallet(p.walletFile, WALLET_PASSPHRASE);
   const clientId = clientIdOf(demo.signer.did);
   return {

@@ -9,7 +9,9 @@
  * nothing is shown as verified that was not checked.
  */
 import {
+  CHECKPOINT_FIELDS,
   hashGenesis,
+  sameCheckpoint,
   trustFromGenesis,
   verifyCheckpointConsistency,
   verifySignedCheckpoint,
@@ -88,20 +90,7 @@ export type When = { readonly floor: Checkpoint | undefined } | 'past';
 /** A head checkpoint older than this is shown with its time (information, not a failure). */
 export const OLD_CHECKPOINT_MS = 10 * 60_000;
 
-const CHECKPOINT_FIELDS = [
-  'chainId',
-  'height',
-  'blockHash',
-  'logSize',
-  'logRoot',
-  'stateRoot',
-  'time',
-] as const;
-
-/** Do `a` and `b` sign the same block (every signed field equal)? */
-export function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
-  return CHECKPOINT_FIELDS.every((f) => a[f] === b[f]);
-}
+export { sameCheckpoint };
 
 const keyOf = (cp: Checkpoint): string => JSON.stringify(CHECKPOINT_FIELDS.map((f) => cp[f]));
 
