@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/node/index.ts';
 import { WEB_CSP, webShell } from '../../src/node/index.ts';
-import { escapeHtml, Home, prefersJson, type HomeInfo } from '../../src/node/routes/home.ts';
+import { Home, prefersJson, type HomeInfo } from '../../src/node/routes/home.ts';
+import { escapeHtml } from '../../src/node/web/serve.ts';
 import { openTestLedger, type TestLedger } from '../helpers/ledger.ts';
 
 const BROWSER_ACCEPT =

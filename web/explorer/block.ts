@@ -9,7 +9,7 @@
  */
 import type { FinalityAnswer, VerifiedFinality } from '../../src/sdk/index.ts';
 import { api } from '../shared/api.ts';
-import { check } from '../shared/checks.ts';
+import { check, failedCheck } from '../shared/checks.ts';
 import { facts, h, short, table, time, type Child } from '../shared/dom.ts';
 import { currentLang } from '../shared/i18n.ts';
 import { checkFinality, provenMembers } from './consortium.ts';
@@ -196,8 +196,8 @@ async function verifyAll(
           id: abbreviate(ids[i]!, 6),
           block: range.height,
         });
-        v.checks.push(await check(label, () => Promise.reject(toError(err))));
-        return toError(err);
+        v.checks.push(failedCheck(label, err));
+        return err instanceof Error ? err : new Error(String(err));
       });
       done++;
       view.progress(t('progress.txs', { done, total: ids.length }), done, ids.length);
@@ -207,8 +207,6 @@ async function verifyAll(
   await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));
   return out;
 }
-
-const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 function headerFacts(b: Block): HTMLElement {
   const x = b.header;

@@ -7,7 +7,7 @@
  * presence on, or absence from, every list proven. That the node returned all of an
  * organization's records is not proven. People's records are never public.
  */
-import { api } from '../shared/api.ts';
+import { allPages, api } from '../shared/api.ts';
 import { h, short, table, type Child } from '../shared/dom.ts';
 import { didRoute, fail, link, sameJson } from './format.ts';
 import {
@@ -96,16 +96,10 @@ async function listEntries(
   v: Verifier,
   list: ListRule,
 ): Promise<{ entry: ListEntry; ok: boolean }[]> {
-  const all: ListEntry[] = [];
-  let after: string | null = null;
-  do {
-    const q: string = after === null ? '' : `&after=${encodeURIComponent(after)}`;
-    const page: { entries: ListEntry[]; next: string | null } = await api(
-      `/v1/credit/lists/${encodeURIComponent(list.id)}?limit=1000${q}`,
-    );
-    all.push(...page.entries);
-    after = page.next;
-  } while (after !== null);
+  const all = await allPages<ListEntry>(
+    `/v1/credit/lists/${encodeURIComponent(list.id)}?limit=1000`,
+    'entries',
+  );
   return Promise.all(
     all.map(async (entry) => ({
       entry,

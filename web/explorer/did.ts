@@ -7,7 +7,7 @@
  */
 import { proofOf, resolveDidKeyLocally, verifyRdidResolution } from '../../src/sdk/index.ts';
 import { ApiError } from '../shared/api.ts';
-import { check } from '../shared/checks.ts';
+import { check, failedCheck } from '../shared/checks.ts';
 import { facts, h, type Child } from '../shared/dom.ts';
 import { abbreviate, didRoute, jsonBlock, link, text } from './format.ts';
 import { errorView, pageHeading, section, verdictOf, type View } from './ui.ts';
@@ -63,7 +63,7 @@ async function verified(v: Verifier, when: When, did: string, body: Result): Pro
   try {
     proof = proofOf(body.didResolutionMetadata);
   } catch (err) {
-    v.checks.push(await check(t('check.didProof'), () => Promise.reject(toError(err))));
+    v.checks.push(failedCheck(t('check.didProof'), err));
     return [];
   }
   const accepted = await v.accepted(proof.checkpoint, when);
@@ -90,8 +90,6 @@ async function verified(v: Verifier, when: When, did: string, body: Result): Pro
     doc === null || doc === undefined ? null : documentView(doc, body.didDocumentMetadata ?? {}),
   ];
 }
-
-const toError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /** The document, its metadata, and each key as a did:key (resolvable in this browser). */
 function documentView(doc: object, metadata: Record<string, unknown>): HTMLElement {

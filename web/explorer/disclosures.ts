@@ -5,7 +5,7 @@
  * proven) has its count read from state with its proof (`idn/disclosure-count/<site>/<policy>`;
  * a proven absence is a count of 0), and every count the node lists must equal the proven one.
  */
-import { api } from '../shared/api.ts';
+import { allPages } from '../shared/api.ts';
 import { h, short, table, type Child } from '../shared/dom.ts';
 import { didRoute, link } from './format.ts';
 import { pageHeading, proofBadge, section, verdictOf, type View } from './ui.ts';
@@ -29,18 +29,8 @@ interface Row {
 }
 
 /** Every count the node lists (all pages). */
-async function allCounts(): Promise<Count[]> {
-  const out: Count[] = [];
-  let after: string | null = null;
-  do {
-    const q = after === null ? '' : `&after=${encodeURIComponent(after)}`;
-    const page: { counts: Count[]; next: string | null } = await api(
-      `/v1/identity/disclosure-counts?limit=500${q}`,
-    );
-    out.push(...page.counts);
-    after = page.next;
-  } while (after !== null);
-  return out;
+function allCounts(): Promise<Count[]> {
+  return allPages<Count>('/v1/identity/disclosure-counts?limit=500', 'counts');
 }
 
 /** The disclosures page. @throws ApiError when the node cannot answer */

@@ -7,7 +7,7 @@
  * `gov/doc/credit/categories`) and must equal what was listed. The organization list is proven
  * complete (`gov/orgs`); the list of accreditations is not (a node could leave one out).
  */
-import { api } from '../shared/api.ts';
+import { allPages, api } from '../shared/api.ts';
 import { h, short, table, time, type Child } from '../shared/dom.ts';
 import { currentLang } from '../shared/i18n.ts';
 import { didRoute, link, sameJson } from './format.ts';
@@ -59,18 +59,10 @@ interface Category {
 }
 
 /** Every accreditation the node lists (all pages), optionally of one role. */
-export async function allGrants(role?: string): Promise<Grant[]> {
-  const out: Grant[] = [];
-  let after: string | null = null;
-  do {
-    const q = new URLSearchParams({ limit: '500' });
-    if (role !== undefined) q.set('role', role);
-    if (after !== null) q.set('after', after);
-    const page: { roles: Grant[]; next: string | null } = await api(`/v1/gov/roles?${q}`);
-    out.push(...page.roles);
-    after = page.next;
-  } while (after !== null);
-  return out;
+export function allGrants(role?: string): Promise<Grant[]> {
+  const q = new URLSearchParams({ limit: '500' });
+  if (role !== undefined) q.set('role', role);
+  return allPages<Grant>(`/v1/gov/roles?${q}`, 'roles');
 }
 
 /** Proves each grant (its state key) against the listed one; answers the proven ones' keys. */

@@ -13,6 +13,23 @@ export class ApiError extends Error {
 }
 
 /**
+ * Every item of a paged list (`{ <field>: T[], next }`, `next` passed back as `after`): `path`
+ * holds the other query parameters, e.g. `/v1/gov/roles?limit=500`.
+ * @throws ApiError
+ */
+export async function allPages<T>(path: string, field: string): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  do {
+    const url: string = after === null ? path : `${path}&after=${encodeURIComponent(after)}`;
+    const page = await api<Record<string, unknown> & { next: string | null }>(url);
+    out.push(...(page[field] as T[]));
+    after = page.next;
+  } while (after !== null);
+  return out;
+}
+
+/**
  * GETs or POSTs JSON and answers the parsed body.
  * @throws ApiError with the server's code, or ERR_SDK_HTTP when nothing answered
  */

@@ -13,15 +13,20 @@ export interface Check {
   readonly detail?: string;
 }
 
+/** A check that failed with `err`: its code and message as the detail. */
+export function failedCheck(label: string, err: unknown): Check {
+  const code = (err as { code?: string } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return { label, ok: false, detail: code === undefined ? message : `${code}: ${message}` };
+}
+
 /** Runs `fn` as a check: ok when it returns, failed with the error's code and message when it throws. */
 export async function check(label: string, fn: () => unknown): Promise<Check> {
   try {
     await fn();
     return { label, ok: true };
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const message = err instanceof Error ? err.message : String(err);
-    return { label, ok: false, detail: code === undefined ? message : `${code}: ${message}` };
+    return failedCheck(label, err);
   }
 }
 

@@ -235,6 +235,16 @@ async function lawfulItems(c: Collector, pseudonyms: readonly string[]): Promise
   });
 }
 
+/** The wallet's pseudonyms: the holders of its copies and the accounts it logged in with. */
+function pseudonymsOf(copies: readonly StoredCopy[], log: readonly PresentationEntry[]): string[] {
+  return [
+    ...new Set([
+      ...copies.map((x) => x.holder),
+      ...log.map((p) => p.account).filter((a) => a !== ''),
+    ]),
+  ];
+}
+
 /** Gathers the activity, keeps the evidence in the log. */
 export async function gatherActivity(
   client: RealdidClient,
@@ -248,13 +258,20 @@ export async function gatherActivity(
     ...(await copyItems(client, copies)),
     ...log.presentations.map(loginItem),
     ...(await disclosureItems(c, log.presentations)),
-    ...(await lawfulItems(c, [
-      ...new Set([
-        ...copies.map((x) => x.holder),
-        ...log.presentations.map((p) => p.account).filter((a) => a !== ''),
-      ]),
-    ])),
+    ...(await lawfulItems(c, pseudonymsOf(copies, log.presentations))),
   ];
+  keepEvidence(w.path, w.seed, c.evidence);
+  return items.sort((a, b) => a.time - b.time);
+}
+
+/** The lawful requests concerning the person only (the part of {@link gatherActivity}), evidence kept. */
+export async function gatherLawful(
+  client: RealdidClient,
+  w: UnlockedWallet,
+): Promise<ActivityItem[]> {
+  const c = new Collector(client);
+  const log = readActivity(w.path, w.seed);
+  const items = await lawfulItems(c, pseudonymsOf(readCopies(w.path, w.seed), log.presentations));
   keepEvidence(w.path, w.seed, c.evidence);
   return items.sort((a, b) => a.time - b.time);
 }

@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { IDN_KEYS } from '../../identity/index.ts';
 import { disclosure } from '../../sdk/index.ts';
 import { readActivity, type PresentationEntry } from '../activity-log.ts';
-import { gatherActivity } from '../commands/wallet-activity.ts';
+import { gatherActivity, gatherLawful } from '../commands/wallet-activity.ts';
 import type { WalletContext } from './context.ts';
 import { ActivityAnswer, answers, ReceiptsAnswer } from './schemas.ts';
 import { reasonOf } from './status-routes.ts';
@@ -48,14 +48,12 @@ async function receiptOf(ctx: WalletContext, p: PresentationEntry & { receiptHas
 
 /** The record routes as a fastify plugin (registered under `/api`). */
 export const activityRoutes: FastifyPluginAsync<{ ctx: WalletContext }> = async (app, { ctx }) => {
-  const gather = async () => gatherActivity(await ctx.client(), ctx.wallet);
-
   app.get('/activity', { schema: { response: answers(ActivityAnswer) } }, async () => ({
-    items: await gather(),
+    items: await gatherActivity(await ctx.client(), ctx.wallet),
   }));
 
   app.get('/lawful', { schema: { response: answers(ActivityAnswer) } }, async () => ({
-    items: (await gather()).filter((i) => i.kind === 'lawful-request'),
+    items: await gatherLawful(await ctx.client(), ctx.wallet),
   }));
 
   app.get('/receipts', { schema: { response: answers(ReceiptsAnswer) } }, async () => {

@@ -26,6 +26,7 @@ import { parseDuration } from '../commands/lawful.ts';
 import type { WalletContext } from './context.ts';
 import { walletCreditReport } from './credit-report.ts';
 import { CreditReportAnswer, DisputeAnswer } from './credit-schemas.ts';
+import { answers } from './schemas.ts';
 
 const RecordId = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'record id' });
 
@@ -59,12 +60,6 @@ export const ConsentInput = Type.Object(
 /** Routes without input take no body (fastify validates a missing one as null) or `{}`. */
 const NoInput = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]);
 
-const Err = Type.Object({ code: Type.String(), message: Type.String() });
-/** The error answers (`{code, message}`, see http-errors.ts for the statuses). */
-const errors = Object.fromEntries(
-  [400, 401, 403, 404, 409, 422, 500, 502, 503].map((s) => [s, Err]),
-);
-
 /** Opens the wallet's credit side with a client of the node. @throws ERR_CREDIT_NO_CREDENTIAL */
 async function opened(ctx: WalletContext): Promise<OpenedCredit> {
   return openCreditOf(ctx.wallet, await ctx.client());
@@ -78,7 +73,7 @@ function reportRoute(app: FastifyInstance, ctx: WalletContext): void {
       schema: {
         tags: ['wallet'],
         summary: 'your credit report: records, disputes, score with reasons, queries, proofs',
-        response: { 200: CreditReportAnswer, ...errors },
+        response: answers(CreditReportAnswer),
       },
     },
     () => walletCreditReport(ctx),
@@ -103,7 +98,7 @@ function watchRoute(app: FastifyInstance, ctx: WalletContext): void {
         tags: ['wallet'],
         summary: 'look through the credit feed for new events about you (proofs checked, kept)',
         body: NoInput,
-        response: { 200: Answer, ...errors },
+        response: answers(Answer),
       },
     },
     async () => {
@@ -127,7 +122,7 @@ function credentialRoute(app: FastifyInstance, ctx: WalletContext): void {
         tags: ['wallet'],
         summary: 'obtain your credit credential from the authority, kept sealed by the wallet',
         body: NoInput,
-        response: { 200: Answer, ...errors },
+        response: answers(Answer),
       },
     },
     async () => obtainCredential(ctx.wallet, await ctx.client()),
@@ -143,7 +138,7 @@ function disputeRoute(app: FastifyInstance, ctx: WalletContext): void {
         tags: ['wallet'],
         summary: 'dispute one of your records; the issuer must answer before the deadline',
         body: DisputeInput,
-        response: { 200: DisputeAnswer, ...errors },
+        response: answers(DisputeAnswer),
       },
     },
     async (req) => {
@@ -165,7 +160,7 @@ function consentRoute(app: FastifyInstance, ctx: WalletContext): void {
         tags: ['wallet'],
         summary: 'a consent token for one query by one querier and purpose, to give the querier',
         body: ConsentInput,
-        response: { 200: Type.Object({ token: ConsentTokenSchema }), ...errors },
+        response: answers(Type.Object({ token: ConsentTokenSchema })),
       },
     },
     async (req) => {

@@ -10,7 +10,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { isAppError } from '../../errors.ts';
 import type { LoginPrompt } from '../../sdk/index.ts';
-import type { WalletContext } from './context.ts';
 import { PendingLogins } from './pending-logins.ts';
 import {
   answers,
@@ -40,10 +39,10 @@ function promptView(id: string, p: LoginPrompt, account: string) {
 }
 
 /** The login routes as a fastify plugin (registered under `/api`). */
-export const loginRoutes: FastifyPluginAsync<{
-  ctx: WalletContext;
-  pending: PendingLogins;
-}> = async (app, { pending }) => {
+export const loginRoutes: FastifyPluginAsync<{ pending: PendingLogins }> = async (
+  app,
+  { pending },
+) => {
   app.post<{ Body: { link: string } }>(
     '/login',
     { schema: { body: LoginBody, response: answers(PromptAnswer) } },

@@ -124,7 +124,7 @@ export async function buildWalletApp(
   await app.register(
     async (api) => {
       await api.register(statusRoutes, { ctx });
-      await api.register(loginRoutes, { ctx, pending });
+      await api.register(loginRoutes, { pending });
       await api.register(activityRoutes, { ctx });
       await api.register(creditRoutes, { ctx, prefix: '/credit' });
     },

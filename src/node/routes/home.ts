@@ -11,9 +11,6 @@ import type { LedgerNode } from '../ledger-node.ts';
 import { Hex32, Height } from '../schemas.ts';
 import { webHeaders, webShell } from '../web/serve.ts';
 
-/** Escaping of text put into HTML (kept here for the code that imported it from this file). */
-export { escapeHtml } from '../web/serve.ts';
-
 const Link = Type.Object(
   { rel: Type.String(), href: Type.String(), title: Type.String() },
   { additionalProperties: false },
@@ -203,11 +200,12 @@ const homeRoutes: FastifyPluginAsync<{ node: LedgerNode }> = async (app, { node 
       },
     },
     async (req, reply) => {
-      routes ??= routesOf(app);
-      const info = homeInfo(app, node, routes);
       void reply.header('vary', 'Accept').header('cache-control', 'no-store');
-      if (prefersJson(req.headers.accept)) return reply.type(JSON_TYPE).send(info);
-      const title = `realdid explorer · ${info.node.org ?? 'read-only node'} · ${info.chain.chainId}`;
+      if (prefersJson(req.headers.accept)) {
+        routes ??= routesOf(app);
+        return reply.type(JSON_TYPE).send(homeInfo(app, node, routes));
+      }
+      const title = `realdid explorer · ${node.chain.signer?.org ?? 'read-only node'} · ${node.chain.chainId}`;
       return webHeaders(reply).type(HTML).send(webShell('explorer', title));
     },
   );
