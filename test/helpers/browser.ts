@@ -67,3 +67,36 @@ export async function screenshot(page: Page, dir: string, step: string): Promise
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Waits until the app shows the page of the address bar's route: `<main>` is no longer busy and
+ * its `data-route` is the current hash (a click on a link changes the hash before the old page
+ * goes, so its content alone does not tell which page it is).
+ */
+export async function routeShown(page: Page, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      // runs in the page; this project's Node lib has no DOM types
+      const { document, location } = globalThis as unknown as InPage;
+      const main = document.querySelector('main');
+      return (
+        main !== null &&
+        !main.hasAttribute('aria-busy') &&
+        main.getAttribute('data-route') === location.hash
+      );
+    },
+    null,
+    { timeout },
+  );
+}
+
+/** The little of the DOM that `routeShown` reads. */
+interface InPage {
+  document: {
+    querySelector(selector: string): {
+      hasAttribute(name: string): boolean;
+      getAttribute(name: string): string | null;
+    } | null;
+  };
+  location: { hash: string };
+}

@@ -33,6 +33,7 @@ import {
   chromiumPath,
   launchChromium,
   NO_CHROMIUM,
+  routeShown,
   screenshot,
 } from '../helpers/browser.ts';
 import { BIN, ROOT } from '../helpers/cli.ts';
@@ -262,6 +263,7 @@ async function issueOrgRecord(client: RealdidClient): Promise<string> {
 
 /** The page's verdict once it is rendered: `data-verified` and the failed checks' texts. */
 async function verdictOn(page: Page): Promise<{ verified: string; failed: string[]; ok: number }> {
+  await routeShown(page);
   const section = page.locator('section.verdict');
   await section.waitFor({ timeout: 15_000 });
   return {

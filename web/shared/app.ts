@@ -2,7 +2,8 @@
  * The frame every page app shares: a skip link, a header with the title, the nav and the
  * language switch, and a `<main>` showing the page of the current hash route. Navigation moves
  * the focus to the new page's heading (`#page-title`), so screen readers announce it; work of a
- * page the person already left is dropped.
+ * page the person already left is dropped. While a page works, `<main>` is `aria-busy`; once it
+ * shows a page, its `data-route` is that page's hash.
  */
 import { progressLine } from './checks.ts';
 import { h, mount, type Child } from './dom.ts';
@@ -81,7 +82,9 @@ export function startApp(o: AppOptions): void {
 
   const render = async (focus: boolean): Promise<void> => {
     const mine = ++generation;
-    chrome(o.current(location.hash));
+    const hash = location.hash;
+    chrome(o.current(hash));
+    main.setAttribute('aria-busy', 'true');
     const view: View = {
       live: () => mine === generation,
       progress: (text, done, total) => {
@@ -91,12 +94,14 @@ export function startApp(o: AppOptions): void {
     view.progress(o.t(o.keys.loading));
     let content: Child;
     try {
-      content = await o.page(location.hash, view);
+      content = await o.page(hash, view);
     } catch (err) {
       content = o.error(err);
     }
     if (!view.live()) return;
     mount(main, content);
+    main.removeAttribute('aria-busy');
+    main.dataset['route'] = hash; // the route now shown (tests wait for it)
     const heading = document.getElementById('page-title');
     document.title = `${heading?.textContent ?? ''} · ${o.t(o.keys.title)}`;
     if (focus) heading?.focus();
