@@ -215,10 +215,10 @@ export function indexPersonEvent(
   if (subject.type !== 'person') return;
   const event: PersonEvent = {
     kind,
-    ref,
-    tx: ctx.tx.id,
     nonce: subject.handle.nonce,
+    ref,
     tag: subject.handle.tag,
+    tx: ctx.tx.id,
   };
   state.write(CREDIT_KEYS.event(ctx.logIndex), event);
 }
@@ -267,27 +267,28 @@ const issue: TxKind<IssueBody> = {
     checkSubject(state.reader, c, body.subject);
     checkSeverity(body.severity, c);
     const expires = body.expires ?? addDays(body.effective, c.retentionDays);
+    // Fields in canonical (sorted) order: the state write then serializes on the fast path.
     const r: CreditRecord = {
-      id: ctx.tx.id,
-      subject: body.subject,
       category: c.id,
-      polarity: c.polarity,
-      severity: body.severity,
-      legalBasis: body.legalBasis,
-      evidence: body.evidence,
       commitment: body.commitment,
-      occurred: body.occurred,
       effective: body.effective,
-      expires,
-      issuer: ctx.signer,
-      public: c.public && body.subject.type === 'org',
-      status: 'active',
+      evidence: body.evidence,
       expired: false,
-      suppressed: false,
-      version: 1,
+      expires,
+      history: [{ action: 'issued', at: ctx.blockTime, tx: ctx.tx.id }],
+      id: ctx.tx.id,
       issued: ctx.blockTime,
+      issuer: ctx.signer,
+      legalBasis: body.legalBasis,
+      occurred: body.occurred,
+      polarity: c.polarity,
+      public: c.public && body.subject.type === 'org',
+      severity: body.severity,
+      status: 'active',
+      subject: body.subject,
+      suppressed: false,
       updated: ctx.blockTime,
-      history: [{ at: ctx.blockTime, action: 'issued', tx: ctx.tx.id }],
+      version: 1,
     };
     state.schedule(checkDates(r, c, ctx.blockTime, dateOf(ctx.blockTime)), expiryRef(r.id));
     if (body.subject.type === 'person') useHandle(state, body.subject.handle, r.id);

@@ -5,20 +5,29 @@ import { utf8 } from './bytes.ts';
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-const LONE_SURROGATE = /\p{Surrogate}/u;
+/** `String.prototype.isWellFormed` (ES2024, in Node 20; this project's lib is ES2023). */
+const wellFormed = (text: string): boolean =>
+  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function fail(path: string, what: string): never {
-  throw new AppError('ERR_CRYPTO_NOT_CANONICAL', `${path || '(root)'}: ${what}`);
+/**
+ * The path of the value being serialized: object keys and array indexes from the root. It is
+ * turned into text only when a value fails, so a valid value costs no path strings.
+ */
+type Path = (string | number)[];
+
+function fail(path: Path, what: string): never {
+  const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+  throw new AppError('ERR_CRYPTO_NOT_CANONICAL', `${at || '(root)'}: ${what}`);
 }
 
-function serializeString(text: string, path: string): string {
+function serializeString(text: string, path: Path): string {
   // I-JSON (RFC 7493 §2.1) forbids lone surrogates; well-formed strings never match.
-  if (LONE_SURROGATE.test(text)) fail(path, 'string holds a lone UTF-16 surrogate');
+  if (!wellFormed(text)) fail(path, 'string holds a lone UTF-16 surrogate');
   return JSON.stringify(text);
 }
 
-function serialize(value: unknown, path: string, depth: number): string {
-  if (depth > 200) fail(path, 'nesting deeper than 200');
+function serialize(value: unknown, path: Path): string {
+  if (path.length > 200) fail(path, 'nesting deeper than 200');
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -31,19 +40,29 @@ function serialize(value: unknown, path: string, depth: number): string {
       return serializeString(value, path);
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => serialize(v, `${path}[${i}]`, depth + 1)).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          out += (i === 0 ? '' : ',') + serialize(value[i], path);
+          path.pop();
+        }
+        return `${out}]`;
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) fail(path, 'only plain objects are JSON');
       // Keys sorted by UTF-16 code units (RFC 8785 §3.2.3): the default Array.prototype.sort order.
       const keys = Object.keys(value).sort();
-      const parts: string[] = [];
-      for (const key of keys) {
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         const v = (value as Record<string, unknown>)[key];
-        if (v === undefined) fail(`${path}.${key}`, 'undefined is not JSON');
-        parts.push(`${serializeString(key, path)}:${serialize(v, `${path}.${key}`, depth + 1)}`);
+        path.push(key);
+        if (v === undefined) fail(path, 'undefined is not JSON');
+        const item = serialize(v, path);
+        path.pop();
+        out += `${i === 0 ? '' : ','}${serializeString(key, path)}:${item}`;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       return fail(path, `${typeof value} is not JSON`);
@@ -57,7 +76,46 @@ function serialize(value: unknown, path: string, depth: number): string {
  * @example canonicalize({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
  */
 export function canonicalize(value: unknown): string {
-  return serialize(value, '', 0);
+  // A value already in canonical order (as parsed from canonical text) is its own JSON.stringify.
+  return inCanonicalOrder(value, 0) ? JSON.stringify(value) : serialize(value, []);
+}
+
+/**
+ * Is `value` I-JSON whose every object lists its keys (`Object.keys`, which is also the order
+ * `JSON.stringify` writes) in strictly increasing UTF-16 order? Then `JSON.stringify` writes
+ * exactly the RFC 8785 form: its string escapes and number forms are the ones §3.2.2 adopts.
+ * False for anything else (unsorted keys, or a value `serialize` must name in an error).
+ */
+function inCanonicalOrder(value: unknown, depth: number): boolean {
+  if (depth > 200) return false;
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'string':
+      return wellFormed(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++)
+          if (!inCanonicalOrder(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if ((i > 0 && !(keys[i - 1]! < key)) || !wellFormed(key)) return false;
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined || !inCanonicalOrder(v, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** UTF-8 bytes of {@link canonicalize}. */

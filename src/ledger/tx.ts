@@ -139,7 +139,11 @@ export function decodeTx(input: unknown): Tx {
   } catch (err) {
     throw new AppError('ERR_LEDGER_MALFORMED_TX', '"sig" is not base64url', { cause: err });
   }
-  const { kind, body, signer, nonce, created } = value;
+  // The payload is a fresh parse of the canonical text: never shared with the caller's object
+  // (which it could change after submitting), and in canonical key order, so that modules writing
+  // parts of it to state serialize them on canonicalize's fast path.
+  const { kind, body, signer, nonce, created } =
+    input instanceof Uint8Array ? value : (JSON.parse(text) as SignedTxJson);
   const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     id: toHex(sha256(u8)),

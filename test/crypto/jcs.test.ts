@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { canonicalBytes, canonicalize, toHex } from '../../src/crypto/index.ts';
+import { isAppError } from '../../src/errors.ts';
 
 const dir = new URL('../vectors/jcs-rfc8785/', import.meta.url);
 const names = readdirSync(new URL('input/', dir)).map((f) => f.replace(/\.json$/, ''));
@@ -56,5 +57,53 @@ test('property: canonicalize is idempotent through JSON.parse and independent of
       const reversed = Object.fromEntries(Object.entries(obj).reverse());
       assert.equal(canonicalize(reversed), canonicalize(obj));
     }),
+  );
+});
+
+test('values already in canonical order (the JSON.stringify path) give the same text as unsorted ones', () => {
+  // integer-like keys come first in Object.keys (numeric order), which is not UTF-16 order
+  assert.equal(canonicalize({ 2: 'b', 10: 'a' }), '{"10":"a","2":"b"}');
+  assert.equal(canonicalize(JSON.parse('{"10":"a","2":"b"}')), '{"10":"a","2":"b"}');
+  assert.equal(
+    canonicalize({ a: [1, { b: -0, c: 'é\u2028\n' }] }),
+    '{"a":[1,{"b":0,"c":"é\u2028\\n"}]}',
+  );
+  // sorted, but not JSON: still the error (with the path) of the full serializer
+  for (const [bad, at] of [
+    [{ a: 1, b: '\ud800' }, '.b'],
+    [{ a: [1, NaN] }, '.a[1]'],
+    [{ a: { b: undefined } }, '.a.b'],
+    [[1, , 3], '[1]'], // eslint-disable-line no-sparse-arrays
+    [{ a: new Map() }, '.a'],
+  ] as const)
+    assert.throws(
+      () => canonicalize(bad),
+      (err) => isAppError(err, 'ERR_CRYPTO_NOT_CANONICAL') && err.message.startsWith(`${at}: `),
+      JSON.stringify(at),
+    );
+  let deep: unknown = 1;
+  for (let i = 0; i < 202; i++) deep = [deep];
+  assert.throws(() => canonicalize(deep), { code: 'ERR_CRYPTO_NOT_CANONICAL' });
+});
+
+/** `v` with every object's keys in reverse order (so canonicalize must sort, not take the fast path). */
+function reversedDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reversedDeep);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .reverse()
+      .map(([k, x]) => [k, reversedDeep(x)]),
+  );
+}
+
+test('property: the sorted form (JSON.stringify path) and the reversed form (sorting path) canonicalize alike', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const c = canonicalize(reversedDeep(v));
+      assert.equal(canonicalize(JSON.parse(c)), c);
+      assert.equal(canonicalize(v), c);
+    }),
+    { numRuns: 1000 },
   );
 });
