@@ -6,7 +6,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { assertBytes } from './bytes.ts';
+import { assertBytes, utf8 } from './bytes.ts';
 
 /** Byte length of a SHA-256 digest. */
 export const SHA256_LENGTH = 32;
@@ -17,6 +17,11 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = nobleSha256.create();
   for (const p of parts) h.update(p);
   return h.digest();
+}
+
+/** SHA-256 of the UTF-8 bytes of `text`. */
+export function sha256Text(text: string): Uint8Array {
+  return nobleSha256(utf8(text));
 }
 
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */

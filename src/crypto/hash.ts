@@ -13,6 +13,14 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
+/**
+ * SHA-256 of the UTF-8 bytes of `text` (a lone surrogate encodes as U+FFFD, as in `utf8`), hashed
+ * without a JS-side copy: about half the time of `sha256(utf8(text))`.
+ */
+export function sha256Text(text: string): Uint8Array {
+  return hash('sha256', text, 'buffer');
+}
+
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   assertBytes(key, undefined, 'key');

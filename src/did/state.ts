@@ -69,8 +69,47 @@ export function resolveRdidKey(state: StateReader, didUrl: string): Uint8Array |
   } catch {
     return undefined; // not a did:rdid key URL: "no key" for the core, which reports ERR_LEDGER_BAD_SIGNER
   }
-  const record = readJson<DidRecord>(state, DID_KEYS.current(url.id));
-  if (record === undefined || record.deactivated) return undefined;
-  const vm = methodsFor(record.document, 'authentication').find((m) => m.id === url.fragment);
-  return vm === undefined ? undefined : decodeMultikey(vm.publicKeyMultibase);
+  const keys = signingKeysOf(state, url.id);
+  const multibase = keys?.deactivated === false ? keys.authentication.get(url.fragment) : undefined;
+  return multibase === undefined ? undefined : decodeMultikey(multibase);
+}
+
+/** What signing checks read of a DID record: its state, and its keys by fragment. */
+interface SigningKeys {
+  readonly deactivated: boolean;
+  /** `authentication` methods: fragment → publicKeyMultibase. */
+  readonly authentication: ReadonlyMap<string, string>;
+  /** Fragments of the `capabilityInvocation` methods. */
+  readonly invocation: ReadonlySet<string>;
+}
+
+/**
+ * Signing keys parsed per record text (the state value), so that a signer's transactions do not
+ * parse its document each time. Pure: the answer depends on the text alone.
+ */
+const signingKeysByText = new Map<string, SigningKeys>();
+const MAX_SIGNING_KEYS = 4096;
+
+function signingKeysOf(state: StateReader, id: string): SigningKeys | undefined {
+  const text = state.get(DID_KEYS.current(id));
+  if (text === undefined) return undefined;
+  let keys = signingKeysByText.get(text);
+  if (keys === undefined) {
+    const { document, deactivated } = JSON.parse(text) as DidRecord;
+    keys = {
+      deactivated: deactivated === true,
+      authentication: new Map(
+        methodsFor(document, 'authentication').map((m) => [m.id, m.publicKeyMultibase]),
+      ),
+      invocation: new Set(methodsFor(document, 'capabilityInvocation').map((m) => m.id)),
+    };
+    if (signingKeysByText.size >= MAX_SIGNING_KEYS) signingKeysByText.clear();
+    signingKeysByText.set(text, keys);
+  }
+  return keys;
+}
+
+/** Is `fragment` a `capabilityInvocation` method of the did:rdid `did` (deactivated or not)? */
+export function isInvocationKey(state: StateReader, did: string, fragment: string): boolean {
+  return signingKeysOf(state, parseRdid(did))?.invocation.has(fragment) === true;
 }

@@ -4,8 +4,7 @@
  * transactions only with a `capabilityInvocation` key of its current document; its
  * `authentication`-only keys (a front office's, a site's login key) sign requests, not transactions.
  */
-import { methodsFor } from './document.ts';
-import { currentRecord } from './state.ts';
+import { isInvocationKey } from './state.ts';
 import { AppError } from '../errors.ts';
 import type { StateReader, TxContext } from '../ledger/index.ts';
 
@@ -15,12 +14,8 @@ import type { StateReader, TxContext } from '../ledger/index.ts';
  * @throws ERR_LEDGER_UNAUTHORIZED
  */
 export function requireInvocationKey(state: StateReader, ctx: TxContext): void {
-  const record = ctx.signer.startsWith('did:rdid:') ? currentRecord(state, ctx.signer) : undefined;
   const fragment = ctx.keyId.slice(ctx.keyId.indexOf('#') + 1);
-  if (
-    record === undefined ||
-    !methodsFor(record.document, 'capabilityInvocation').some((m) => m.id === fragment)
-  )
+  if (!ctx.signer.startsWith('did:rdid:') || !isInvocationKey(state, ctx.signer, fragment))
     throw new AppError(
       'ERR_LEDGER_UNAUTHORIZED',
       `${ctx.keyId} is not a capabilityInvocation key of ${ctx.signer}`,

@@ -61,6 +61,7 @@ test('hash.browser.ts and ed25519.browser.ts export exactly the runtime names of
     'hkdfSha256',
     'hmacSha256',
     'sha256',
+    'sha256Text',
   ]);
   assert.deepEqual(Object.keys(nodeEd).sort(), [
     'ED25519_PUBLIC_KEY_LENGTH',
@@ -95,6 +96,21 @@ test('SHA-256 (FIPS 180-2 examples): one part and several parts, both implementa
     }
     assert.equal(toHex(sha256()), cases[0]![1], `${impl}: no part is the empty message`);
   }
+});
+
+test('sha256Text is SHA-256 of the UTF-8 bytes, lone surrogates as U+FFFD, both implementations', () => {
+  assert.equal(
+    toHex(nodeHash.sha256Text('abc')),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
+  for (const impl of IMPLS)
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        for (const text of [a, b, `${a}\ud800${b}`])
+          assert.equal(toHex(HASHES[impl].sha256Text(text)), toHex(nodeHash.sha256(utf8(text))));
+      }),
+      { numRuns: 200 },
+    );
 });
 
 test('HMAC-SHA-256: RFC 4231 test cases 1–4, 6 and 7, both implementations', () => {

@@ -3,7 +3,7 @@
  * hashes, leaf and inner-node hashes with one-byte domain separation (as RFC 6962 §2.1), and
  * the all-zero hash of the empty subtree.
  */
-import { sha256, utf8 } from '../../crypto/index.ts';
+import { sha256, sha256Text } from '../../crypto/index.ts';
 
 /** Domain-separation prefix of a leaf hash: `SHA-256(0x00 || keyHash || valueHash)`. */
 export const SMT_LEAF_PREFIX = 0x00;
@@ -30,7 +30,7 @@ export const SMT_EMPTY_HASH: Uint8Array = new Uint8Array(SMT_HASH_SIZE);
  * @example toHex(smtKeyHash('gov/org/org1'))
  */
 export function smtKeyHash(key: string): Uint8Array {
-  return sha256(utf8(key));
+  return sha256Text(key);
 }
 
 /**
@@ -39,7 +39,7 @@ export function smtKeyHash(key: string): Uint8Array {
  * @param value - the stored value text
  */
 export function smtValueHash(value: string): Uint8Array {
-  return sha256(utf8(value));
+  return sha256Text(value);
 }
 
 /**
