@@ -8,6 +8,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * @throws ERR_CREDIT_BAD_DATES for a malformed or impossible date (2026-02-30)
  */
 export function dateMs(date: string, field = 'date'): number {
+  const known = parsedDates.get(date);
+  if (known !== undefined) return known;
   const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(date);
   const ms = m === null ? NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
@@ -15,8 +17,14 @@ export function dateMs(date: string, field = 'date'): number {
       'ERR_CREDIT_BAD_DATES',
       `"${field}" is not a real date: ${JSON.stringify(date)}`,
     );
+  if (parsedDates.size >= MAX_PARSED_DATES) parsedDates.clear();
+  parsedDates.set(date, ms);
   return ms;
 }
+
+/** Real dates parsed so far (records share few distinct dates; the answer depends on the text alone). */
+const parsedDates = new Map<string, number>();
+const MAX_PARSED_DATES = 65_536;
 
 /** The UTC calendar date of a time (ms). */
 export function dateOf(ms: number): string {
