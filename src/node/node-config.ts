@@ -50,6 +50,8 @@ export interface NodeConfig {
   readonly ordering: OrderingConfig;
   /** The base URL others reach this node at (default: the address it listens on). */
   readonly publicUrl?: string;
+  /** Worker threads for signature checks (0 = on the main thread; default: cores − 1, at least 1). */
+  readonly signatureThreads?: number;
   /** Module options by namespace, as `node init` wrote them (e.g. an identity authority's DID). */
   readonly modules?: Readonly<Record<string, JsonValue>>;
 }
@@ -101,6 +103,7 @@ export const NodeConfigSchema = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65_535 }),
     ordering: OrderingSchema,
     publicUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    signatureThreads: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
     modules: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false },

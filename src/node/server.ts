@@ -79,9 +79,9 @@ async function serve(options: StartOptions, lock: DataDirLock): Promise<RunningN
       ...resolveOrdering(config.ordering, options.ordering ?? {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     },
-    ...(options.signatureThreads === undefined
+    ...((options.signatureThreads ?? config.signatureThreads) === undefined
       ? {}
-      : { signatureThreads: options.signatureThreads }),
+      : { signatureThreads: options.signatureThreads ?? config.signatureThreads }),
     moduleOptions: { ...config.modules, ...options.moduleOptions },
     // Modules keep their off-ledger data (vaults) under <data>/modules/, sealed with the node passphrase.
     moduleData: { dir: options.dataDir, passphrase: options.passphrase },
