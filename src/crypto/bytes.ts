@@ -78,3 +78,15 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const NATIVE_WELL_FORMED =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
+
+/**
+ * Is `text` well-formed UTF-16 (no lone surrogate, so it has a UTF-8 form)? The native
+ * `String.prototype.isWellFormed` (ES2024) where there is one, else a regular expression.
+ */
+export const isWellFormedText: (text: string) => boolean = NATIVE_WELL_FORMED
+  ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+  : (text) => !LONE_SURROGATE.test(text);

@@ -6,6 +6,7 @@ export {
   fromBase64url,
   fromHex,
   fromUtf8,
+  isWellFormedText,
   toBase64url,
   toHex,
   utf8,

@@ -1,13 +1,9 @@
 import { AppError } from '../errors.ts';
-import { utf8 } from './bytes.ts';
+import { isWellFormedText, utf8 } from './bytes.ts';
 
 /** A JSON value as RFC 8785 sees it. */
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** `String.prototype.isWellFormed` (ES2024, in Node 20; this project's lib is ES2023). */
-const wellFormed = (text: string): boolean =>
-  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * The path of the value being serialized: object keys and array indexes from the root. It is
@@ -22,7 +18,7 @@ function fail(path: Path, what: string): never {
 
 function serializeString(text: string, path: Path): string {
   // I-JSON (RFC 7493 §2.1) forbids lone surrogates; well-formed strings never match.
-  if (!wellFormed(text)) fail(path, 'string holds a lone UTF-16 surrogate');
+  if (!isWellFormedText(text)) fail(path, 'string holds a lone UTF-16 surrogate');
   return JSON.stringify(text);
 }
 
@@ -95,7 +91,7 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
     case 'number':
       return Number.isFinite(value);
     case 'string':
-      return wellFormed(value);
+      return isWellFormedText(value);
     case 'object': {
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++)
@@ -107,7 +103,7 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
       const keys = Object.keys(value);
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
-        if ((i > 0 && !(keys[i - 1]! < key)) || !wellFormed(key)) return false;
+        if ((i > 0 && !(keys[i - 1]! < key)) || !isWellFormedText(key)) return false;
         const v = (value as Record<string, unknown>)[key];
         if (v === undefined || !inCanonicalOrder(v, depth + 1)) return false;
       }

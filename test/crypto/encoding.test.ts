@@ -12,6 +12,7 @@ import {
   fromMultibase,
   hkdfSha256,
   hmacSha256,
+  isWellFormedText,
   sha256,
   toBase58btc,
   toBase64url,
@@ -109,4 +110,11 @@ test('keystore: encrypts, decrypts, rejects wrong passphrase and tampering', () 
     code: 'ERR_CRYPTO_BAD_KEYSTORE',
   });
   assert.throws(() => decryptKeystore('nope', 'x'), { code: 'ERR_CRYPTO_BAD_KEYSTORE' });
+});
+
+test('isWellFormedText: false exactly for a lone surrogate, wherever it is', () => {
+  for (const ok of ['', 'abc', '中文', '\u{1F600}', 'a\ud83d\ude00b'])
+    assert.equal(isWellFormedText(ok), true, ok);
+  for (const bad of ['\ud800', 'a\udc00', '\ude00\ud83d', 'x\ud83d'])
+    assert.equal(isWellFormedText(bad), false, JSON.stringify(bad));
 });

@@ -4,7 +4,7 @@
  * `checkStateProof` throws `ERR_LEDGER_BAD_PROOF` with the reason in `details.reason`;
  * `verifyStateProof` answers yes/no and never throws.
  */
-import { equalBytes, fromHex, toHex } from '../../crypto/index.ts';
+import { equalBytes, fromHex, isWellFormedText, toHex } from '../../crypto/index.ts';
 import { AppError } from '../../errors.ts';
 import {
   SMT_EMPTY_HASH,
@@ -45,7 +45,6 @@ export type StateProofFailure =
   | 'root-mismatch';
 
 const HASH_HEX_RE = /^[0-9a-f]{64}$/;
-const LONE_SURROGATE_RE = /\p{Surrogate}/u;
 const PROOF_FIELDS = new Set(['key', 'value', 'siblings', 'leaf']);
 const LEAF_FIELDS = new Set(['keyHash', 'valueHash']);
 
@@ -72,7 +71,7 @@ function unknownField(
 function badText(value: unknown, name: string): AppError | undefined {
   if (typeof value !== 'string')
     return fail('malformed', `"${name}" expected a string, got ${typeof value}`);
-  if (LONE_SURROGATE_RE.test(value))
+  if (!isWellFormedText(value))
     return fail('malformed', `"${name}" has a lone surrogate (not UTF-8)`);
   return undefined;
 }

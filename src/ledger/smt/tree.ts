@@ -3,21 +3,19 @@
  * `./index.ts`). Nodes live in typed-array arenas; hashes are recomputed lazily by
  * {@link StateTree.root}, each dirty inner node once.
  */
-import { assertBytes, toHex } from '../../crypto/index.ts';
+import { assertBytes, isWellFormedText, toHex } from '../../crypto/index.ts';
 import { EMPTY, LEAF_STRIDE, LEAF_VALUE, leafOf, leafRef, NodeArena, type Ref } from './_arena.ts';
 import { buildTree } from './_build.ts';
 import { SMT_EMPTY_HASH, SMT_HASH_SIZE, SMT_MAX_DEPTH, smtKeyHash, smtValueHash } from './hash.ts';
 import type { StateProof } from './proof.ts';
 
-const LONE_SURROGATE_RE = /\p{Surrogate}/u;
 /** Bytes of one sibling in a proof's JSON `siblings` array: `"` + 64 hex digits + `"` + `,`. */
 const SIBLING_ITEM_BYTES = 2 * SMT_HASH_SIZE + 3;
 
 function assertText(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string')
     throw new TypeError(`"${name}" expected a string, got ${typeof value}`);
-  if (LONE_SURROGATE_RE.test(value))
-    throw new TypeError(`"${name}" has a lone surrogate (not UTF-8)`);
+  if (!isWellFormedText(value)) throw new TypeError(`"${name}" has a lone surrogate (not UTF-8)`);
 }
 
 function bitOf(hash: Uint8Array, i: number): number {
