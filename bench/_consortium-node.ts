@@ -116,9 +116,12 @@ process.stdout.write(
 await new Promise<void>((resolve) => {
   createInterface({ input: process.stdin }).once('line', () => resolve());
 });
-process.stdout.write(
-  `${JSON.stringify({ head: chain.head.hash, height: chain.head.height, log: chain.log.size })}\n`,
-);
+// The hashes of the last blocks: the nodes may stand a block or two apart at this moment, so the
+// parent compares them at the lowest height they all have.
+const recent: Record<number, string> = {};
+for (let h = Math.max(0, chain.head.height - 20); h <= chain.head.height; h++)
+  recent[h] = chain.store.block(h)!.hash;
+process.stdout.write(`${JSON.stringify({ height: chain.head.height, recent })}\n`);
 await orderer.close();
 await verifier.close();
 chain.store.close();

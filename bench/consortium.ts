@@ -141,10 +141,21 @@ try {
   );
   for (const n of nodes) n.child.stdin!.write('done\n');
   const heads = await Promise.all(
-    nodes.map(async (n) => JSON.parse(await nextLine(n.lines)) as { head: string; height: number }),
+    nodes.map(
+      async (n) =>
+        JSON.parse(await nextLine(n.lines)) as {
+          height: number;
+          recent: Record<number, string>;
+        },
+    ),
   );
   await Promise.all(nodes.map((n) => new Promise((resolve) => n.child.once('exit', resolve))));
-  const same = new Set(heads.map((h) => h.head)).size === 1;
+  const common = Math.min(...heads.map((h) => h.height));
+  const same = new Set(heads.map((h) => h.recent[common])).size === 1;
+  if (!same)
+    log(
+      `heights ${heads.map((h, i) => `${orgs[i]!.id} ${h.height}`).join(', ')}: block ${common} differs`,
+    );
   const finalized = results.reduce((a, r) => a + r.finalized, 0);
   const refused = results.reduce((a, r) => a + r.refused, 0);
   const seconds = Math.max(...results.map((r) => r.seconds));
@@ -157,7 +168,7 @@ try {
       `  ${r.org}: ${r.finalized}/${r.submitted} final (${r.refused} refused) in ${r.seconds.toFixed(1)} s`,
     );
   log(
-    `final ${Math.round(finalTxPerSec)} tx/s; finality p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms; heads ${same ? 'identical' : 'DIFFER'} at height ${heads[0]!.height}`,
+    `final ${Math.round(finalTxPerSec)} tx/s; finality p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms; heads ${same ? 'identical' : 'DIFFER'} at height ${common} (heights ${heads.map((h) => h.height).join(', ')})`,
   );
   log(
     `bound: min(NATS ${Math.round(natsRate)}/s, verify ${Math.round(verifyRate)}/s × ${cores} ÷ 3 = ${Math.round(verifyBound)}/s) = ${Math.round(bound)}/s`,
