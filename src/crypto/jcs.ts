@@ -80,7 +80,9 @@ export function canonicalize(value: unknown): string {
  * Is `value` I-JSON whose every object lists its keys (`Object.keys`, which is also the order
  * `JSON.stringify` writes) in strictly increasing UTF-16 order? Then `JSON.stringify` writes
  * exactly the RFC 8785 form: its string escapes and number forms are the ones §3.2.2 adopts.
- * False for anything else (unsorted keys, or a value `serialize` must name in an error).
+ * False for anything else (unsorted keys, a `toJSON`, a boxed primitive, or a value `serialize` must
+ * name in an error). Values are plain data: accessors and Proxies are not supported (a getter is
+ * read by this check and again by the serializer).
  */
 function inCanonicalOrder(value: unknown, depth: number): boolean {
   if (depth > 200) return false;
@@ -93,6 +95,9 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
     case 'string':
       return isWellFormedText(value);
     case 'object': {
+      // JSON.stringify would call a toJSON (own or inherited, e.g. a polluted prototype) and
+      // unwrap boxed primitives: leave those to `serialize`.
+      if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++)
           if (!inCanonicalOrder(value[i], depth + 1)) return false;
@@ -100,6 +105,7 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
+      if (Object.prototype.toString.call(value) !== '[object Object]') return false;
       const keys = Object.keys(value);
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;

@@ -81,6 +81,17 @@ test('values already in canonical order (the JSON.stringify path) give the same 
       (err) => isAppError(err, 'ERR_CRYPTO_NOT_CANONICAL') && err.message.startsWith(`${at}: `),
       JSON.stringify(at),
     );
+  // what JSON.stringify would treat specially takes the sorting path, which ignores it
+  const arr = Object.assign([1], { toJSON: () => 'x' });
+  assert.equal(canonicalize(arr), '[1]');
+  assert.equal(canonicalize(Object.setPrototypeOf(new Boolean(true), null)), '{}');
+  const proto = Object.prototype as { toJSON?: () => string };
+  proto.toJSON = () => 'polluted';
+  try {
+    assert.equal(canonicalize({ a: 1 }), '{"a":1}');
+  } finally {
+    delete proto.toJSON;
+  }
   let deep: unknown = 1;
   for (let i = 0; i < 202; i++) deep = [deep];
   assert.throws(() => canonicalize(deep), { code: 'ERR_CRYPTO_NOT_CANONICAL' });

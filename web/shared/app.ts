@@ -96,7 +96,11 @@ export function startApp(o: AppOptions): void {
     try {
       content = await o.page(hash, view);
     } catch (err) {
-      content = o.error(err);
+      try {
+        content = o.error(err);
+      } catch {
+        content = String(err); // the error view itself failed: still end the busy state
+      }
     }
     if (!view.live()) return;
     mount(main, content);

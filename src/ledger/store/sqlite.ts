@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE TABLE IF NOT EXISTS txs (
   seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, height INTEGER NOT NULL,
   leaf BLOB NOT NULL, bytes BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS signatures (
   height INTEGER NOT NULL, org TEXT NOT NULL, key TEXT NOT NULL, sig TEXT NOT NULL,
   PRIMARY KEY (height, org)) WITHOUT ROWID;
@@ -172,8 +172,18 @@ export class SqliteStore {
     const version = store.getMeta('schemaVersion');
     if (version === undefined && !options.readonly)
       store.setMeta('schemaVersion', String(SCHEMA_VERSION));
-    else if (version === '1' && !options.readonly) migrateStateTable(store);
-    else if (version !== String(SCHEMA_VERSION) && version !== '1') {
+    else if (version === '1' && !options.readonly) {
+      try {
+        migrateStateTable(store);
+      } catch (err) {
+        db.close();
+        throw new AppError(
+          'ERR_LEDGER_STORE',
+          `could not migrate the store from schema version 1 to ${SCHEMA_VERSION} (it is unchanged): ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    } else if (version !== String(SCHEMA_VERSION) && version !== '1') {
       db.close();
       throw new AppError(
         'ERR_LEDGER_STORE',
@@ -324,7 +334,7 @@ export class SqliteStore {
 function migrateStateTable(store: SqliteStore): void {
   store.db.transaction(() => {
     store.db.exec(`
-      CREATE TABLE state_v2 (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE state_v2 (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
       INSERT INTO state_v2 (key, value) SELECT key, value FROM state ORDER BY key;
       DROP TABLE state;
       ALTER TABLE state_v2 RENAME TO state;`);

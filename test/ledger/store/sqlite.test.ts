@@ -153,3 +153,24 @@ test('a store of an unknown version is refused with ERR_LEDGER_STORE, read-only 
       (err) => isAppError(err, 'ERR_LEDGER_STORE') && /schema version 3 is not 2/.test(err.message),
     );
 });
+
+test('a migration that fails is ERR_LEDGER_STORE and leaves the version 1 store as it was', () => {
+  const path = join(work, 'stuck.sqlite');
+  const db = new Database(path);
+  db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta VALUES ('schemaVersion', '1');
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO state VALUES ('gov/x', '1');
+    CREATE TABLE state_v2 (x);`); // in the migration's way
+  db.close();
+  assert.throws(
+    () => SqliteStore.open(path),
+    (err) => isAppError(err, 'ERR_LEDGER_STORE') && /could not migrate/.test(err.message),
+  );
+  const after = inspect(path);
+  assert.deepEqual(
+    [after.version, after.layout, after.state],
+    ['1', 'without rowid', [['gov/x', '1']]],
+  );
+});
