@@ -35,13 +35,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'realdid-store-'));
   data = join(work, 'data');
   initDataDir(data, { passphrase: PASS });
-  const { genesis, signer } = loadDataDir(data, PASS);
-  const node = openLedgerNode({
-    path: dataPaths(data).ledger,
-    genesis,
-    signer,
-    signatureThreads: 0,
-  });
+  const node = openDataNode();
   await node.close();
   const db = new Database(dataPaths(data).ledger);
   try {
@@ -70,6 +64,12 @@ before(async () => {
 after(() => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
+
+/** The node of the data folder (opening it checks the rebuilt trees against the head's roots). */
+function openDataNode(): ReturnType<typeof openLedgerNode> {
+  const { genesis, signer } = loadDataDir(data, PASS);
+  return openLedgerNode({ path: dataPaths(data).ledger, genesis, signer, signatureThreads: 0 });
+}
 
 function layout(db: Database.Database): 'rowid' | 'without rowid' {
   const sql = db
@@ -123,13 +123,7 @@ test('opened for writing, a version 1 store is migrated to version 2 with the sa
   assert.deepEqual([after.version, after.layout], ['2', 'rowid']);
   assert.deepEqual(after.state, stateBefore);
   // the node rebuilds its trees from the migrated rows and checks them against the head's roots
-  const { genesis, signer } = loadDataDir(data, PASS);
-  const node = openLedgerNode({
-    path: dataPaths(data).ledger,
-    genesis,
-    signer,
-    signatureThreads: 0,
-  });
+  const node = openDataNode();
   assert.equal(node.chain.head.height, 0);
   await node.close();
   const store = SqliteStore.open(dataPaths(data).ledger, { readonly: true });
