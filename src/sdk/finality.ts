@@ -57,22 +57,27 @@ export interface WaitForFinalityOptions {
  * `gov/quorum`), each value verified by its state proof against a verified checkpoint.
  * @throws the codes of {@link RealdidClient.state}
  */
-export async function readConsortiumMembers(client: RealdidClient): Promise<ConsortiumMembers> {
-  const [ids, quorum] = await Promise.all([
-    client.state<string[]>('gov/orgs'),
-    client.state<number>('gov/quorum'),
-  ]);
+export function readConsortiumMembers(client: RealdidClient): Promise<ConsortiumMembers> {
+  return consortiumMembersFrom((key) => client.state(key));
+}
+
+/**
+ * {@link readConsortiumMembers} over any reader of proven state values (the explorer's, which
+ * records each check it makes).
+ */
+export async function consortiumMembersFrom(
+  read: (key: string) => Promise<{ value: unknown; checkpoint: Checkpoint }>,
+): Promise<ConsortiumMembers> {
+  const [ids, quorum] = await Promise.all([read('gov/orgs'), read('gov/quorum')]);
   const orgs = await Promise.all(
-    (ids.value ?? []).map(async (id) => {
-      const org = await client.state<{ keys?: string[]; sinceHeight?: number }>(`gov/org/${id}`);
-      return [
-        id,
-        { keys: org.value?.keys ?? [], sinceHeight: org.value?.sinceHeight ?? 0 },
-      ] as const;
+    ((ids.value as string[] | null | undefined) ?? []).map(async (id) => {
+      const org = (await read(`gov/org/${id}`)).value as
+        { keys?: string[]; sinceHeight?: number } | null | undefined;
+      return [id, { keys: org?.keys ?? [], sinceHeight: org?.sinceHeight ?? 0 }] as const;
     }),
   );
   return {
-    quorum: quorum.value ?? 1,
+    quorum: (quorum.value as number | null | undefined) ?? 1,
     orgs: Object.fromEntries(orgs),
     checkpoint: quorum.checkpoint,
   };

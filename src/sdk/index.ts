@@ -12,7 +12,13 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
-export { countFinality, finalityOf, readConsortiumMembers, waitForFinality } from './finality.ts';
+export {
+  consortiumMembersFrom,
+  countFinality,
+  finalityOf,
+  readConsortiumMembers,
+  waitForFinality,
+} from './finality.ts';
 export type {
   ConsortiumMembers,
   FinalityAnswer,

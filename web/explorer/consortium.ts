@@ -4,6 +4,7 @@
  * `countFinality`): only signatures that verify count; the node's own status is ignored.
  */
 import {
+  consortiumMembersFrom,
   countFinality,
   type ConsortiumMembers,
   type FinalityAnswer,
@@ -14,29 +15,16 @@ import { fail } from './format.ts';
 import { sameCheckpoint, type Checkpoint, type Verifier } from './verifier.ts';
 import { t } from './words.ts';
 
-/** The member organizations and quorum, read with state proofs (as the SDK's readConsortiumMembers). */
-export async function provenMembers(v: Verifier): Promise<ConsortiumMembers> {
-  const [ids, quorum] = await Promise.all([
-    v.state<string[]>('gov/orgs', t('what.orgs')),
-    v.state<number>('gov/quorum', t('what.quorum')),
-  ]);
-  const orgs = await Promise.all(
-    (ids.value ?? []).map(async (id) => {
-      const org = await v.state<{ keys?: string[]; sinceHeight?: number }>(
-        `gov/org/${id}`,
-        t('what.org', { id }),
-      );
-      return [
-        id,
-        { keys: org.value?.keys ?? [], sinceHeight: org.value?.sinceHeight ?? 0 },
-      ] as const;
-    }),
-  );
-  return {
-    quorum: quorum.value ?? 1,
-    orgs: Object.fromEntries(orgs),
-    checkpoint: quorum.checkpoint,
-  };
+/** The member organizations and quorum, read with state proofs (the SDK's consortiumMembersFrom). */
+export function provenMembers(v: Verifier): Promise<ConsortiumMembers> {
+  return consortiumMembersFrom((key) => v.state(key, whatOf(key)));
+}
+
+/** How a check of a membership key is named. */
+function whatOf(key: string): string {
+  if (key === 'gov/orgs') return t('what.orgs');
+  if (key === 'gov/quorum') return t('what.quorum');
+  return t('what.org', { id: key.slice('gov/org/'.length) });
 }
 
 /**
