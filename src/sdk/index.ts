@@ -12,6 +12,8 @@ export {
   verifyTxInclusion,
 } from './verify.ts';
 export type { TrustAnchor } from './verify.ts';
+/** A block header and its hash (the hash a checkpoint signs), for clients that check headers. */
+export { hashHeader, type BlockHeader } from '../ledger/index.ts';
 export {
   consortiumMembersFrom,
   countFinality,

@@ -7,13 +7,18 @@
  * verified indices covering that range exactly, each once. A listed transaction the node answers
  * was recorded invalid is a failed check (an invalid transaction is not in the log).
  */
-import type { FinalityAnswer, VerifiedFinality } from '../../src/sdk/index.ts';
+import {
+  hashHeader,
+  type BlockHeader,
+  type FinalityAnswer,
+  type VerifiedFinality,
+} from '../../src/sdk/index.ts';
 import { api } from '../shared/api.ts';
 import { check, failedCheck } from '../shared/checks.ts';
 import { facts, h, short, table, time, type Child } from '../shared/dom.ts';
 import { currentLang } from '../shared/i18n.ts';
 import { checkFinality, provenMembers } from './consortium.ts';
-import { abbreviate, didRoute, fail, hashCanonical, link, text } from './format.ts';
+import { abbreviate, didRoute, fail, link, text } from './format.ts';
 import { errorView, pageHeading, proofBadge, section, verdictOf, type View } from './ui.ts';
 import {
   Verifier,
@@ -24,23 +29,11 @@ import {
 } from './verifier.ts';
 import { t } from './words.ts';
 
-/** The header fields, as `hashHeader` hashes them. */
-interface Header {
-  readonly height: number;
-  readonly prevHash: string;
-  readonly txRoot: string;
-  readonly stateRoot: string;
-  readonly logSize: number;
-  readonly logRoot: string;
-  readonly time: number;
-  readonly invalidRoot?: string;
-}
-
 /** `GET /v1/blocks/{height}`. */
 interface Block {
   readonly height: number;
   readonly hash: string;
-  readonly header: Header;
+  readonly header: BlockHeader;
   readonly txIds: readonly string[];
   readonly invalid: readonly {
     id: string | null;
@@ -92,9 +85,8 @@ async function checkHeader(
   cp: Checkpoint,
   parentHash: string,
 ): Promise<void> {
-  const { height, prevHash, txRoot, stateRoot, logSize, logRoot, time: at, invalidRoot } = b.header;
-  const fields = { height, prevHash, txRoot, stateRoot, logSize, logRoot, time: at };
-  const hash = hashCanonical(invalidRoot === undefined ? fields : { ...fields, invalidRoot });
+  const { height, prevHash, logSize, logRoot, stateRoot, time: at } = b.header;
+  const hash = hashHeader(b.header);
   v.checks.push(
     await check(t('check.header', { height, hash: abbreviate(hash) }), () => {
       if (hash !== cp.blockHash || b.hash !== hash)
