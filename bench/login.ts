@@ -13,11 +13,11 @@
  * of `--rounds` rounds; p99 is each round's, median over rounds. Each round also gives the CPU
  * time per login of each process (the site's says what one site thread could serve alone).
  * `--profile` adds a profiled round of both processes: CPU per login by what the samples did, and
- * the hottest functions.
- * Usage: npm run bench:login [-- --size N (logins per round)] [--rounds R] [--wallets K] [--profile]
+ * the hottest functions (`--profile-dir DIR` also writes both .cpuprofile files there).
+ * Usage: npm run bench:login [-- --size N (logins per round)] [--rounds R] [--wallets K] [--profile [--profile-dir DIR]]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
@@ -241,6 +241,13 @@ if (PROFILE) {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   const remote = await ask<{ profile: Profiler.Profile }>(server, 'profile-stop');
+  const dirArg = process.argv.indexOf('--profile-dir');
+  if (dirArg !== -1) {
+    const out = process.argv[dirArg + 1]!;
+    writeFileSync(join(out, 'login-server.cpuprofile'), JSON.stringify(remote.profile));
+    writeFileSync(join(out, 'login-wallets.cpuprofile'), JSON.stringify(profile));
+    log(`  profiles written to ${out}/login-{server,wallets}.cpuprofile`);
+  }
   for (const [who, p] of [
     ['server process (node + site)', remote.profile],
     ['this process (wallets + browsers)', profile],
