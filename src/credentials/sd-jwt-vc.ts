@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { sha256, utf8, type JsonValue } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
-import { isObject, type JsonObject } from './_sd-process.ts';
+import { isObject, type JsonObject, type ProcessedDisclosures } from './_sd-process.ts';
 import {
   checkCredential,
   checkPresentation,
@@ -19,7 +19,13 @@ import {
   RESERVED,
 } from './_vc-verify.ts';
 import type { JwsSigner, JwsVerifier, PublicJwk } from './jws-keys.ts';
-import { parseSdJwt, presentSdJwt, processDisclosures, type KeyBindingClaims } from './sd-jwt.ts';
+import {
+  parseSdJwt,
+  presentSdJwt,
+  processDisclosures,
+  type KeyBindingClaims,
+  type ParsedSdJwt,
+} from './sd-jwt.ts';
 
 export { SD_JWT_VC_TYP } from './_vc-verify.ts';
 /** The credential type of a real-name credential. */
@@ -142,8 +148,10 @@ export interface DecodedSdJwtVc {
 export function decodeSdJwtVc(compact: string): DecodedSdJwtVc {
   const parsed = parseSdJwt(compact);
   checkTyp(parsed);
-  const { header, payload } = parsed.jwt;
-  const done = processDisclosures(payload, parsed.disclosures, PROCESS);
+  return decodedOf(parsed, processDisclosures(parsed.jwt.payload, parsed.disclosures, PROCESS));
+}
+
+function decodedOf(parsed: ParsedSdJwt, done: ProcessedDisclosures): DecodedSdJwtVc {
   const disclosures = done.disclosures.map((d, i) => ({
     digest: d.digest,
     salt: d.salt,
@@ -152,13 +160,18 @@ export function decodeSdJwtVc(compact: string): DecodedSdJwtVc {
     encoded: d.encoded,
     element: d.name === undefined,
   }));
+  const { header, payload } = parsed.jwt;
   return { header, payload, disclosures, claims: done.payload as Record<string, JsonValue> };
 }
 
 /** What {@link presentSdJwtVc} discloses and binds. */
 export interface PresentInput {
-  /** Claim names to disclose (nested disclosures bring the ones holding them). */
-  readonly disclose: readonly string[];
+  /**
+   * Claim names to disclose (nested disclosures bring the ones holding them), or a function that
+   * chooses them from the decoded credential (as {@link decodeSdJwtVc} gives it; its errors
+   * propagate), so a wallet that decides by the credential's content decodes it once.
+   */
+  readonly disclose: readonly string[] | ((credential: DecodedSdJwtVc) => readonly string[]);
   /** The holder key of the credential's `cnf`. */
   readonly holder: JwsSigner;
   readonly nonce: string;
@@ -186,7 +199,12 @@ export function presentSdJwtVc(credential: string, input: PresentInput): string 
   if (!isObject(cnf) || !sameKey(cnf.jwk, input.holder.jwk))
     throw new AppError('ERR_VC_BAD_KEY', "the holder signer's key is not the credential's cnf key");
   const done = processDisclosures(parsed.jwt.payload, parsed.disclosures, PROCESS);
-  const want = new Set(input.disclose);
+  let names = input.disclose;
+  if (typeof names === 'function') {
+    checkTyp(parsed);
+    names = names(decodedOf(parsed, done));
+  }
+  const want = new Set(names);
   const found = new Set<string>();
   const keep = new Array<boolean>(done.disclosures.length).fill(false);
   for (let i = 0; i < keep.length; i++) {

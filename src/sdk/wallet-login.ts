@@ -6,7 +6,7 @@
  * a disclosure policy.
  */
 import {
-  decodeSdJwtVc,
+  type DecodedSdJwtVc,
   didKeyOfJwk,
   didOfClientId,
   jwkOfEd25519,
@@ -162,8 +162,7 @@ export async function openLogin(
 }
 
 /** Which claims to disclose: the requested ones the copy can disclose; visible ones need none. */
-function disclosuresFor(prompt: LoginPrompt, credential: string): string[] {
-  const copy = decodeSdJwtVc(credential);
+function disclosuresFor(prompt: LoginPrompt, copy: DecodedSdJwtVc): string[] {
   const vcts = prompt.request.dcql_query.credentials[0].meta.vct_values;
   if (typeof copy.payload.vct !== 'string' || !vcts.includes(copy.payload.vct))
     throw new AppError(
@@ -199,9 +198,9 @@ export async function answerLogin(
   if (didKeyOfJwk(signer.jwk).did !== holder.did)
     throw new RangeError(`"holder.did" ${holder.did} is not the did:key of the holder key`);
   const iat = Math.floor((o.now ?? Date.now()) / 1000);
-  const disclosed = disclosuresFor(prompt, holder.credential);
+  let disclosed: string[] = [];
   const vp = presentSdJwtVc(holder.credential, {
-    disclose: disclosed,
+    disclose: (copy) => (disclosed = disclosuresFor(prompt, copy)),
     holder: signer,
     nonce: prompt.request.nonce,
     aud: prompt.clientId,

@@ -14,6 +14,7 @@ import {
   presentSdJwtVc,
   REAL_NAME_VCT,
   verifySdJwtVcPresentation,
+  type DecodedSdJwtVc,
   type IssueInput,
   type IssuerResolver,
   type PresentInput,
@@ -131,6 +132,38 @@ test('issue → present → verify: visible and chosen claims only, with the bou
   });
   assert.deepEqual(slow.claims, out.claims);
   assert.deepEqual((await verify(present(cred, []))).claims, { real_name_verified: true });
+});
+
+test('present: a chooser gets the decoded credential once and its answer is disclosed', async () => {
+  const cred = await issue();
+  const seen: DecodedSdJwtVc[] = [];
+  const vp = present(cred, [], {
+    disclose: (copy) => {
+      seen.push(copy);
+      return Object.keys(copy.claims).filter((k) => k.endsWith('_name'));
+    },
+  });
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0], decodeSdJwtVc(cred));
+  assert.deepEqual([...(await verify(vp)).disclosed].sort(), ['family_name', 'given_name']);
+  // Its errors propagate, and names it invents are refused as listed ones are.
+  const boom = new Error('not this one');
+  assert.throws(
+    () =>
+      present(cred, [], {
+        disclose: () => {
+          throw boom;
+        },
+      }),
+    boom,
+  );
+  assert.throws(() => present(cred, [], { disclose: () => ['shoe_size'] }), RangeError);
+  // A credential of another typ is refused before the chooser sees it.
+  const other = craft({ ...HEADER, typ: 'vc+sd-jwt' }, basePayload([]));
+  assert.throws(
+    () => present(other, [], { disclose: () => assert.fail('chooser called') }),
+    (err: { code?: string }) => err.code === 'ERR_VC_BAD_TYP',
+  );
 });
 
 test('issued form: typ dc+sd-jwt, alg EdDSA, kid; sorted _sd with decoys; fresh salts each time', async () => {
