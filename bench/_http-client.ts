@@ -68,14 +68,18 @@ function parseAnswer(buf: Buffer): { parsed: Parsed; size: number } | undefined 
       if (!Number.isInteger(size)) throw new Error('bad chunk size');
       if (buf.length < eol + 2 + size + 2) return undefined;
       if (size === 0) {
+        const end = buf.indexOf(HEADER_END, eol); // past any trailers
+        if (end === -1) return undefined;
         const body = Buffer.concat(chunks).toString('utf8');
-        return { parsed: { status, headers, body, keepAlive }, size: eol + 4 };
+        return { parsed: { status, headers, body, keepAlive }, size: end + HEADER_END.length };
       }
       chunks.push(buf.subarray(eol + 2, eol + 2 + size));
       at = eol + 2 + size + 2;
     }
   }
+  // No length and no chunks: no body (fastify always says; read-until-close is not supported).
   const length = Number(headers.get('content-length')?.[0] ?? 0);
+  if (!Number.isSafeInteger(length) || length < 0) throw new Error('bad content-length');
   if (buf.length < start + length) return undefined;
   const body = buf.toString('utf8', start, start + length);
   return { parsed: { status, headers, body, keepAlive }, size: start + length };
@@ -96,6 +100,7 @@ class Connection {
   }
 
   send(head: string, body: string | undefined): Promise<Parsed> {
+    if (this.closed) return Promise.reject(new Error('the connection closed'));
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject };
       this.#socket.write(body === undefined ? head : head + body);
@@ -121,6 +126,7 @@ class Connection {
 
   #fail(err: Error): void {
     this.closed = true;
+    this.#socket.destroy();
     const w = this.#waiting;
     this.#waiting = undefined;
     w?.reject(err);

@@ -17,7 +17,7 @@
  * Usage: npm run bench:login [-- --size N (logins per round)] [--rounds R] [--wallets K] [--profile [--profile-dir DIR]]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
@@ -50,6 +50,15 @@ const PER_ROUND = sizeArg(2000);
 const ROUNDS = intArg('--rounds', 5);
 const WALLETS = intArg('--wallets', 8);
 const PROFILE = process.argv.includes('--profile');
+const PROFILE_DIR = ((): string | undefined => {
+  const i = process.argv.indexOf('--profile-dir');
+  if (i === -1) return undefined;
+  const dir = process.argv[i + 1];
+  if (dir === undefined || dir.startsWith('--') || !PROFILE)
+    throw new Error('--profile-dir DIR needs a folder and --profile');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+})();
 const TARGET_RATIO = 0.3;
 const TARGET_P99_MS = 50;
 
@@ -241,9 +250,8 @@ if (PROFILE) {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   const remote = await ask<{ profile: Profiler.Profile }>(server, 'profile-stop');
-  const dirArg = process.argv.indexOf('--profile-dir');
-  if (dirArg !== -1) {
-    const out = process.argv[dirArg + 1]!;
+  if (PROFILE_DIR !== undefined) {
+    const out = PROFILE_DIR;
     writeFileSync(join(out, 'login-server.cpuprofile'), JSON.stringify(remote.profile));
     writeFileSync(join(out, 'login-wallets.cpuprofile'), JSON.stringify(profile));
     log(`  profiles written to ${out}/login-{server,wallets}.cpuprofile`);

@@ -169,7 +169,8 @@ export interface PresentInput {
   /**
    * Claim names to disclose (nested disclosures bring the ones holding them), or a function that
    * chooses them from the decoded credential (as {@link decodeSdJwtVc} gives it; its errors
-   * propagate), so a wallet that decides by the credential's content decodes it once.
+   * propagate), so a wallet that decides by the credential's content decodes it once. Only the
+   * function form checks the header `typ` (ERR_VC_BAD_TYP), as decodeSdJwtVc does.
    */
   readonly disclose: readonly string[] | ((credential: DecodedSdJwtVc) => readonly string[]);
   /** The holder key of the credential's `cnf`. */
