@@ -68,10 +68,13 @@ function parseAnswer(buf: Buffer): { parsed: Parsed; size: number } | undefined 
       if (!Number.isInteger(size)) throw new Error('bad chunk size');
       if (buf.length < eol + 2 + size + 2) return undefined;
       if (size === 0) {
-        const end = buf.indexOf(HEADER_END, eol); // past any trailers
-        if (end === -1) return undefined;
+        const trailersEnd = buf.indexOf(HEADER_END, eol); // past any trailers
+        if (trailersEnd === -1) return undefined;
         const body = Buffer.concat(chunks).toString('utf8');
-        return { parsed: { status, headers, body, keepAlive }, size: end + HEADER_END.length };
+        return {
+          parsed: { status, headers, body, keepAlive },
+          size: trailersEnd + HEADER_END.length,
+        };
       }
       chunks.push(buf.subarray(eol + 2, eol + 2 + size));
       at = eol + 2 + size + 2;

@@ -251,10 +251,9 @@ if (PROFILE) {
   session.disconnect();
   const remote = await ask<{ profile: Profiler.Profile }>(server, 'profile-stop');
   if (PROFILE_DIR !== undefined) {
-    const out = PROFILE_DIR;
-    writeFileSync(join(out, 'login-server.cpuprofile'), JSON.stringify(remote.profile));
-    writeFileSync(join(out, 'login-wallets.cpuprofile'), JSON.stringify(profile));
-    log(`  profiles written to ${out}/login-{server,wallets}.cpuprofile`);
+    writeFileSync(join(PROFILE_DIR, 'login-server.cpuprofile'), JSON.stringify(remote.profile));
+    writeFileSync(join(PROFILE_DIR, 'login-wallets.cpuprofile'), JSON.stringify(profile));
+    log(`  profiles written to ${PROFILE_DIR}/login-{server,wallets}.cpuprofile`);
   }
   for (const [who, p] of [
     ['server process (node + site)', remote.profile],
