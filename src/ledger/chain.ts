@@ -332,17 +332,17 @@ export class Chain {
     // From here the in-memory trees are ahead of the store: any failure is fatal for this process.
     try {
       const signatures = this.#ownSignature(header, hash, block.state);
-      this.store.db.transaction(() => {
-        this.store.commitBlock({
+      this.store.commitBlock(
+        {
           header,
           hash,
           txs: block.txs.map((t, i) => ({ id: fromHex(t.id), leaf: leaves[i]!, bytes: t.bytes })),
           stateChanges: block.state.changes,
           signatures,
           ...(block.invalid === undefined ? {} : { invalid: block.invalid }),
-        });
-        extra?.();
-      })();
+        },
+        extra,
+      );
     } catch (err) {
       this.#failed = new AppError(
         'ERR_LEDGER_STORE',

@@ -87,7 +87,7 @@ export type { SignatureJob, SignatureVerifier } from './sig-pool.ts';
 export { checkStateProof, StateTree, verifyStateProof } from './smt/index.ts';
 export type { StateProof } from './smt/index.ts';
 export { moduleState, readJson, StateOverlay } from './state.ts';
-export { SCHEMA_VERSION, SqliteStore } from './store/sqlite.ts';
+export { FOLD_BLOCKS, FOLD_ENTRIES, SCHEMA_VERSION, SqliteStore } from './store/sqlite.ts';
 export type { InvalidTx, StoredTx } from './store/sqlite.ts';
 export { decodeTx, MAX_TX_BYTES, signingBytes, signingBytesOf, signTx, txToJson } from './tx.ts';
 export type { SignedTxJson, Tx, TxPayload } from './tx.ts';

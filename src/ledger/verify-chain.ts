@@ -201,6 +201,9 @@ export async function verifyChain(
     }
     height = lastHeight;
     compareStoredState(store, state);
+    const indexProblem = store.idIndexProblem();
+    if (indexProblem !== undefined)
+      fail('ERR_LEDGER_STORE', `the transaction-id index is damaged: ${indexProblem}`);
     return {
       ok: true,
       height: lastHeight,

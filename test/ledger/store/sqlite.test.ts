@@ -1,8 +1,8 @@
 /**
- * The SQLite store's layout versions: a new store is version 2 (rowid `state` table, 16 KiB
- * pages); a version 1 store (state in a WITHOUT ROWID table) is read as it is when opened
- * read-only, migrated in place when opened for writing, and the node and `verify` accept the
- * result; any other version is refused.
+ * The SQLite store's layout versions: a new store is version 3 (rowid `state` table, 16 KiB
+ * pages, transaction ids in `tx_ids`); a version 1 store (state in a WITHOUT ROWID table, ids a
+ * UNIQUE column of `txs`) is read as it is when opened read-only, migrated in place when opened
+ * for writing, and the node and `verify` accept the result; any other version is refused.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,8 +24,21 @@ import {
   loadDataDir,
   openLedgerNode,
 } from '../../../src/node/index.ts';
+import { makeOrgs, openTestLedger } from '../../helpers/ledger.ts';
 
 const PASS = 'store-test';
+
+/** Turns a closed version 3 store's transaction tables back into the version 1 and 2 layout. */
+const BEFORE_V3 = `
+  CREATE TABLE txs_old (
+    seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, height INTEGER NOT NULL,
+    leaf BLOB NOT NULL, bytes BLOB NOT NULL);
+  INSERT INTO txs_old SELECT seq, id, height, leaf, bytes FROM txs;
+  DROP TABLE txs;
+  ALTER TABLE txs_old RENAME TO txs;
+  DROP TABLE tx_ids;
+  DROP TABLE state_changes;
+  DELETE FROM meta WHERE key = 'foldedSeq';`;
 let work: string;
 let data: string;
 let stateBefore: [string, string][];
@@ -46,6 +59,7 @@ before(async () => {
       INSERT INTO state_v1 SELECT key, value FROM state;
       DROP TABLE state;
       ALTER TABLE state_v1 RENAME TO state;
+      ${BEFORE_V3}
       UPDATE meta SET value = '1' WHERE key = 'schemaVersion';`);
     assert.equal(layout(db), 'without rowid');
     stateBefore = db
@@ -77,6 +91,34 @@ function layout(db: Database.Database): 'rowid' | 'without rowid' {
     .pluck()
     .get()!;
   return /WITHOUT ROWID/i.test(sql) ? 'without rowid' : 'rowid';
+}
+
+/** The transaction ids in `table`, in id order. */
+function txIds(path: string, table: 'txs' | 'tx_ids'): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db
+      .prepare<[], Buffer>(`SELECT id FROM ${table} ORDER BY id`)
+      .pluck()
+      .all()
+      .map((b) => b.toString('hex'));
+  } finally {
+    db.close();
+  }
+}
+
+function txsIndexes(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db
+      .prepare<[], string>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txs'",
+      )
+      .pluck()
+      .all();
+  } finally {
+    db.close();
+  }
 }
 
 function inspect(path: string): { version: string; layout: string; state: [string, string][] } {
@@ -116,12 +158,15 @@ test('a version 1 store opened read-only is read as it is, and left at version 1
   );
 });
 
-test('opened for writing, a version 1 store is migrated to version 2 with the same state; the node opens it and verify passes', async () => {
-  assert.equal(SCHEMA_VERSION, 2);
+test('opened for writing, a version 1 store is migrated to version 3 with the same state and ids; the node opens it and verify passes', async () => {
+  assert.equal(SCHEMA_VERSION, 3);
+  const ids = txIds(dataPaths(data).ledger, 'txs');
   SqliteStore.open(dataPaths(data).ledger).close();
   const after = inspect(dataPaths(data).ledger);
-  assert.deepEqual([after.version, after.layout], ['2', 'rowid']);
+  assert.deepEqual([after.version, after.layout], ['3', 'rowid']);
   assert.deepEqual(after.state, stateBefore);
+  assert.deepEqual(txIds(dataPaths(data).ledger, 'tx_ids'), ids);
+  assert.deepEqual(txsIndexes(dataPaths(data).ledger), [], 'txs has no id index left');
   // the node rebuilds its trees from the migrated rows and checks them against the head's roots
   const node = openDataNode();
   assert.equal(node.chain.head.height, 0);
@@ -139,12 +184,12 @@ test('a store of an unknown version is refused with ERR_LEDGER_STORE, read-only 
   const path = join(work, 'future.sqlite');
   SqliteStore.open(path).close();
   const db = new Database(path);
-  db.exec("UPDATE meta SET value = '3' WHERE key = 'schemaVersion'");
+  db.exec("UPDATE meta SET value = '4' WHERE key = 'schemaVersion'");
   db.close();
   for (const readonly of [false, true])
     assert.throws(
       () => SqliteStore.open(path, { readonly }),
-      (err) => isAppError(err, 'ERR_LEDGER_STORE') && /schema version 3 is not 2/.test(err.message),
+      (err) => isAppError(err, 'ERR_LEDGER_STORE') && /schema version 4 is not 3/.test(err.message),
     );
 });
 
@@ -167,4 +212,42 @@ test('a migration that fails is ERR_LEDGER_STORE and leaves the version 1 store 
     [after.version, after.layout, after.state],
     ['1', 'without rowid', [['gov/x', '1']]],
   );
+});
+
+test('a version 2 store with transactions is migrated to version 3: every id indexed in tx_ids, found, and verify passes', async () => {
+  const path = join(work, 'v2.sqlite');
+  const orgs = makeOrgs(1);
+  const l = openTestLedger({ orgs, path });
+  const committed: string[] = [];
+  for (let i = 0; i < 40; i++)
+    committed.push(
+      (
+        await l.submitOk(0, 'gov.propose', {
+          change: { type: 'set-param', name: `p${i}`, value: i },
+        })
+      ).id,
+    );
+  await l.close();
+  const db = new Database(path);
+  db.exec(`${BEFORE_V3} UPDATE meta SET value = '2' WHERE key = 'schemaVersion';`);
+  db.close();
+  const ids = txIds(path, 'txs');
+  assert.equal(ids.length, 40);
+  SqliteStore.open(path).close();
+  assert.equal(inspect(path).version, '3');
+  assert.deepEqual(txIds(path, 'tx_ids'), ids);
+  assert.deepEqual(txsIndexes(path), []);
+  const store = SqliteStore.open(path, { readonly: true });
+  try {
+    for (const id of committed) assert.equal(store.txById(Buffer.from(id, 'hex'))?.id.length, 32);
+    assert.equal(store.idIndexProblem(), undefined);
+    const result = await verifyChain(store, new ModuleRegistry(defaultModules()));
+    assert.equal(result.ok, true, JSON.stringify(result));
+  } finally {
+    store.close();
+  }
+  const reopened = openTestLedger({ orgs, path });
+  assert.equal(reopened.node.chain.head.height, 40);
+  assert.equal(reopened.node.chain.hasTx(committed[7]!), true);
+  await reopened.close();
 });
