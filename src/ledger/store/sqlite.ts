@@ -110,7 +110,7 @@ export class SqliteStore {
   #logSize = 0;
   /** Statements on the version 3 tables (absent from an older store opened read-only). */
   readonly #fold;
-
+  /** Blocks per fold ({@link FOLD_BLOCKS} unless a benchmark or test asks otherwise). */
   readonly #foldEvery: number;
 
   private constructor(db: Database.Database, version: number, foldEvery: number) {
