@@ -59,27 +59,34 @@ function blockRows(height: number, firstSeq: number): Rows {
   return { header, txs, stateChanges };
 }
 
-/** µs per transaction of each measured block, committing up to `size` transactions. */
+/** Mean µs per transaction of {@link MEASURED} blocks at each step, appending blocks in between. */
+function measure(label: string, commit: (rows: Rows) => void): Map<number, number> {
+  const perStep = new Map<number, number>();
+  let height = 0;
+  const timed = (): number => {
+    const rows = blockRows(height, height * BLOCK);
+    const t0 = process.hrtime.bigint();
+    commit(rows);
+    height++;
+    return Number(process.hrtime.bigint() - t0) / 1e3 / BLOCK;
+  };
+  for (const step of STEPS) {
+    while (height * BLOCK < step) timed();
+    // The mean over whole fold periods: a fold's cost is spread over the blocks it covers.
+    perStep.set(step, mean(Array.from({ length: MEASURED }, timed)));
+    log(`  ${label}: at ${step} txs, ${perStep.get(step)!.toFixed(1)} µs/tx`);
+  }
+  return perStep;
+}
+
 function runStore(dir: string, foldEvery: number): Map<number, number> {
   const store = SqliteStore.open(join(dir, `fold-${foldEvery}.sqlite`), {
     synchronous: 'normal',
     foldEvery,
   });
-  const perStep = new Map<number, number>();
-  let height = 0;
-  const commit = (): number => {
-    const rows = blockRows(height, height * BLOCK);
-    const t0 = process.hrtime.bigint();
-    store.commitBlock({ ...rows, hash: String(height), signatures: [] });
-    height++;
-    return Number(process.hrtime.bigint() - t0) / 1e3 / BLOCK;
-  };
-  for (const step of STEPS) {
-    while (height * BLOCK < step) commit();
-    // The mean over whole fold periods: a fold's cost is spread over the blocks it covers.
-    perStep.set(step, mean(Array.from({ length: MEASURED }, commit)));
-    log(`  fold every ${foldEvery}: at ${step} txs, ${perStep.get(step)!.toFixed(1)} µs/tx`);
-  }
+  const perStep = measure(`fold every ${foldEvery}`, (rows) =>
+    store.commitBlock({ ...rows, hash: String(rows.header.height), signatures: [] }),
+  );
   store.close();
   return perStep;
 }
@@ -99,19 +106,7 @@ function runAppend(dir: string): Map<number, number> {
     rows.txs.forEach((t, i) => insTx.run(first + i, t.id, rows.header.height, t.leaf, t.bytes));
     insChanges.run(rows.header.height, JSON.stringify([...rows.stateChanges]));
   });
-  const perStep = new Map<number, number>();
-  let height = 0;
-  const commit = (): number => {
-    const rows = blockRows(height, height * BLOCK);
-    const t0 = process.hrtime.bigint();
-    append(rows);
-    height++;
-    return Number(process.hrtime.bigint() - t0) / 1e3 / BLOCK;
-  };
-  for (const step of STEPS) {
-    while (height * BLOCK < step) commit();
-    perStep.set(step, mean(Array.from({ length: MEASURED }, commit)));
-  }
+  const perStep = measure('append only', (rows) => append(rows));
   db.close();
   return perStep;
 }

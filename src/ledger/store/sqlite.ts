@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { canonicalize } from '../../crypto/index.ts';
+import { canonicalize, toHex } from '../../crypto/index.ts';
 import { AppError } from '../../errors.ts';
 import type { BlockHeader, CheckpointSignature } from '../block.ts';
 
@@ -310,12 +310,12 @@ export class SqliteStore {
 
   /** @throws ERR_LEDGER_STORE if the id index points at another transaction (a damaged file) */
   txById(id: Uint8Array): StoredTx | undefined {
-    const seq = this.#pendingIds.size === 0 ? undefined : this.#pendingIds.get(hexOf(id));
+    const seq = this.#pendingIds.size === 0 ? undefined : this.#pendingIds.get(toHex(id));
     const tx = seq === undefined ? this.#stmt.txById.get(id) : this.#stmt.txBySeq.get(seq);
     if (tx !== undefined && Buffer.compare(tx.id, id) !== 0)
       throw new AppError(
         'ERR_LEDGER_STORE',
-        `the id index points ${hexOf(id)} at transaction ${tx.seq}, whose id differs; run \`realdid verify\``,
+        `the id index points ${toHex(id)} at transaction ${tx.seq}, whose id differs; run \`realdid verify\``,
       );
     return tx;
   }
@@ -439,7 +439,7 @@ export class SqliteStore {
     const s = this.#stmt;
     const { header } = write;
     const firstSeq = header.logSize - write.txs.length;
-    const ids = write.txs.map((t) => hexOf(t.id));
+    const ids = write.txs.map((t) => toHex(t.id));
     const folding =
       this.#pendingBlocks + 1 >= this.#foldEvery ||
       this.#pending.size + write.stateChanges.size >= FOLD_ENTRIES;
@@ -467,10 +467,10 @@ export class SqliteStore {
         ),
       );
       if (folding) {
+        // Copies: the overlay must stay as it is if the transaction fails.
         const state = new Map(this.#pending);
-        for (const [k, v] of write.stateChanges) state.set(k, v);
         const txIds = new Map(this.#pendingIds);
-        ids.forEach((id, i) => txIds.set(id, firstSeq + i));
+        addBlock(state, txIds, write.stateChanges, ids, firstSeq);
         this.#writeFold(state, txIds, header.logSize);
       } else f.changesInsert.run(header.height, JSON.stringify([...write.stateChanges]));
       extra?.();
@@ -480,8 +480,7 @@ export class SqliteStore {
       this.#clearOverlay();
       return;
     }
-    for (const [k, v] of write.stateChanges) this.#pending.set(k, v);
-    ids.forEach((id, i) => this.#pendingIds.set(id, firstSeq + i));
+    addBlock(this.#pending, this.#pendingIds, write.stateChanges, ids, firstSeq);
     this.#pendingBlocks++;
   }
 
@@ -525,8 +524,20 @@ export class SqliteStore {
       this.#pendingBlocks++;
     }
     for (const { id, seq } of f.idsFrom.iterate(Number(this.getMeta('foldedSeq') ?? 0)))
-      this.#pendingIds.set(hexOf(id), seq);
+      this.#pendingIds.set(toHex(id), seq);
   }
+}
+
+/** Adds one block's state changes and transaction ids (hex, from `firstSeq` on) to an overlay. */
+function addBlock(
+  state: Map<string, string | null>,
+  txIds: Map<string, number>,
+  changes: ReadonlyMap<string, string | null>,
+  ids: readonly string[],
+  firstSeq: number,
+): void {
+  for (const [k, v] of changes) state.set(k, v);
+  ids.forEach((id, i) => txIds.set(id, firstSeq + i));
 }
 
 function readMeta(db: Database.Database, key: string): string | undefined {
@@ -590,10 +601,6 @@ function compareUtf8(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 interface InvalidRow {
