@@ -14,7 +14,7 @@ import {
   WorkerPoolVerifier,
   type GenesisDoc,
 } from '../src/ledger/index.ts';
-import { benchModules, makeSigners, makeTxs } from './common.ts';
+import { benchModules, makeSigners, makeTxs, procCpuUs } from './common.ts';
 
 interface Config {
   readonly genesis: GenesisDoc;
@@ -65,6 +65,9 @@ await new Promise<void>((resolve) => {
 });
 
 const start = performance.now();
+const cpuAtStart = process.cpuUsage();
+const mainAtStart = procCpuUs(`/proc/self/task/${process.pid}/stat`);
+const txsAtStart = chain.store.txCount();
 const stopAt = start + config.seconds * 1000;
 let next = 0;
 let refused = 0;
@@ -89,6 +92,10 @@ const waitUntil = performance.now() + 10_000;
 while (performance.now() < waitUntil && ![...finalAt.keys()].some((h) => h >= lastHeight))
   await new Promise((r) => setTimeout(r, 20));
 
+// CPU of the whole process (main thread and signature worker) per transaction it applied.
+const cpu = process.cpuUsage(cpuAtStart);
+const applied = chain.store.txCount() - txsAtStart;
+const mainCpu = procCpuUs(`/proc/self/task/${process.pid}/stat`) - mainAtStart;
 const latencies: number[] = [];
 let lastFinal = 0;
 let finalized = 0;
@@ -110,6 +117,8 @@ process.stdout.write(
     seconds: (lastFinal - start) / 1000,
     submitSeconds: (submitEnd - start) / 1000,
     latencies,
+    cpuUsPerTx: (cpu.user + cpu.system) / Math.max(1, applied),
+    mainCpuUsPerTx: mainCpu / Math.max(1, applied),
   })}\n`,
 );
 // Let the other nodes finish before this one stops signing.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,23 @@ export function sizeArg(fallback: number): number {
   const n = i === -1 ? fallback : Number(process.argv[i + 1]);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--size must be a positive integer`);
   return n;
+}
+
+/**
+ * CPU time (user + system) so far of the process or thread whose Linux `stat` file is `path`
+ * (`/proc/<pid>/stat`, `/proc/self/task/<tid>/stat`), µs; 0 when it is gone.
+ */
+export function procCpuUs(path: string): number {
+  let stat: string;
+  try {
+    stat = readFileSync(path, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields after the parenthesized command name: utime and stime are the 12th and 13th, in
+  // USER_HZ ticks (100 per second on Linux).
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
 }
 
 export function median(xs: number[]): number {

@@ -17,7 +17,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { encodeMultikey, generateEd25519, toHex } from '../src/crypto/index.ts';
 import { startNatsCluster } from '../test/helpers/nats.ts';
-import { log, makeSigners, makeTxs, measureEd25519VerifyRate, sizeArg, tempDir } from './common.ts';
+import {
+  log,
+  makeSigners,
+  makeTxs,
+  measureEd25519VerifyRate,
+  procCpuUs,
+  sizeArg,
+  tempDir,
+} from './common.ts';
 
 const perNode = sizeArg(30_000);
 const SECONDS = 12;
@@ -62,6 +70,10 @@ interface NodeResult {
   seconds: number;
   submitSeconds: number;
   latencies: number[];
+  /** CPU time of the node's process (all threads) per transaction it applied, µs. */
+  cpuUsPerTx: number;
+  /** The part of it on the main thread (the rest: signature worker, V8's GC and compiler threads). */
+  mainCpuUsPerTx: number;
 }
 
 function startNode(config: object): {
@@ -74,6 +86,7 @@ function startNode(config: object): {
       ...(process.env.BENCH_CPU_PROF === undefined
         ? []
         : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]),
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       join(import.meta.dirname, '_consortium-node.ts'),
@@ -135,10 +148,17 @@ try {
   children = nodes.map((n) => n.child);
   for (const n of nodes) if ((await nextLine(n.lines)) !== 'ready') throw new Error('not ready');
   log('all three nodes connected; submitting');
+  const natsCpu = (): number =>
+    [0, 1, 2].reduce(
+      (a, i) => a + (cluster.pid(i) === undefined ? 0 : procCpuUs(`/proc/${cluster.pid(i)}/stat`)),
+      0,
+    );
+  const natsCpuAtStart = natsCpu();
   for (const n of nodes) n.child.stdin!.write('go\n');
   const results = await Promise.all(
     nodes.map(async (n) => JSON.parse(await nextLine(n.lines)) as NodeResult),
   );
+  const natsCpuUs = natsCpu() - natsCpuAtStart;
   for (const n of nodes) n.child.stdin!.write('done\n');
   const heads = await Promise.all(
     nodes.map(
@@ -171,6 +191,10 @@ try {
     );
   log(
     `final ${Math.round(finalTxPerSec)} tx/s; finality p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms; heads ${same ? 'identical' : 'DIFFER'} at height ${common} (heights ${heads.map((h) => h.height).join(', ')})`,
+  );
+  const submittedOk = results.reduce((a, r) => a + r.submitted - r.refused, 0);
+  log(
+    `CPU per transaction: ledger nodes ${results.map((r) => `${r.cpuUsPerTx.toFixed(0)} (main thread ${r.mainCpuUsPerTx.toFixed(0)})`).join(' / ')} µs; Ed25519 verify alone ${(1e6 / verifyRate).toFixed(0)} µs; NATS servers ${(natsCpuUs / Math.max(1, submittedOk)).toFixed(0)} µs in all`,
   );
   log(
     `bound: min(NATS ${Math.round(natsRate)}/s, verify ${Math.round(verifyRate)}/s × ${cores} ÷ 3 = ${Math.round(verifyBound)}/s) = ${Math.round(bound)}/s`,

@@ -19,6 +19,11 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
+/** Writes SHA-256 of `data` into `out` at `offset`. */
+export function sha256Into(data: Uint8Array, out: Uint8Array, offset: number): void {
+  out.set(nobleSha256(data), offset);
+}
+
 /** SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256Text(text: string): Uint8Array {
   return nobleSha256(utf8(text));

@@ -11,7 +11,15 @@ export {
   toHex,
   utf8,
 } from './bytes.ts';
-export { equalSecret, hkdfSha256, hmacSha256, sha256, SHA256_LENGTH, sha256Text } from './hash.ts';
+export {
+  equalSecret,
+  hkdfSha256,
+  hmacSha256,
+  sha256,
+  sha256Into,
+  SHA256_LENGTH,
+  sha256Text,
+} from './hash.ts';
 export {
   ED25519_PUBLIC_KEY_LENGTH,
   ED25519_SEED_LENGTH,

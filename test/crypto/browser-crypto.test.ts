@@ -61,6 +61,7 @@ test('hash.browser.ts and ed25519.browser.ts export exactly the runtime names of
     'hkdfSha256',
     'hmacSha256',
     'sha256',
+    'sha256Into',
     'sha256Text',
   ]);
   assert.deepEqual(Object.keys(nodeEd).sort(), [

@@ -5,7 +5,7 @@
  * A node reference (`Ref`) is an int32: `0` is the empty subtree, `id > 0` an inner node,
  * `-(leaf + 1)` a leaf. Inner ids start at 1; freed slots are reused.
  */
-import { sha256 } from '../../crypto/index.ts';
+import { sha256Into } from '../../crypto/index.ts';
 import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_NODE_PREFIX } from './hash.ts';
 
 /** Reference to a subtree: 0 = empty, > 0 = inner node id, < 0 = `-(leaf + 1)`. */
@@ -150,7 +150,7 @@ export class NodeArena {
     const s = this.#scratch;
     s[0] = SMT_LEAF_PREFIX;
     for (let i = 0; i < 2 * H; i++) s[1 + i] = data[base + i] as number;
-    data.set(sha256(s), base + LEAF_HASH);
+    sha256Into(s, data, base + LEAF_HASH);
   }
 
   /** Does leaf `leaf` hold `keyHash` (32 bytes)? */
@@ -216,7 +216,7 @@ export class NodeArena {
     s[0] = SMT_NODE_PREFIX;
     this.copyHash(this.left[id] as number, s, 1);
     this.copyHash(this.right[id] as number, s, 1 + H);
-    this.innerHash.set(sha256(s), id * H);
+    sha256Into(s, this.innerHash, id * H);
     this.dirty[id] = 0;
   }
 
