@@ -9,8 +9,9 @@
 # DIR defaults to ${REALDID_NATS_DIR:-${TMPDIR:-/tmp}/realdid-nats}, P to ${REALDID_NATS_PORT:-14222}.
 # Node nX (X = 1..3) listens for clients on P+X-1, for routes on P+2000+X-1 and serves monitoring
 # on P+4000+X-1; it reads DIR/nX.conf, keeps JetStream data in DIR/nX, logs to DIR/nX.log and
-# writes its PID to DIR/nX.pid. Exit codes: 0 ok, 1 failure, 2 nats-server missing, 3 (status) not
-# every node is up, 64 usage.
+# writes its PID to DIR/nX.pid. Each server runs with GOMAXPROCS = cores ÷ 3 (at least 1;
+# $GOMAXPROCS overrides), as the three share this machine. Exit codes: 0 ok, 1 failure,
+# 2 nats-server missing, 3 (status) not every node is up, 64 usage.
 set -euo pipefail
 
 readonly NODES=(1 2 3)
@@ -184,7 +185,10 @@ stop_pids() {
 }
 
 cmd_start() {
-  local bin n m port pid started=() starting=() deadline
+  local bin n m port pid started=() starting=() deadline gomaxprocs
+  # The three servers share this machine: each Go runtime gets a third of its cores (at least
+  # one), so that idle servers do not spin on cores the others need. $GOMAXPROCS overrides.
+  gomaxprocs="${GOMAXPROCS:-$(($(nproc) / 3 > 0 ? $(nproc) / 3 : 1))}"
   bin="$(find_nats_server)" || {
     echo "nats-server not found: apt-get install nats-server" >&2
     exit 2
@@ -210,7 +214,7 @@ cmd_start() {
     live_pid "$n" >/dev/null && continue
     [[ -n "$running" ]] || write_conf "$n"
     mkdir -p "$dir/n$n"
-    "$bin" -c "$dir/n$n.conf" </dev/null >>"$dir/n$n.log" 2>&1 &
+    GOMAXPROCS="$gomaxprocs" "$bin" -c "$dir/n$n.conf" </dev/null >>"$dir/n$n.log" 2>&1 &
     pid=$!
     echo "$pid" >"$dir/n$n.pid"
     started+=("$pid")
