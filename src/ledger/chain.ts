@@ -1,4 +1,4 @@
-import { fromHex, toHex, type Ed25519KeyPair } from '../crypto/index.ts';
+import { equalBytes, fromHex, toHex, type Ed25519KeyPair } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import {
   checkpointOf,
@@ -388,9 +388,19 @@ export class Chain {
   #ownSignature(header: BlockHeader, hash: string, state: StateReader): CheckpointSignature[] {
     if (this.signer === undefined) return [];
     const cp = checkpointOf(this.chainId, header, hash);
-    const s = signCheckpoint(cp, this.signer.org, this.signer.multikey, this.signer.keyPair);
-    // Sign only as a member of the state the block commits to; otherwise leave it unsigned.
-    return isMemberSignature(this.registry, state, cp, s) ? [s] : [];
+    const { org, multikey, keyPair } = this.signer;
+    // Sign only as a member of the state the block commits to; otherwise leave it unsigned. The
+    // member's key must be this node's key pair's, so the signature verifies under it.
+    const member = this.registry
+      .signers(state)
+      .find((m) => m.id === org && m.multikey === multikey);
+    if (
+      member === undefined ||
+      member.sinceHeight > header.height ||
+      !equalBytes(member.publicKey, keyPair.publicKey)
+    )
+      return [];
+    return [signCheckpoint(cp, org, multikey, keyPair)];
   }
 
   /** The signed checkpoint of block `height` (default: the head). @throws ERR_LEDGER_NOT_FOUND */

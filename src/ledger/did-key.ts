@@ -9,6 +9,19 @@ const DID_KEY_RE = /^did:key:(z6Mk[1-9A-HJ-NP-Za-km-z]{44})$/;
  * @throws ERR_DID_INVALID if the string is not an Ed25519 did:key
  */
 export function publicKeyOfDidKey(didOrUrl: string): Uint8Array {
+  const known = decoded.get(didOrUrl);
+  if (known !== undefined) return known.slice();
+  const key = decode(didOrUrl);
+  if (decoded.size >= DECODED_LIMIT) decoded.delete(decoded.keys().next().value!);
+  decoded.set(didOrUrl, key);
+  return key.slice();
+}
+
+/** Recently decoded did:keys (signers sign many transactions; a base58 decode costs a few µs). */
+const decoded = new Map<string, Uint8Array>();
+const DECODED_LIMIT = 10_000;
+
+function decode(didOrUrl: string): Uint8Array {
   const hash = didOrUrl.indexOf('#');
   const did = hash === -1 ? didOrUrl : didOrUrl.slice(0, hash);
   const m = DID_KEY_RE.exec(did);

@@ -47,6 +47,7 @@ export interface Tx {
 const KIND_RE = /^[a-z][a-z0-9-]{0,31}\.[a-z][a-z0-9-]{0,47}$/;
 const DID_URL_RE = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+#[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/;
 const TX_FIELDS = ['body', 'created', 'kind', 'nonce', 'sig', 'signer'];
+const TX_FIELD_SET = new Set(TX_FIELDS);
 
 function malformed(message: string): never {
   throw new AppError('ERR_LEDGER_MALFORMED_TX', message);
@@ -66,10 +67,11 @@ export function signTx(payload: TxPayload, keyPair: Ed25519KeyPair): SignedTxJso
 function checkEnvelope(value: unknown): asserts value is SignedTxJson {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     malformed('transaction must be a JSON object');
-  const fields = Object.keys(value).sort();
-  if (fields.join() !== TX_FIELDS.join()) {
+  // Own keys are distinct: six of them, each one of the six fields, are exactly those fields.
+  const fields = Object.keys(value);
+  if (fields.length !== TX_FIELDS.length || !fields.every((f) => TX_FIELD_SET.has(f))) {
     malformed(
-      `transaction fields must be exactly ${TX_FIELDS.join(', ')}; got ${fields.join(', ')}`,
+      `transaction fields must be exactly ${TX_FIELDS.join(', ')}; got ${fields.sort().join(', ')}`,
     );
   }
   const t = value as Record<string, unknown>;
@@ -96,6 +98,20 @@ function checkEnvelope(value: unknown): asserts value is SignedTxJson {
  * @throws ERR_LEDGER_MALFORMED_TX, ERR_LEDGER_TX_TOO_LARGE
  */
 export function decodeTx(input: unknown): Tx {
+  return decode(input, false);
+}
+
+/**
+ * {@link decodeTx} of a JSON value the caller parsed itself and hands over, keeping no reference
+ * to it (an entry of a batch message): its fields become the payload as they are, without the
+ * fresh parse that protects a caller's object from later changes.
+ * @throws ERR_LEDGER_MALFORMED_TX, ERR_LEDGER_TX_TOO_LARGE
+ */
+export function decodeParsedTx(value: unknown): Tx {
+  return decode(value, true);
+}
+
+function decode(input: unknown, handedOver: boolean): Tx {
   let value: unknown = input;
   if (input instanceof Uint8Array) {
     if (input.length > MAX_TX_BYTES)
@@ -141,9 +157,10 @@ export function decodeTx(input: unknown): Tx {
   }
   // The payload is a fresh parse of the canonical text: never shared with the caller's object
   // (which it could change after submitting), and in canonical key order, so that modules writing
-  // parts of it to state serialize them on canonicalize's fast path.
+  // parts of it to state serialize them on canonicalize's fast path. A value parsed from bytes
+  // here or handed over is no caller's object; parsed from canonical text, it is in that order.
   const { kind, body, signer, nonce, created } =
-    input instanceof Uint8Array ? value : (JSON.parse(text) as SignedTxJson);
+    input instanceof Uint8Array || handedOver ? value : (JSON.parse(text) as SignedTxJson);
   const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     id: toHex(sha256(u8)),

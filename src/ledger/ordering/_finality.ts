@@ -46,6 +46,8 @@ export class FinalityTracker {
   readonly #future = new Map<number, { seq: number; message: SignatureMessage }[]>();
   /** Checkpoints of recent own blocks (every signature of the others is compared with one). */
   readonly #own = new Map<number, Checkpoint>();
+  /** This node's own signatures of recent blocks (their echo from the stream needs no check). */
+  readonly #ownSigs = new Map<number, readonly CheckpointSignature[]>();
   readonly #reported = new Set<number>();
 
   constructor(chain: Chain) {
@@ -55,9 +57,11 @@ export class FinalityTracker {
   /** Records this node's own checkpoint of a block just committed, with its own signatures. */
   committed(cp: Checkpoint, own: readonly CheckpointSignature[]): void {
     this.#own.set(cp.height, cp);
+    this.#ownSigs.set(cp.height, own);
     const agree = this.#orgs(cp.height);
     for (const s of own) agree.add(s.org);
     this.#own.delete(cp.height - KEEP_BELOW_HEAD);
+    this.#ownSigs.delete(cp.height - KEEP_BELOW_HEAD);
     this.#agree.delete(cp.height - KEEP_BELOW_HEAD);
     this.#conflicts.delete(cp.height - KEEP_BELOW_HEAD);
     this.#reported.delete(cp.height - KEEP_BELOW_HEAD);
@@ -105,9 +109,16 @@ export class FinalityTracker {
       this.#future.set(cp.height, list);
       return { kind: 'future' };
     }
+    const ours = this.#ownCheckpoint(cp.height);
+    // This node's own signature coming back: the very bytes it made, as a member, over its block.
+    const mine = this.#ownSigs.get(cp.height);
+    if (
+      mine?.some((o) => o.org === s.org && o.key === s.key && o.sig === s.sig) === true &&
+      sameCheckpoint(ours, cp)
+    )
+      return { kind: 'ignored' };
     if (!isMemberSignature(chain.registry, chain.state, cp, s))
       return this.#bad(s.org, cp.height, 'not a valid signature of a consortium member');
-    const ours = this.#ownCheckpoint(cp.height);
     const agree = this.#orgs(cp.height);
     if (sameCheckpoint(ours, cp)) {
       if (agree.has(s.org)) return { kind: 'ignored' }; // a re-delivery, or our own

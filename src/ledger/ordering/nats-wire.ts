@@ -1,7 +1,7 @@
 import { canonicalize, sha256, toHex, utf8 } from '../../crypto/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { Checkpoint, CheckpointSignature } from '../block.ts';
-import { decodeTx, type Tx } from '../tx.ts';
+import { decodeParsedTx, type Tx } from '../tx.ts';
 
 /** Version of the batch and signature messages. */
 export const WIRE_VERSION = 1;
@@ -72,7 +72,7 @@ export function decodeBatch(bytes: Uint8Array): BatchEntry[] {
     return [malformed(bytes, `batch message is not a version ${WIRE_VERSION} batch`)];
   return v.txs.map((entry: unknown): BatchEntry => {
     try {
-      return { tx: decodeTx(entry) };
+      return { tx: decodeParsedTx(entry) };
     } catch (err) {
       // Untrusted input: whatever the decoder threw, the entry is malformed (and recorded so).
       const error = isAppError(err)

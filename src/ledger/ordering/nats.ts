@@ -27,6 +27,7 @@ import {
   decodeBatch,
   decodeSignature,
   encodeBatch,
+  type BatchEntry,
   encodeSignature,
   encodeTick,
   streamNames,
@@ -156,7 +157,12 @@ export class NatsOrderer implements Orderer {
   readonly #waiters = new Map<string, Waiter>();
   readonly #pendingNonces = new Map<string, number>();
   readonly #pendingState: StateReader;
-  #outbox: { readonly id: string; readonly bytes: Uint8Array }[] = [];
+  #outbox: Tx[] = [];
+  /**
+   * Batches this node published and has not read back from the stream yet, by message id: their
+   * transactions are already decoded, so the stream's copy (compared byte for byte) is not decoded again.
+   */
+  readonly #published = new Map<string, { readonly bytes: Uint8Array; readonly txs: Tx[] }>();
   #outboxBytes = 0;
   #publishing = false;
   #flushTimer: NodeJS.Timeout | undefined;
@@ -330,7 +336,7 @@ export class NatsOrderer implements Orderer {
       void this.#consume(
         this.#names.batches,
         () => this.#receivedSeq,
-        (seq, time, data) => this.#receive(seq, time, data),
+        (seq, time, data, msgId) => this.#receive(seq, time, data, msgId),
       );
       void this.#consume(
         this.#names.signatures,
@@ -355,7 +361,12 @@ export class NatsOrderer implements Orderer {
   async #consume(
     stream: string,
     from: () => number,
-    handle: (seq: number, timeMs: number, data: Uint8Array) => Promise<void> | void,
+    handle: (
+      seq: number,
+      timeMs: number,
+      data: Uint8Array,
+      msgId: string | undefined,
+    ) => Promise<void> | void,
   ): Promise<void> {
     const running = (): boolean => !this.#closed && this.#halted === undefined;
     while (running()) {
@@ -374,7 +385,12 @@ export class NatsOrderer implements Orderer {
               clearTimeout(watchdog);
               if (!running()) break;
               got++;
-              await handle(m.seq, nanosToMs(m.timestampNanos), m.data);
+              await handle(
+                m.seq,
+                nanosToMs(m.timestampNanos),
+                m.data,
+                m.headers?.get('Nats-Msg-Id'),
+              );
               watchdog = setTimeout(() => pull.stop(), FETCH_EXPIRES_MS + FETCH_GRACE_MS);
             }
           } finally {
@@ -441,7 +457,7 @@ export class NatsOrderer implements Orderer {
     const key = nonceKey(tx.signerDid);
     const nonce = tx.payload.nonce;
     if ((this.#pendingNonces.get(key) ?? 0) < nonce) this.#pendingNonces.set(key, nonce);
-    this.#outbox.push({ id: tx.id, bytes: tx.bytes });
+    this.#outbox.push(tx);
     this.#outboxBytes += tx.bytes.length + 1;
     const until = this.#o.clock() + this.#o.submitTimeoutMs;
     return new Promise<SubmitOutcome>((resolve) =>
@@ -471,8 +487,10 @@ export class NatsOrderer implements Orderer {
       while (this.#outbox.length > 0) {
         const batch = this.#takeBatch();
         const bytes = encodeBatch(batch.map((b) => b.bytes));
+        const msgId = batchMsgId(bytes);
+        this.#published.set(msgId, { bytes, txs: batch });
         try {
-          await this.#publish(this.#names.batchSubject, bytes, batchMsgId(bytes));
+          await this.#publish(this.#names.batchSubject, bytes, msgId);
           const until = this.#o.clock() + this.#o.applyTimeoutMs;
           for (const b of batch) {
             const w = this.#waiters.get(b.id);
@@ -482,6 +500,7 @@ export class NatsOrderer implements Orderer {
             }
           }
         } catch (err) {
+          this.#published.delete(msgId); // should the stream hold it after all, it is decoded as any batch
           const error = unavailable(
             `the ordering service did not accept the batch within ${this.#o.submitTimeoutMs} ms; the transaction may still be ordered: look it up by id before resubmitting (resubmitting the same transaction is safe)`,
             err,
@@ -494,7 +513,7 @@ export class NatsOrderer implements Orderer {
     }
   }
 
-  #takeBatch(): { readonly id: string; readonly bytes: Uint8Array }[] {
+  #takeBatch(): Tx[] {
     // A transaction whose submitter was told it was not accepted is not published after all.
     if (this.#outbox.some((b) => !this.#waiters.has(b.id))) {
       this.#outbox = this.#outbox.filter((b) => this.#waiters.has(b.id));
@@ -567,9 +586,21 @@ export class NatsOrderer implements Orderer {
   // ---- applying --------------------------------------------------------------------------
 
   /** Hands one stream message to the pipeline: decoded and admitted now, signatures verified on workers, applied in order. */
-  async #receive(seq: number, timeMs: number, data: Uint8Array): Promise<void> {
+  async #receive(
+    seq: number,
+    timeMs: number,
+    data: Uint8Array,
+    msgId: string | undefined,
+  ): Promise<void> {
     if (seq <= this.#receivedSeq) return; // a re-delivery after a resubscribe
-    const item: OrderedItem = { seq, timeMs, entries: decodeBatch(data) };
+    const own = msgId === undefined ? undefined : this.#published.get(msgId);
+    if (own !== undefined) this.#published.delete(msgId!);
+    // A batch of this node's decodes to the transactions it was encoded from: reuse them.
+    const entries: BatchEntry[] =
+      own !== undefined && Buffer.compare(own.bytes, data) === 0
+        ? own.txs.map((tx) => ({ tx }))
+        : decodeBatch(data);
+    const item: OrderedItem = { seq, timeMs, entries };
     const admitted = admitEntries(this.#chain.registry, item.entries, this.#chain.state);
     const jobs = signatureJobs(admitted.map((a) => (a instanceof AppError ? undefined : a)));
     // A worker that fails must not stop the node: check those signatures here instead.
@@ -902,6 +933,7 @@ export class NatsOrderer implements Orderer {
     } catch {
       // a failed store: the next start republishes from the mark of the last block
     }
+    this.#published.clear();
     const error = new AppError('ERR_LEDGER_STOPPED', 'the node stopped before applying it');
     for (const id of [...this.#waiters.keys()]) this.#settle(id, { ok: false, id, error });
     this.#failConnect(new Error('closed'));
