@@ -29,6 +29,11 @@ export function sha256Text(text: string): Uint8Array {
   return nobleSha256(utf8(text));
 }
 
+/** Writes SHA-256 of the UTF-8 bytes of `text` into `out` at `offset`. */
+export function sha256TextInto(text: string, out: Uint8Array, offset: number): void {
+  out.set(nobleSha256(utf8(text)), offset);
+}
+
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   assertBytes(key, undefined, 'key');

@@ -6,6 +6,7 @@ import {
   sha256SmallInto,
   sha256SmallParts,
   sha256SmallText,
+  sha256SmallTextInto,
 } from './sha256-wasm.ts';
 
 /** Byte length of a SHA-256 digest. */
@@ -40,6 +41,11 @@ export function sha256Into(data: Uint8Array, out: Uint8Array, offset: number): v
  */
 export function sha256Text(text: string): Uint8Array {
   return sha256SmallText(text) ?? hash('sha256', text, 'buffer');
+}
+
+/** Writes {@link sha256Text} of `text` into `out` at `offset`, allocating nothing for short texts. */
+export function sha256TextInto(text: string, out: Uint8Array, offset: number): void {
+  if (!sha256SmallTextInto(text, out, offset)) out.set(hash('sha256', text, 'buffer'), offset);
 }
 
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */

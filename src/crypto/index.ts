@@ -19,6 +19,7 @@ export {
   sha256Into,
   SHA256_LENGTH,
   sha256Text,
+  sha256TextInto,
 } from './hash.ts';
 export {
   ED25519_PUBLIC_KEY_LENGTH,

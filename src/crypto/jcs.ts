@@ -72,8 +72,78 @@ function serialize(value: unknown, path: Path): string {
  * @example canonicalize({ b: 1, a: [true, null] }) // '{"a":[true,null],"b":1}'
  */
 export function canonicalize(value: unknown): string {
-  // A value already in canonical order (as parsed from canonical text) is its own JSON.stringify.
-  return inCanonicalOrder(value, 0) ? JSON.stringify(value) : serialize(value, []);
+  // A value already in canonical order (as parsed from canonical text) is its own JSON.stringify;
+  // another plain value is, once copied with sorted keys. What is neither goes to `serialize`,
+  // which writes the same text or names what is not I-JSON.
+  if (inCanonicalOrder(value, 0)) return JSON.stringify(value);
+  const sorted = sortedCopy(value, 0);
+  return sorted === NOT_PLAIN ? serialize(value, []) : JSON.stringify(sorted);
+}
+
+/**
+ * `keys` sorted in place by UTF-16 code units (RFC 8785 §3.2.3, the default `sort` order): by
+ * insertion for the few keys objects usually have, which allocates nothing.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/** {@link sortedCopy}'s answer for a value it leaves to `serialize`. */
+const NOT_PLAIN = Symbol('not plain JSON');
+
+/**
+ * A copy of `value` whose objects list their keys in RFC 8785 order, for `JSON.stringify`; or
+ * {@link NOT_PLAIN} for anything {@link inCanonicalOrder} would refuse other than key order, and for
+ * an object with a key that starts with a digit (an array-index key is always listed first, so a
+ * copy cannot put it in sorted order).
+ */
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (depth > 200) return NOT_PLAIN;
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN;
+    case 'string':
+      return isWellFormedText(value) ? value : NOT_PLAIN;
+    case 'object': {
+      if ((value as { toJSON?: unknown }).toJSON !== undefined) return NOT_PLAIN;
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const v = sortedCopy(value[i], depth + 1);
+          if (v === NOT_PLAIN) return NOT_PLAIN;
+          out[i] = v;
+        }
+        return out;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+      if (Object.prototype.toString.call(value) !== '[object Object]') return NOT_PLAIN;
+      const keys = sortKeys(Object.keys(value));
+      // No prototype: a "__proto__" key is an own property like any other.
+      const out = Object.create(null) as Record<string, unknown>;
+      for (const key of keys) {
+        const c = key.charCodeAt(0);
+        if ((c >= 0x30 && c <= 0x39) || !isWellFormedText(key)) return NOT_PLAIN;
+        const v = (value as Record<string, unknown>)[key];
+        const copy = v === undefined ? NOT_PLAIN : sortedCopy(v, depth + 1);
+        if (copy === NOT_PLAIN) return NOT_PLAIN;
+        out[key] = copy;
+      }
+      return out;
+    }
+    default:
+      return NOT_PLAIN;
+  }
 }
 
 /**

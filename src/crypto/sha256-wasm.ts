@@ -311,9 +311,23 @@ export function sha256SmallParts(parts: readonly Uint8Array[]): Uint8Array | und
  * they are longer than {@link SHA256_WASM_MAX_INPUT} bytes.
  */
 export function sha256SmallText(text: string): Uint8Array | undefined {
-  if (text.length > SHA256_WASM_MAX_INPUT) return undefined;
+  return sha256SmallTextInto(text, undefined, 0) ? digest.slice() : undefined;
+}
+
+/**
+ * Writes SHA-256 of the UTF-8 bytes of `text` into `out` at `offset` (or only into the module's
+ * digest when `out` is undefined); false, writing nothing, when they are longer than
+ * {@link SHA256_WASM_MAX_INPUT} bytes.
+ */
+export function sha256SmallTextInto(
+  text: string,
+  out: Uint8Array | undefined,
+  offset: number,
+): boolean {
+  if (text.length > SHA256_WASM_MAX_INPUT) return false;
   const { read, written } = encoder.encodeInto(text, input);
-  if (read < text.length) return undefined;
+  if (read < text.length) return false;
   run(written);
-  return digest.slice();
+  out?.set(digest, offset);
+  return true;
 }

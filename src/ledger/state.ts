@@ -59,40 +59,77 @@ export function moduleState(
   deadlines: DeadlineQueue,
   documents?: DocumentChecker,
 ): ModuleState {
-  const prefix = `${namespace}/`;
-  const check = (key: string): void => {
-    if (!key.startsWith(prefix) || key.length === prefix.length) {
+  return new ModuleView(overlay, namespace, deadlines, documents);
+}
+
+/**
+ * {@link moduleState}'s view: one object per transaction, methods on the prototype (a module that
+ * detaches a method, `const { write } = state`, loses `this`; modules call them on the state).
+ */
+class ModuleView implements ModuleState {
+  readonly #overlay: StateOverlay;
+  readonly #namespace: string;
+  readonly #prefix: string;
+  readonly #deadlines: DeadlineQueue;
+  readonly #documents: DocumentChecker | undefined;
+  #reader: StateReader | undefined;
+
+  constructor(
+    overlay: StateOverlay,
+    namespace: string,
+    deadlines: DeadlineQueue,
+    documents: DocumentChecker | undefined,
+  ) {
+    this.#overlay = overlay;
+    this.#namespace = namespace;
+    this.#prefix = `${namespace}/`;
+    this.#deadlines = deadlines;
+    this.#documents = documents;
+  }
+
+  /** Read-only for the module: writes go through write/remove, which check the namespace. */
+  get reader(): StateReader {
+    const overlay = this.#overlay;
+    return (this.#reader ??= { get: (key) => overlay.get(key) });
+  }
+
+  read<T = JsonValue>(key: string): T | undefined {
+    return readJson<T>(this.#overlay, key);
+  }
+
+  write(key: string, value: unknown): void {
+    this.#check(key);
+    this.#overlay.set(key, canonicalize(value));
+  }
+
+  remove(key: string): void {
+    this.#check(key);
+    this.#overlay.delete(key);
+  }
+
+  schedule(at: number, ref: string): void {
+    const key = deadlineKey(at, this.#namespace, ref);
+    this.#overlay.set(key, '1');
+    this.#deadlines.push(key);
+  }
+
+  unschedule(at: number, ref: string): void {
+    const key = deadlineKey(at, this.#namespace, ref);
+    if (this.#overlay.get(key) !== undefined) this.#overlay.delete(key);
+  }
+
+  checkDocument(topic: string, document: unknown): void {
+    if (this.#documents === undefined)
+      throw new AppError('ERR_LEDGER_UNKNOWN_DOCUMENT', `no module declares document ${topic}`);
+    this.#documents(topic, document, this.#overlay);
+  }
+
+  #check(key: string): void {
+    if (!key.startsWith(this.#prefix) || key.length === this.#prefix.length) {
       // A module bug, not bad input: it must never write outside its namespace.
       throw new RangeError(
-        `module "${namespace}" tried to write key ${JSON.stringify(key)} outside its namespace`,
+        `module "${this.#namespace}" tried to write key ${JSON.stringify(key)} outside its namespace`,
       );
     }
-  };
-  return {
-    // Read-only for the module: writes go through write/remove, which check the namespace.
-    reader: { get: (key) => overlay.get(key) },
-    read: <T = JsonValue>(key: string) => readJson<T>(overlay, key),
-    write(key, value) {
-      check(key);
-      overlay.set(key, canonicalize(value));
-    },
-    remove(key) {
-      check(key);
-      overlay.delete(key);
-    },
-    schedule(at, ref) {
-      const key = deadlineKey(at, namespace, ref);
-      overlay.set(key, '1');
-      deadlines.push(key);
-    },
-    unschedule(at, ref) {
-      const key = deadlineKey(at, namespace, ref);
-      if (overlay.get(key) !== undefined) overlay.delete(key);
-    },
-    checkDocument(topic, document) {
-      if (documents === undefined)
-        throw new AppError('ERR_LEDGER_UNKNOWN_DOCUMENT', `no module declares document ${topic}`);
-      documents(topic, document, overlay);
-    },
-  };
+  }
 }

@@ -63,6 +63,7 @@ test('hash.browser.ts and ed25519.browser.ts export exactly the runtime names of
     'sha256',
     'sha256Into',
     'sha256Text',
+    'sha256TextInto',
   ]);
   assert.deepEqual(Object.keys(nodeEd).sort(), [
     'ED25519_PUBLIC_KEY_LENGTH',

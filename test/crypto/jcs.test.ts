@@ -118,3 +118,48 @@ test('property: the sorted form (JSON.stringify path) and the reversed form (sor
     { numRuns: 1000 },
   );
 });
+
+/** RFC 8785 written plainly (keys sorted by UTF-16 code units, ECMAScript string and number forms). */
+function referenceJcs(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(referenceJcs).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${referenceJcs((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+test('property: every path (in order, copied with sorted keys, serialized) writes the reference RFC 8785 text', () => {
+  const key = fc.oneof(
+    fc.string(),
+    fc.constantFrom('__proto__', '0', '9', '10', '1a', 'é', '😀', 'a', 'B'),
+  );
+  const value = fc.letrec((tie) => ({
+    any: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, true, false, 0, -0, 1e21, 1.5e-7, -123.456),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string(),
+      fc.array(tie('any'), { maxLength: 4 }),
+      fc.dictionary(key, tie('any'), { maxKeys: 5 }),
+    ),
+  })).any;
+  fc.assert(
+    fc.property(value, (v) => {
+      // From JSON text, so "__proto__" is an own key as it is in parsed input.
+      const parsed: unknown = JSON.parse(JSON.stringify(v));
+      const expected = referenceJcs(parsed);
+      assert.equal(canonicalize(parsed), expected);
+      assert.equal(canonicalize(reversedDeep(parsed)), expected);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('an own "__proto__" key is kept and sorted; digit keys sort as text', () => {
+  assert.equal(
+    canonicalize(JSON.parse('{"b":1,"__proto__":{"y":2,"x":1}}')),
+    '{"__proto__":{"x":1,"y":2},"b":1}',
+  );
+  assert.equal(canonicalize({ b: 1, 10: 'ten', 9: 'nine' }), '{"10":"ten","9":"nine","b":1}');
+});

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { sha256, sha256Into, sha256Text, toHex, utf8 } from '../../src/crypto/index.ts';
+import {
+  sha256,
+  sha256Into,
+  sha256Text,
+  sha256TextInto,
+  toHex,
+  utf8,
+} from '../../src/crypto/index.ts';
 import {
   SHA256_WASM_MAX_INPUT,
   sha256Small,
@@ -83,7 +90,7 @@ test('property: sha256, sha256Into and parts of any split agree with node:crypto
   );
 });
 
-test('property: sha256Text hashes the UTF-8 bytes, lone surrogates as U+FFFD, like node:crypto', () => {
+test('property: sha256Text and sha256TextInto hash the UTF-8 bytes, lone surrogates as U+FFFD, like node:crypto', () => {
   fc.assert(
     fc.property(
       fc.oneof(
@@ -91,8 +98,16 @@ test('property: sha256Text hashes the UTF-8 bytes, lone surrogates as U+FFFD, li
         fc.string({ unit: 'binary', maxLength: 120 }),
         fc.string({ unit: fc.constantFrom('a', '\ud800', '\udc00', '😀', 'é'), maxLength: 200 }),
       ),
-      (text) => {
-        assert.equal(toHex(sha256Text(text)), nodeSha256(text));
+      fc.nat(40),
+      (text, offset) => {
+        const expected = nodeSha256(text);
+        assert.equal(toHex(sha256Text(text)), expected);
+        const out = new Uint8Array(offset + 40).fill(0xee);
+        sha256TextInto(text, out, offset);
+        assert.equal(toHex(out.subarray(offset, offset + 32)), expected);
+        // nothing written around the digest
+        assert.ok(out.subarray(0, offset).every((b) => b === 0xee));
+        assert.ok(out.subarray(offset + 32).every((b) => b === 0xee));
       },
     ),
     { numRuns: 2000 },

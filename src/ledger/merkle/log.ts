@@ -8,14 +8,28 @@
  * §2.1.2).
  */
 import { constants } from 'node:buffer';
-import { assertBytes } from '../../crypto/index.ts';
+import { assertBytes, sha256Into } from '../../crypto/index.ts';
 import { AppError } from '../../errors.ts';
-import { EMPTY_ROOT, HASH_SIZE, hashChildren } from './hash.ts';
+import { EMPTY_ROOT, HASH_SIZE, hashChildren, NODE_PREFIX } from './hash.ts';
 import { assertNonNegativeInteger, splitExponent } from './_int.ts';
 
 const INITIAL_SLOTS = 16;
 /** The most 32-byte slots one level buffer can hold (the largest byte array Node allocates). */
 const MAX_SLOTS = Math.floor(constants.MAX_LENGTH / HASH_SIZE);
+
+/** `NODE_PREFIX || left || right` of the pair being hashed, and its hash (appends allocate nothing). */
+const pairInput = new Uint8Array(1 + 2 * HASH_SIZE);
+pairInput[0] = NODE_PREFIX;
+const pairHash = new Uint8Array(HASH_SIZE);
+
+/**
+ * Writes `hashChildren` of the two adjacent slots at `at` of `level` (left, then right) into
+ * `out` at `offset`.
+ */
+function hashPairInto(level: Uint8Array, at: number, out: Uint8Array, offset: number): void {
+  for (let i = 0; i < 2 * HASH_SIZE; i++) pairInput[1 + i] = level[at + i] as number;
+  sha256Into(pairInput, out, offset);
+}
 
 function outOfRange(message: string): AppError {
   return new AppError('ERR_LEDGER_RANGE', message);
@@ -81,10 +95,10 @@ export class MerkleLog {
     let level = 0;
     let pos = index;
     while (pos % 2 === 1) {
-      const parent = hashChildren(this.#node(level, pos - 1), this.#node(level, pos));
+      hashPairInto(this.#levels[level]!, (pos - 1) * HASH_SIZE, pairHash, 0);
       level++;
       pos = (pos - 1) / 2;
-      this.#write(level, pos, parent);
+      this.#write(level, pos, pairHash);
     }
     this.#size = index + 1;
     return index;
@@ -243,9 +257,8 @@ export class MerkleLog {
       const parents = Math.floor(count / 2);
       const up = new Uint8Array(parents * HASH_SIZE);
       this.#levels[level + 1] = up;
-      for (let j = 0; j < parents; j++) {
-        up.set(hashChildren(this.#node(level, 2 * j), this.#node(level, 2 * j + 1)), j * HASH_SIZE);
-      }
+      const below = this.#levels[level]!;
+      for (let j = 0; j < parents; j++) hashPairInto(below, 2 * j * HASH_SIZE, up, j * HASH_SIZE);
       count = parents;
     }
     this.#size = leaves.length;

@@ -3,7 +3,7 @@
  * `./index.ts`). Nodes live in typed-array arenas; hashes are recomputed lazily by
  * {@link StateTree.root}, each dirty inner node once.
  */
-import { assertBytes, isWellFormedText, toHex } from '../../crypto/index.ts';
+import { assertBytes, isWellFormedText, sha256TextInto, toHex } from '../../crypto/index.ts';
 import { EMPTY, LEAF_STRIDE, LEAF_VALUE, leafOf, leafRef, NodeArena, type Ref } from './_arena.ts';
 import { buildTree } from './_build.ts';
 import { SMT_EMPTY_HASH, SMT_HASH_SIZE, SMT_MAX_DEPTH, smtKeyHash, smtValueHash } from './hash.ts';
@@ -53,6 +53,9 @@ export class StateTree {
   readonly #siblings = new Int32Array(SMT_MAX_DEPTH);
   /** The siblings of the last proof as JSON string items, before they become a string. */
   readonly #itemsScratch = Buffer.alloc(SMT_MAX_DEPTH * SIBLING_ITEM_BYTES);
+  /** Key and value hashes of {@link StateTree.set} (setHashed keeps neither). */
+  readonly #keyScratch = new Uint8Array(SMT_HASH_SIZE);
+  readonly #valueScratch = new Uint8Array(SMT_HASH_SIZE);
 
   /**
    * Builds a tree from (key, value) pairs in O(n) hashes; a repeated key keeps its last value.
@@ -121,7 +124,10 @@ export class StateTree {
   set(key: string, value: string): void {
     assertText(key, 'key');
     assertText(value, 'value');
-    this.setHashed(smtKeyHash(key), smtValueHash(value));
+    // smtKeyHash and smtValueHash, written into scratch arrays: set is the hot path of every block.
+    sha256TextInto(key, this.#keyScratch, 0);
+    sha256TextInto(value, this.#valueScratch, 0);
+    this.setHashed(this.#keyScratch, this.#valueScratch);
   }
 
   /**

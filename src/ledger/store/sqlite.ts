@@ -472,7 +472,7 @@ export class SqliteStore {
         const txIds = new Map(this.#pendingIds);
         addBlock(state, txIds, write.stateChanges, ids, firstSeq);
         this.#writeFold(state, txIds, header.logSize);
-      } else f.changesInsert.run(header.height, JSON.stringify([...write.stateChanges]));
+      } else f.changesInsert.run(header.height, changesJson(write.stateChanges));
       extra?.();
     })();
     this.#logSize = header.logSize;
@@ -536,8 +536,17 @@ function addBlock(
   ids: readonly string[],
   firstSeq: number,
 ): void {
-  for (const [k, v] of changes) state.set(k, v);
+  changes.forEach((v, k) => state.set(k, v));
   ids.forEach((id, i) => txIds.set(id, firstSeq + i));
+}
+
+/** `JSON.stringify([...changes])`, without the array of entries: a block's `state_changes` row. */
+function changesJson(changes: ReadonlyMap<string, string | null>): string {
+  let out = '[';
+  changes.forEach((v, k) => {
+    out += `${out.length === 1 ? '' : ','}[${JSON.stringify(k)},${JSON.stringify(v)}]`;
+  });
+  return `${out}]`;
 }
 
 function readMeta(db: Database.Database, key: string): string | undefined {
