@@ -34,6 +34,34 @@ export function sha256TextInto(text: string, out: Uint8Array, offset: number): v
   out.set(nobleSha256(utf8(text)), offset);
 }
 
+/** Where node hashes take their data: 64 words, lane k's 64 bytes at words 16k…16k+15. */
+export const sha256NodeInput = new Int32Array(64);
+const nodeBytes = new Uint8Array(sha256NodeInput.buffer);
+const nodeMessage = new Uint8Array(65);
+
+/** Writes SHA-256 of `prefix || lane 0's 64 bytes` of {@link sha256NodeInput} into `out` at `offset`. */
+export function sha256Node(prefix: number, out: Uint8Array, offset: number): void {
+  nodeHashOf(0, prefix, out, offset);
+}
+
+/** {@link sha256Node} of the four lanes; lane k's digest goes into `out` at offset `ok`. */
+export function sha256Node4(
+  prefix: number,
+  out: Uint8Array,
+  o0: number,
+  o1: number,
+  o2: number,
+  o3: number,
+): void {
+  [o0, o1, o2, o3].forEach((o, k) => nodeHashOf(k, prefix, out, o));
+}
+
+function nodeHashOf(lane: number, prefix: number, out: Uint8Array, offset: number): void {
+  nodeMessage[0] = prefix;
+  nodeMessage.set(nodeBytes.subarray(64 * lane, 64 * lane + 64), 1);
+  out.set(nobleSha256(nodeMessage), offset);
+}
+
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   assertBytes(key, undefined, 'key');

@@ -7,6 +7,9 @@ import {
   sha256SmallParts,
   sha256SmallText,
   sha256SmallTextInto,
+  sha256Node,
+  sha256Node4,
+  sha256NodeInput,
 } from './sha256-wasm.ts';
 
 /** Byte length of a SHA-256 digest. */
@@ -47,6 +50,14 @@ export function sha256Text(text: string): Uint8Array {
 export function sha256TextInto(text: string, out: Uint8Array, offset: number): void {
   if (!sha256SmallTextInto(text, out, offset)) out.set(hash('sha256', text, 'buffer'), offset);
 }
+
+/**
+ * Node hashes of the Merkle and state trees, `SHA-256(prefix || 64 bytes)`, without copying bytes:
+ * the caller moves the 64 bytes of up to four nodes into {@link sha256NodeInput} as 32-bit words
+ * (lane k at words 16k…16k+15), then `sha256Node` hashes lane 0 and `sha256Node4` the four at
+ * once, writing digests into its `out` at the given offsets.
+ */
+export { sha256Node, sha256Node4, sha256NodeInput };
 
 /** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {

@@ -20,6 +20,9 @@ export {
   SHA256_LENGTH,
   sha256Text,
   sha256TextInto,
+  sha256Node,
+  sha256Node4,
+  sha256NodeInput,
 } from './hash.ts';
 export {
   ED25519_PUBLIC_KEY_LENGTH,

@@ -62,6 +62,9 @@ test('hash.browser.ts and ed25519.browser.ts export exactly the runtime names of
     'hmacSha256',
     'sha256',
     'sha256Into',
+    'sha256Node',
+    'sha256Node4',
+    'sha256NodeInput',
     'sha256Text',
     'sha256TextInto',
   ]);
@@ -313,4 +316,36 @@ test('generateEd25519: a fresh seed whose key pair both implementations derive a
     for (const other of IMPLS)
       assert.deepEqual(EDS[other].ed25519FromSeed(seed).publicKey, keyPair.publicKey);
   }
+});
+
+test('property: node hashes (sha256Node, sha256Node4) and sha256TextInto agree, both implementations', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 256, maxLength: 256 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.string(),
+      (data, prefix, text) => {
+        const want = [0, 1, 2, 3].map((k) =>
+          toHex(nodeHash.sha256(Uint8Array.of(prefix, ...data.subarray(64 * k, 64 * k + 64)))),
+        );
+        for (const impl of IMPLS) {
+          const h = HASHES[impl];
+          const input = h.sha256NodeInput;
+          new Uint8Array(input.buffer, input.byteOffset, 256).set(data);
+          const out = new Uint8Array(160);
+          h.sha256Node4(prefix, out, 96, 0, 64, 32);
+          assert.deepEqual(
+            [96, 0, 64, 32].map((o) => toHex(out.subarray(o, o + 32))),
+            want,
+            impl,
+          );
+          h.sha256Node(prefix, out, 128);
+          assert.equal(toHex(out.subarray(128, 160)), want[0], impl);
+          h.sha256TextInto(text, out, 1);
+          assert.equal(toHex(out.subarray(1, 33)), toHex(nodeHash.sha256(utf8(text))), impl);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

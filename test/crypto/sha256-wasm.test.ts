@@ -7,6 +7,9 @@ import {
   sha256Into,
   sha256Text,
   sha256TextInto,
+  sha256Node,
+  sha256Node4,
+  sha256NodeInput,
   toHex,
   utf8,
 } from '../../src/crypto/index.ts';
@@ -111,5 +114,32 @@ test('property: sha256Text and sha256TextInto hash the UTF-8 bytes, lone surroga
       },
     ),
     { numRuns: 2000 },
+  );
+});
+
+test('property: sha256Node and sha256Node4 hash prefix || 64 staged bytes like node:crypto, into any offsets', () => {
+  const staged = new Uint8Array(sha256NodeInput.buffer, sha256NodeInput.byteOffset, 256);
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 256, maxLength: 256 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7], { minLength: 4, maxLength: 4 }),
+      (data, prefix, slots) => {
+        staged.set(data);
+        const want = [0, 1, 2, 3].map((k) =>
+          nodeSha256(Uint8Array.of(prefix, ...data.subarray(64 * k, 64 * k + 64))),
+        );
+        // Four distinct 32-byte slots of a 256-byte buffer, in any order.
+        const offsets = slots.map((x) => 32 * x);
+        const out = new Uint8Array(256);
+        sha256Node4(prefix, out, offsets[0]!, offsets[1]!, offsets[2]!, offsets[3]!);
+        offsets.forEach((o, k) => assert.equal(toHex(out.subarray(o, o + 32)), want[k]));
+        const one = new Uint8Array(40);
+        sha256Node(prefix, one, 8);
+        assert.equal(toHex(one.subarray(8, 40)), want[0]);
+        assert.ok(one.subarray(0, 8).every((b) => b === 0));
+      },
+    ),
+    { numRuns: 500 },
   );
 });

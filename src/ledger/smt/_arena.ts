@@ -5,7 +5,7 @@
  * A node reference (`Ref`) is an int32: `0` is the empty subtree, `id > 0` an inner node,
  * `-(leaf + 1)` a leaf. Inner ids start at 1; freed slots are reused.
  */
-import { sha256Into } from '../../crypto/index.ts';
+import { sha256Node, sha256Node4, sha256NodeInput } from '../../crypto/index.ts';
 import { SMT_HASH_SIZE, SMT_LEAF_PREFIX, SMT_NODE_PREFIX } from './hash.ts';
 
 /** Reference to a subtree: 0 = empty, > 0 = inner node id, < 0 = `-(leaf + 1)`. */
@@ -60,7 +60,9 @@ export class NodeArena {
   #innerFree = 0;
   #leafTop = 0;
   readonly #leafFree: number[] = [];
-  readonly #scratch = new Uint8Array(1 + 2 * H);
+  /** `innerHash` and `leafData` as 32-bit words, to move hashes into {@link sha256NodeInput}. */
+  #inner32 = new Int32Array(0);
+  #leaf32 = new Int32Array(0);
 
   /** Reserves room for `inner` more inner nodes and `leaves` more leaves. */
   reserve(inner: number, leaves: number): void {
@@ -72,11 +74,20 @@ export class NodeArena {
       this.dirty = copyInto(new Uint8Array(cap), this.dirty);
       this.innerHash = copyInto(new Uint8Array(cap * H), this.innerHash);
     }
+    this.#words();
     const needLeaves = this.#leafTop + leaves;
     if (needLeaves * LEAF_STRIDE > this.leafData.length) {
       const cap = grown(this.leafData.length / LEAF_STRIDE, needLeaves);
       this.leafData = copyInto(new Uint8Array(cap * LEAF_STRIDE), this.leafData);
     }
+    this.#words();
+  }
+
+  #words(): void {
+    if (this.#inner32.buffer !== this.innerHash.buffer)
+      this.#inner32 = new Int32Array(this.innerHash.buffer, 0, this.innerHash.length / 4);
+    if (this.#leaf32.buffer !== this.leafData.buffer)
+      this.#leaf32 = new Int32Array(this.leafData.buffer, 0, this.leafData.length / 4);
   }
 
   /**
@@ -95,6 +106,7 @@ export class NodeArena {
     if (leaves * LEAF_STRIDE < this.leafData.length) {
       this.leafData = this.leafData.slice(0, leaves * LEAF_STRIDE);
     }
+    this.#words();
   }
 
   /** Allocates a dirty inner node with the given children. */
@@ -145,12 +157,11 @@ export class NodeArena {
   /** Stores a new value hash in leaf `leaf` and recomputes its leaf hash. */
   setLeafValue(leaf: number, valueHash: Uint8Array): void {
     const base = leaf * LEAF_STRIDE;
-    const data = this.leafData;
-    data.set(valueHash, base + LEAF_VALUE);
-    const s = this.#scratch;
-    s[0] = SMT_LEAF_PREFIX;
-    for (let i = 0; i < 2 * H; i++) s[1 + i] = data[base + i] as number;
-    sha256Into(s, data, base + LEAF_HASH);
+    this.leafData.set(valueHash, base + LEAF_VALUE);
+    // The leaf hash: SHA-256(0x00 || keyHash || valueHash), the 64 bytes at the record's start.
+    const from = base / 4;
+    for (let i = 0; i < 16; i++) sha256NodeInput[i] = this.#leaf32[from + i] as number;
+    sha256Node(SMT_LEAF_PREFIX, this.leafData, base + LEAF_HASH);
   }
 
   /** Does leaf `leaf` hold `keyHash` (32 bytes)? */
@@ -212,12 +223,36 @@ export class NodeArena {
 
   /** Hashes inner node `id` from its children's hashes, which must be fresh. */
   hashInner(id: number): void {
-    const s = this.#scratch;
-    s[0] = SMT_NODE_PREFIX;
-    this.copyHash(this.left[id] as number, s, 1);
-    this.copyHash(this.right[id] as number, s, 1 + H);
-    sha256Into(s, this.innerHash, id * H);
+    this.#stage(0, id);
+    sha256Node(SMT_NODE_PREFIX, this.innerHash, id * H);
+  }
+
+  /** {@link NodeArena.hashInner} of four inner nodes at once (SIMD); their children must be fresh. */
+  hashInner4(i0: number, i1: number, i2: number, i3: number): void {
+    this.#stage(0, i0);
+    this.#stage(1, i1);
+    this.#stage(2, i2);
+    this.#stage(3, i3);
+    sha256Node4(SMT_NODE_PREFIX, this.innerHash, i0 * H, i1 * H, i2 * H, i3 * H);
+  }
+
+  /** Moves inner node `id`'s children's hashes into lane `lane` of {@link sha256NodeInput}. */
+  #stage(lane: number, id: number): void {
+    this.#stageHash(this.left[id] as number, 16 * lane);
+    this.#stageHash(this.right[id] as number, 16 * lane + 8);
     this.dirty[id] = 0;
+  }
+
+  /** The (fresh) hash of `ref` as 8 words of {@link sha256NodeInput} from word `at`. */
+  #stageHash(ref: Ref, at: number): void {
+    const dst = sha256NodeInput;
+    if (ref === EMPTY) {
+      for (let i = 0; i < 8; i++) dst[at + i] = 0;
+      return;
+    }
+    const src = ref > 0 ? this.#inner32 : this.#leaf32;
+    const from = ref > 0 ? ref * 8 : (leafOf(ref) * LEAF_STRIDE + LEAF_HASH) / 4;
+    for (let i = 0; i < 8; i++) dst[at + i] = src[from + i] as number;
   }
 
   /** Bytes held by the arenas (capacity, not use). */

@@ -53,6 +53,11 @@ export class StateTree {
   readonly #siblings = new Int32Array(SMT_MAX_DEPTH);
   /** The siblings of the last proof as JSON string items, before they become a string. */
   readonly #itemsScratch = Buffer.alloc(SMT_MAX_DEPTH * SIBLING_ITEM_BYTES);
+  /** Scratch of {@link StateTree.root}'s rehash: the dirty nodes, their heights, sorted by height. */
+  #dirtyIds = new Int32Array(1024);
+  #dirtyHeights = new Uint16Array(1024);
+  #byHeight = new Int32Array(1024);
+  #dirtyCount = 0;
   /** Key and value hashes of {@link StateTree.set} (setHashed keeps neither). */
   readonly #keyScratch = new Uint8Array(SMT_HASH_SIZE);
   readonly #valueScratch = new Uint8Array(SMT_HASH_SIZE);
@@ -366,12 +371,56 @@ export class StateTree {
     for (let d = 0; d < depth; d++) dirty[this.#path[d] as number] = 1;
   }
 
-  #rehash(id: number): void {
+  #rehash(root: number): void {
+    // Every dirty inner node, with its height above the dirty nodes below it: once all lower
+    // heights are hashed, a node's children are fresh. Nodes of one height are hashed four at a
+    // time (SIMD), the few left over one by one.
+    this.#dirtyCount = 0;
+    const top = this.#collectDirty(root);
+    const n = this.#dirtyCount;
+    const ids = this.#dirtyIds;
+    const heights = this.#dirtyHeights;
+    const starts = new Int32Array(top + 2);
+    for (let i = 0; i < n; i++) starts[(heights[i] as number) + 1]!++;
+    for (let h = 1; h <= top + 1; h++) starts[h]! += starts[h - 1] as number;
+    const byHeight = this.#byHeight;
+    const fill = starts.slice(0, top + 1);
+    for (let i = 0; i < n; i++) byHeight[fill[heights[i] as number]!++] = ids[i] as number;
+    const a = this.#a;
+    for (let h = 0; h <= top; h++) {
+      let i = starts[h] as number;
+      const end = starts[h + 1] as number;
+      for (; i + 4 <= end; i += 4)
+        a.hashInner4(
+          byHeight[i] as number,
+          byHeight[i + 1] as number,
+          byHeight[i + 2] as number,
+          byHeight[i + 3] as number,
+        );
+      for (; i < end; i++) a.hashInner(byHeight[i] as number);
+    }
+  }
+
+  /** Lists the dirty inner nodes under `id` (dirty itself) with their heights; returns id's height. */
+  #collectDirty(id: number): number {
     const a = this.#a;
     const l = a.left[id] as number;
     const r = a.right[id] as number;
-    if (l > 0 && a.dirty[l] === 1) this.#rehash(l);
-    if (r > 0 && a.dirty[r] === 1) this.#rehash(r);
-    a.hashInner(id);
+    let height = 0;
+    if (l > 0 && a.dirty[l] === 1) height = this.#collectDirty(l) + 1;
+    if (r > 0 && a.dirty[r] === 1) height = Math.max(height, this.#collectDirty(r) + 1);
+    if (this.#dirtyCount === this.#dirtyIds.length) {
+      const grown = this.#dirtyIds.length * 2;
+      const ids = new Int32Array(grown);
+      ids.set(this.#dirtyIds);
+      const heights = new Uint16Array(grown);
+      heights.set(this.#dirtyHeights);
+      this.#dirtyIds = ids;
+      this.#dirtyHeights = heights;
+      this.#byHeight = new Int32Array(grown);
+    }
+    this.#dirtyIds[this.#dirtyCount] = id;
+    this.#dirtyHeights[this.#dirtyCount++] = height;
+    return height;
   }
 }

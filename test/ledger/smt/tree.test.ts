@@ -131,6 +131,18 @@ describe('StateTree: roots', () => {
     }
   });
 
+  it('a rehash of thousands of dirty nodes (four at a time, by height) matches the reference', () => {
+    const state = sampleState(5000);
+    const tree = new StateTree();
+    for (const [k, v] of state) tree.set(k, v);
+    assert.deepEqual(tree.root(), refRoot(state));
+    // Half of the values change: a second large rehash over a tree with clean parts.
+    let i = 0;
+    for (const k of state.keys()) if (i++ % 2 === 0) state.set(k, `changed ${i}`);
+    for (const [k, v] of state) tree.set(k, v);
+    assert.deepEqual(tree.root(), refRoot(state));
+  });
+
   it('lazy batches: sets between root() calls, overwrites, unchanged values', () => {
     const state = sampleState(100);
     const tree = StateTree.build(state);
