@@ -8,7 +8,7 @@
  * §2.1.2).
  */
 import { constants } from 'node:buffer';
-import { assertBytes, sha256Into } from '../../crypto/index.ts';
+import { assertBytes, sha256Node, sha256Node4, sha256NodeInput } from '../../crypto/index.ts';
 import { AppError } from '../../errors.ts';
 import { EMPTY_ROOT, HASH_SIZE, hashChildren, NODE_PREFIX } from './hash.ts';
 import { assertNonNegativeInteger, splitExponent } from './_int.ts';
@@ -17,18 +17,25 @@ const INITIAL_SLOTS = 16;
 /** The most 32-byte slots one level buffer can hold (the largest byte array Node allocates). */
 const MAX_SLOTS = Math.floor(constants.MAX_LENGTH / HASH_SIZE);
 
-/** `NODE_PREFIX || left || right` of the pair being hashed, and its hash (appends allocate nothing). */
-const pairInput = new Uint8Array(1 + 2 * HASH_SIZE);
-pairInput[0] = NODE_PREFIX;
+/** {@link sha256NodeInput} as bytes: lane k's 64 bytes (a pair: left ‖ right) at 64 k. */
+const staged = new Uint8Array(
+  sha256NodeInput.buffer,
+  sha256NodeInput.byteOffset,
+  4 * 2 * HASH_SIZE,
+);
+/** The hash of the last pair {@link append} hashed (appends allocate nothing). */
 const pairHash = new Uint8Array(HASH_SIZE);
 
-/**
- * Writes `hashChildren` of the two adjacent slots at `at` of `level` (left, then right) into
- * `out` at `offset`.
- */
+/** Copies the two adjacent slots at `at` of `level` (left, then right) into lane `lane`. */
+function stagePair(level: Uint8Array, at: number, lane: number): void {
+  const to = lane * 2 * HASH_SIZE;
+  for (let i = 0; i < 2 * HASH_SIZE; i++) staged[to + i] = level[at + i] as number;
+}
+
+/** Writes `hashChildren` of the two adjacent slots at `at` of `level` into `out` at `offset`. */
 function hashPairInto(level: Uint8Array, at: number, out: Uint8Array, offset: number): void {
-  for (let i = 0; i < 2 * HASH_SIZE; i++) pairInput[1 + i] = level[at + i] as number;
-  sha256Into(pairInput, out, offset);
+  stagePair(level, at, 0);
+  sha256Node(NODE_PREFIX, out, offset);
 }
 
 function outOfRange(message: string): AppError {
@@ -258,7 +265,21 @@ export class MerkleLog {
       const up = new Uint8Array(parents * HASH_SIZE);
       this.#levels[level + 1] = up;
       const below = this.#levels[level]!;
-      for (let j = 0; j < parents; j++) hashPairInto(below, 2 * j * HASH_SIZE, up, j * HASH_SIZE);
+      const P = 2 * HASH_SIZE;
+      let j = 0;
+      // Four pairs at a time (SIMD), the rest one by one.
+      for (; j + 4 <= parents; j += 4) {
+        for (let k = 0; k < 4; k++) stagePair(below, (j + k) * P, k);
+        sha256Node4(
+          NODE_PREFIX,
+          up,
+          j * HASH_SIZE,
+          (j + 1) * HASH_SIZE,
+          (j + 2) * HASH_SIZE,
+          (j + 3) * HASH_SIZE,
+        );
+      }
+      for (; j < parents; j++) hashPairInto(below, j * P, up, j * HASH_SIZE);
       count = parents;
     }
     this.#size = leaves.length;
