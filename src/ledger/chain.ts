@@ -109,12 +109,20 @@ export function isMemberSignature(
   cp: Checkpoint,
   s: CheckpointSignature,
 ): boolean {
-  const signer = registry.signers(state).find((m) => m.id === s.org && m.multikey === s.key);
-  return (
-    signer !== undefined &&
-    signer.sinceHeight <= cp.height &&
-    verifyCheckpointSignature(cp, s, signer.publicKey)
-  );
+  const signer = memberKeyAt(registry, state, s.org, s.key, cp.height);
+  return signer !== undefined && verifyCheckpointSignature(cp, s, signer.publicKey);
+}
+
+/** Organization `org`'s member key `multikey` in `state`, if it may sign blocks at `height`. */
+function memberKeyAt(
+  registry: ModuleRegistry,
+  state: StateReader,
+  org: string,
+  multikey: string,
+  height: number,
+): { readonly publicKey: Uint8Array } | undefined {
+  const signer = registry.signers(state).find((m) => m.id === org && m.multikey === multikey);
+  return signer !== undefined && signer.sinceHeight <= height ? signer : undefined;
 }
 
 /** Every committed state key under `prefix`, read in pages. */
@@ -391,15 +399,8 @@ export class Chain {
     const { org, multikey, keyPair } = this.signer;
     // Sign only as a member of the state the block commits to; otherwise leave it unsigned. The
     // member's key must be this node's key pair's, so the signature verifies under it.
-    const member = this.registry
-      .signers(state)
-      .find((m) => m.id === org && m.multikey === multikey);
-    if (
-      member === undefined ||
-      member.sinceHeight > header.height ||
-      !equalBytes(member.publicKey, keyPair.publicKey)
-    )
-      return [];
+    const member = memberKeyAt(this.registry, state, org, multikey, header.height);
+    if (member === undefined || !equalBytes(member.publicKey, keyPair.publicKey)) return [];
     return [signCheckpoint(cp, org, multikey, keyPair)];
   }
 
