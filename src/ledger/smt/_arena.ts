@@ -41,6 +41,11 @@ const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => {
   return (digits.charCodeAt(0) << 8) | digits.charCodeAt(1);
 });
 
+/** Byte offset of the hash of `ref` (not empty): in `innerHash` for an inner node, else in `leafData`. */
+function hashOffset(ref: Ref): number {
+  return ref > 0 ? ref * H : leafOf(ref) * LEAF_STRIDE + LEAF_HASH;
+}
+
 /** New capacity: at least `need`, and 1.5 × the old one so that one-by-one growth is amortized. */
 function grown(cap: number, need: number): number {
   return Math.max(16, need, Math.ceil(cap * 1.5));
@@ -74,7 +79,6 @@ export class NodeArena {
       this.dirty = copyInto(new Uint8Array(cap), this.dirty);
       this.innerHash = copyInto(new Uint8Array(cap * H), this.innerHash);
     }
-    this.#words();
     const needLeaves = this.#leafTop + leaves;
     if (needLeaves * LEAF_STRIDE > this.leafData.length) {
       const cap = grown(this.leafData.length / LEAF_STRIDE, needLeaves);
@@ -217,7 +221,7 @@ export class NodeArena {
       return;
     }
     const src = ref > 0 ? this.innerHash : this.leafData;
-    const base = ref > 0 ? ref * H : leafOf(ref) * LEAF_STRIDE + LEAF_HASH;
+    const base = hashOffset(ref);
     for (let i = 0; i < H; i++) out[offset + i] = src[base + i] as number;
   }
 
@@ -251,7 +255,7 @@ export class NodeArena {
       return;
     }
     const src = ref > 0 ? this.#inner32 : this.#leaf32;
-    const from = ref > 0 ? ref * 8 : (leafOf(ref) * LEAF_STRIDE + LEAF_HASH) / 4;
+    const from = hashOffset(ref) / 4;
     for (let i = 0; i < 8; i++) dst[at + i] = src[from + i] as number;
   }
 
