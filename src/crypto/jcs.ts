@@ -95,6 +95,15 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
+/** An object of `Object.prototype` or of none, with no other tag (a boxed primitive, `Symbol.toStringTag`). */
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (
+    (proto === Object.prototype || proto === null) &&
+    Object.prototype.toString.call(value) === '[object Object]'
+  );
+}
+
 /** {@link sortedCopy}'s answer for a value it leaves to `serialize`. */
 const NOT_PLAIN = Symbol('not plain JSON');
 
@@ -125,9 +134,7 @@ function sortedCopy(value: unknown, depth: number): unknown {
         }
         return out;
       }
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
-      if (Object.prototype.toString.call(value) !== '[object Object]') return NOT_PLAIN;
+      if (!isPlainObject(value)) return NOT_PLAIN;
       const keys = sortKeys(Object.keys(value));
       // No prototype: a "__proto__" key is an own property like any other.
       const out = Object.create(null) as Record<string, unknown>;
@@ -173,9 +180,7 @@ function inCanonicalOrder(value: unknown, depth: number): boolean {
           if (!inCanonicalOrder(value[i], depth + 1)) return false;
         return true;
       }
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      if (Object.prototype.toString.call(value) !== '[object Object]') return false;
+      if (!isPlainObject(value)) return false;
       const keys = Object.keys(value);
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
