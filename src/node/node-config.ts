@@ -25,6 +25,8 @@ export interface NatsOrdering {
   readonly replicas?: number;
   /** How long the node gathers submitted transactions into one candidate block, ms (default 5). */
   readonly batchIntervalMs?: number;
+  /** Publish batches Brotli-compressed (default true; every node reads both forms). */
+  readonly compress?: boolean;
   /**
    * How long a publish to the stream is retried before the submitter gets ERR_LEDGER_UNAVAILABLE,
    * ms (default 10 000).
@@ -87,6 +89,7 @@ export const OrderingSchema = Type.Union([
       servers: Type.Array(NatsServer, { minItems: 1, maxItems: MAX_NATS_SERVERS }),
       replicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
       batchIntervalMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+      compress: Type.Optional(Type.Boolean()),
       submitTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
       applyTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
     },

@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { canonicalize, sha256, toHex, utf8 } from '../../crypto/index.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { Checkpoint, CheckpointSignature } from '../block.ts';
@@ -41,6 +42,70 @@ export function encodeBatch(txs: readonly Uint8Array[]): Uint8Array {
   return out.subarray(0, o);
 }
 
+/**
+ * A compressed batch message: a zero byte (no JSON text starts with one), format 1 (Brotli), the
+ * length of the JSON batch it decompresses to (u32, little-endian), then the Brotli stream.
+ */
+const COMPRESSED = 0x00;
+const FORMAT_BROTLI = 0x01;
+const COMPRESSED_HEADER_BYTES = 6;
+
+/** Largest uncompressed batch: an orderer's `maxBatchBytes` may not exceed it. */
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Largest length a compressed batch may declare: a constant, so every node decides the same
+ * about the same message (a larger one is one malformed entry).
+ */
+export const MAX_DECOMPRESSED_BATCH_BYTES = 4 * MAX_BATCH_BYTES;
+
+/** Batches smaller than this are published as they are (compressing them saves next to nothing). */
+const COMPRESS_FROM_BYTES = 1024;
+
+/**
+ * The compressed form of a batch message (Brotli at quality 1: about 1.8 µs per transaction on
+ * the development machine; a batch of `bench.put` shrinks 3.3-fold), or `batch` itself when it is
+ * small. NATS stores, replicates and delivers every byte several times over, so fewer bytes cost
+ * the servers and every node less than the compression costs the publisher.
+ */
+export function compressBatch(batch: Uint8Array): Uint8Array {
+  if (batch.length < COMPRESS_FROM_BYTES || batch.length > MAX_BATCH_BYTES) return batch;
+  const z = brotliCompressSync(batch, {
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: 1,
+      [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: batch.length,
+    },
+  });
+  const out = Buffer.allocUnsafe(COMPRESSED_HEADER_BYTES + z.length);
+  out[0] = COMPRESSED;
+  out[1] = FORMAT_BROTLI;
+  out.writeUInt32LE(batch.length, 2);
+  out.set(z, COMPRESSED_HEADER_BYTES);
+  return out;
+}
+
+/** The JSON text of a compressed batch message, or why it has none. */
+function decompressBatch(bytes: Buffer): Buffer | string {
+  if (bytes.length < COMPRESSED_HEADER_BYTES || bytes[1] !== FORMAT_BROTLI)
+    return `batch message has an unknown compressed format ${bytes[1] ?? '(none)'}`;
+  const length = bytes.readUInt32LE(2);
+  if (length > MAX_DECOMPRESSED_BATCH_BYTES)
+    return `compressed batch message declares ${length} bytes, limit ${MAX_DECOMPRESSED_BATCH_BYTES}`;
+  let text: Buffer;
+  try {
+    text = brotliDecompressSync(bytes.subarray(COMPRESSED_HEADER_BYTES), {
+      chunkSize: Math.max(length, 64),
+      maxOutputLength: Math.max(length, 1),
+    });
+  } catch (err) {
+    return `compressed batch message does not decompress to its declared ${length} bytes: ${(err as Error).message}`;
+  }
+  return text.length === length
+    ? text
+    : `compressed batch message decompresses to ${text.length} bytes, not its declared ${length}`;
+}
+
 /** A deadline tick: an empty batch that asks for a block at the stream's time. */
 export function encodeTick(at: number): Uint8Array {
   return utf8(canonicalize({ tick: at, txs: [], v: WIRE_VERSION }));
@@ -57,13 +122,20 @@ export type BatchEntry =
   | { readonly tx?: undefined; readonly error: AppError; readonly raw: Uint8Array };
 
 /**
- * The entries of a batch message. A message that is not a batch at all (not JSON, wrong
- * version, no `txs` array) is one invalid entry holding the whole message.
+ * The entries of a batch message, compressed ({@link compressBatch}) or not. A message that is
+ * not a batch at all (not JSON, wrong version, no `txs` array, a compressed form that does not
+ * decompress to exactly the length it declares) is one invalid entry holding the whole message.
  */
 export function decodeBatch(bytes: Uint8Array): BatchEntry[] {
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (text[0] === COMPRESSED) {
+    const json = decompressBatch(text);
+    if (typeof json === 'string') return [malformed(bytes, json)];
+    text = json;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString());
+    value = JSON.parse(text.toString());
   } catch (err) {
     return [malformed(bytes, 'batch message is not JSON', err)];
   }

@@ -24,12 +24,14 @@ import {
 import { ensureStreams } from './_nats-streams.ts';
 import {
   batchMsgId,
+  compressBatch,
   decodeBatch,
   decodeSignature,
   encodeBatch,
   type BatchEntry,
   encodeSignature,
   encodeTick,
+  MAX_BATCH_BYTES,
   streamNames,
   type SignatureMessage,
   type StreamNames,
@@ -48,8 +50,16 @@ export interface NatsOrdererOptions {
   readonly clock?: () => number;
   /** Most transactions per published batch (= per block). */
   readonly maxBatchTxs?: number;
-  /** Most bytes per published batch (NATS refuses messages over the server's max_payload, 1 MiB by default). */
+  /**
+   * Most bytes per batch before compression (at most {@link MAX_BATCH_BYTES}, 1 MiB; uncompressed,
+   * NATS refuses messages over the server's max_payload, 1 MiB by default).
+   */
   readonly maxBatchBytes?: number;
+  /**
+   * Publish batches Brotli-compressed (default true; see {@link compressBatch}). Every node reads
+   * both forms, so organizations may choose differently.
+   */
+  readonly compress?: boolean;
   /** Wait this long for more transactions before publishing a batch. */
   readonly batchIntervalMs?: number;
   /**
@@ -201,6 +211,8 @@ export class NatsOrderer implements Orderer {
 
   constructor(chain: Chain, options: NatsOrdererOptions) {
     if (options.servers.length === 0) throw new TypeError('"servers" names no NATS server');
+    if ((options.maxBatchBytes ?? 0) > MAX_BATCH_BYTES)
+      throw new TypeError(`"maxBatchBytes" exceeds ${MAX_BATCH_BYTES}`);
     this.#chain = chain;
     this.#names = streamNames(chain.chainId);
     this.#o = {
@@ -209,6 +221,7 @@ export class NatsOrderer implements Orderer {
       clock: options.clock ?? Date.now,
       maxBatchTxs: options.maxBatchTxs ?? 500,
       maxBatchBytes: options.maxBatchBytes ?? 256 * 1024,
+      compress: options.compress ?? true,
       batchIntervalMs: options.batchIntervalMs ?? 5,
       submitTimeoutMs: options.submitTimeoutMs ?? 10_000,
       applyTimeoutMs: options.applyTimeoutMs ?? 30_000,
@@ -486,7 +499,8 @@ export class NatsOrderer implements Orderer {
     try {
       while (this.#outbox.length > 0) {
         const batch = this.#takeBatch();
-        const bytes = encodeBatch(batch.map((b) => b.bytes));
+        const json = encodeBatch(batch.map((b) => b.bytes));
+        const bytes = this.#o.compress ? compressBatch(json) : json;
         const msgId = batchMsgId(bytes);
         this.#published.set(msgId, { bytes, txs: batch });
         try {

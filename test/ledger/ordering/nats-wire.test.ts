@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { utf8, type JsonValue } from '../../../src/crypto/index.ts';
 import { decodeTx } from '../../../src/ledger/index.ts';
-import { decodeBatch, encodeBatch } from '../../../src/ledger/ordering/nats-wire.ts';
+import { brotliCompressSync } from 'node:zlib';
+import {
+  compressBatch,
+  decodeBatch,
+  encodeBatch,
+  MAX_DECOMPRESSED_BATCH_BYTES,
+} from '../../../src/ledger/ordering/nats-wire.ts';
 import { decodeParsedTx } from '../../../src/ledger/tx.ts';
 import { makeOrg, signAs } from '../../helpers/ledger.ts';
 
@@ -28,11 +34,12 @@ test('property: a batch decodes to exactly the transactions it was encoded from 
       const txs = bodies.map((b, i) =>
         decodeTx(signAs(org, 'test.put', b, i + 1, 1_700_000_000_000)),
       );
-      const entries = decodeBatch(encodeBatch(txs.map((t) => t.bytes)));
-      assert.deepEqual(
-        entries.map((e) => e.tx),
-        txs,
-      );
+      const batch = encodeBatch(txs.map((t) => t.bytes));
+      for (const message of [batch, compressBatch(batch)])
+        assert.deepEqual(
+          decodeBatch(message).map((e) => e.tx),
+          txs,
+        );
     }),
     { numRuns: 300 },
   );
@@ -76,4 +83,50 @@ test('a batch entry that is not a transaction is an invalid entry holding its JS
   const notJson = decodeBatch(utf8('{"txs":[nope'));
   assert.equal(notJson.length, 1);
   assert.equal(notJson[0]!.error?.code, 'ERR_LEDGER_MALFORMED_TX');
+});
+
+test('compressBatch: a batch of 1 KiB or more is published compressed, smaller ones as they are', () => {
+  const txs = Array.from({ length: 20 }, (_, i) =>
+    decodeTx(signAs(org, 'test.put', { k: `v${i}` }, i + 1, 1_700_000_000_000)),
+  );
+  const one = encodeBatch([txs[0]!.bytes]);
+  assert.ok(one.length < 1024);
+  assert.equal(compressBatch(one), one);
+  const batch = encodeBatch(txs.map((t) => t.bytes));
+  const z = compressBatch(batch);
+  assert.deepEqual([...z.subarray(0, 2)], [0x00, 0x01]);
+  assert.equal(Buffer.from(z).readUInt32LE(2), batch.length);
+  assert.ok(z.length < batch.length / 2, `${z.length} of ${batch.length} bytes`);
+});
+
+test('a compressed batch that is not what it declares is one malformed entry holding the whole message', () => {
+  const tx = decodeTx(signAs(org, 'test.put', { k: 'v' }, 1, 1_700_000_000_000));
+  const batch = Buffer.from(encodeBatch(Array.from({ length: 8 }, () => tx.bytes)));
+  const stream = brotliCompressSync(batch);
+  const message = (format: number, length: number, body: Uint8Array): Uint8Array => {
+    const head = Buffer.alloc(6);
+    head[1] = format;
+    head.writeUInt32LE(length, 2);
+    return Buffer.concat([head, body]);
+  };
+  assert.equal(decodeBatch(message(1, batch.length, stream)).length, 8);
+  const bad: [string, Uint8Array, RegExp][] = [
+    ['unknown format', message(2, batch.length, stream), /unknown compressed format 2/],
+    ['no header', Uint8Array.of(0, 1, 0), /unknown compressed format/],
+    ['not Brotli', message(1, batch.length, Buffer.from('not brotli')), /does not decompress/],
+    ['declares fewer bytes', message(1, batch.length - 1, stream), /does not decompress/],
+    ['declares more bytes', message(1, batch.length + 1, stream), /decompresses to \d+ bytes, not/],
+    ['declares more than the limit', message(1, MAX_DECOMPRESSED_BATCH_BYTES + 1, stream), /limit/],
+    ['truncated', message(1, batch.length, stream.subarray(0, 20)), /does not decompress/],
+  ];
+  for (const [what, bytes, reason] of bad) {
+    const entries = decodeBatch(bytes);
+    assert.equal(entries.length, 1, what);
+    assert.equal(entries[0]!.error?.code, 'ERR_LEDGER_MALFORMED_TX', what);
+    assert.match(entries[0]!.error.message, reason, what);
+    assert.deepEqual(entries[0]!.raw, bytes, what);
+  }
+  // A zip bomb stops at the declared length: it never allocates what it would expand to.
+  const bomb = brotliCompressSync(Buffer.alloc(16 * 1024 * 1024, 0x20));
+  assert.match(decodeBatch(message(1, 1024, bomb))[0]!.error!.message, /does not decompress/);
 });
