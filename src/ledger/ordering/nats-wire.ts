@@ -69,7 +69,9 @@ const COMPRESS_FROM_BYTES = 1024;
  * the servers and every node less than the compression costs the publisher.
  */
 export function compressBatch(batch: Uint8Array): Uint8Array {
-  if (batch.length < COMPRESS_FROM_BYTES || batch.length > MAX_BATCH_BYTES) return batch;
+  // A batch longer than readers decompress stays as it is (no orderer builds one: MAX_BATCH_BYTES).
+  if (batch.length < COMPRESS_FROM_BYTES || batch.length > MAX_DECOMPRESSED_BATCH_BYTES)
+    return batch;
   const z = brotliCompressSync(batch, {
     params: {
       [zlib.BROTLI_PARAM_QUALITY]: 1,
