@@ -89,8 +89,10 @@ export function compressBatch(batch: Uint8Array): Uint8Array {
 
 /** The JSON text of a compressed batch message, or why it has none. */
 function decompressBatch(bytes: Buffer): Buffer | string {
-  if (bytes.length < COMPRESSED_HEADER_BYTES || bytes[1] !== FORMAT_BROTLI)
-    return `batch message has an unknown compressed format ${bytes[1] ?? '(none)'}`;
+  if (bytes.length < COMPRESSED_HEADER_BYTES)
+    return `compressed batch message is shorter than its ${COMPRESSED_HEADER_BYTES}-byte header`;
+  if (bytes[1] !== FORMAT_BROTLI)
+    return `batch message has an unknown compressed format ${bytes[1]}`;
   const length = bytes.readUInt32LE(2);
   if (length > MAX_DECOMPRESSED_BATCH_BYTES)
     return `compressed batch message declares ${length} bytes, limit ${MAX_DECOMPRESSED_BATCH_BYTES}`;
