@@ -3,7 +3,12 @@
  * NATS orderer, one signature worker, and its own closed-loop load of pre-signed bench.put
  * transactions submitted straight to the orderer. Reads its config as JSON from argv[2], prints
  * `ready`, waits for `go` on stdin, then prints one JSON result line.
+ *
+ * With `replay: true` it is instead a new node that belongs to no organization (an observer): it
+ * joins the chain the others left in the stream, replays it from genesis with this machine's
+ * default signature workers, prints one JSON line (how long that took, its CPU, its head) and exits.
  */
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { ed25519FromSeed, fromHex } from '../src/crypto/index.ts';
 import {
@@ -29,7 +34,16 @@ interface Config {
   readonly seconds: number;
 }
 
-const config = JSON.parse(process.argv[2]!) as Config;
+interface ReplayConfig {
+  readonly replay: true;
+  readonly genesis: GenesisDoc;
+  readonly path: string;
+  readonly servers: string[];
+}
+
+const parsed = JSON.parse(process.argv[2]!) as Config | ReplayConfig;
+if ('replay' in parsed) await replay(parsed);
+const config = parsed as Config;
 const chain = Chain.open(
   SqliteStore.open(config.path, { synchronous: 'normal' }),
   new ModuleRegistry(benchModules()),
@@ -135,3 +149,40 @@ await orderer.close();
 await verifier.close();
 chain.store.close();
 process.exit(0);
+
+/** Joins as an observer, replays the whole stream, prints what it took and exits. */
+async function replay(config: ReplayConfig): Promise<never> {
+  const chain = Chain.open(
+    SqliteStore.open(config.path, { synchronous: 'normal' }),
+    new ModuleRegistry(benchModules()),
+    { genesis: config.genesis },
+  );
+  const workers = Math.max(1, availableParallelism() - 1); // what `realdid node start` runs
+  const verifier = new WorkerPoolVerifier(workers);
+  const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  const mainAtStart = procCpuUs(`/proc/self/task/${process.pid}/stat`);
+  const orderer = new NatsOrderer(chain, { servers: config.servers, verifier });
+  await orderer.connected;
+  await orderer.caughtUp;
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const applied = chain.store.txCount();
+  const mainCpu = procCpuUs(`/proc/self/task/${process.pid}/stat`) - mainAtStart;
+  const head = chain.head.height;
+  process.stdout.write(
+    `${JSON.stringify({
+      applied,
+      seconds,
+      workers,
+      cpuUsPerTx: (cpu.user + cpu.system) / Math.max(1, applied),
+      mainCpuUsPerTx: mainCpu / Math.max(1, applied),
+      height: head,
+      hash: chain.store.block(head)!.hash,
+    })}\n`,
+  );
+  await orderer.close();
+  await verifier.close();
+  chain.store.close();
+  process.exit(0);
+}

@@ -6,7 +6,9 @@
  * latency p50/p99 (submit → the submitting node knows a quorum signed the block). Bounds measured
  * in the same run: the JetStream R3 async publish rate of tx-size messages, and the Ed25519 verify
  * rate of one thread; every node verifies every transaction, so three nodes sharing the machine
- * verify at most `ed25519VerifyPerSec × cores ÷ 3`.
+ * verify at most `ed25519VerifyPerSec × cores ÷ 3`. Then a fourth node, of no organization, joins
+ * and replays the whole stream from genesis alone on the machine: its rate (against
+ * `ed25519VerifyPerSec × cores`) is what one node applies with a machine to itself.
  * Usage: npm run bench:consortium [-- --size N]   (N transactions per node, default 30 000)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -74,6 +76,19 @@ interface NodeResult {
   cpuUsPerTx: number;
   /** The part of it on the main thread (the rest: signature worker, V8's GC and compiler threads). */
   mainCpuUsPerTx: number;
+}
+
+interface ReplayResult {
+  /** Transactions in the replayed chain. */
+  applied: number;
+  /** From starting the orderer to having applied everything the stream held. */
+  seconds: number;
+  /** Its signature worker threads (`realdid node start`'s default: one per core but one). */
+  workers: number;
+  cpuUsPerTx: number;
+  mainCpuUsPerTx: number;
+  height: number;
+  hash: string;
 }
 
 function startNode(config: object): {
@@ -170,6 +185,18 @@ try {
     ),
   );
   await Promise.all(nodes.map((n) => new Promise((resolve) => n.child.once('exit', resolve))));
+  // A new node joins the chain the three left in the stream and replays it alone: what one node
+  // applies per second with the machine to itself (as on a consortium member's own machine).
+  log('a fourth node (an observer) replays the stream from genesis, alone on the machine');
+  const replayer = startNode({
+    replay: true,
+    genesis,
+    path: join(dir, 'observer.sqlite'),
+    servers: cluster.urls,
+  });
+  children.push(replayer.child);
+  const replay = JSON.parse(await nextLine(replayer.lines)) as ReplayResult;
+  await new Promise((resolve) => replayer.child.once('exit', resolve));
   const common = Math.min(...heads.map((h) => h.height));
   // Each node sends its last 21 block hashes; a node further ahead than that is reported as such.
   const atCommon = heads.map((h) => h.recent[common] ?? 'out of window');
@@ -199,7 +226,13 @@ try {
   log(
     `bound: min(NATS ${Math.round(natsRate)}/s, verify ${Math.round(verifyRate)}/s × ${cores} ÷ 3 = ${Math.round(verifyBound)}/s) = ${Math.round(bound)}/s`,
   );
-  if (!same || refused > 0) process.exitCode = 1;
+  const replayTxPerSec = replay.applied / replay.seconds;
+  const replaySeen = heads.map((h) => h.recent[replay.height]).filter((x) => x !== undefined);
+  const replaySame = replaySeen.length > 0 && replaySeen.every((x) => x === replay.hash);
+  log(
+    `replay by a new node alone: ${replay.applied} txs in ${replay.seconds.toFixed(1)} s = ${Math.round(replayTxPerSec)} tx/s with ${replay.workers} signature worker(s) (bound: verify ${Math.round(verifyRate)}/s × ${cores} cores = ${Math.round(verifyRate * cores)}/s, ratio ${(replayTxPerSec / (verifyRate * cores)).toFixed(3)}); CPU per transaction ${replay.cpuUsPerTx.toFixed(0)} µs (main thread ${replay.mainCpuUsPerTx.toFixed(0)}); head ${replay.height} ${replaySame ? 'identical' : 'DIFFERS'}`,
+  );
+  if (!same || !replaySame || refused > 0) process.exitCode = 1;
   console.log(
     JSON.stringify({
       bench: 'consortium',
