@@ -163,8 +163,13 @@ async function replay(config: ReplayConfig): Promise<never> {
   const cpuAtStart = process.cpuUsage();
   const mainAtStart = procCpuUs(`/proc/self/task/${process.pid}/stat`);
   const orderer = new NatsOrderer(chain, { servers: config.servers, verifier });
+  const stuck = setTimeout(() => {
+    process.stderr.write('replay: not caught up within 300 s\n');
+    process.exit(1);
+  }, 300_000);
   await orderer.connected;
   await orderer.caughtUp;
+  clearTimeout(stuck);
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuAtStart);
   const applied = chain.store.txCount();
