@@ -18,6 +18,7 @@ import {
   SqliteStore,
   WorkerPoolVerifier,
   type GenesisDoc,
+  type NodeSigner,
 } from '../src/ledger/index.ts';
 import { benchModules, makeSigners, makeTxs, procCpuUs } from './common.ts';
 
@@ -41,21 +42,36 @@ interface ReplayConfig {
   readonly servers: string[];
 }
 
+/** The node's chain in its own file store; an organization's node signs, an observer does not. */
+function openChain(path: string, genesis: GenesisDoc, signer?: NodeSigner): Chain {
+  return Chain.open(
+    SqliteStore.open(path, { synchronous: 'normal' }),
+    new ModuleRegistry(benchModules()),
+    { genesis, signer },
+  );
+}
+
+/** Starts counting this process's CPU; the result gives µs per `n` of it all and of the main thread. */
+function cpuMeter(): (n: number) => { cpuUsPerTx: number; mainCpuUsPerTx: number } {
+  const all = process.cpuUsage();
+  const main = procCpuUs(`/proc/self/task/${process.pid}/stat`);
+  return (n) => {
+    const used = process.cpuUsage(all);
+    return {
+      cpuUsPerTx: (used.user + used.system) / Math.max(1, n),
+      mainCpuUsPerTx: (procCpuUs(`/proc/self/task/${process.pid}/stat`) - main) / Math.max(1, n),
+    };
+  };
+}
+
 const parsed = JSON.parse(process.argv[2]!) as Config | ReplayConfig;
 if ('replay' in parsed) await replay(parsed);
 const config = parsed as Config;
-const chain = Chain.open(
-  SqliteStore.open(config.path, { synchronous: 'normal' }),
-  new ModuleRegistry(benchModules()),
-  {
-    genesis: config.genesis,
-    signer: {
-      org: config.org,
-      multikey: config.multikey,
-      keyPair: ed25519FromSeed(fromHex(config.seedHex)),
-    },
-  },
-);
+const chain = openChain(config.path, config.genesis, {
+  org: config.org,
+  multikey: config.multikey,
+  keyPair: ed25519FromSeed(fromHex(config.seedHex)),
+});
 const verifier = new WorkerPoolVerifier(1);
 const orderer = new NatsOrderer(chain, {
   servers: config.servers,
@@ -79,8 +95,7 @@ await new Promise<void>((resolve) => {
 });
 
 const start = performance.now();
-const cpuAtStart = process.cpuUsage();
-const mainAtStart = procCpuUs(`/proc/self/task/${process.pid}/stat`);
+const cpuPerTx = cpuMeter();
 const txsAtStart = chain.store.txCount();
 const stopAt = start + config.seconds * 1000;
 let next = 0;
@@ -107,9 +122,7 @@ while (performance.now() < waitUntil && ![...finalAt.keys()].some((h) => h >= la
   await new Promise((r) => setTimeout(r, 20));
 
 // CPU of the whole process (main thread and signature worker) per transaction it applied.
-const cpu = process.cpuUsage(cpuAtStart);
-const applied = chain.store.txCount() - txsAtStart;
-const mainCpu = procCpuUs(`/proc/self/task/${process.pid}/stat`) - mainAtStart;
+const cpu = cpuPerTx(chain.store.txCount() - txsAtStart);
 const latencies: number[] = [];
 let lastFinal = 0;
 let finalized = 0;
@@ -131,8 +144,7 @@ process.stdout.write(
     seconds: (lastFinal - start) / 1000,
     submitSeconds: (submitEnd - start) / 1000,
     latencies,
-    cpuUsPerTx: (cpu.user + cpu.system) / Math.max(1, applied),
-    mainCpuUsPerTx: mainCpu / Math.max(1, applied),
+    ...cpu,
   })}\n`,
 );
 // Let the other nodes finish before this one stops signing.
@@ -152,16 +164,11 @@ process.exit(0);
 
 /** Joins as an observer, replays the whole stream, prints what it took and exits. */
 async function replay(config: ReplayConfig): Promise<never> {
-  const chain = Chain.open(
-    SqliteStore.open(config.path, { synchronous: 'normal' }),
-    new ModuleRegistry(benchModules()),
-    { genesis: config.genesis },
-  );
+  const chain = openChain(config.path, config.genesis);
   const workers = Math.max(1, availableParallelism() - 1); // what `realdid node start` runs
   const verifier = new WorkerPoolVerifier(workers);
   const start = performance.now();
-  const cpuAtStart = process.cpuUsage();
-  const mainAtStart = procCpuUs(`/proc/self/task/${process.pid}/stat`);
+  const cpuPerTx = cpuMeter();
   const orderer = new NatsOrderer(chain, { servers: config.servers, verifier });
   const stuck = setTimeout(() => {
     process.stderr.write('replay: not caught up within 300 s\n');
@@ -171,17 +178,15 @@ async function replay(config: ReplayConfig): Promise<never> {
   await orderer.caughtUp;
   clearTimeout(stuck);
   const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuAtStart);
   const applied = chain.store.txCount();
-  const mainCpu = procCpuUs(`/proc/self/task/${process.pid}/stat`) - mainAtStart;
+  const cpu = cpuPerTx(applied);
   const head = chain.head.height;
   process.stdout.write(
     `${JSON.stringify({
       applied,
       seconds,
       workers,
-      cpuUsPerTx: (cpu.user + cpu.system) / Math.max(1, applied),
-      mainCpuUsPerTx: mainCpu / Math.max(1, applied),
+      ...cpu,
       height: head,
       hash: chain.store.block(head)!.hash,
     })}\n`,
