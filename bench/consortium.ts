@@ -230,7 +230,7 @@ try {
   const replaySeen = heads.map((h) => h.recent[replay.height]).filter((x) => x !== undefined);
   const replaySame = replaySeen.length > 0 && replaySeen.every((x) => x === replay.hash);
   log(
-    `replay by a new node alone: ${replay.applied} txs in ${replay.seconds.toFixed(1)} s = ${Math.round(replayTxPerSec)} tx/s with ${replay.workers} signature worker(s) (bound: verify ${Math.round(verifyRate)}/s × ${cores} cores = ${Math.round(verifyRate * cores)}/s, ratio ${(replayTxPerSec / (verifyRate * cores)).toFixed(3)}); CPU per transaction ${replay.cpuUsPerTx.toFixed(0)} µs (main thread ${replay.mainCpuUsPerTx.toFixed(0)}); head ${replay.height} ${replaySame ? 'identical' : 'DIFFERS'}`,
+    `replay by a new node alone: ${replay.applied} txs in ${replay.seconds.toFixed(1)} s = ${Math.round(replayTxPerSec)} tx/s with ${replay.workers} signature worker(s) (bound: verify ${Math.round(verifyRate)}/s × ${cores} cores = ${Math.round(verifyRate * cores)}/s, ratio ${(replayTxPerSec / (verifyRate * cores)).toFixed(3)}); CPU per transaction ${replay.cpuUsPerTx.toFixed(0)} µs (main thread ${replay.mainCpuUsPerTx.toFixed(0)}); head ${replay.height} ${replaySame ? 'identical' : replaySeen.length === 0 ? "not among the nodes' last blocks" : 'DIFFERS'}`,
   );
   if (!same || !replaySame || refused > 0) process.exitCode = 1;
   console.log(
