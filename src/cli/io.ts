@@ -81,6 +81,9 @@ export function output(json: boolean, value: unknown, human: () => string): void
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
+/** Commander's argument parser of a repeatable option: every value given, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** Parses a JSON argument, or the file named by `@path`. @throws ERR_CLI_USAGE */
 export function jsonArg(name: string, text: string): unknown {
   const source = text.startsWith('@') ? readText(text.slice(1)) : text;

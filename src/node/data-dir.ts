@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  decodeMultikey,
   decryptKeystore,
   encodeMultikey,
   ed25519FromSeed,
@@ -105,8 +106,12 @@ export function loadKeyFile(
 export interface InitOptions {
   readonly passphrase: string;
   readonly chainId?: string;
-  /** Organizations of the consortium (the first is this node). Default: 3 demo orgs. */
-  readonly orgs?: readonly { readonly id: string; readonly name: string }[];
+  /**
+   * Organizations of the consortium (the first is this node). Default: 3 demo orgs. An org with
+   * a `multikey` brought its own key (`realdid key new` on its machine): the genesis names that
+   * key and no key file is made for it; every other org gets a fresh key file in `keys/`.
+   */
+  readonly orgs?: readonly InitOrg[];
   readonly quorum?: number;
   readonly port?: number;
   readonly host?: string;
@@ -121,6 +126,14 @@ export interface InitOptions {
   readonly ordering?: OrderingConfig;
 }
 
+/** An organization of {@link InitOptions.orgs}. */
+export interface InitOrg {
+  readonly id: string;
+  readonly name: string;
+  /** Its own public key (Ed25519 Multikey); absent: `node init` creates its key. */
+  readonly multikey?: string;
+}
+
 export const DEMO_ORGS = [
   { id: 'org1', name: 'Demo Org One (node operator)' },
   { id: 'org2', name: 'Demo Org Two' },
@@ -128,10 +141,13 @@ export const DEMO_ORGS = [
 ] as const;
 
 /**
- * Initializes a data folder: one encrypted key per organization, a genesis document naming
- * them with the quorum, and the node config (this node is the first organization).
+ * Initializes a data folder: an encrypted key for each organization that did not bring its own, a
+ * genesis document naming every organization's key with the quorum, and the node config (this
+ * node is the first organization).
  * @throws ERR_CLI_DATA_DIR if the folder is already initialized; ERR_CLI_USAGE for a quorum out
- *   of range or an ordering that does not fit node.json's schema
+ *   of range, an ordering that does not fit node.json's schema, or an organization's own key that
+ *   is not an Ed25519 Multikey, is another's too, or is the first organization's (this node needs
+ *   its private key)
  */
 export function initDataDir(
   dir: string,
@@ -139,10 +155,11 @@ export function initDataDir(
 ): { genesis: GenesisDoc; config: NodeConfig } {
   const p = dataPaths(dir);
   if (isInitialized(dir)) throw new AppError('ERR_CLI_DATA_DIR', `${dir} is already initialized`);
-  const orgs = options.orgs ?? DEMO_ORGS;
+  const orgs: readonly InitOrg[] = options.orgs ?? DEMO_ORGS;
   const quorum = options.quorum ?? Math.floor(orgs.length / 2) + 1;
   if (orgs.length === 0 || quorum < 1 || quorum > orgs.length)
     throw new AppError('ERR_CLI_USAGE', `quorum ${quorum} must be within 1..${orgs.length}`);
+  checkInitOrgs(orgs);
   const ordering = checkOrdering(options.ordering ?? DEFAULT_SOLO_ORDERING);
   const modules = options.modules ?? defaultModules();
   // The module that decides who signs blocks writes the consortium's genesis section.
@@ -153,7 +170,7 @@ export function initDataDir(
   const members = orgs.map((o) => ({
     id: o.id,
     name: o.name,
-    keys: [createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)],
+    keys: [o.multikey ?? createKeyFile(join(p.keys, `${o.id}.json`), options.passphrase, o.id)],
   }));
   const sections: Record<string, JsonValue> = {
     [consortium.namespace]: consortium.consortium!.genesisSection(members, quorum),
@@ -177,6 +194,39 @@ export function initDataDir(
   writeJson(p.genesis, genesis);
   writeJson(p.config, config);
   return { genesis, config };
+}
+
+/**
+ * Checks the organizations' own keys as {@link initDataDir} does (before it writes anything): each
+ * an Ed25519 Multikey, none given twice, none for the first organization.
+ * @throws ERR_CLI_USAGE
+ */
+export function checkInitOrgs(orgs: readonly InitOrg[]): void {
+  const owner = new Map<string, string>();
+  orgs.forEach((o, i) => {
+    if (o.multikey === undefined) return;
+    if (i === 0)
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `organization "${o.id}" is this node: its key is created here (the node signs with it); only the other organizations bring their own`,
+      );
+    try {
+      decodeMultikey(o.multikey);
+    } catch (err) {
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `the key given for organization "${o.id}" is not an Ed25519 Multikey (z6Mk…): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    const other = owner.get(o.multikey);
+    if (other !== undefined)
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `organizations "${other}" and "${o.id}" were given the same key; each organization has its own`,
+      );
+    owner.set(o.multikey, o.id);
+  });
 }
 
 /** A module's part of `node init`: its namespace, what it was asked, and its `initData`. */

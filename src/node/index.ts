@@ -2,6 +2,7 @@
 export { buildApp } from './app.ts';
 export type { AppOptions } from './app.ts';
 export {
+  checkInitOrgs,
   createKeyFile,
   dataPaths,
   DEMO_ORGS,
@@ -12,7 +13,7 @@ export {
   loadKeyFile,
   mergeGenesis,
 } from './data-dir.ts';
-export type { InitOptions } from './data-dir.ts';
+export type { InitOptions, InitOrg } from './data-dir.ts';
 export { checkJoinDataDir, joinDataDir } from './join-data-dir.ts';
 export type { JoinOptions } from './join-data-dir.ts';
 export {

@@ -36,6 +36,7 @@ describe('realdid node init', () => {
       chainId: 'realdid-demo',
       org: 'org1',
       orgs: ['org1', 'org2', 'org3'],
+      keysCreated: ['org1', 'org2', 'org3'],
     });
     for (const org of ['org1', 'org2', 'org3']) {
       assert.equal(

@@ -207,6 +207,98 @@ describe('realdid node join', () => {
   });
 });
 
+describe('realdid node init --org-key (organizations that bring their own keys)', () => {
+  const ORGS = ['--orgs', 'acme:Acme Bank,tax:City Tax Office,court:District Court'];
+  const TAX_PASS = 'the tax office passphrase';
+  /** Keys the other organizations made on their own machines, and the multikeys they sent. */
+  let taxKeyFile: string;
+  let taxKey: string;
+  let courtKey: string;
+  before(async () => {
+    taxKeyFile = join(folder(), 'tax.json');
+    taxKey = (
+      await json<{ multikey: string }>(['key', 'new', '--out', taxKeyFile, '--label', 'tax'], {
+        REALDID_PASSPHRASE: TAX_PASS,
+      })
+    ).multikey;
+    courtKey = (await json<{ multikey: string }>(['key', 'new', '--out', join(folder(), 'c.json')]))
+      .multikey;
+  });
+
+  test('the genesis names the keys given; only this node’s key is created; the org joins with its own file', async () => {
+    const data = join(folder(), 'acme-data');
+    const out = await json([
+      ...['node', 'init', '--data', data, ...ORGS, '--chain-id', 'own-keys'],
+      ...['--org-key', `tax=${taxKey}`, '--org-key', `court=${courtKey}`],
+    ]);
+    assert.deepEqual(out.orgs, ['acme', 'tax', 'court']);
+    assert.deepEqual(out.keysCreated, ['acme']);
+    const genesis = readJson(join(data, 'genesis.json'));
+    const keyOf = (id: string): string[] =>
+      genesis.modules.gov.orgs.find((o: { id: string }) => o.id === id).keys;
+    assert.deepEqual(keyOf('tax'), [taxKey]);
+    assert.deepEqual(keyOf('court'), [courtKey]);
+    assert.deepEqual(keyOf('acme'), [readJson(join(data, 'keys', 'acme.json')).multikey]);
+    for (const id of ['tax', 'court'])
+      assert.equal(existsSync(join(data, 'keys', `${id}.json`)), false);
+    // tax joins with the key file it made itself, under its own passphrase.
+    const joined = await json(
+      [
+        ...['node', 'join', '--data', join(folder(), 'tax-data')],
+        ...['--genesis', join(data, 'genesis.json'), '--org', 'tax', '--key-file', taxKeyFile],
+      ],
+      { REALDID_PASSPHRASE: TAX_PASS },
+    );
+    assert.equal(joined.org, 'tax');
+    assert.equal(joined.chainId, 'own-keys');
+  });
+
+  const refused: [string, () => string[], RegExp][] = [
+    ['no "="', () => ['--org-key', taxKey], /--org-key expects org=multikey/],
+    [
+      'an organization not in --orgs',
+      () => ['--org-key', `bank=${taxKey}`],
+      /"bank", which is not one of the organizations \(acme, tax, court\)/,
+    ],
+    [
+      'the same organization twice',
+      () => ['--org-key', `tax=${taxKey}`, '--org-key', `tax=${courtKey}`],
+      /organization "tax" more than once/,
+    ],
+    [
+      'this node’s own organization',
+      () => ['--org-key', `acme=${taxKey}`],
+      /"acme" is this node: its key is created here/,
+    ],
+    [
+      'one key for two organizations',
+      () => ['--org-key', `tax=${taxKey}`, '--org-key', `court=${taxKey}`],
+      /"tax" and "court" were given the same key/,
+    ],
+    [
+      'not a Multikey',
+      () => ['--org-key', 'tax=z6MkNotAKey'],
+      /given for organization "tax" is not an Ed25519 Multikey/,
+    ],
+    [
+      'a did:key instead of its multikey',
+      () => ['--org-key', `tax=did:key:${taxKey}`],
+      /is not an Ed25519 Multikey/,
+    ],
+  ];
+  for (const [what, args, message] of refused)
+    test(`${what} → exit 2 ERR_CLI_USAGE before any passphrase prompt, nothing written`, async () => {
+      const data = join(folder(), 'acme-data');
+      const err = await fails(
+        ['node', 'init', '--data', data, ...ORGS, ...args()],
+        2,
+        'ERR_CLI_USAGE',
+      );
+      assert.match(err.message, message);
+      assert.equal(existsSync(data), false);
+    });
+});
+
 describe('--orderer and --nats on node init and node start', () => {
   test('node init --orderer nats --nats writes a NATS ordering; without --nats it is ERR_CLI_USAGE', async () => {
     const data = join(folder(), 'data');

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { initDataDir, loadKeyFile, mergeGenesis } from '../../src/node/index.ts';
+import { encodeMultikey, generateEd25519 } from '../../src/crypto/index.ts';
+import { initDataDir, loadKeyFile, mergeGenesis, type InitOrg } from '../../src/node/index.ts';
 
 test('an authority folder: DID document and accreditation in genesis, options in node.json, operator key under its own passphrase', () => {
   const dir = mkdtempSync(join(tmpdir(), 'realdid-init-'));
@@ -69,6 +70,44 @@ test('a request to a module that takes no part in init is a usage error, and wri
       (e: unknown) => isAppError(e, 'ERR_CLI_USAGE'),
     );
     assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('orgs with their own multikeys: named in genesis with no key file; a bad one writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'realdid-init-'));
+  try {
+    const own = encodeMultikey(generateEd25519().keyPair.publicKey);
+    const bad = (orgs: InitOrg[]): void =>
+      assert.throws(
+        () => initDataDir(join(dir, 'bad'), { passphrase: 'p', orgs }),
+        (e: unknown) => isAppError(e, 'ERR_CLI_USAGE'),
+      );
+    bad([{ id: 'org1', name: 'One', multikey: own }]); // this node needs its private key
+    bad([
+      { id: 'org1', name: 'One' },
+      { id: 'org2', name: 'Two', multikey: own.slice(0, -1) },
+    ]);
+    bad([
+      { id: 'org1', name: 'One' },
+      { id: 'org2', name: 'Two', multikey: own },
+      { id: 'org3', name: 'Three', multikey: own },
+    ]);
+    assert.deepEqual(readdirSync(dir), []);
+    const { genesis } = initDataDir(join(dir, 'ok'), {
+      passphrase: 'p',
+      orgs: [
+        { id: 'org1', name: 'One' },
+        { id: 'org2', name: 'Two', multikey: own },
+      ],
+    });
+    const orgs = (genesis.modules as { gov: { orgs: { id: string; keys: string[] }[] } }).gov.orgs;
+    assert.deepEqual(orgs[1], { id: 'org2', name: 'Two', keys: [own] });
+    assert.deepEqual(readdirSync(join(dir, 'ok', 'keys')), ['org1.json']);
+    assert.deepEqual(orgs[0]!.keys, [
+      loadKeyFile(join(dir, 'ok', 'keys', 'org1.json'), 'p').multikey,
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

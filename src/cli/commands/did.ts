@@ -19,7 +19,7 @@ import { AppError, isAppError } from '../../errors.ts';
 import { signTx, type SignedTxJson } from '../../ledger/index.ts';
 import { RealdidClient, type Receipt } from '../../sdk/index.ts';
 import { connect, nodeOptions, type NodeOpts } from '../connect.ts';
-import { output } from '../io.ts';
+import { collect, output } from '../io.ts';
 import { loadWallet, saveWalletState, walletPath, type UnlockedWallet } from '../wallet-file.ts';
 import { fetchRecord, unlockWalletOpts, type WalletOpts } from './wallet.ts';
 
@@ -149,8 +149,6 @@ export function parseServiceSpec(text: string): Patch {
   }
   return { op: 'add-service', service: { id, type, serviceEndpoint: endpoint } };
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function committed(r: Receipt): string {
   return `tx ${r.id} committed at height ${r.height}`;

@@ -4,6 +4,7 @@ import { MAX_DID_VIEW_CACHE_MB } from '../../did/index.ts';
 import { AppError } from '../../errors.ts';
 import {
   assertInitialized,
+  checkInitOrgs,
   DEMO_ORGS,
   DEMO_PASSPHRASE,
   initDataDir,
@@ -14,9 +15,10 @@ import {
   readNodeConfig,
   resolveOrdering,
   startNode,
+  type InitOrg,
   type RunningNode,
 } from '../../node/index.ts';
-import { intArg, output, passphrase } from '../io.ts';
+import { collect, intArg, output, passphrase } from '../io.ts';
 import { nodeJoinCommand, ORDERER_HELP, NATS_HELP } from './node-join.ts';
 
 /** Parses `id:Name,id:Name` into organizations. @throws ERR_CLI_USAGE */
@@ -33,6 +35,38 @@ function parseOrgs(text: string): { id: string; name: string }[] {
   });
 }
 
+/**
+ * `orgs` with the keys `--org-key org=multikey` gave, checked as `node init` checks them.
+ * @throws ERR_CLI_USAGE for an entry without `=`, an org not in `orgs`, an org named twice, or a
+ *   key {@link checkInitOrgs} refuses
+ */
+function withOwnKeys(orgs: readonly InitOrg[], entries: readonly string[]): InitOrg[] {
+  const keys = new Map<string, string>();
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    if (at < 1)
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `--org-key expects org=multikey, got ${JSON.stringify(entry.slice(0, 80))}`,
+      );
+    const id = entry.slice(0, at);
+    if (!orgs.some((o) => o.id === id))
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `--org-key names "${id}", which is not one of the organizations (${orgs.map((o) => o.id).join(', ')})`,
+      );
+    if (keys.has(id))
+      throw new AppError('ERR_CLI_USAGE', `--org-key gives organization "${id}" more than once`);
+    keys.set(id, entry.slice(at + 1));
+  }
+  const out = orgs.map((o) => {
+    const multikey = keys.get(o.id);
+    return multikey === undefined ? o : { ...o, multikey };
+  });
+  checkInitOrgs(out);
+  return out;
+}
+
 export function nodeCommands(program: Command): void {
   const node = program.command('node').description('initialize and run a ledger node');
 
@@ -47,6 +81,11 @@ export function nodeCommands(program: Command): void {
       'a demo consortium of 3 organizations, quorum 2, with the demo site registered (keys under the demo passphrase unless REALDID_PASSPHRASE is set)',
     )
     .option('--orgs <list>', 'organizations as id:Name,id:Name (this node is the first)')
+    .option(
+      '--org-key <org=multikey>',
+      "another organization's own public key (the multikey `realdid key new` printed on its machine): the genesis names it and no key is created for that organization (repeatable)",
+      collect,
+    )
     .option(
       '--operator-passphrase-file <file>',
       "with --authority: a passphrase of the front office's own for keys/ia-operator.json (default: the node's)",
@@ -67,6 +106,7 @@ export function nodeCommands(program: Command): void {
         data: string;
         demo?: boolean;
         orgs?: string;
+        orgKey?: string[];
         orderer?: string;
         nats?: string;
         authority?: string | boolean;
@@ -79,7 +119,10 @@ export function nodeCommands(program: Command): void {
       }) => {
         if (!o.demo && o.orgs === undefined)
           throw new AppError('ERR_CLI_USAGE', 'give --demo or --orgs');
-        const orgs = o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs);
+        const orgs = withOwnKeys(
+          o.orgs === undefined ? DEMO_ORGS : parseOrgs(o.orgs),
+          o.orgKey ?? [],
+        );
         // Check every argument before asking for a passphrase.
         const port = intArg('port', o.port);
         const ordering = resolveOrdering(undefined, parseOrderingFlags(o.orderer, o.nats));
@@ -104,6 +147,8 @@ export function nodeCommands(program: Command): void {
             ? {}
             : { keyPassphrases: { 'ia-operator': await passphrase(o.operatorPassphraseFile) } }),
         });
+        const created = orgs.filter((x) => x.multikey === undefined);
+        const own = orgs.filter((x) => x.multikey !== undefined);
         output(
           o.json ?? false,
           {
@@ -111,10 +156,11 @@ export function nodeCommands(program: Command): void {
             chainId: genesis.chainId,
             org: config.org,
             orgs: orgs.map((x) => x.id),
+            keysCreated: created.map((x) => x.id),
             ...(ordering.type === 'solo' ? {} : { ordering: ordering.type }),
           },
           () =>
-            `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}, ordering ${ordering.type}`,
+            `initialized ${o.data}: chain ${genesis.chainId}, organizations ${orgs.map((x) => x.id).join(', ')}, this node is ${config.org}, ordering ${ordering.type}; keys created in ${o.data}/keys for ${created.map((x) => x.id).join(', ')}${own.length === 0 ? '' : `; ${own.map((x) => x.id).join(', ')} brought their own`}`,
         );
       },
     );
