@@ -12,7 +12,7 @@ export const CLI_ERRORS = defineErrors({
       'The trust file (pinned genesis hashes, last verified checkpoints) cannot be read, is malformed, or is writable by others.',
   },
   ERR_CLI_INSECURE_PASSPHRASE: {
-    meaning: 'A wallet would be encrypted under the public demo passphrase.',
+    meaning: 'A wallet or key file would be encrypted under the public demo passphrase.',
   },
   ERR_CLI_SYSTEM: {
     meaning:

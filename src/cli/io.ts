@@ -162,6 +162,28 @@ export async function passphrase(file: string | undefined, fallback?: string): P
   );
 }
 
+/**
+ * A passphrase to replace the one a key is under: `--new-passphrase-file`, else
+ * $REALDID_NEW_PASSPHRASE, else typed twice at a hidden prompt on a terminal.
+ * @throws ERR_CLI_USAGE when none is available, it is empty, or the two typed differ
+ */
+export async function replacementPassphrase(file: string | undefined): Promise<string> {
+  let pass: string;
+  if (file !== undefined) pass = readText(file).replace(/\r?\n$/, '');
+  else if (process.env.REALDID_NEW_PASSPHRASE) pass = process.env.REALDID_NEW_PASSPHRASE;
+  else if (process.stdin.isTTY) {
+    pass = await prompt('new passphrase: ');
+    if ((await prompt('new passphrase again: ')) !== pass)
+      throw new AppError('ERR_CLI_USAGE', 'the two new passphrases differ');
+  } else
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      'no new passphrase: set REALDID_NEW_PASSPHRASE or pass --new-passphrase-file',
+    );
+  if (pass === '') throw new AppError('ERR_CLI_USAGE', 'the new passphrase must not be empty');
+  return pass;
+}
+
 /** Base URL of the node to talk to: --url, else $REALDID_URL, else the default local node. */
 export function nodeUrl(url: string | undefined): string {
   return url ?? process.env.REALDID_URL ?? 'http://127.0.0.1:8080';

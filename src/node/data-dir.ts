@@ -76,6 +76,35 @@ export function createKeyFile(path: string, passphrase: string, label: string): 
   return multikey;
 }
 
+/** A key file's JSON. @throws ERR_CRYPTO_BAD_KEYSTORE when it cannot be read or parsed */
+function readKeyFile(path: string): { multikey: string; keystore: Keystore } {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { multikey: string; keystore: Keystore };
+  } catch (err) {
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `cannot read key file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}
+
+/** The key of a key file (its seed and key pair), checked against the multikey the file names. */
+function unlockKeyFile(
+  path: string,
+  file: { multikey: string; keystore: Keystore },
+  passphrase: string,
+): { seed: Uint8Array; keyPair: ReturnType<typeof ed25519FromSeed> } {
+  const seed = decryptKeystore(file.keystore, passphrase);
+  const keyPair = ed25519FromSeed(seed);
+  if (encodeMultikey(keyPair.publicKey) !== file.multikey)
+    throw new AppError(
+      'ERR_CRYPTO_BAD_KEYSTORE',
+      `key file ${path} holds a different key than it names`,
+    );
+  return { seed, keyPair };
+}
+
 /**
  * Loads a key file written by {@link createKeyFile}.
  * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
@@ -84,23 +113,28 @@ export function loadKeyFile(
   path: string,
   passphrase: string,
 ): { multikey: string; keyPair: ReturnType<typeof ed25519FromSeed> } {
-  let file: { multikey: string; keystore: Keystore };
-  try {
-    file = JSON.parse(readFileSync(path, 'utf8')) as typeof file;
-  } catch (err) {
-    throw new AppError(
-      'ERR_CRYPTO_BAD_KEYSTORE',
-      `cannot read key file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  const keyPair = ed25519FromSeed(decryptKeystore(file.keystore, passphrase));
-  if (encodeMultikey(keyPair.publicKey) !== file.multikey)
-    throw new AppError(
-      'ERR_CRYPTO_BAD_KEYSTORE',
-      `key file ${path} holds a different key than it names`,
-    );
-  return { multikey: file.multikey, keyPair };
+  const file = readKeyFile(path);
+  return { multikey: file.multikey, keyPair: unlockKeyFile(path, file, passphrase).keyPair };
+}
+
+/**
+ * The text of key file `path` with its key encrypted under `newPassphrase` instead (a fresh salt
+ * and IV, today's scrypt parameters, the same key and label), for the caller to write over the
+ * file atomically.
+ * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
+ */
+export function reencryptKeyFile(
+  path: string,
+  passphrase: string,
+  newPassphrase: string,
+): { multikey: string; text: string } {
+  const file = readKeyFile(path);
+  const { seed } = unlockKeyFile(path, file, passphrase);
+  const keystore = encryptKeystore(seed, newPassphrase, file.keystore.label);
+  return {
+    multikey: file.multikey,
+    text: `${JSON.stringify({ multikey: file.multikey, keystore }, null, 2)}\n`,
+  };
 }
 
 export interface InitOptions {

@@ -12,6 +12,7 @@ export {
   loadDataDir,
   loadKeyFile,
   mergeGenesis,
+  reencryptKeyFile,
 } from './data-dir.ts';
 export type { InitOptions, InitOrg } from './data-dir.ts';
 export { checkJoinDataDir, joinDataDir } from './join-data-dir.ts';

@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
-import { DEMO_PASSPHRASE } from '../../src/node/index.ts';
+import { isAppError } from '../../src/errors.ts';
+import { DEMO_PASSPHRASE, loadDataDir, loadKeyFile } from '../../src/node/index.ts';
 import { cliSandbox, startNodeProcess } from '../helpers/cli.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -188,6 +189,115 @@ test('an unreachable --url → exit 4 ERR_SDK_HTTP', async () => {
   const port = await closedPort();
   const err = await fails(['gov', 'list', '--url', `http://127.0.0.1:${port}`], 4, 'ERR_SDK_HTTP');
   assert.match(err.message, /cannot reach/);
+});
+
+describe('realdid key passwd', () => {
+  /** A key file under `pass`, and its multikey. */
+  async function keyFile(pass: string): Promise<{ file: string; multikey: string }> {
+    const file = join(folder(), 'k.json');
+    const { multikey } = await json<{ multikey: string }>(['key', 'new', '--out', file], {
+      REALDID_PASSPHRASE: pass,
+    });
+    return { file, multikey };
+  }
+  const passwd = (file: string): string[] => ['key', 'passwd', '--key', file];
+
+  test('re-encrypts the same key under the new passphrase (fresh salt); the old one no longer opens it', async () => {
+    const { file, multikey } = await keyFile('old pass');
+    const before = JSON.parse(readFileSync(file, 'utf8'));
+    const out = await json(passwd(file), {
+      REALDID_PASSPHRASE: 'old pass',
+      REALDID_NEW_PASSPHRASE: 'new pass',
+    });
+    assert.deepEqual(out, { file, multikey });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const after = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(after.multikey, multikey);
+    assert.equal(after.keystore.label, before.keystore.label);
+    assert.notEqual(after.keystore.kdfParams.salt, before.keystore.kdfParams.salt);
+    assert.deepEqual(
+      decryptKeystore(after.keystore, 'new pass'),
+      decryptKeystore(before.keystore, 'old pass'),
+    );
+    assert.equal(loadKeyFile(file, 'new pass').multikey, multikey);
+    assert.throws(
+      () => loadKeyFile(file, 'old pass'),
+      (e: unknown) => isAppError(e, 'ERR_CRYPTO_WRONG_PASSPHRASE'),
+    );
+    // From files, as scripts pass them (a trailing newline is not part of a passphrase).
+    const dir = folder({ 'cur.txt': 'new pass\n', 'next.txt': 'third pass\n' });
+    await json([
+      ...passwd(file),
+      ...[
+        '--passphrase-file',
+        join(dir, 'cur.txt'),
+        '--new-passphrase-file',
+        join(dir, 'next.txt'),
+      ],
+    ]);
+    assert.equal(loadKeyFile(file, 'third pass').multikey, multikey);
+  });
+
+  const refused: [string, Record<string, string>, number, string][] = [
+    [
+      'a wrong current passphrase',
+      { REALDID_PASSPHRASE: 'not it', REALDID_NEW_PASSPHRASE: 'n' },
+      5,
+      'ERR_CRYPTO_WRONG_PASSPHRASE',
+    ],
+    ['no new passphrase (no terminal)', { REALDID_PASSPHRASE: 'pw' }, 2, 'ERR_CLI_USAGE'],
+    [
+      'the same passphrase',
+      { REALDID_PASSPHRASE: 'pw', REALDID_NEW_PASSPHRASE: 'pw' },
+      2,
+      'ERR_CLI_USAGE',
+    ],
+    [
+      'the public demo passphrase',
+      { REALDID_PASSPHRASE: 'pw', REALDID_NEW_PASSPHRASE: DEMO_PASSPHRASE },
+      2,
+      'ERR_CLI_INSECURE_PASSPHRASE',
+    ],
+  ];
+  for (const [what, extra, exit, code] of refused)
+    test(`${what} → exit ${exit} ${code}, the file unchanged`, async () => {
+      const { file } = await keyFile('pw');
+      const text = readFileSync(file, 'utf8');
+      await fails(passwd(file), exit, code, extra);
+      assert.equal(readFileSync(file, 'utf8'), text);
+    });
+
+  test('a node key: allowed (node start then needs the new one) unless module data is sealed under the node passphrase', async () => {
+    const plain = join(folder(), 'plain');
+    await json(['node', 'init', '--data', plain, '--orgs', 'a:A,b:B'], {
+      REALDID_PASSPHRASE: 'pw',
+    });
+    const out = await json(passwd(join(plain, 'keys', 'a.json')), {
+      REALDID_PASSPHRASE: 'pw',
+      REALDID_NEW_PASSPHRASE: 'node pass 2',
+    });
+    assert.equal(out.nodeDataDir, plain);
+    assert.equal(loadDataDir(plain, 'node pass 2').signer.org, 'a');
+    // An identity authority's folder seals its vault under the node passphrase: refused.
+    const authority = join(folder(), 'ia');
+    await json(['node', 'init', '--data', authority, '--orgs', 'a:A,b:B', '--authority'], {
+      REALDID_PASSPHRASE: 'pw',
+    });
+    const own = join(authority, 'keys', 'a.json');
+    const text = readFileSync(own, 'utf8');
+    const err = await fails(passwd(own), 2, 'ERR_CLI_USAGE', {
+      REALDID_PASSPHRASE: 'pw',
+      REALDID_NEW_PASSPHRASE: 'node pass 2',
+    });
+    assert.match(err.message, /is the node key of data folder .*modules\/idn\/authority\.vault/);
+    assert.equal(readFileSync(own, 'utf8'), text);
+    // The other organization's key file in that folder is no node key of it.
+    const other = await json(passwd(join(authority, 'keys', 'b.json')), {
+      REALDID_PASSPHRASE: 'pw',
+      REALDID_NEW_PASSPHRASE: 'b pass',
+    });
+    assert.equal(other.nodeDataDir, undefined);
+  });
 });
 
 describe('against a running node (child process, --port 0)', () => {

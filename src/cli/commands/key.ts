@@ -1,15 +1,46 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
 import { didKeyOf, didKeyUrlOf } from '../../ledger/index.ts';
-import { createKeyFile, loadKeyFile } from '../../node/index.ts';
-import { output, passphrase } from '../io.ts';
+import {
+  createKeyFile,
+  dataPaths,
+  DEMO_PASSPHRASE,
+  isInitialized,
+  loadKeyFile,
+  readNodeConfig,
+  reencryptKeyFile,
+} from '../../node/index.ts';
+import { replaceAtomically } from '../atomic-write.ts';
+import { output, passphrase, replacementPassphrase } from '../io.ts';
 
 /** Unlocks a key file given by --key. */
 export async function unlockKey(file: string | undefined, passphraseFile: string | undefined) {
   if (file === undefined) throw new AppError('ERR_CLI_USAGE', '--key <file> is required');
   const key = loadKeyFile(file, await passphrase(passphraseFile));
   return { ...key, signer: didKeyUrlOf(key.multikey) };
+}
+
+/** The data folder whose node signs with key file `path` (`<dir>/keys/…`, named by its node.json), if any. */
+function nodeFolderOf(path: string): string | undefined {
+  const file = resolve(path);
+  const dir = dirname(dirname(file));
+  if (basename(dirname(file)) !== 'keys' || !isInitialized(dir)) return undefined;
+  try {
+    return resolve(dir, readNodeConfig(dataPaths(dir).config).keyFile) === file ? dir : undefined;
+  } catch {
+    return undefined; // a node.json that does not parse names no key
+  }
+}
+
+/** Files under a data folder's `modules/` (module data sealed with the node's passphrase). */
+function sealedModuleFiles(dir: string): string[] {
+  const modules = join(dir, 'modules');
+  if (!existsSync(modules)) return [];
+  return readdirSync(modules, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 }
 
 export function keyCommands(program: Command): void {
@@ -37,6 +68,54 @@ export function keyCommands(program: Command): void {
         () => `${o.out}\nmultikey ${multikey}\ndid ${didKeyOf(multikey)}`,
       );
     });
+
+  key
+    .command('passwd')
+    .description('re-encrypt a key file under a new passphrase (the key itself stays the same)')
+    .requiredOption('--key <file>', 'key file')
+    .option(
+      '--passphrase-file <file>',
+      'file holding the current passphrase (default $REALDID_PASSPHRASE or a prompt)',
+    )
+    .option(
+      '--new-passphrase-file <file>',
+      'file holding the new passphrase (default $REALDID_NEW_PASSPHRASE, or typed twice)',
+    )
+    .option('--json', 'machine-readable output')
+    .action(
+      async (o: {
+        key: string;
+        passphraseFile?: string;
+        newPassphraseFile?: string;
+        json?: boolean;
+      }) => {
+        if (!existsSync(o.key)) throw new AppError('ERR_CLI_USAGE', `no key file ${o.key}`);
+        const node = nodeFolderOf(o.key);
+        const sealed = node === undefined ? [] : sealedModuleFiles(node);
+        if (node !== undefined && sealed.length > 0)
+          throw new AppError(
+            'ERR_CLI_USAGE',
+            `${o.key} is the node key of data folder ${node}, whose module data (${sealed.join(', ')}) is sealed under the same passphrase: with a new one the node could not start. Its passphrase stays as it is`,
+          );
+        const current = await passphrase(o.passphraseFile);
+        const next = await replacementPassphrase(o.newPassphraseFile);
+        if (next === current)
+          throw new AppError('ERR_CLI_USAGE', 'the new passphrase is the current one');
+        if (next.normalize('NFKC') === DEMO_PASSPHRASE)
+          throw new AppError(
+            'ERR_CLI_INSECURE_PASSPHRASE',
+            `the new passphrase is the public demo passphrase "${DEMO_PASSPHRASE}": anyone with the file could use the key`,
+          );
+        const { multikey, text } = reencryptKeyFile(o.key, current, next);
+        replaceAtomically(o.key, text);
+        output(
+          o.json ?? false,
+          { file: o.key, multikey, ...(node === undefined ? {} : { nodeDataDir: node }) },
+          () =>
+            `${o.key}: passphrase changed (multikey ${multikey})${node === undefined ? '' : `\nthis is the node key of ${node}: node start there now needs the new passphrase`}`,
+        );
+      },
+    );
 
   key
     .command('show')
