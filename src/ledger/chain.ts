@@ -136,6 +136,25 @@ function* prefixKeys(store: SqliteStore, prefix: string): Generator<string> {
   }
 }
 
+/** How {@link Chain.open} opens a chain. */
+export interface ChainOptions {
+  /** Required for a new store (block 0 is made from it); an existing one must match it. */
+  readonly genesis?: GenesisDoc;
+  /** The node key that signs each committed block's checkpoint (none: an observer). */
+  readonly signer?: NodeSigner;
+  /**
+   * false (default): the signer must be its organization's member key at the head, and a block it
+   * could not sign stops the chain (a solo node seals every block, and a block nobody signed fails
+   * `verify`). true: the signer signs the blocks whose state makes it a member key at their height
+   * and commits the others without its signature — for consortium ordering, where blocks come
+   * from the ordering service and governance adds and removes organizations: a node of an
+   * organization added later replays from genesis and signs from the height it was added at. Even
+   * then a signer whose organization is a member at the head with other keys is refused (a wrong
+   * key file).
+   */
+  readonly signWhenMember?: boolean;
+}
+
 /**
  * The committed ledger: the SQLite store plus the in-memory RFC 6962 log and state tree that
  * are rebuilt from it at open. Only an orderer writes to it (through {@link Chain.commit}).
@@ -148,6 +167,8 @@ export class Chain {
   readonly log: MerkleLog;
   readonly tree: StateTree;
   readonly signer: NodeSigner | undefined;
+  /** Blocks the signer may not sign are committed without its signature (see {@link ChainOptions}). */
+  readonly signWhenMember: boolean;
   /** Committed state, read from the store. */
   readonly state: StateReader;
   /** Scheduled deadlines (derived from the `core/deadline/` state keys; see {@link DeadlineQueue}). */
@@ -170,12 +191,14 @@ export class Chain {
     registry: ModuleRegistry,
     genesis: GenesisDoc,
     signer: NodeSigner | undefined,
+    signWhenMember: boolean,
   ) {
     this.store = store;
     this.registry = registry;
     this.genesis = genesis;
     this.genesisHash = genesisHash(genesis);
     this.signer = signer;
+    this.signWhenMember = signWhenMember;
     this.state = { get: (key) => this.#read(key) };
     this.log = MerkleLog.fromLeafHashes(store.leafHashes());
     this.tree = StateTree.build(store.stateEntries());
@@ -192,13 +215,11 @@ export class Chain {
    * Opens a chain on `store`. A new store is initialized from `genesis` (block 0); an existing
    * one must have been created from the same genesis. The rebuilt Merkle roots are checked
    * against the last header.
-   * @throws ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE
+   * @throws ERR_LEDGER_BAD_GENESIS, ERR_LEDGER_STORE; ERR_LEDGER_NOT_SIGNER when the signer's key
+   *   is not its organization's member key at the head (with `signWhenMember`: only when that
+   *   organization is a member there, with other keys — a wrong key file, not a later member)
    */
-  static open(
-    store: SqliteStore,
-    registry: ModuleRegistry,
-    options: { genesis?: GenesisDoc; signer?: NodeSigner } = {},
-  ): Chain {
+  static open(store: SqliteStore, registry: ModuleRegistry, options: ChainOptions = {}): Chain {
     const storedText = store.getMeta('genesis');
     let genesis: GenesisDoc;
     if (storedText === undefined) {
@@ -215,10 +236,16 @@ export class Chain {
         );
       }
     }
-    const chain = new Chain(store, registry, genesis, options.signer);
+    const chain = new Chain(
+      store,
+      registry,
+      genesis,
+      options.signer,
+      options.signWhenMember ?? false,
+    );
     if (chain.#head.height < 0) chain.#commitGenesis();
     else chain.#checkRebuiltRoots();
-    if (!chain.canSign(chain.state, chain.#head.height + 1)) {
+    if (!chain.#mayOpenWith(chain.state, chain.#head.height + 1)) {
       throw new AppError(
         'ERR_LEDGER_NOT_SIGNER',
         `the node key ${options.signer!.multikey} of "${options.signer!.org}" is not a key of that consortium member at height ${chain.#head.height}; it could sign no block`,
@@ -230,7 +257,7 @@ export class Chain {
   #commitGenesis(): void {
     const state = new StateOverlay(this.state);
     applyGenesis(this.genesis, this.registry, state, this.deadlines);
-    if (!this.canSign(state, 0)) {
+    if (!this.#mayOpenWith(state, 0)) {
       throw new AppError(
         'ERR_LEDGER_NOT_SIGNER',
         `the node key ${this.signer!.multikey} of "${this.signer!.org}" is not a key of that member in the genesis document; it could sign no block`,
@@ -277,7 +304,11 @@ export class Chain {
    */
   commit(block: PendingBlock, extra?: () => void): Head {
     if (this.#failed !== undefined) throw this.#failed;
-    if (this.signer !== undefined && !this.canSign(block.state, this.#head.height + 1)) {
+    if (
+      this.signer !== undefined &&
+      !this.signWhenMember &&
+      !this.canSign(block.state, this.#head.height + 1)
+    ) {
       // Committing would write a block no member signed, which `verify` rejects: stop sealing.
       this.#failed = new AppError(
         'ERR_LEDGER_NOT_SIGNER',
@@ -301,6 +332,17 @@ export class Chain {
       head.height + 1,
       Math.max(time, head.header.time + 1),
       this.log.size,
+    );
+  }
+
+  /**
+   * May the chain open with its signer at `height` of `state`? Its key must be a member key there;
+   * with `signWhenMember` it need not be, unless its organization is a member with other keys.
+   */
+  #mayOpenWith(state: StateReader, height: number): boolean {
+    if (this.canSign(state, height)) return true;
+    return (
+      this.signWhenMember && !this.registry.signers(state).some((m) => m.id === this.signer!.org)
     );
   }
 

@@ -14,7 +14,14 @@ export {
 } from './block.ts';
 export type { BlockHeader, Checkpoint, CheckpointSignature, SignedCheckpoint } from './block.ts';
 export { Chain, deriveHeader, isMemberSignature } from './chain.ts';
-export type { CommitListener, Finality, Head, NodeSigner, PendingBlock } from './chain.ts';
+export type {
+  ChainOptions,
+  CommitListener,
+  Finality,
+  Head,
+  NodeSigner,
+  PendingBlock,
+} from './chain.ts';
 export { didKeyOf, didKeyUrlOf, publicKeyOfDidKey } from './did-key.ts';
 export {
   DEADLINE_PREFIX,

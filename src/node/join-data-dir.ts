@@ -26,7 +26,7 @@ const ORG_ID_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export interface JoinOptions {
   /** The consortium's genesis document, as the organization that assembled it handed it out. */
   readonly genesis: unknown;
-  /** This node's organization: one of the genesis document's organizations. */
+  /** This node's organization: one of the genesis document's organizations (see `addedByGovernance`). */
   readonly org: string;
   /** Path of the organization's existing encrypted key file (`realdid key new`); it is copied in. */
   readonly keyFile: string;
@@ -38,6 +38,12 @@ export interface JoinOptions {
   readonly ordering?: OrderingConfig;
   /** The modules the chain runs (default: {@link defaultModules}): they check the genesis. */
   readonly modules?: readonly LedgerModule[];
+  /**
+   * `org` is not in the genesis: governance adds it (`add-org` with the key file's key), and
+   * the node replays the chain from genesis and signs from the block that adds it on. Only with
+   * NATS ordering (a solo node seals every block, so it must be a member from block 0).
+   */
+  readonly addedByGovernance?: boolean;
 }
 
 /**
@@ -57,33 +63,35 @@ export interface JoinOptions {
 export function joinDataDir(
   dir: string,
   options: JoinOptions,
-): { genesis: GenesisDoc; config: NodeConfig } {
-  const { genesis, config } = checkJoinDataDir(dir, options);
+): { genesis: GenesisDoc; config: NodeConfig; multikey: string } {
+  const { genesis, config, multikey } = checkJoinDataDir(dir, options);
   const p = dataPaths(dir);
   const keyBytes = readFileSync(options.keyFile);
   mkdirSync(p.keys, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, config.keyFile), keyBytes, { mode: 0o600, flag: 'wx' });
   writeJson(p.genesis, genesis);
   writeJson(p.config, config);
-  return { genesis, config };
+  return { genesis, config, multikey };
 }
 
 /**
  * Checks what {@link joinDataDir} would do, writing nothing: the folder is not initialized, the
  * genesis document is well formed (every module checks its section), `org` is one of its
  * organizations and the key file's key is one of that organization's keys from genesis on (asked
- * of the consortium policy over the genesis state, as `node start` will); with a passphrase, that
+ * of the consortium policy over the genesis state, as `node start` will) — or, with
+ * `addedByGovernance`, `org` is none of them and the ordering is NATS; with a passphrase, that
  * the key file unlocks.
- * @returns the genesis document and the node.json that joining writes
+ * @returns the genesis document and the node.json that joining writes, and the node key
  * @throws ERR_CLI_DATA_DIR if the folder is already initialized or holds a ledger;
  *   ERR_LEDGER_BAD_GENESIS (or a module's code for its section); ERR_CLI_USAGE if `org` is not an
- *   organization of the genesis document or the ordering is malformed; ERR_LEDGER_NOT_SIGNER if
+ *   organization of the genesis document (with `addedByGovernance`: if it is one, or the ordering
+ *   is solo) or the ordering is malformed; ERR_LEDGER_NOT_SIGNER if
  *   the key is not that organization's; ERR_CRYPTO_BAD_KEYSTORE, ERR_CRYPTO_WRONG_PASSPHRASE
  */
 export function checkJoinDataDir(
   dir: string,
   options: JoinOptions,
-): { genesis: GenesisDoc; config: NodeConfig } {
+): { genesis: GenesisDoc; config: NodeConfig; multikey: string } {
   if (!ORG_ID_RE.test(options.org))
     throw new AppError(
       'ERR_CLI_USAGE',
@@ -98,7 +106,15 @@ export function checkJoinDataDir(
   const registry = new ModuleRegistry(options.modules ?? defaultModules());
   checkGenesis(options.genesis, registry);
   const genesis = options.genesis;
-  checkMemberKey(registry, genesis, options.org, keyOfFile(options.keyFile, options.passphrase));
+  const multikey = keyOfFile(options.keyFile, options.passphrase);
+  if (options.addedByGovernance === true) {
+    if (ordering.type !== 'nats')
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        'an organization that governance adds later runs a consortium node (--orderer nats): a solo node must be a member from block 0',
+      );
+    checkNotMember(registry, genesis, options.org);
+  } else checkMemberKey(registry, genesis, options.org, multikey);
   const config: NodeConfig = {
     org: options.org,
     keyFile,
@@ -106,7 +122,7 @@ export function checkJoinDataDir(
     port: options.port ?? 8080,
     ordering,
   };
-  return { genesis, config };
+  return { genesis, config, multikey };
 }
 
 /**
@@ -130,6 +146,24 @@ function keyOfFile(path: string, passphrase: string | undefined): string {
   return multikey;
 }
 
+/** The consortium members of the genesis state, by the consortium policy. */
+function genesisSigners(registry: ModuleRegistry, genesis: GenesisDoc) {
+  if (registry.consortium === undefined)
+    throw new TypeError('no module provides the consortium policy');
+  const state = new StateOverlay({ get: () => undefined });
+  applyGenesis(genesis, registry, state, new DeadlineQueue());
+  return registry.signers(state);
+}
+
+/** @throws ERR_CLI_USAGE when `org` is an organization of the genesis (it joins as one) */
+function checkNotMember(registry: ModuleRegistry, genesis: GenesisDoc, org: string): void {
+  if (genesisSigners(registry, genesis).some((s) => s.id === org))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `"${org}" is an organization of chain ${genesis.chainId} from its genesis on: join without --added-by-governance`,
+    );
+}
+
 /**
  * Checks, through the consortium policy over the genesis state, that `multikey` is a key of
  * organization `org` allowed to sign block 0 (what `Chain.open` will require of the node key).
@@ -142,16 +176,12 @@ function checkMemberKey(
   org: string,
   multikey: string,
 ): void {
-  if (registry.consortium === undefined)
-    throw new TypeError('no module provides the consortium policy');
-  const state = new StateOverlay({ get: () => undefined });
-  applyGenesis(genesis, registry, state, new DeadlineQueue());
-  const signers = registry.signers(state);
+  const signers = genesisSigners(registry, genesis);
   const orgs = [...new Set(signers.map((s) => s.id))];
   if (!orgs.includes(org))
     throw new AppError(
       'ERR_CLI_USAGE',
-      `--org ${org} is not an organization of chain ${genesis.chainId}; its organizations: ${orgs.join(', ')}`,
+      `--org ${org} is not an organization of chain ${genesis.chainId}; its organizations: ${orgs.join(', ')} (an organization governance adds later joins with --added-by-governance)`,
     );
   if (!signers.some((s) => s.id === org && s.multikey === multikey && s.sinceHeight <= 0))
     throw new AppError(

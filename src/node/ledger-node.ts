@@ -126,6 +126,9 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
     chain = Chain.open(store, registry, {
       ...(options.genesis === undefined ? {} : { genesis: options.genesis }),
       ...(options.signer === undefined ? {} : { signer: options.signer }),
+      // Consortium blocks come from the stream: a node signs those its organization may sign
+      // (an organization governance adds later signs from then on; one it removes, no longer).
+      signWhenMember: options.ordering?.type === 'nats',
     });
   } catch (err) {
     store.close();

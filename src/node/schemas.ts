@@ -185,6 +185,13 @@ export const ConsortiumView = Type.Union([
     type: Type.Literal('nats'),
     stream: Type.String(),
     connected: Type.Boolean(),
+    org: Type.Union([Type.String(), Type.Null()], {
+      description: "this node's organization (null: an observer)",
+    }),
+    member: Type.Boolean({
+      description:
+        "is this node's key its organization's member key at the head (it signs the blocks it applies)?",
+    }),
     appliedSeq: Type.Integer({ minimum: 0, description: 'last stream sequence applied' }),
     halted: Type.Union([
       Type.Null(),

@@ -594,6 +594,8 @@ export class RealdidClient {
         type: 'nats';
         stream: string;
         connected: boolean;
+        org: string | null;
+        member: boolean;
         appliedSeq: number;
         halted: { code: string; message: string; height?: number } | null;
         alarms: { badSignature: number; divergent: number; equivocation: number };

@@ -157,7 +157,21 @@ describe('realdid node join', () => {
   });
 
   const usage: [string, string[], RegExp][] = [
-    ['an organization genesis does not name', ['--org', 'org7'], /org7 is not an organization/],
+    [
+      'an organization genesis does not name',
+      ['--org', 'org7'],
+      /org7 is not an organization.*joins with --added-by-governance/,
+    ],
+    [
+      '--added-by-governance for an organization of the genesis',
+      ['--added-by-governance', '--orderer', 'nats', '--nats', 'nats://a:4222'],
+      /"org2" is an organization of chain join-test from its genesis on/,
+    ],
+    [
+      '--added-by-governance on a solo node',
+      ['--org', 'org7', '--added-by-governance'],
+      /a solo node must be a member from block 0/,
+    ],
     ['a malformed organization id', ['--org', '../x'], /organization id must match/],
     ['--orderer nats without --nats', ['--orderer', 'nats'], /--orderer nats needs --nats/],
     ['--nats without --orderer nats', ['--nats', 'nats://a:4222'], /--nats needs --orderer nats/],
@@ -175,6 +189,37 @@ describe('realdid node join', () => {
       assert.equal(existsSync(data), false);
     });
   }
+
+  test('--added-by-governance: an organization the genesis does not name joins a NATS consortium with its own key', async () => {
+    const data = join(folder(), 'org4-data');
+    const out = await json<Record<string, unknown>>([
+      ...['node', 'join', '--data', data, '--genesis', genesisFile, '--org', 'org4'],
+      ...['--key-file', strangerKey, '--added-by-governance'],
+      ...['--orderer', 'nats', '--nats', 'nats://127.0.0.1:4222'],
+    ]);
+    const { multikey } = readJson(strangerKey);
+    assert.equal(out.org, 'org4');
+    assert.equal(out.multikey, multikey);
+    assert.equal(out.addedByGovernance, true);
+    assert.deepEqual(readJson(join(data, 'node.json')).org, 'org4');
+    assert.deepEqual(readJson(join(data, 'genesis.json')), readJson(genesisFile));
+    // The human form says what governance has to do, with the change to propose.
+    const human = await sandbox.realdid(
+      [
+        ...['node', 'join', '--data', join(folder(), 'd'), '--genesis', genesisFile],
+        ...['--org', 'org4', '--key-file', strangerKey, '--added-by-governance'],
+        ...['--orderer', 'nats', '--nats', 'nats://127.0.0.1:4222'],
+      ],
+      { REALDID_PASSPHRASE: PASS },
+    );
+    assert.equal(human.code, 0, human.stderr);
+    assert.ok(
+      human.stdout.includes(
+        `--change '{"type":"add-org","org":{"id":"org4","name":"…","keys":["${multikey}"]}}'`,
+      ),
+      human.stdout,
+    );
+  });
 
   test('a missing genesis or key file → exit 2 ERR_CLI_USAGE', async () => {
     const data = join(folder(), 'org2-data');

@@ -13,6 +13,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import { canonicalize, utf8 } from '../../src/crypto/index.ts';
+import { isAppError } from '../../src/errors.ts';
 import { decodeTx, signCheckpoint, type Checkpoint } from '../../src/ledger/index.ts';
 import { buildApp, openLedgerNode, type LedgerNode } from '../../src/node/index.ts';
 import { RealdidClient } from '../../src/sdk/index.ts';
@@ -103,6 +104,8 @@ describe('a NATS-ordered consortium of three nodes, through the HTTP API', { ski
       assert.equal(c.type, 'nats');
       assert.equal(c.stream, `RDID_${CHAIN}`);
       assert.equal(c.connected, true);
+      assert.equal(c.org, p.org.id);
+      assert.equal(c.member, true);
       assert.equal(c.halted, null);
       assert.deepEqual(c.alarms, { badSignature: 0, divergent: 0, equivocation: 0 });
       assert.ok(p.logs.some((l) => l.startsWith('info consortium: connected to NATS')));
@@ -151,6 +154,81 @@ describe('a NATS-ordered consortium of three nodes, through the HTTP API', { ski
         block.invalid.map((x: { id: string }) => x.id),
         [txId],
       );
+    }
+  });
+
+  test('an organization governance adds later runs a node: it replays from genesis, signs no block before its add-org block, then signs like a member', async () => {
+    const org4 = makeOrg('org4');
+    // A member organization's node with a key that is not that member's is still refused.
+    assert.throws(
+      () =>
+        openLedgerNode({
+          path: ':memory:',
+          genesis: peers[0]!.node.chain.genesis,
+          signer: { ...org4.nodeSigner, org: 'org2' },
+          signatureThreads: 0,
+          ordering: { type: 'nats', servers: [cluster.urls[0]!] },
+        }),
+      (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
+    );
+    const late = openLedgerNode({
+      path: ':memory:',
+      genesis: peers[0]!.node.chain.genesis,
+      signer: org4.nodeSigner,
+      signatureThreads: 0,
+      ordering: { type: 'nats', servers: [cluster.urls[0]!], submitTimeoutMs: 15_000 },
+    });
+    const app = await buildApp(late);
+    const post = async (p: Peer, tx: object): Promise<number> => {
+      const res = await p.app.inject({ method: 'POST', url: '/v1/txs', payload: tx });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{ height: number }>().height;
+    };
+    const orgsSigning = (node: LedgerNode, height: number): string[] =>
+      node.chain.store.signatures(height).map((x) => x.org);
+    try {
+      await until(
+        () => late.chain.head.hash === peers[0]!.node.chain.head.hash,
+        15_000,
+        'the new node to replay the chain',
+      );
+      const before = await getJson(app, '/v1/consortium');
+      assert.equal(before.org, 'org4');
+      assert.equal(before.member, false);
+      const entry = { id: 'org4', name: org4.name, keys: [org4.multikey] };
+      const propose = txOf(0, 'gov.propose', { change: { type: 'add-org', org: entry } });
+      await post(peers[0]!, propose);
+      const added = await post(
+        peers[1]!,
+        txOf(1, 'gov.approve', { proposal: decodeTx(propose).id }),
+      );
+      const next = await post(
+        peers[2]!,
+        txOf(2, 'gov.propose', { change: { type: 'set-param', name: 'afterOrg4', value: 1 } }),
+      );
+      await until(
+        () => peers.every((p) => orgsSigning(p.node, next).includes('org4')),
+        15_000,
+        "org4's signature of the block after it joined, on every member's node",
+      );
+      assert.equal((await getJson(app, '/v1/consortium')).member, true);
+      assert.ok(orgsSigning(late, next).includes('org4'), 'the new node stores its own signature');
+      for (let h = 0; h < added; h++)
+        assert.ok(
+          !orgsSigning(late, h).includes('org4'),
+          `org4 signed block ${h}, before it joined`,
+        );
+      // A light client counts the new member's signature: it reads org4's key with a state proof.
+      const client = new RealdidClient({
+        url: 'http://n1.invalid',
+        fetch: injectFetch(peers[0]!.app),
+      });
+      const f = await client.waitForFinality(next, { timeoutMs: 10_000, pollMs: 50 });
+      assert.ok(f.signers.includes('org4'), `signers ${f.signers.join(',')}`);
+      assert.deepEqual(f.rejected, []);
+    } finally {
+      await app.close();
+      await late.close();
     }
   });
 

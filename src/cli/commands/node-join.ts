@@ -29,6 +29,7 @@ interface JoinFlags {
   readonly port: string;
   readonly host: string;
   readonly passphraseFile?: string;
+  readonly addedByGovernance?: boolean;
   readonly json?: boolean;
 }
 
@@ -44,24 +45,33 @@ export function nodeJoinCommand(node: Command): void {
     )
     .requiredOption('--data <dir>', 'data folder to create')
     .requiredOption('--genesis <file>', "the consortium's genesis.json")
-    .requiredOption('--org <id>', 'this organization: one of the genesis document organizations')
+    .requiredOption(
+      '--org <id>',
+      'this organization: one of the genesis document organizations (or one governance adds later: --added-by-governance)',
+    )
     .requiredOption(
       '--key-file <file>',
-      "this organization's encrypted key file (copied in); its key must be the organization's key in genesis",
+      "this organization's encrypted key file (copied in); its key must be the organization's key in genesis (or the key governance adds it with)",
     )
     .option('--orderer <type>', ORDERER_HELP)
     .option('--nats <urls>', NATS_HELP)
     .option('--port <n>', 'HTTP port', '8080')
     .option('--host <host>', 'listen address', '127.0.0.1')
     .option('--passphrase-file <file>', 'file holding the key passphrase')
+    .option(
+      '--added-by-governance',
+      'the organization is not in the genesis: governance adds it (add-org with this key), and the node replays the chain and signs from that block on (--orderer nats only)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (o: JoinFlags) => {
       // Every check that needs no passphrase comes before asking for one.
       const options = joinOptions(o);
       checkJoinDataDir(o.data, options);
       const pass = await passphrase(o.passphraseFile);
-      const { genesis, config } = joinDataDir(o.data, { ...options, passphrase: pass });
+      const { genesis, config, multikey } = joinDataDir(o.data, { ...options, passphrase: pass });
       const servers = config.ordering.type === 'nats' ? config.ordering.servers : [];
+      const later = o.addedByGovernance === true;
+      const change = `{"type":"add-org","org":{"id":"${config.org}","name":"…","keys":["${multikey}"]}}`;
       output(
         o.json ?? false,
         {
@@ -69,11 +79,13 @@ export function nodeJoinCommand(node: Command): void {
           chainId: genesis.chainId,
           genesisHash: genesisHash(genesis),
           org: config.org,
+          multikey,
           ordering: config.ordering.type,
           ...(servers.length === 0 ? {} : { servers }),
+          ...(later ? { addedByGovernance: true } : {}),
         },
         () =>
-          `joined chain ${genesis.chainId} (genesis ${genesisHash(genesis)}) as ${config.org} in ${o.data}, ordering ${config.ordering.type}${servers.length === 0 ? '' : ` through ${servers.join(', ')}`}\nstart it with: realdid node start --data ${o.data}`,
+          `joined chain ${genesis.chainId} (genesis ${genesisHash(genesis)}) as ${config.org} in ${o.data}, ordering ${config.ordering.type}${servers.length === 0 ? '' : ` through ${servers.join(', ')}`}${later ? `\n${config.org} is not in the genesis: the node replays the chain and signs the blocks from the one where governance adds ${config.org} with key ${multikey}; a member proposes it with\n  realdid gov propose --key <its key file> --change '${change}'` : ''}\nstart it with: realdid node start --data ${o.data}`,
       );
     });
 }
@@ -92,5 +104,6 @@ function joinOptions(o: JoinFlags): JoinOptions {
     port,
     host: o.host,
     ordering,
+    addedByGovernance: o.addedByGovernance ?? false,
   };
 }

@@ -248,7 +248,7 @@ export function nodeCommands(program: Command): void {
         const consortium = running.node.consortium();
         const nats =
           consortium.type === 'nats'
-            ? `\nordering through NATS stream ${consortium.stream} (applied up to stream sequence ${consortium.appliedSeq}; catching up in the background)`
+            ? `\nordering through NATS stream ${consortium.stream} (applied up to stream sequence ${consortium.appliedSeq}; catching up in the background)${consortium.member ? '' : `\n${chain.signer?.org ?? 'this node'} is no consortium member at height ${chain.head.height}: the node applies blocks and signs those from the one where governance adds its key (GET /v1/consortium shows "member")`}`
             : '';
         output(
           o.json ?? false,
@@ -258,7 +258,9 @@ export function nodeCommands(program: Command): void {
             height: chain.head.height,
             url: running.url,
             docs: `${running.url}/docs`,
-            ...(consortium.type === 'nats' ? { ordering: 'nats', stream: consortium.stream } : {}),
+            ...(consortium.type === 'nats'
+              ? { ordering: 'nats', stream: consortium.stream, member: consortium.member }
+              : {}),
           },
           () =>
             `realdid node ${chain.signer?.org ?? ''} on chain ${chain.chainId} at height ${chain.head.height}\nlistening on ${running.url}  (API docs: ${running.url}/docs)${nats}`,

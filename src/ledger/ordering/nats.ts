@@ -84,6 +84,14 @@ export interface ConsortiumStatus {
   readonly type: 'nats';
   readonly stream: string;
   readonly connected: boolean;
+  /** This node's organization; null for an observer. */
+  readonly org: string | null;
+  /**
+   * Is this node's key its organization's member key at the head, so that it signs the blocks it
+   * applies? False for an observer, and for an organization's node before governance has added
+   * it (it replays and signs from then on) or after governance removed it.
+   */
+  readonly member: boolean;
   /** Last stream sequence this node applied. */
   readonly appliedSeq: number;
   readonly halted: { readonly code: string; readonly message: string } | null;
@@ -286,6 +294,10 @@ export class NatsOrderer implements Orderer {
       type: 'nats',
       stream: this.#names.batches,
       connected: this.#nc !== undefined && !this.#nc.isClosed(),
+      org: this.#chain.signer?.org ?? null,
+      member:
+        this.#chain.signer !== undefined &&
+        this.#chain.canSign(this.#chain.state, this.#chain.head.height + 1),
       appliedSeq: this.#appliedSeq,
       halted: h === undefined ? null : { code: h.code, message: h.message },
       alarms: { ...this.#alarmCounts },
