@@ -17,8 +17,9 @@ export function writeTemp(path: string, text: string): string {
 }
 
 /**
- * Replaces (or creates) `path` with `text` atomically: a temp file (mode 0600) renamed over it.
- * Missing parent folders are created with mode 0700.
+ * Replaces (or creates) `path` with `text` atomically and durably: a temp file (mode 0600, owned
+ * by the running user) fsynced, renamed over it, and the folder fsynced. Missing parent folders
+ * are created with mode 0700.
  */
 export function replaceAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -28,5 +29,12 @@ export function replaceAtomically(path: string, text: string): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+  // The rename itself lives in the folder: synced, it survives a crash too.
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }

@@ -245,7 +245,7 @@ export class Chain {
     );
     if (chain.#head.height < 0) chain.#commitGenesis();
     else chain.#checkRebuiltRoots();
-    if (!chain.#mayOpenWith(chain.state, chain.#head.height + 1)) {
+    if (!chain.#signerFits(chain.state, chain.#head.height + 1)) {
       throw new AppError(
         'ERR_LEDGER_NOT_SIGNER',
         `the node key ${options.signer!.multikey} of "${options.signer!.org}" is not a key of that consortium member at height ${chain.#head.height}; it could sign no block`,
@@ -257,7 +257,7 @@ export class Chain {
   #commitGenesis(): void {
     const state = new StateOverlay(this.state);
     applyGenesis(this.genesis, this.registry, state, this.deadlines);
-    if (!this.#mayOpenWith(state, 0)) {
+    if (!this.#signerFits(state, 0)) {
       throw new AppError(
         'ERR_LEDGER_NOT_SIGNER',
         `the node key ${this.signer!.multikey} of "${this.signer!.org}" is not a key of that member in the genesis document; it could sign no block`,
@@ -300,19 +300,20 @@ export class Chain {
 
   /**
    * Commits a block atomically and signs its checkpoint with the node key.
-   * @throws ERR_LEDGER_STORE if the store write fails (the chain then refuses further commits)
+   * @throws ERR_LEDGER_STORE if the store write fails, ERR_LEDGER_NOT_SIGNER if the block leaves
+   *   the signer unfit (see {@link ChainOptions.signWhenMember}); the chain then refuses further
+   *   commits
    */
   commit(block: PendingBlock, extra?: () => void): Head {
     if (this.#failed !== undefined) throw this.#failed;
-    if (
-      this.signer !== undefined &&
-      !this.signWhenMember &&
-      !this.canSign(block.state, this.#head.height + 1)
-    ) {
-      // Committing would write a block no member signed, which `verify` rejects: stop sealing.
+    if (this.signer !== undefined && !this.#signerFits(block.state, this.#head.height + 1)) {
+      // Solo: committing would write a block no member signed, which `verify` rejects: stop
+      // sealing. Consortium: the node's organization is a member with keys other than the node's.
       this.#failed = new AppError(
         'ERR_LEDGER_NOT_SIGNER',
-        `block ${this.#head.height + 1} would not be signable by this node's organization "${this.signer.org}"; the node stops sealing (see docs/operations.md)`,
+        this.signWhenMember
+          ? `block ${this.#head.height + 1} makes "${this.signer.org}" a consortium member with keys other than this node's ${this.signer.multikey}; the node stops applying (see docs/consortium.md)`
+          : `block ${this.#head.height + 1} would not be signable by this node's organization "${this.signer.org}"; the node stops sealing (see docs/operations.md)`,
       );
       throw this.#failed;
     }
@@ -336,10 +337,11 @@ export class Chain {
   }
 
   /**
-   * May the chain open with its signer at `height` of `state`? Its key must be a member key there;
-   * with `signWhenMember` it need not be, unless its organization is a member with other keys.
+   * May the chain open with, and commit under, its signer at `height` of `state`? Its key must be
+   * a member key there; with `signWhenMember` it need not be, unless its organization is a member
+   * with other keys (a wrong key file, or governance named another key for it).
    */
-  #mayOpenWith(state: StateReader, height: number): boolean {
+  #signerFits(state: StateReader, height: number): boolean {
     if (this.canSign(state, height)) return true;
     return (
       this.signWhenMember && !this.registry.signers(state).some((m) => m.id === this.signer!.org)

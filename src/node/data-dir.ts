@@ -1,15 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  decodeMultikey,
-  decryptKeystore,
-  encodeMultikey,
-  ed25519FromSeed,
-  encryptKeystore,
-  generateEd25519,
-  type JsonValue,
-  type Keystore,
-} from '../crypto/index.ts';
+import { decodeMultikey, type JsonValue } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import {
   ModuleRegistry,
@@ -19,6 +10,7 @@ import {
 } from '../ledger/index.ts';
 import { defaultModules } from './default-modules.ts';
 import { HOLDER_FILE, LOCK_FILE } from './data-lock.ts';
+import { createKeyFile, loadKeyFile } from './key-file.ts';
 import {
   DEFAULT_SOLO_ORDERING,
   checkOrdering,
@@ -62,79 +54,6 @@ export function assertInitialized(dir: string): void {
 /** Writes a new JSON file (never over an existing one). */
 export function writeJson(path: string, value: unknown, mode = 0o644): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode, flag: 'wx' });
-}
-
-/** Writes an encrypted key file (mode 0600) for a fresh Ed25519 key; returns its Multikey. */
-export function createKeyFile(path: string, passphrase: string, label: string): string {
-  const { seed, keyPair } = generateEd25519();
-  const multikey = encodeMultikey(keyPair.publicKey);
-  writeJson(
-    path,
-    { multikey, keystore: encryptKeystore(seed, passphrase, `${label}:${multikey}`) },
-    0o600,
-  );
-  return multikey;
-}
-
-/** A key file's JSON. @throws ERR_CRYPTO_BAD_KEYSTORE when it cannot be read or parsed */
-function readKeyFile(path: string): { multikey: string; keystore: Keystore } {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { multikey: string; keystore: Keystore };
-  } catch (err) {
-    throw new AppError(
-      'ERR_CRYPTO_BAD_KEYSTORE',
-      `cannot read key file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-}
-
-/** The key of a key file (its seed and key pair), checked against the multikey the file names. */
-function unlockKeyFile(
-  path: string,
-  file: { multikey: string; keystore: Keystore },
-  passphrase: string,
-): { seed: Uint8Array; keyPair: ReturnType<typeof ed25519FromSeed> } {
-  const seed = decryptKeystore(file.keystore, passphrase);
-  const keyPair = ed25519FromSeed(seed);
-  if (encodeMultikey(keyPair.publicKey) !== file.multikey)
-    throw new AppError(
-      'ERR_CRYPTO_BAD_KEYSTORE',
-      `key file ${path} holds a different key than it names`,
-    );
-  return { seed, keyPair };
-}
-
-/**
- * Loads a key file written by {@link createKeyFile}.
- * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
- */
-export function loadKeyFile(
-  path: string,
-  passphrase: string,
-): { multikey: string; keyPair: ReturnType<typeof ed25519FromSeed> } {
-  const file = readKeyFile(path);
-  return { multikey: file.multikey, keyPair: unlockKeyFile(path, file, passphrase).keyPair };
-}
-
-/**
- * The text of key file `path` with its key encrypted under `newPassphrase` instead (a fresh salt
- * and IV, today's scrypt parameters, the same key and label), for the caller to write over the
- * file atomically.
- * @throws ERR_CRYPTO_WRONG_PASSPHRASE, ERR_CRYPTO_BAD_KEYSTORE
- */
-export function reencryptKeyFile(
-  path: string,
-  passphrase: string,
-  newPassphrase: string,
-): { multikey: string; text: string } {
-  const file = readKeyFile(path);
-  const { seed } = unlockKeyFile(path, file, passphrase);
-  const keystore = encryptKeystore(seed, newPassphrase, file.keystore.label);
-  return {
-    multikey: file.multikey,
-    text: `${JSON.stringify({ multikey: file.multikey, keystore }, null, 2)}\n`,
-  };
 }
 
 export interface InitOptions {

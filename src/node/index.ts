@@ -3,17 +3,15 @@ export { buildApp } from './app.ts';
 export type { AppOptions } from './app.ts';
 export {
   checkInitOrgs,
-  createKeyFile,
   dataPaths,
   DEMO_ORGS,
   DEMO_PASSPHRASE,
   initDataDir,
   isInitialized,
   loadDataDir,
-  loadKeyFile,
   mergeGenesis,
-  reencryptKeyFile,
 } from './data-dir.ts';
+export { createKeyFile, loadKeyFile, readKeyFile, reencryptKeyFile } from './key-file.ts';
 export type { InitOptions, InitOrg } from './data-dir.ts';
 export { checkJoinDataDir, joinDataDir } from './join-data-dir.ts';
 export type { JoinOptions } from './join-data-dir.ts';

@@ -10,7 +10,8 @@ import {
   type GenesisDoc,
   type LedgerModule,
 } from '../ledger/index.ts';
-import { dataPaths, loadKeyFile, writeJson } from './data-dir.ts';
+import { dataPaths, writeJson } from './data-dir.ts';
+import { loadKeyFile, readKeyFile } from './key-file.ts';
 import { defaultModules } from './default-modules.ts';
 import {
   checkOrdering,
@@ -113,7 +114,7 @@ export function checkJoinDataDir(
         'ERR_CLI_USAGE',
         'an organization that governance adds later runs a consortium node (--orderer nats): a solo node must be a member from block 0',
       );
-    checkNotMember(registry, genesis, options.org);
+    checkNotMember(registry, genesis, options.org, multikey);
   } else checkMemberKey(registry, genesis, options.org, multikey);
   const config: NodeConfig = {
     org: options.org,
@@ -130,20 +131,9 @@ export function checkJoinDataDir(
  * @throws ERR_CRYPTO_BAD_KEYSTORE, ERR_CRYPTO_WRONG_PASSPHRASE
  */
 function keyOfFile(path: string, passphrase: string | undefined): string {
-  if (passphrase !== undefined) return loadKeyFile(path, passphrase).multikey;
-  let multikey: unknown;
-  try {
-    ({ multikey } = JSON.parse(readFileSync(path, 'utf8')) as { multikey?: unknown });
-  } catch (err) {
-    throw new AppError(
-      'ERR_CRYPTO_BAD_KEYSTORE',
-      `cannot read key file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  if (typeof multikey !== 'string')
-    throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${path} names no multikey`);
-  return multikey;
+  return passphrase === undefined
+    ? readKeyFile(path).multikey
+    : loadKeyFile(path, passphrase).multikey;
 }
 
 /** The consortium members of the genesis state, by the consortium policy. */
@@ -155,12 +145,27 @@ function genesisSigners(registry: ModuleRegistry, genesis: GenesisDoc) {
   return registry.signers(state);
 }
 
-/** @throws ERR_CLI_USAGE when `org` is an organization of the genesis (it joins as one) */
-function checkNotMember(registry: ModuleRegistry, genesis: GenesisDoc, org: string): void {
-  if (genesisSigners(registry, genesis).some((s) => s.id === org))
+/**
+ * @throws ERR_CLI_USAGE when `org` is an organization of the genesis (it joins as one), or
+ *   `multikey` is one's key (governance could not add it for another)
+ */
+function checkNotMember(
+  registry: ModuleRegistry,
+  genesis: GenesisDoc,
+  org: string,
+  multikey: string,
+): void {
+  const signers = genesisSigners(registry, genesis);
+  if (signers.some((s) => s.id === org))
     throw new AppError(
       'ERR_CLI_USAGE',
       `"${org}" is an organization of chain ${genesis.chainId} from its genesis on: join without --added-by-governance`,
+    );
+  const owner = signers.find((s) => s.multikey === multikey);
+  if (owner !== undefined)
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `the key file's key ${multikey} is organization "${owner.id}"'s key in the genesis; "${org}" needs a key of its own (realdid key new)`,
     );
 }
 

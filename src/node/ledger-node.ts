@@ -243,6 +243,10 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
       for (const { runtime } of opened) out.push(...(runtime.warnings?.() ?? []));
       if (nats !== undefined && !nats.status().connected)
         out.push('the node is not connected to NATS: it orders and applies no transaction');
+      if (nats !== undefined && chain.signer !== undefined && !nats.status().member)
+        out.push(
+          `"${chain.signer.org}" is no consortium member at height ${chain.head.height}: the node applies blocks and signs none (governance adds an organization with add-org, naming this node's key ${chain.signer.multikey})`,
+        );
       if (vaults.length > 0 && options.moduleData?.passphrase === DEMO_PASSPHRASE) {
         out.push(
           `module vaults are sealed with the public demo passphrase "${DEMO_PASSPHRASE}": demo data only, never personal data`,

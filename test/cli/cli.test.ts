@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decryptKeystore, toBase58btc, toBase64url, toHex } from '../../src/crypto/index.ts';
 import { isAppError } from '../../src/errors.ts';
@@ -211,6 +211,7 @@ describe('realdid key passwd', () => {
     });
     assert.deepEqual(out, { file, multikey });
     assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dirname(file)), ['k.json'], 'no temp file left behind');
     const after = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(after.multikey, multikey);
     assert.equal(after.keystore.label, before.keystore.label);
@@ -239,13 +240,20 @@ describe('realdid key passwd', () => {
   });
 
   const refused: [string, Record<string, string>, number, string][] = [
+    // Checked before a new passphrase is asked for: none is at hand here.
     [
       'a wrong current passphrase',
-      { REALDID_PASSPHRASE: 'not it', REALDID_NEW_PASSPHRASE: 'n' },
+      { REALDID_PASSPHRASE: 'not it' },
       5,
       'ERR_CRYPTO_WRONG_PASSPHRASE',
     ],
     ['no new passphrase (no terminal)', { REALDID_PASSPHRASE: 'pw' }, 2, 'ERR_CLI_USAGE'],
+    [
+      'the same passphrase once normalized (NFKC, as key derivation does)',
+      { REALDID_PASSPHRASE: 'pw', REALDID_NEW_PASSPHRASE: '\uff50\uff57' },
+      2,
+      'ERR_CLI_USAGE',
+    ],
     [
       'the same passphrase',
       { REALDID_PASSPHRASE: 'pw', REALDID_NEW_PASSPHRASE: 'pw' },
@@ -278,6 +286,12 @@ describe('realdid key passwd', () => {
     });
     assert.equal(out.nodeDataDir, plain);
     assert.equal(loadDataDir(plain, 'node pass 2').signer.org, 'a');
+    // Whose key a folder's node.json names must be known: an unreadable one stops the command.
+    writeFileSync(join(plain, 'node.json'), '{ not json');
+    await fails(passwd(join(plain, 'keys', 'b.json')), 3, 'ERR_CLI_DATA_DIR', {
+      REALDID_PASSPHRASE: 'pw',
+      REALDID_NEW_PASSPHRASE: 'b pass',
+    });
     // An identity authority's folder seals its vault under the node passphrase: refused.
     const authority = join(folder(), 'ia');
     await json(['node', 'init', '--data', authority, '--orgs', 'a:A,b:B', '--authority'], {

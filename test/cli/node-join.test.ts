@@ -168,6 +168,11 @@ describe('realdid node join', () => {
       /"org2" is an organization of chain join-test from its genesis on/,
     ],
     [
+      "--added-by-governance with a genesis organization's key",
+      ['--org', 'org7', '--added-by-governance', '--orderer', 'nats', '--nats', 'nats://a:4222'],
+      /is organization "org2"'s key in the genesis; "org7" needs a key of its own/,
+    ],
+    [
       '--added-by-governance on a solo node',
       ['--org', 'org7', '--added-by-governance'],
       /a solo node must be a member from block 0/,

@@ -8,6 +8,9 @@
  * nats-server.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -157,65 +160,86 @@ describe('a NATS-ordered consortium of three nodes, through the HTTP API', { ski
     }
   });
 
-  test('an organization governance adds later runs a node: it replays from genesis, signs no block before its add-org block, then signs like a member', async () => {
+  test('an organization governance adds later runs a node: it replays from genesis, signs no block before its add-org block, then signs like a member; removed, it applies on and signs none', async () => {
     const org4 = makeOrg('org4');
+    const genesis = peers[0]!.node.chain.genesis;
     // A member organization's node with a key that is not that member's is still refused.
     assert.throws(
       () =>
         openLedgerNode({
           path: ':memory:',
-          genesis: peers[0]!.node.chain.genesis,
+          genesis,
           signer: { ...org4.nodeSigner, org: 'org2' },
           signatureThreads: 0,
           ordering: { type: 'nats', servers: [cluster.urls[0]!] },
         }),
       (e: unknown) => isAppError(e, 'ERR_LEDGER_NOT_SIGNER'),
     );
-    const late = openLedgerNode({
-      path: ':memory:',
-      genesis: peers[0]!.node.chain.genesis,
-      signer: org4.nodeSigner,
-      signatureThreads: 0,
-      ordering: { type: 'nats', servers: [cluster.urls[0]!], submitTimeoutMs: 15_000 },
-    });
-    const app = await buildApp(late);
+    const dir = mkdtempSync(join(tmpdir(), 'realdid-late-org-'));
+    const path = join(dir, 'org4.sqlite');
+    let late: LedgerNode | undefined;
+    let app: FastifyInstance | undefined;
+    /** (Re)starts org4's node on its file store and waits until it has what the members have. */
+    const startLate = async (): Promise<void> => {
+      await app?.close();
+      await late?.close();
+      late = openLedgerNode({
+        path,
+        genesis,
+        signer: org4.nodeSigner,
+        signatureThreads: 0,
+        ordering: { type: 'nats', servers: [cluster.urls[0]!], submitTimeoutMs: 15_000 },
+      });
+      app = await buildApp(late);
+      await until(
+        () => late!.chain.head.hash === peers[0]!.node.chain.head.hash,
+        15_000,
+        "org4's node to have the members' head",
+      );
+    };
     const post = async (p: Peer, tx: object): Promise<number> => {
       const res = await p.app.inject({ method: 'POST', url: '/v1/txs', payload: tx });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{ height: number }>().height;
     };
+    /** Proposed through org1's node, approved through org2's: the height it executed at. */
+    const pass = async (change: object): Promise<number> => {
+      const propose = txOf(0, 'gov.propose', { change });
+      await post(peers[0]!, propose);
+      return post(peers[1]!, txOf(1, 'gov.approve', { proposal: decodeTx(propose).id }));
+    };
+    const another = (name: string) =>
+      post(peers[2]!, txOf(2, 'gov.propose', { change: { type: 'set-param', name, value: 1 } }));
     const orgsSigning = (node: LedgerNode, height: number): string[] =>
       node.chain.store.signatures(height).map((x) => x.org);
+    const notMember = /"org4" is no consortium member at height \d+/;
     try {
+      await startLate();
+      let view = await getJson(app!, '/v1/consortium');
+      assert.equal(view.org, 'org4');
+      assert.equal(view.member, false);
+      assert.ok(
+        late!.warnings().some((w) => notMember.test(w)),
+        late!.warnings().join('; '),
+      );
+      await startLate(); // a restart before it is a member: its store's head is checked the same way
+      const added = await pass({
+        type: 'add-org',
+        org: { id: 'org4', name: org4.name, keys: [org4.multikey] },
+      });
+      const next = await another('afterOrg4');
       await until(
-        () => late.chain.head.hash === peers[0]!.node.chain.head.hash,
+        () =>
+          peers.every((p) => [added, next].every((h) => orgsSigning(p.node, h).includes('org4'))),
         15_000,
-        'the new node to replay the chain',
+        "org4's signatures of the block that added it and the next, on every member's node",
       );
-      const before = await getJson(app, '/v1/consortium');
-      assert.equal(before.org, 'org4');
-      assert.equal(before.member, false);
-      const entry = { id: 'org4', name: org4.name, keys: [org4.multikey] };
-      const propose = txOf(0, 'gov.propose', { change: { type: 'add-org', org: entry } });
-      await post(peers[0]!, propose);
-      const added = await post(
-        peers[1]!,
-        txOf(1, 'gov.approve', { proposal: decodeTx(propose).id }),
-      );
-      const next = await post(
-        peers[2]!,
-        txOf(2, 'gov.propose', { change: { type: 'set-param', name: 'afterOrg4', value: 1 } }),
-      );
-      await until(
-        () => peers.every((p) => orgsSigning(p.node, next).includes('org4')),
-        15_000,
-        "org4's signature of the block after it joined, on every member's node",
-      );
-      assert.equal((await getJson(app, '/v1/consortium')).member, true);
-      assert.ok(orgsSigning(late, next).includes('org4'), 'the new node stores its own signature');
+      view = await getJson(app!, '/v1/consortium');
+      assert.equal(view.member, true);
+      assert.ok(!late!.warnings().some((w) => notMember.test(w)));
       for (let h = 0; h < added; h++)
         assert.ok(
-          !orgsSigning(late, h).includes('org4'),
+          !orgsSigning(late!, h).includes('org4'),
           `org4 signed block ${h}, before it joined`,
         );
       // A light client counts the new member's signature: it reads org4's key with a state proof.
@@ -226,15 +250,109 @@ describe('a NATS-ordered consortium of three nodes, through the HTTP API', { ski
       const f = await client.waitForFinality(next, { timeoutMs: 10_000, pollMs: 50 });
       assert.ok(f.signers.includes('org4'), `signers ${f.signers.join(',')}`);
       assert.deepEqual(f.rejected, []);
+      // No node took org4's signatures for forgeries, early or late.
+      for (const a of [...peers.map((p) => p.app), app!])
+        assert.deepEqual((await getJson(a, '/v1/consortium')).alarms, {
+          badSignature: 0,
+          divergent: 0,
+          equivocation: 0,
+        });
+      await startLate(); // a restart as a member
+      assert.equal((await getJson(app!, '/v1/consortium')).member, true);
+      // Removed by governance, org4's node applies on and signs no more.
+      const removed = await pass({ type: 'remove-org', org: 'org4' });
+      const last = await another('afterRemoval');
+      await until(
+        () => [late!, peers[0]!.node].every((n) => n.chain.head.height >= last),
+        10_000,
+        "org4's node to apply the removal",
+      );
+      assert.equal(
+        late!.chain.store.block(last)!.hash,
+        peers[0]!.node.chain.store.block(last)!.hash,
+      );
+      for (let h = removed; h <= last; h++)
+        assert.ok(
+          !orgsSigning(late!, h).includes('org4'),
+          `org4 signed block ${h} after its removal`,
+        );
+      assert.equal((await getJson(app!, '/v1/consortium')).member, false);
+      assert.equal(late!.chain.failed, undefined);
+      assert.equal((await getJson(app!, '/v1/consortium')).halted, null);
     } finally {
-      await app.close();
-      await late.close();
+      await app?.close();
+      await late?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('governance adds an organization with a key other than its node holds: that node stops applying (ERR_LEDGER_NOT_SIGNER), the others go on', async () => {
+    const org5 = makeOrg('org5');
+    const node5 = openLedgerNode({
+      path: ':memory:',
+      genesis: peers[0]!.node.chain.genesis,
+      signer: org5.nodeSigner,
+      signatureThreads: 0,
+      ordering: { type: 'nats', servers: [cluster.urls[1]!], submitTimeoutMs: 15_000 },
+    });
+    try {
+      await until(
+        () => node5.chain.head.hash === peers[0]!.node.chain.head.hash,
+        15_000,
+        "org5's node to catch up",
+      );
+      const propose = txOf(0, 'gov.propose', {
+        change: {
+          type: 'add-org',
+          org: { id: 'org5', name: org5.name, keys: [makeOrg('org5').multikey] },
+        },
+      });
+      for (const [i, tx] of [
+        [0, propose],
+        [1, txOf(1, 'gov.approve', { proposal: decodeTx(propose).id })],
+      ] as const) {
+        const res = await peers[i]!.app.inject({ method: 'POST', url: '/v1/txs', payload: tx });
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      await until(
+        () =>
+          node5.consortium().type === 'nats' &&
+          (node5.consortium() as { halted: unknown }).halted !== null,
+        10_000,
+        "org5's node to stop",
+      );
+      const view = node5.consortium() as { halted: { code: string; message: string } };
+      assert.equal(view.halted.code, 'ERR_LEDGER_NOT_SIGNER');
+      assert.match(
+        view.halted.message,
+        /makes "org5" a consortium member with keys other than this node's/,
+      );
+      const res = await peers[2]!.app.inject({
+        method: 'POST',
+        url: '/v1/txs',
+        payload: txOf(2, 'gov.propose', {
+          change: { type: 'set-param', name: 'afterOrg5', value: 1 },
+        }),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    } finally {
+      await node5.close();
     }
   });
 
   test('a forged signature: a bad-signature alarm in the metrics and a warning in the log', async () => {
     const cp: Checkpoint = peers[0]!.node.chain.signedCheckpoint().checkpoint;
     const outsider = makeOrg('org2');
+    // Counted from here: a removed organization's last signatures may have raised some already.
+    const before = await Promise.all(
+      peers.map(
+        async (p) => (await getJson(p.app, '/v1/consortium')).alarms.badSignature as number,
+      ),
+    );
+    const forgedWarning = (p: Peer) =>
+      p.logs.some(
+        (l) => l.startsWith('warn consortium:') && l.includes('claiming to be from "org2"'),
+      );
     await jetstream(nc).publish(
       `realdid.${CHAIN}.sig.org2`,
       utf8(
@@ -245,14 +363,10 @@ describe('a NATS-ordered consortium of three nodes, through the HTTP API', { ski
         }),
       ),
     );
-    for (const p of peers) {
-      await until(
-        () => metric(p, /^realdid_consortium_alarms_total\{kind="bad-signature"\} [1-9]/m),
-        10_000,
-        'the bad-signature counter',
-      );
-      assert.ok(p.logs.some((l) => l.startsWith('warn consortium:') && l.includes('org2')));
-      assert.equal((await getJson(p.app, '/v1/consortium')).alarms.badSignature >= 1, true);
+    for (const [i, p] of peers.entries()) {
+      await until(() => forgedWarning(p), 10_000, 'the warning about the forged signature');
+      assert.ok(await metric(p, /^realdid_consortium_alarms_total\{kind="bad-signature"\} [1-9]/m));
+      assert.ok((await getJson(p.app, '/v1/consortium')).alarms.badSignature > before[i]!);
     }
   });
 

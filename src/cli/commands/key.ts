@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
@@ -9,6 +9,7 @@ import {
   DEMO_PASSPHRASE,
   isInitialized,
   loadKeyFile,
+  readKeyFile,
   readNodeConfig,
   reencryptKeyFile,
 } from '../../node/index.ts';
@@ -22,16 +23,16 @@ export async function unlockKey(file: string | undefined, passphraseFile: string
   return { ...key, signer: didKeyUrlOf(key.multikey) };
 }
 
-/** The data folder whose node signs with key file `path` (`<dir>/keys/…`, named by its node.json), if any. */
+/**
+ * The data folder whose node signs with key file `path` (`<dir>/keys/…`, named by its node.json),
+ * if any.
+ * @throws ERR_CLI_DATA_DIR when the folder's node.json cannot be read (whose key it names is unknown)
+ */
 function nodeFolderOf(path: string): string | undefined {
   const file = resolve(path);
   const dir = dirname(dirname(file));
   if (basename(dirname(file)) !== 'keys' || !isInitialized(dir)) return undefined;
-  try {
-    return resolve(dir, readNodeConfig(dataPaths(dir).config).keyFile) === file ? dir : undefined;
-  } catch {
-    return undefined; // a node.json that does not parse names no key
-  }
+  return resolve(dir, readNodeConfig(dataPaths(dir).config).keyFile) === file ? dir : undefined;
 }
 
 /** Files under a data folder's `modules/` (module data sealed with the node's passphrase). */
@@ -98,8 +99,10 @@ export function keyCommands(program: Command): void {
             `${o.key} is the node key of data folder ${node}, whose module data (${sealed.join(', ')}) is sealed under the same passphrase: with a new one the node could not start. Its passphrase stays as it is`,
           );
         const current = await passphrase(o.passphraseFile);
+        loadKeyFile(o.key, current); // a wrong passphrase shows before the new one is asked for
         const next = await replacementPassphrase(o.newPassphraseFile);
-        if (next === current)
+        // Key derivation normalizes (NFKC): passphrases equal after it are the same passphrase.
+        if (next.normalize('NFKC') === current.normalize('NFKC'))
           throw new AppError('ERR_CLI_USAGE', 'the new passphrase is the current one');
         if (next.normalize('NFKC') === DEMO_PASSPHRASE)
           throw new AppError(
@@ -123,18 +126,7 @@ export function keyCommands(program: Command): void {
     .requiredOption('--key <file>', 'key file')
     .option('--json', 'machine-readable output')
     .action((o: { key: string; json?: boolean }) => {
-      let multikey: unknown;
-      try {
-        ({ multikey } = JSON.parse(readFileSync(o.key, 'utf8')) as { multikey?: unknown });
-      } catch (err) {
-        throw new AppError(
-          'ERR_CRYPTO_BAD_KEYSTORE',
-          `cannot read key file ${o.key}: ${(err as Error).message}`,
-          { cause: err },
-        );
-      }
-      if (typeof multikey !== 'string')
-        throw new AppError('ERR_CRYPTO_BAD_KEYSTORE', `key file ${o.key} names no multikey`);
+      const { multikey } = readKeyFile(o.key);
       output(
         o.json ?? false,
         { multikey, did: didKeyOf(multikey), signer: didKeyUrlOf(multikey) },

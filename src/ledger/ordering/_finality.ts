@@ -1,4 +1,5 @@
-import type { Checkpoint, CheckpointSignature } from '../block.ts';
+import { decodeMultikey } from '../../crypto/index.ts';
+import { verifyCheckpointSignature, type Checkpoint, type CheckpointSignature } from '../block.ts';
 import { isMemberSignature, type Chain } from '../chain.ts';
 import { sameCheckpoint, type SignatureMessage } from './nats-wire.ts';
 
@@ -16,6 +17,14 @@ export interface ConsortiumAlarm {
   readonly message: string;
 }
 
+/** A signature message for a height this node has not reached. */
+interface Waiting {
+  readonly seq: number;
+  readonly message: SignatureMessage;
+  /** By an organization that was no member at this node's head when it arrived. */
+  readonly newcomer: boolean;
+}
+
 /** What the tracker decided about one signature message. */
 export type SignatureVerdict =
   | { readonly kind: 'agree'; readonly height: number; readonly final: boolean }
@@ -27,6 +36,11 @@ export type SignatureVerdict =
 
 /** Heights beyond the head whose signatures wait in memory (later ones are handed in again). */
 export const MAX_FUTURE_HEIGHTS = 10_000;
+/**
+ * Signatures of future heights by organizations that are no members at this node's head (one
+ * governance may have added in a block this node has not applied yet) that wait, at most.
+ */
+export const MAX_WAITING_NEWCOMERS = 4096;
 /** Heights kept in the agreement and conflict maps below the head. */
 const KEEP_BELOW_HEAD = 10_000;
 
@@ -43,7 +57,9 @@ export class FinalityTracker {
   readonly #agree = new Map<number, Set<string>>();
   /** Per height: block hash → orgs that signed that other checkpoint. */
   readonly #conflicts = new Map<number, Map<string, Set<string>>>();
-  readonly #future = new Map<number, { seq: number; message: SignatureMessage }[]>();
+  readonly #future = new Map<number, Waiting[]>();
+  /** How many of the waiting signatures are by organizations no member at the head. */
+  #newcomers = 0;
   /** Checkpoints of recent own blocks (every signature of the others is compared with one). */
   readonly #own = new Map<number, Checkpoint>();
   /** This node's own signatures of recent blocks (their echo from the stream needs no check). */
@@ -71,6 +87,7 @@ export class FinalityTracker {
   takeWaiting(height: number): { seq: number; message: SignatureMessage }[] {
     const list = this.#future.get(height) ?? [];
     this.#future.delete(height);
+    for (const w of list) if (w.newcomer) this.#newcomers--;
     return list;
   }
 
@@ -97,15 +114,21 @@ export class FinalityTracker {
     if (cp.chainId !== chain.chainId) return this.#bad(s.org, cp.height, 'another chain');
     if (cp.height > head) {
       if (cp.height > head + MAX_FUTURE_HEIGHTS) return { kind: 'later' };
-      // Only a current member's valid signature over its own checkpoint may wait, one per org.
-      if (!isMemberSignature(chain.registry, chain.state, cp, s))
-        return this.#bad(s.org, cp.height, 'not a valid signature of a consortium member');
+      // A current member's valid signature over its checkpoint waits. So does, up to a bound, one
+      // by an organization that is none yet (governance may add it in a block this node has not
+      // applied): valid under the key it names, decided against membership once the height is here.
+      const newcomer = !isMemberSignature(chain.registry, chain.state, cp, s);
+      if (newcomer) {
+        const why = this.#newcomerRefusal(cp, s);
+        if (why !== undefined) return this.#bad(s.org, cp.height, why);
+      }
       const list = this.#future.get(cp.height) ?? [];
       if (list.some((x) => x.message.signature.org === s.org)) {
         // A second, different checkpoint of the same org at one height: keep it for the conflict check.
         if (list.some((x) => sameCheckpoint(x.message.checkpoint, cp))) return { kind: 'ignored' };
       }
-      list.push({ seq, message: m });
+      list.push({ seq, message: m, newcomer });
+      if (newcomer) this.#newcomers++;
       this.#future.set(cp.height, list);
       return { kind: 'future' };
     }
@@ -166,6 +189,28 @@ export class FinalityTracker {
         : `organization "${s.org}" signed block ${cp.height} ${cp.blockHash}, which differs from this node's ${this.#ownCheckpoint(cp.height).blockHash}`,
     };
     return { kind: 'alarm', alarm, halt: false };
+  }
+
+  /**
+   * Why a future signature by an organization that is no member at the head may not wait: a
+   * member's key named for another organization, a signature its key does not verify, or too
+   * many such waiting. Undefined: it may.
+   */
+  #newcomerRefusal(cp: Checkpoint, s: CheckpointSignature): string | undefined {
+    const signers = this.#chain.registry.signers(this.#chain.state);
+    if (signers.some((m) => m.id === s.org || m.multikey === s.key))
+      return 'not a valid signature of a consortium member';
+    let publicKey: Uint8Array;
+    try {
+      publicKey = decodeMultikey(s.key);
+    } catch {
+      return 'its key is not an Ed25519 Multikey';
+    }
+    if (!verifyCheckpointSignature(cp, s, publicKey))
+      return 'not a valid signature under the key it names';
+    if (this.#newcomers >= MAX_WAITING_NEWCOMERS)
+      return `by an organization that is no member at this node's height ${this.#chain.head.height}, and ${MAX_WAITING_NEWCOMERS} such signatures wait already`;
+    return undefined;
   }
 
   /** Below the window tracked in memory (a late signature for it is just stored). */
