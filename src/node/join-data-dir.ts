@@ -107,15 +107,14 @@ export function checkJoinDataDir(
   const registry = new ModuleRegistry(options.modules ?? defaultModules());
   checkGenesis(options.genesis, registry);
   const genesis = options.genesis;
+  const later = options.addedByGovernance === true;
+  if (later && ordering.type !== 'nats')
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      'an organization that governance adds later runs a consortium node (--orderer nats): a solo node must be a member from block 0',
+    );
   const multikey = keyOfFile(options.keyFile, options.passphrase);
-  if (options.addedByGovernance === true) {
-    if (ordering.type !== 'nats')
-      throw new AppError(
-        'ERR_CLI_USAGE',
-        'an organization that governance adds later runs a consortium node (--orderer nats): a solo node must be a member from block 0',
-      );
-    checkNotMember(registry, genesis, options.org, multikey);
-  } else checkMemberKey(registry, genesis, options.org, multikey);
+  checkJoiningOrg(registry, genesis, options.org, multikey, later);
   const config: NodeConfig = {
     org: options.org,
     keyFile,
@@ -146,43 +145,37 @@ function genesisSigners(registry: ModuleRegistry, genesis: GenesisDoc) {
 }
 
 /**
- * @throws ERR_CLI_USAGE when `org` is an organization of the genesis (it joins as one), or
- *   `multikey` is one's key (governance could not add it for another)
+ * Checks `org` and its key against the genesis state, through the consortium policy (as
+ * `Chain.open` will ask it): a genesis organization's node holds one of that organization's keys
+ * from block 0 on; one that governance adds `later` is none of the genesis organizations, and its
+ * key is none of theirs (governance could not add it for another).
+ * @throws ERR_CLI_USAGE for an organization genesis does not name (or, `later`, one it names or a
+ *   key one of them holds), ERR_LEDGER_NOT_SIGNER for a key that is not that organization's,
+ *   ERR_LEDGER_BAD_GENESIS for a section a module refuses
  */
-function checkNotMember(
+function checkJoiningOrg(
   registry: ModuleRegistry,
   genesis: GenesisDoc,
   org: string,
   multikey: string,
-): void {
-  const signers = genesisSigners(registry, genesis);
-  if (signers.some((s) => s.id === org))
-    throw new AppError(
-      'ERR_CLI_USAGE',
-      `"${org}" is an organization of chain ${genesis.chainId} from its genesis on: join without --added-by-governance`,
-    );
-  const owner = signers.find((s) => s.multikey === multikey);
-  if (owner !== undefined)
-    throw new AppError(
-      'ERR_CLI_USAGE',
-      `the key file's key ${multikey} is organization "${owner.id}"'s key in the genesis; "${org}" needs a key of its own (realdid key new)`,
-    );
-}
-
-/**
- * Checks, through the consortium policy over the genesis state, that `multikey` is a key of
- * organization `org` allowed to sign block 0 (what `Chain.open` will require of the node key).
- * @throws ERR_CLI_USAGE for an organization genesis does not name, ERR_LEDGER_NOT_SIGNER for a
- *   key that is not that organization's, ERR_LEDGER_BAD_GENESIS for a section a module refuses
- */
-function checkMemberKey(
-  registry: ModuleRegistry,
-  genesis: GenesisDoc,
-  org: string,
-  multikey: string,
+  later: boolean,
 ): void {
   const signers = genesisSigners(registry, genesis);
   const orgs = [...new Set(signers.map((s) => s.id))];
+  if (later) {
+    if (orgs.includes(org))
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `"${org}" is an organization of chain ${genesis.chainId} from its genesis on: join without --added-by-governance`,
+      );
+    const owner = signers.find((s) => s.multikey === multikey);
+    if (owner !== undefined)
+      throw new AppError(
+        'ERR_CLI_USAGE',
+        `the key file's key ${multikey} is organization "${owner.id}"'s key in the genesis; "${org}" needs a key of its own (realdid key new)`,
+      );
+    return;
+  }
   if (!orgs.includes(org))
     throw new AppError(
       'ERR_CLI_USAGE',
