@@ -6,9 +6,10 @@
  * latency p50/p99 (submit → the submitting node knows a quorum signed the block). Bounds measured
  * in the same run: the JetStream R3 async publish rate of tx-size messages, and the Ed25519 verify
  * rate of one thread (before and after the load; the faster counts); every node verifies every
- * transaction, so three nodes sharing the machine verify at most `ed25519VerifyPerSec × cores ÷ 3`. Then a fourth node, of no organization, joins
- * and replays the whole stream from genesis alone on the machine: its rate (against
- * `ed25519VerifyPerSec × cores`) is what one node applies with a machine to itself.
+ * transaction, so three nodes sharing the machine verify at most `ed25519VerifyPerSec × cores ÷ 3`.
+ * Then a fourth node, of no organization, joins and replays the whole stream from genesis alone on
+ * the machine: its rate (against `ed25519VerifyPerSec × cores`) is what one node applies with a
+ * machine to itself.
  * Usage: npm run bench:consortium [-- --size N]   (N transactions per node, default 30 000)
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -241,9 +241,10 @@ export function openLedgerNode(options: LedgerNodeOptions): LedgerNode {
         if (off !== undefined) out.push(`read model ${namespace}.${model.name} is off: ${off}`);
       }
       for (const { runtime } of opened) out.push(...(runtime.warnings?.() ?? []));
-      if (nats !== undefined && !nats.status().connected)
+      const status = nats?.status();
+      if (status !== undefined && !status.connected)
         out.push('the node is not connected to NATS: it orders and applies no transaction');
-      if (nats !== undefined && chain.signer !== undefined && !nats.status().member)
+      if (status !== undefined && chain.signer !== undefined && !status.member)
         out.push(
           `"${chain.signer.org}" is no consortium member at height ${chain.head.height}: the node applies blocks and signs none (governance adds an organization with add-org, naming this node's key ${chain.signer.multikey})`,
         );
